@@ -1,0 +1,1 @@
+"""Rural delivery route optimizer."""

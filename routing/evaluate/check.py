@@ -1,0 +1,242 @@
+"""The independent checker: re-derive everything in a plan from the scenario alone.
+
+It reads plan.json as plain data and the scenario as read from its folder; it shares no code
+with the solver's model building (``routing.solve``): visits, service times, schedules, loads and
+costs are recomputed here from the demand lines, the stations and the travel matrices. Every
+departure from the scenario's rules is a :class:`Violation`; an empty list means the plan holds.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from typing import Any
+
+from ..model import Direction, Scenario, VehicleType
+from ..network.matrix import Matrices, vehicle_duration_s
+
+TOL_S = 1  # plan.json stores minutes with 2 decimals: whole seconds survive within 0.3 s
+TOL_KG = 1e-3
+TOL_M3 = 1e-4
+TOL_CNY = 0.02
+
+
+@dataclass(frozen=True, slots=True)
+class Violation:
+    """One broken rule: a kind (stable, for tests and filters), where, and what exactly."""
+
+    kind: str
+    where: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"[{self.kind}] {self.where}: {self.message}"
+
+
+def _s(minutes: float) -> int:
+    return round(minutes * 60)
+
+
+def _hhmm(s: int) -> str:
+    return f"{s // 3600:02d}:{s % 3600 // 60:02d}"
+
+
+def _over(where: str, point: str, load: list[float], vt: VehicleType) -> list[Violation]:
+    """Capacity violations of one load level (kg, m3, parcels) on a vehicle of type ``vt``."""
+    out = []
+    for q, cap, unit, tol in zip(load, (vt.capacity_kg, vt.capacity_m3, vt.capacity_parcels),
+                                 ("kg", "m3", "parcels"), (TOL_KG, TOL_M3, 0), strict=True):
+        if q > cap + tol:
+            out.append(Violation("over_capacity", where, f"{point}: {q:,.3f} {unit} on board "
+                                 f"exceeds capacity {cap:g} {unit} of '{vt.id}'"))
+    return out
+
+
+def check_plan(doc: dict[str, Any], scenario: Scenario, matrices: Matrices) -> list[Violation]:
+    """Check a plan document (as read from plan.json) against the scenario.
+
+    Parameters
+    ----------
+    doc
+        The plan, schema-valid (see :func:`routing.report.plan_json.read_plan_json`).
+    scenario, matrices
+        The scenario the plan claims to solve and its travel matrices.
+    """
+    out: list[Violation] = []
+
+    def bad(kind: str, where: str, message: str) -> None:
+        out.append(Violation(kind, where, message))
+
+    stations = {s.id: s for s in scenario.stations}
+    lines = {ln.id: ln for ln in scenario.demand}
+    fleet = dict(scenario.vehicles())
+    idx = matrices.index()
+    durations: dict[str, Any] = {}
+    per_parcel = scenario.service.per_parcel_s
+    seen_lines: Counter[str] = Counter()
+    seen_vehicles: Counter[str] = Counter()
+    sum_cost = sum_dist_m = sum_dur_s = 0.0
+    n_stops = parcels_down = parcels_up = 0
+
+    for r in doc["routes"]:
+        vid = r["vehicle_id"]
+        where = f"route {vid}"
+        seen_vehicles[vid] += 1
+        vt = fleet.get(vid)
+        if vt is None:
+            bad("unknown_vehicle", where, f"no vehicle '{vid}' in the fleet "
+                f"(known: {', '.join(sorted(fleet)[:8])}…)")
+            continue
+        if r["vehicle_type"] != vt.id:
+            bad("wrong_vehicle_type", where, f"type '{r['vehicle_type']}' but the fleet says "
+                f"'{vt.id}'")
+        if vt.id not in durations:
+            durations[vt.id] = vehicle_duration_s(matrices, vt.speed_kph)
+        dur = durations[vt.id]
+        depot = stations[vt.depot_id]
+        start, end = _s(r["start_min"]), _s(r["end_min"])
+        if start < depot.open_s - TOL_S or end > depot.close_s + TOL_S:
+            bad("depot_hours", where, f"{_hhmm(start)}–{_hhmm(end)} outside depot hours "
+                f"{_hhmm(depot.open_s)}–{_hhmm(depot.close_s)}")
+        if end - start > vt.max_shift_s + TOL_S:
+            bad("shift_overrun", where, f"shift {(end - start) / 3600:.2f} h exceeds the "
+                f"{vt.max_shift_s / 3600:g} h limit of '{vt.id}'")
+
+        stops = r["stops"]
+        known = [s for s in stops if s["station_id"] in stations]
+        for s in stops:
+            if s["station_id"] not in stations:
+                bad("unknown_station", where, f"stop at unknown station '{s['station_id']}'")
+        # Loads: everything delivered on the tour is on board when it leaves the depot.
+        route_lines = [lines[i] for s in known for i in s["lines"] if i in lines]
+        down = [ln for ln in route_lines if ln.direction is Direction.DOWN]
+        load = [sum(ln.kg for ln in down), sum(ln.m3 for ln in down),
+                sum(ln.parcels for ln in down)]
+        reported0 = r["load_at_start"]
+        if (abs(reported0["kg"] - load[0]) > TOL_KG * 10 or reported0["parcels"] != load[2]):
+            bad("load_mismatch", where, f"load at start {reported0['kg']} kg / "
+                f"{reported0['parcels']} parcels, recomputed {load[0]:.3f} kg / {load[2]}")
+        out += _over(where, "leaving the depot", load, vt)
+        ready_down = max((ln.ready_s for ln in down), default=0)
+        if start < ready_down - TOL_S:
+            bad("departs_before_ready", where, f"leaves the depot at {_hhmm(start)} but carries "
+                f"parcels sorted only at {_hhmm(ready_down)}")
+
+        prev, t_prev, dist_m = idx[vt.depot_id], start, 0
+        for s in known:
+            sid = s["station_id"]
+            st = stations[sid]
+            w = f"{where} stop {s.get('seq', '?')} ({sid} {st.name})"
+            here = idx[sid]
+            dist_m += int(matrices.distance_m[prev, here])
+            arrival, dep = _s(s["arrival_min"]), _s(s["departure_min"])
+            begin = _s(s["start_min"]) if "start_min" in s else max(arrival, st.open_s)
+            earliest = t_prev + int(dur[prev, here])
+            if arrival < earliest - TOL_S:
+                bad("travel_too_fast", w, f"arrives {_hhmm(arrival)} but cannot arrive before "
+                    f"{_hhmm(earliest)} ({int(dur[prev, here]) / 60:.1f} min drive)")
+            if begin < arrival - TOL_S:
+                bad("service_before_arrival", w, "service starts before arrival")
+            if begin < st.open_s - TOL_S or begin > st.close_s + TOL_S:
+                bad("time_window", w, f"service at {_hhmm(begin)} outside opening hours "
+                    f"{_hhmm(st.open_s)}–{_hhmm(st.close_s)}")
+            served = [lines[i] for i in s["lines"] if i in lines]
+            for i in s["lines"]:
+                seen_lines[i] += 1
+                if i not in lines:
+                    bad("unknown_line", w, f"demand line '{i}' is not in the scenario")
+                elif lines[i].station_id != sid:
+                    bad("line_wrong_station", w, f"line '{i}' belongs to station "
+                        f"'{lines[i].station_id}'")
+            parcels = sum(ln.parcels for ln in served)
+            need = st.service_s + math.ceil(parcels * per_parcel - 1e-9)
+            if dep < begin + need - TOL_S:
+                bad("service_too_short", w, f"{(dep - begin) / 60:.1f} min at the stop, "
+                    f"{need / 60:.1f} min needed for {parcels} parcels")
+            for ln in served:
+                if ln.direction is Direction.UP and begin < ln.ready_s - TOL_S:
+                    bad("pickup_before_ready", w, f"line '{ln.id}' collected at {_hhmm(begin)}, "
+                        f"ready only at {_hhmm(ln.ready_s)}")
+                if ln.fresh and not vt.refrigerated:
+                    bad("cold_chain", w, f"fresh line '{ln.id}' on non-refrigerated '{vt.id}'")
+            # Amounts per carrier, as reported, against the lines.
+            for key, direction in (("delivered", Direction.DOWN), ("picked_up", Direction.UP)):
+                want: dict[str, list[float]] = defaultdict(lambda: [0, 0.0])
+                for ln in served:
+                    if ln.direction is direction:
+                        want[ln.carrier_id][0] += ln.parcels
+                        want[ln.carrier_id][1] += ln.kg
+                got = {a["carrier"]: [a["parcels"], a["kg"]] for a in s[key]}
+                for c in set(want) | set(got):
+                    g, x = got.get(c, [0, 0.0]), want.get(c, [0, 0.0])
+                    if g[0] != x[0] or abs(g[1] - x[1]) > TOL_KG * 10:
+                        bad("amount_mismatch", w, f"{key} for carrier '{c}': plan says {g[0]} "
+                            f"parcels / {g[1]} kg, the lines give {x[0]} / {x[1]:.3f} kg")
+            for ln in served:
+                sign = -1 if ln.direction is Direction.DOWN else 1
+                load[0] += sign * ln.kg
+                load[1] += sign * ln.m3
+                load[2] += sign * ln.parcels
+            out += _over(where, f"after stop {s.get('seq', '?')} ({sid})", load, vt)
+            la = s["load_after"]
+            if abs(la["kg"] - load[0]) > TOL_KG * 10 or la["parcels"] != load[2]:
+                bad("load_mismatch", w, f"load after stop {la['kg']} kg / {la['parcels']} "
+                    f"parcels, recomputed {load[0]:.3f} kg / {load[2]}")
+            prev, t_prev = here, dep
+            n_stops += 1
+            parcels_down += sum(ln.parcels for ln in served if ln.direction is Direction.DOWN)
+            parcels_up += sum(ln.parcels for ln in served if ln.direction is Direction.UP)
+        home = idx[vt.depot_id]
+        dist_m += int(matrices.distance_m[prev, home])
+        back = t_prev + int(dur[prev, home])
+        if end < back - TOL_S:
+            bad("travel_too_fast", where, f"back at the depot {_hhmm(end)}, cannot be before "
+                f"{_hhmm(back)}")
+        if abs(r["distance_km"] * 1000 - dist_m) > 1.5:
+            bad("distance_mismatch", where, f"plan says {r['distance_km']:.3f} km, the stops "
+                f"give {dist_m / 1000:.3f} km")
+        cost = (vt.fixed_cost + dist_m / 1000 * vt.cost_per_km
+                + (end - start) / 3600 * vt.cost_per_hour)
+        if abs(r["cost"]["total"] - cost) > TOL_CNY * 3:
+            bad("cost_mismatch", where, f"plan says {r['cost']['total']:.2f} CNY, recomputed "
+                f"{cost:.2f} (fixed {vt.fixed_cost:g} + {dist_m / 1000:.3f} km × "
+                f"{vt.cost_per_km:g} + {(end - start) / 3600:.3f} h × {vt.cost_per_hour:g})")
+        sum_cost += cost
+        sum_dist_m += dist_m
+        sum_dur_s += end - start
+
+    for vid, k in seen_vehicles.items():
+        if k > 1:
+            bad("vehicle_reused", f"vehicle {vid}", f"has {k} routes; one tour per vehicle")
+
+    unserved_lines: Counter[str] = Counter()
+    for u in doc["unserved"]:
+        if not u["reason"].strip():
+            bad("unserved_without_reason", f"unserved {u['station_id']}", "no reason given")
+        for i in u["lines"]:
+            unserved_lines[i] += 1
+    for ln in scenario.demand:
+        k, u = seen_lines.get(ln.id, 0), unserved_lines.get(ln.id, 0)
+        where = f"station {ln.station_id} ({stations[ln.station_id].name}) line {ln.id}"
+        if k > 1:
+            bad("served_twice", where, f"served {k} times")
+        if k and u:
+            bad("served_and_unserved", where, "served and also listed as unserved")
+        if not k and not u:
+            bad("missing", where, "neither served nor listed as unserved")
+
+    t = doc["totals"]
+    checks = (("vehicles", t["vehicles"], len(doc["routes"]), 0),
+              ("stops", t["stops"], n_stops, 0),
+              ("distance_km", t["distance_km"], sum_dist_m / 1000, 0.002 * max(1, n_stops)),
+              ("duration_min", t["duration_min"], sum_dur_s / 60, 0.02 * max(1, n_stops)),
+              ("cost", t["cost"], sum_cost, TOL_CNY * 3 * max(1, len(doc["routes"]))),
+              ("parcels_down", t.get("parcels_down", parcels_down), parcels_down, 0),
+              ("parcels_up", t.get("parcels_up", parcels_up), parcels_up, 0))
+    for name, got, want, tol in checks:
+        if abs(got - want) > tol:
+            bad("totals_mismatch", "totals", f"{name}: plan says {got}, recomputed "
+                f"{want:.3f}" if isinstance(want, float) else f"{name}: plan says {got}, "
+                f"recomputed {want}")
+    return out

@@ -1,0 +1,59 @@
+"""Error and warning hierarchy.
+
+Every error a user can provoke with a bad file or option is a :class:`RoutingError`; the CLI
+turns it into a one-screen message and exit code 1. Messages follow one shape:
+``<entity> '<id>': <field> must <constraint>; got <value>.``
+"""
+
+from __future__ import annotations
+
+
+class RoutingError(Exception):
+    """Base class of every error this package raises on purpose."""
+
+
+class DataError(RoutingError, ValueError):
+    """Input data is invalid (a field, a row, a file)."""
+
+
+class ScenarioError(DataError):
+    """A scenario folder is invalid; the message lists every problem found, not just the first."""
+
+    def __init__(self, problems: list[str], *, source: str = "scenario") -> None:
+        self.problems = list(problems)
+        head = f"{len(self.problems)} problem{'s' if len(self.problems) != 1 else ''} in {source}:"
+        shown = self.problems[:30]
+        more = len(self.problems) - len(shown)
+        lines = [head, *(f"  - {p}" for p in shown)]
+        if more:
+            lines.append(f"  ... and {more} more")
+        super().__init__("\n".join(lines))
+
+
+class RoadNetworkError(DataError):
+    """A road network file cannot be read or used."""
+
+
+class ModelError(RoutingError, ValueError):
+    """The problem cannot be modelled (e.g. no vehicle could carry some goods at all)."""
+
+
+class SolverError(RoutingError, RuntimeError):
+    """The solver failed or is misconfigured."""
+
+
+class PlanError(DataError):
+    """A plan file is unreadable or does not follow the plan schema."""
+
+
+class FallbackDistanceWarning(UserWarning):
+    """Great-circle distances were used where road distances were asked for."""
+
+
+class FieldError(DataError):
+    """One field of one object is invalid; carries the parts a loader needs to name the row."""
+
+    def __init__(self, entity: str, ident: str, field: str, expected: str, value: object) -> None:
+        self.entity, self.ident, self.field = entity, ident, field
+        self.expected, self.value = expected, value
+        super().__init__(f"{entity} '{ident}': {field} {expected}; got {value!r}.")

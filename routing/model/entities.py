@@ -1,0 +1,216 @@
+"""Stations, carriers, vehicle types, demand lines and targets.
+
+Units are in the field names: ``_s`` seconds (times of day are seconds after 00:00 of the plan
+day), ``_kg``, ``_m3``, ``_kph``, ``_h``; money is CNY. Coordinates are WGS84 lon/lat
+(EPSG:4326): loaders convert GCJ-02/BD-09 before building these objects.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from enum import StrEnum
+
+from ..constants import ALLIANCE, CHINA_LAT_RANGE, CHINA_LON_RANGE, DAY_S
+from ..exceptions import FieldError
+
+
+class Tier(StrEnum):
+    """Tier of a station in the county–township–village network (县—乡—村)."""
+
+    HUB = "hub"
+    TOWNSHIP = "township"
+    VILLAGE = "village"
+
+
+class Direction(StrEnum):
+    """Down: consumer goods hub → village (工业品下乡). Up: produce village → hub (农产品进城)."""
+
+    DOWN = "down"
+    UP = "up"
+
+
+def _need(ok: bool, entity: str, ident: str, field: str, expected: str, value: object) -> None:
+    if not ok:
+        raise FieldError(entity, ident, field, expected, value)
+
+
+def _finite_ge0(entity: str, ident: str, field: str, value: float) -> None:
+    ok = isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+    _need(ok and value >= 0, entity, ident, field, "must be a finite number >= 0", value)
+
+
+def _positive(entity: str, ident: str, field: str, value: float) -> None:
+    ok = isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+    _need(ok and value > 0, entity, ident, field, "must be a finite number > 0", value)
+
+
+def _ident(entity: str, ident: str) -> None:
+    ok = isinstance(ident, str) and ident.strip() == ident and ident != ""
+    _need(ok, entity, str(ident), "id", "must be a non-empty string without surrounding spaces",
+          ident)
+
+
+def _time_of_day(entity: str, ident: str, field: str, value: int) -> None:
+    ok = isinstance(value, int) and not isinstance(value, bool)
+    _need(ok and 0 <= value <= DAY_S, entity, ident, field,
+          f"must be whole seconds in 0..{DAY_S} (00:00..24:00)", value)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Station:
+    """A place vehicles stop at: the county hub, a township station or a village point.
+
+    ``township_id`` names the township station a village point belongs to; ``open_s`` and
+    ``close_s`` bound the start of service there; ``service_s`` is the fixed time per stop.
+    """
+
+    id: str
+    name: str
+    tier: Tier
+    lon: float
+    lat: float
+    township_id: str | None = None
+    service_s: int = 300
+    open_s: int = 0
+    close_s: int = DAY_S
+    cold_storage: bool = False
+    generated: bool = False
+    code: str | None = None
+
+    def __post_init__(self) -> None:
+        e = "Station"
+        _ident(e, self.id)
+        _need(isinstance(self.name, str) and self.name.strip() != "", e, self.id, "name",
+              "must be a non-empty string", self.name)
+        _need(isinstance(self.tier, Tier), e, self.id, "tier",
+              f"must be one of {{{', '.join(t.value for t in Tier)}}}", self.tier)
+        lo, hi = CHINA_LON_RANGE
+        _need(isinstance(self.lon, int | float) and lo <= self.lon <= hi, e, self.id, "lon",
+              f"must be a longitude inside China ({lo}..{hi}, WGS84 degrees)", self.lon)
+        lo, hi = CHINA_LAT_RANGE
+        _need(isinstance(self.lat, int | float) and lo <= self.lat <= hi, e, self.id, "lat",
+              f"must be a latitude inside China ({lo}..{hi}, WGS84 degrees)", self.lat)
+        if self.tier is Tier.VILLAGE:
+            _need(bool(self.township_id), e, self.id, "township",
+                  "must name the township station of a village point", self.township_id)
+        _time_of_day(e, self.id, "open_s", self.open_s)
+        _time_of_day(e, self.id, "close_s", self.close_s)
+        _need(self.open_s <= self.close_s, e, self.id, "open_s",
+              f"must be <= close_s ({self.close_s})", self.open_s)
+        _need(isinstance(self.service_s, int) and 0 <= self.service_s <= 4 * 3600, e, self.id,
+              "service_s", "must be whole seconds in 0..14400", self.service_s)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Carrier:
+    """An express carrier in the alliance (邮政, 中通, 圆通, 申通, 韵达, 极兔, …)."""
+
+    id: str
+    name: str
+    name_zh: str = ""
+    market_share: float | None = None
+
+    def __post_init__(self) -> None:
+        _ident("Carrier", self.id)
+        _need(self.id != ALLIANCE, "Carrier", self.id, "id",
+              f"must not be '{ALLIANCE}' (reserved for the shared fleet)", self.id)
+        _need(isinstance(self.name, str) and self.name.strip() != "", "Carrier", self.id, "name",
+              "must be a non-empty string", self.name)
+        if self.market_share is not None:
+            ok = isinstance(self.market_share, int | float) and 0 <= self.market_share <= 1
+            _need(ok, "Carrier", self.id, "market_share", "must be a fraction in 0..1",
+                  self.market_share)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class VehicleType:
+    """A kind of vehicle and how many of it there are; costs in CNY, capacity per dimension."""
+
+    id: str
+    name: str
+    count: int
+    capacity_kg: float
+    capacity_m3: float
+    capacity_parcels: int
+    fixed_cost: float
+    cost_per_km: float
+    cost_per_hour: float
+    speed_kph: float
+    max_shift_s: int
+    depot_id: str
+    refrigerated: bool = False
+    owner: str = ALLIANCE
+    name_zh: str = ""
+
+    def __post_init__(self) -> None:
+        e = "VehicleType"
+        _ident(e, self.id)
+        _need(isinstance(self.count, int) and not isinstance(self.count, bool) and self.count >= 0,
+              e, self.id, "count", "must be a whole number >= 0", self.count)
+        _positive(e, self.id, "capacity_kg", self.capacity_kg)
+        _positive(e, self.id, "capacity_m3", self.capacity_m3)
+        _need(isinstance(self.capacity_parcels, int) and self.capacity_parcels > 0, e, self.id,
+              "capacity_parcels", "must be a whole number > 0", self.capacity_parcels)
+        for f in ("fixed_cost", "cost_per_km", "cost_per_hour"):
+            _finite_ge0(e, self.id, f, getattr(self, f))
+        _positive(e, self.id, "speed_kph", self.speed_kph)
+        _need(self.speed_kph <= 130, e, self.id, "speed_kph", "must be <= 130 km/h",
+              self.speed_kph)
+        _need(isinstance(self.max_shift_s, int) and 0 < self.max_shift_s <= DAY_S, e, self.id,
+              "max_shift_s", f"must be whole seconds in 1..{DAY_S} (at most 24 h)",
+              self.max_shift_s)
+        _ident(e, self.depot_id)
+        _need(isinstance(self.owner, str) and self.owner != "", e, self.id, "owner",
+              f"must be '{ALLIANCE}' or a carrier id", self.owner)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DemandLine:
+    """Parcels of one carrier for (down) or from (up) one station on the plan day.
+
+    ``ready_s``: down, when the parcels are sorted and ready at the hub; up, when the produce
+    is ready for collection at the station. Both in seconds after 00:00 of the plan day.
+    """
+
+    id: str
+    station_id: str
+    carrier_id: str
+    direction: Direction
+    parcels: int
+    kg: float
+    m3: float = 0.0
+    fresh: bool = False
+    ready_s: int = 0
+
+    def __post_init__(self) -> None:
+        e = "DemandLine"
+        _ident(e, self.id)
+        _ident(e, self.station_id)
+        _ident(e, self.carrier_id)
+        _need(isinstance(self.direction, Direction), e, self.id, "direction",
+              "must be one of {down, up}", self.direction)
+        _need(isinstance(self.parcels, int) and not isinstance(self.parcels, bool)
+              and self.parcels >= 0, e, self.id, "parcels", "must be a whole number >= 0",
+              self.parcels)
+        _finite_ge0(e, self.id, "kg", self.kg)
+        _finite_ge0(e, self.id, "m3", self.m3)
+        _need(self.parcels > 0 or self.kg > 0 or self.m3 > 0, e, self.id, "parcels",
+              "must be > 0 (or kg/m3 > 0): an empty line carries nothing", self.parcels)
+        _time_of_day(e, self.id, "ready_s", self.ready_s)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Targets:
+    """The government's targets: on-time hours, fresh hours, cost-reduction fraction."""
+
+    on_time_h: float = 72
+    fresh_h: float = 24
+    cost_reduction: float = 0.20
+
+    def __post_init__(self) -> None:
+        _positive("Targets", "targets", "on_time_h", self.on_time_h)
+        _positive("Targets", "targets", "fresh_h", self.fresh_h)
+        ok = isinstance(self.cost_reduction, int | float) and 0 <= self.cost_reduction < 1
+        _need(ok, "Targets", "targets", "cost_reduction", "must be a fraction in 0..1 (0.2 = 20%)",
+              self.cost_reduction)

@@ -1,0 +1,58 @@
+"""The one-screen summary printed after planning."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..model import Scenario
+
+
+def _hhmm(minutes: float) -> str:
+    s = round(minutes * 60)
+    return f"{s // 3600:02d}:{s % 3600 // 60:02d}"
+
+
+def summary_text(doc: dict[str, Any], scenario: Scenario, *, violations: int | None = None,
+                 max_routes: int = 20) -> str:
+    """A compact, fixed-width summary of a plan (fits one terminal screen)."""
+    t = doc["totals"]
+    types = {v.id: v for v in scenario.vehicle_types}
+    n_fleet = sum(v.count for v in scenario.vehicle_types)
+    parcels = (t.get("parcels_down") or 0) + (t.get("parcels_up") or 0)
+    lines = [
+        f"{scenario.title or scenario.name}  [{doc['scenario']['name']}]  "
+        f"{doc['scenario'].get('date', '')}",
+        f"solver {doc['engine']} status {doc['status']}  {doc['runtime_s']:.1f} s "
+        f"(limit {doc['time_limit_s']:g} s, seed {doc['seed']})",
+        f"vehicles {t['vehicles']}/{n_fleet}  stops {t['stops']}  "
+        f"distance {t['distance_km']:,.1f} km"
+        f"  driving+service {t['duration_min'] / 60:,.1f} h",
+        f"parcels down {t.get('parcels_down', 0):,} ({t.get('kg_down', 0):,.0f} kg)  "
+        f"up {t.get('parcels_up', 0):,} ({t.get('kg_up', 0):,.0f} kg)",
+        f"cost {t['cost']:,.2f} CNY/day" + (f"  = {t['cost'] / parcels:.2f} CNY/parcel"
+                                             if parcels else ""),
+        "",
+        f"{'vehicle':<12}{'type':<10}{'stops':>6}{'km':>8}{'out':>7}{'back':>7}"
+        f"{'max kg%':>9}{'cost':>10}",
+    ]
+    for r in doc["routes"][:max_routes]:
+        vt = types.get(r["vehicle_type"])
+        peak = max([r["load_at_start"]["kg"], *(s["load_after"]["kg"] for s in r["stops"])])
+        pct = f"{100 * peak / vt.capacity_kg:.0f}%" if vt else "?"
+        lines.append(f"{r['vehicle_id']:<12}{r['vehicle_type']:<10}{len(r['stops']):>6}"
+                     f"{r['distance_km']:>8.1f}{_hhmm(r['start_min']):>7}"
+                     f"{_hhmm(r['end_min']):>7}{pct:>9}{r['cost']['total']:>10.2f}")
+    if len(doc["routes"]) > max_routes:
+        lines.append(f"... {len(doc['routes']) - max_routes} more routes in routes.csv")
+    if doc["unserved"]:
+        lines.append("")
+        lines.append(f"UNSERVED: {len(doc['unserved'])} visit(s)")
+        for u in doc["unserved"][:10]:
+            lines.append(f"  {u['station_id']} {u.get('station_name', '')}: {u['reason']}")
+        if len(doc["unserved"]) > 10:
+            lines.append(f"  ... {len(doc['unserved']) - 10} more in plan.json")
+    if violations is not None:
+        lines.append("")
+        lines.append("independent check: " + ("OK, no violation" if violations == 0
+                                              else f"{violations} VIOLATION(S)"))
+    return "\n".join(lines)

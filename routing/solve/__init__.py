@@ -1,0 +1,52 @@
+"""Solving: from a scenario and its matrices to a :class:`~routing.model.plan.Plan`."""
+
+from __future__ import annotations
+
+import hashlib
+
+from ..model import Scenario
+from ..model.plan import Plan, Unserved
+from ..network.matrix import Matrices
+from .ortools_backend import Progress, solve_visits
+from .schedule import timed_route
+from .visits import presolve
+
+#: Placeholder reason for a visit the solver left out; the evaluate layer replaces it with a
+#: concrete one (see routing.evaluate.explain).
+DROPPED = "left out by the solver"
+
+
+def scenario_hash(scenario: Scenario) -> str:
+    """Short stable hash of the scenario's content, stored in the plan to detect mismatches."""
+    h = hashlib.sha1(repr((scenario.stations, scenario.carriers, scenario.vehicle_types,
+                           scenario.demand, scenario.network, scenario.service)).encode())
+    return h.hexdigest()[:16]
+
+
+def solve(scenario: Scenario, matrices: Matrices, *, time_limit_s: float | None = None,
+          seed: int | None = None, solution_limit: int | None = None,
+          progress: Progress | None = None) -> Plan:
+    """Plan one day with OR-Tools. Options default to the scenario's ``[solve]`` section."""
+    spec = scenario.solve
+    tl = spec.time_limit_s if time_limit_s is None else time_limit_s
+    sd = spec.seed if seed is None else seed
+    sl = spec.solution_limit if solution_limit is None else solution_limit
+    visits, unserved = presolve(scenario, set(matrices.unreachable))
+    raw = solve_visits(scenario, matrices, visits, time_limit_s=tl, seed=sd, solution_limit=sl,
+                       progress=progress)
+    types = dict(scenario.vehicles())
+    routes = tuple(timed_route(scenario, matrices, vid, types[vid],
+                               [visits[k] for k in seq], raw.starts[vid])
+                   for vid, seq in raw.sequences.items())
+    served = {k for seq in raw.sequences.values() for k in seq}
+    unserved += [Unserved(station_id=v.station_id, line_ids=v.line_ids, reason=DROPPED)
+                 for k, v in enumerate(visits) if k not in served]
+    return Plan(scenario=scenario.name, scenario_hash=scenario_hash(scenario), date=scenario.date,
+                engine="ortools", seed=sd, time_limit_s=tl, status=raw.status,
+                runtime_s=round(raw.runtime_s, 3), objective=round(raw.objective, 2),
+                routes=routes, unserved=tuple(unserved),
+                meta={"solutions": raw.solutions, "solution_limit": sl,
+                      "matrix_source": matrices.source})
+
+
+__all__ = ["DROPPED", "solve"]

@@ -1,0 +1,87 @@
+"""From visit sequences to timed, loaded routes (plain Python, no solver objects)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from itertools import pairwise
+
+import numpy as np
+
+from ..model import Direction, Scenario, VehicleType
+from ..model.plan import Amount, Load, Route, Stop
+from ..network.matrix import Matrices, vehicle_duration_s
+from .visits import Visit
+
+
+def _forward(t0: int, seq: list[Visit], legs: list[int]) -> tuple[list[tuple[int, int, int]], int]:
+    """Earliest schedule leaving the depot at t0: (arrival, start, departure) per stop, end."""
+    out, t = [], t0
+    for vs, leg in zip(seq, legs, strict=False):
+        arrival = t + leg
+        start = max(arrival, vs.open_s, vs.ready_up_s)
+        t = start + vs.service_s
+        out.append((arrival, start, t))
+    return out, t + legs[-1]
+
+
+def _feasible(times: list[tuple[int, int, int]], seq: list[Visit]) -> bool:
+    return all(start <= vs.close_s for (_, start, _), vs in zip(times, seq, strict=True))
+
+
+def timed_route(scenario: Scenario, matrices: Matrices, vehicle_id: str, vt: VehicleType,
+                seq: list[Visit], start_s: int, durations: np.ndarray | None = None) -> Route:
+    """Build a :class:`Route`: earliest schedule from ``start_s``, then leave the depot as late
+    as possible without arriving anywhere later (waiting at the depot costs no driver time)."""
+    idx = matrices.index()
+    dur = vehicle_duration_s(matrices, vt.speed_kph) if durations is None else durations
+    path = [idx[vt.depot_id], *(idx[v.station_id] for v in seq), idx[vt.depot_id]]
+    legs = [int(dur[a, b]) for a, b in pairwise(path)]
+    times, end = _forward(start_s, seq, legs)
+    lo, hi = 0, max(0, sum(s - a for a, s, _ in times))
+    while lo < hi:  # largest delay that keeps the end time and every window
+        mid = (lo + hi + 1) // 2
+        t2, e2 = _forward(start_s + mid, seq, legs)
+        if e2 <= end and _feasible(t2, seq):
+            lo = mid
+        else:
+            hi = mid - 1
+    start_s += lo
+    times, end = _forward(start_s, seq, legs)
+
+    lines = {ln.id: ln for ln in scenario.demand}
+    down_total = [lines[i] for vs in seq for i in vs.line_ids
+                  if lines[i].direction is Direction.DOWN]
+    kg = sum(ln.kg for ln in down_total)
+    m3 = sum(ln.m3 for ln in down_total)
+    parcels = sum(ln.parcels for ln in down_total)
+    load0 = Load(kg=round(kg, 3), m3=round(m3, 4), parcels=parcels)
+    stops = []
+    for vs, (arrival, start, departure) in zip(seq, times, strict=True):
+        by = {Direction.DOWN: defaultdict(lambda: [0, 0.0, 0.0]),
+              Direction.UP: defaultdict(lambda: [0, 0.0, 0.0])}
+        for i in vs.line_ids:
+            ln = lines[i]
+            acc = by[ln.direction][ln.carrier_id]
+            acc[0] += ln.parcels
+            acc[1] += ln.kg
+            acc[2] += ln.m3
+            sign = -1 if ln.direction is Direction.DOWN else 1
+            kg += sign * ln.kg
+            m3 += sign * ln.m3
+            parcels += sign * ln.parcels
+
+        def amounts(d: Direction, by: dict = by) -> tuple[Amount, ...]:
+            return tuple(Amount(carrier_id=c, parcels=a[0], kg=round(a[1], 3), m3=round(a[2], 4))
+                         for c, a in sorted(by[d].items()))
+
+        stops.append(Stop(station_id=vs.station_id, arrival_s=arrival, start_s=start,
+                          departure_s=departure, line_ids=vs.line_ids,
+                          delivered=amounts(Direction.DOWN), picked_up=amounts(Direction.UP),
+                          load_after=Load(kg=round(max(kg, 0.0), 3), m3=round(max(m3, 0.0), 4),
+                                          parcels=parcels)))
+    distance = int(sum(matrices.distance_m[a, b] for a, b in pairwise(path)))
+    return Route(vehicle_id=vehicle_id, vehicle_type=vt.id, depot_id=vt.depot_id,
+                 start_s=start_s, end_s=end, distance_m=distance, load_at_start=load0,
+                 stops=tuple(stops), fixed_cost=vt.fixed_cost,
+                 distance_cost=round(distance / 1000 * vt.cost_per_km, 2),
+                 time_cost=round((end - start_s) / 3600 * vt.cost_per_hour, 2))

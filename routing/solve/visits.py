@@ -1,0 +1,113 @@
+"""Turn demand lines into the visits a vehicle makes, and set aside what no vehicle could serve.
+
+A station is visited once for its ambient goods and once for its fresh goods (which only a
+refrigerated vehicle may carry), so cold chain never forces a whole station onto a reefer.
+This module does not import ortools: it is the solver-independent half of model building.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from ..model import Direction, Scenario, VehicleType
+from ..model.plan import Unserved
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Visit:
+    """One stop to make: a station and the demand lines served there in one go."""
+
+    station_id: str
+    fresh: bool
+    line_ids: tuple[str, ...]
+    down_kg: float
+    down_m3: float
+    down_parcels: int
+    up_kg: float
+    up_m3: float
+    up_parcels: int
+    service_s: int
+    open_s: int
+    close_s: int
+    ready_down_s: int  # latest hub-ready time of its down lines (vehicle leaves after it)
+    ready_up_s: int  # latest ready time of its up lines (collect no earlier)
+
+
+def service_time_s(scenario: Scenario, station_service_s: int, parcels: int) -> int:
+    """Fixed stop time plus per-parcel handling, whole seconds (rounded up)."""
+    return station_service_s + math.ceil(parcels * scenario.service.per_parcel_s - 1e-9)
+
+
+def build_visits(scenario: Scenario) -> list[Visit]:
+    """Group demand lines by (station, fresh) in station order; deterministic."""
+    groups: dict[tuple[str, bool], list] = {}
+    for line in scenario.demand:
+        groups.setdefault((line.station_id, line.fresh), []).append(line)
+    order = {s.id: i for i, s in enumerate(scenario.stations)}
+    visits = []
+    for (sid, fresh), lines in sorted(groups.items(), key=lambda kv: (order[kv[0][0]], kv[0][1])):
+        st = scenario.station(sid)
+        down = [ln for ln in lines if ln.direction is Direction.DOWN]
+        up = [ln for ln in lines if ln.direction is Direction.UP]
+        parcels = sum(ln.parcels for ln in lines)
+        visits.append(Visit(
+            station_id=sid, fresh=fresh, line_ids=tuple(ln.id for ln in lines),
+            down_kg=sum(ln.kg for ln in down), down_m3=sum(ln.m3 for ln in down),
+            down_parcels=sum(ln.parcels for ln in down), up_kg=sum(ln.kg for ln in up),
+            up_m3=sum(ln.m3 for ln in up), up_parcels=sum(ln.parcels for ln in up),
+            service_s=service_time_s(scenario, st.service_s, parcels), open_s=st.open_s,
+            close_s=st.close_s, ready_down_s=max((ln.ready_s for ln in down), default=0),
+            ready_up_s=max((ln.ready_s for ln in up), default=0)))
+    return visits
+
+
+def fits(visit: Visit, vt: VehicleType) -> bool:
+    """Whether the vehicle type could carry this visit's goods at all (alone, both ways)."""
+    return (max(visit.down_kg, visit.up_kg) <= vt.capacity_kg + 1e-9
+            and max(visit.down_m3, visit.up_m3) <= vt.capacity_m3 + 1e-9
+            and max(visit.down_parcels, visit.up_parcels) <= vt.capacity_parcels
+            and (vt.refrigerated or not visit.fresh))
+
+
+def unservable_reason(visit: Visit, scenario: Scenario, unreachable: set[str]) -> str | None:
+    """Why no vehicle of the fleet could ever serve this visit, or None if some could."""
+    if visit.station_id in unreachable:
+        return "station is not reachable on the road network (too far from any road, or cut off)"
+    fleet = [vt for vt in scenario.vehicle_types if vt.count > 0]
+    if visit.fresh and not any(vt.refrigerated for vt in fleet):
+        kg = visit.down_kg + visit.up_kg
+        return f"{kg:,.1f} kg fresh goods and no refrigerated vehicle in the fleet"
+    candidates = [vt for vt in fleet if vt.refrigerated or not visit.fresh]
+    if not any(fits(visit, vt) for vt in candidates):
+        big = max(candidates, key=lambda vt: vt.capacity_kg)
+        return (f"load (down {visit.down_kg:,.1f} kg / {visit.down_parcels} parcels / "
+                f"{visit.down_m3:.2f} m3, up {visit.up_kg:,.1f} kg / {visit.up_parcels} parcels / "
+                f"{visit.up_m3:.2f} m3) exceeds the largest suitable vehicle '{big.id}' "
+                f"({big.capacity_kg:,.0f} kg, {big.capacity_m3:g} m3, "
+                f"{big.capacity_parcels} parcels)")
+    return window_reason(visit)
+
+
+def presolve(scenario: Scenario, unreachable: set[str]) -> tuple[list[Visit], list[Unserved]]:
+    """Split visits into those to plan and those no vehicle can serve (with the reason)."""
+    plan, out = [], []
+    for v in build_visits(scenario):
+        reason = unservable_reason(v, scenario, unreachable)
+        if reason is None:
+            plan.append(v)
+        else:
+            out.append(Unserved(station_id=v.station_id, line_ids=v.line_ids, reason=reason))
+    return plan, out
+
+
+def window_reason(visit: Visit) -> str | None:
+    """Why the visit's own times contradict each other (produce ready after closing), or None."""
+    if visit.ready_up_s > visit.close_s:
+        return (f"produce is ready at {_hhmm(visit.ready_up_s)} but the station closes at "
+                f"{_hhmm(visit.close_s)}")
+    return None
+
+
+def _hhmm(s: int) -> str:
+    return f"{s // 3600:02d}:{s % 3600 // 60:02d}"

@@ -1,0 +1,20 @@
+"""The README's two commands stay true: CI runs exactly the README's test command."""
+
+from __future__ import annotations
+
+from .conftest import ROOT
+
+
+def test_ci_runs_the_readme_test_command():
+    """.ci/run's last line is the README's second command, verbatim."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    ci_line = (ROOT / ".ci" / "run").read_text(encoding="utf-8").strip().splitlines()[-1]
+    assert ci_line in readme
+    assert "pytest" in ci_line
+
+
+def test_readme_first_command_plans_the_default_scenario():
+    """Command 1 installs and runs `routing plan` on the bundled default scenario."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert "pip install -q -e \".[dev]\" && routing plan scenarios/xia -o out/xia" in readme
+    assert (ROOT / "scenarios" / "xia" / "scenario.toml").is_file()
