@@ -34,7 +34,6 @@ def test_matrix_invariants(pts):
         assert m.dtype == np.int64 and not m.flags.writeable
         assert (np.diag(m) == 0).all() and (m >= 0).all()
         np.testing.assert_array_equal(m, m.T)
-        n = len(m)
         lhs = m[:, None, :]  # i -> k
         rhs = m[:, :, None] + m[None, :, :]  # i -> j -> k
         assert (lhs <= rhs).all()
