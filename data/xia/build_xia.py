@@ -431,7 +431,8 @@ def build_demand(stations: pd.DataFrame, vehicles: pd.DataFrame, shares: dict, r
         cands = sorted(c for c in cands if c not in used)
         return [int(x) for x in rng.choice(cands, size=min(k, len(cands)), replace=False)]
 
-    villages_of = lambda code: [i for i, s in enumerate(st.itertuples()) if s.tier == "village" and s.township == code]
+    def villages_of(code):
+        return [i for i, s in enumerate(st.itertuples()) if s.tier == "village" and s.township == code]
     for name, lam in PERSIMMON_NAMED.items():
         add_up(by_name(name, "140828204"), "persimmon", lam)
     k, tcode, lam = PERSIMMON_OTHER
