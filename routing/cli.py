@@ -66,6 +66,11 @@ def plan(scenario_dir: Path, out_dir: Path, time_limit_s: float | None, seed: in
                        f"{sum(v.count for v in scenario.vehicle_types)} vehicles; "
                        f"matrices ({matrices.source}) in {time.perf_counter() - t0:.1f} s",
                        err=True)
+            if matrices.snap_m:
+                snaps = sorted(zip(matrices.snap_m, matrices.station_ids, strict=True))
+                mid = snaps[len(snaps) // 2][0]
+                click.echo(f"  snapped to roads: median {mid:,.0f} m, max {snaps[-1][0]:,.0f} m "
+                           f"({snaps[-1][1]})", err=True)
             if matrices.unreachable:
                 click.echo(f"  unreachable on the road network: "
                            f"{', '.join(matrices.unreachable)}", err=True)

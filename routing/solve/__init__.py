@@ -46,7 +46,8 @@ def solve(scenario: Scenario, matrices: Matrices, *, time_limit_s: float | None 
                 runtime_s=round(raw.runtime_s, 3), objective=round(raw.objective, 2),
                 routes=routes, unserved=tuple(unserved),
                 meta={"solutions": raw.solutions, "solution_limit": sl,
-                      "matrix_source": matrices.source})
+                      "matrix_source": matrices.source,
+                      "unreachable": list(matrices.unreachable)})
 
 
 __all__ = ["DROPPED", "solve"]
