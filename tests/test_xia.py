@@ -1,0 +1,45 @@
+"""The bundled default scenario: real structure of Xia County, and a checked plan."""
+
+from __future__ import annotations
+
+import pytest
+
+from routing.io import read_scenario
+from routing.model import Tier
+from routing.network.matrix import travel_matrices
+from routing.pipeline import check_scenario_plan, plan_scenario
+
+from .conftest import ROOT
+
+
+@pytest.fixture(scope="module")
+def xia():
+    """scenarios/xia as shipped."""
+    return read_scenario(ROOT / "scenarios" / "xia")
+
+
+def test_xia_structure(xia):
+    """1 hub, the 11 real townships, all 175 villages; pickups, fresh goods, a mixed fleet."""
+    tiers = [s.tier for s in xia.stations]
+    assert tiers.count(Tier.HUB) == 1
+    assert tiers.count(Tier.TOWNSHIP) == 11
+    assert tiers.count(Tier.VILLAGE) == 175
+    towns = {s.name for s in xia.stations if s.tier is Tier.TOWNSHIP}
+    assert {"瑶峰镇", "庙前镇", "裴介镇", "水头镇", "埝掌镇", "泗交镇", "禹王镇", "尉郭乡", "胡张乡",
+            "南大里乡", "祁家河乡"} == towns
+    real = [s for s in xia.stations if s.tier is Tier.VILLAGE and not s.generated]
+    assert len(real) == 7
+    assert len(xia.carriers) == 5
+    assert abs(sum(c.market_share or 0 for c in xia.carriers) - 1) < 1e-6
+    assert any(ln.direction == "up" for ln in xia.demand)
+    assert any(ln.fresh for ln in xia.demand)
+    assert len({v.id for v in xia.vehicle_types}) >= 2
+    assert any(v.refrigerated for v in xia.vehicle_types)
+
+
+def test_xia_quick_plan_passes_checker(xia):
+    """A short, deterministic solve of the default scenario serves every station and checks."""
+    m = travel_matrices(xia)
+    plan, _ = plan_scenario(xia, m, solution_limit=1, time_limit_s=60)
+    assert plan.unserved == ()
+    assert check_scenario_plan(plan, xia, m) == []
