@@ -25,8 +25,8 @@ def test_xia_structure(xia):
     assert tiers.count(Tier.TOWNSHIP) == 11
     assert tiers.count(Tier.VILLAGE) == 175
     towns = {s.name for s in xia.stations if s.tier is Tier.TOWNSHIP}
-    assert {"瑶峰镇", "庙前镇", "裴介镇", "水头镇", "埝掌镇", "泗交镇", "禹王镇", "尉郭乡", "胡张乡",
-            "南大里乡", "祁家河乡"} == towns
+    assert towns == {"瑶峰镇", "庙前镇", "裴介镇", "水头镇", "埝掌镇", "泗交镇", "禹王镇",
+                     "尉郭乡", "胡张乡", "南大里乡", "祁家河乡"}
     real = [s for s in xia.stations if s.tier is Tier.VILLAGE and not s.generated]
     assert len(real) == 7
     assert len(xia.carriers) == 5
