@@ -155,6 +155,14 @@ def check_plan(doc: dict[str, Any], scenario: Scenario, matrices: Matrices) -> l
                 bad("service_too_short", w, f"{(dep - begin) / 60:.1f} min at the stop, "
                     f"{need / 60:.1f} min needed for {parcels} parcels")
             for ln in served:
+                hours = scenario.targets.fresh_h if ln.fresh else scenario.targets.on_time_h
+                if ln.direction is Direction.DOWN and begin - ln.ready_s > hours * 3600 + TOL_S:
+                    bad("delivery_target", w, f"line '{ln.id}' ready {_hhmm(ln.ready_s)} at the "
+                        f"hub, delivered {_hhmm(begin)}: over the {hours:g} h target")
+                if ln.direction is Direction.UP and ln.fresh and \
+                        end - ln.ready_s > scenario.targets.fresh_h * 3600 + TOL_S:
+                    bad("fresh_target", w, f"fresh line '{ln.id}' ready {_hhmm(ln.ready_s)}, at "
+                        f"the hub {_hhmm(end)}: over the {scenario.targets.fresh_h:g} h target")
                 if ln.direction is Direction.UP and begin < ln.ready_s - TOL_S:
                     bad("pickup_before_ready", w, f"line '{ln.id}' collected at {_hhmm(begin)}, "
                         f"ready only at {_hhmm(ln.ready_s)}")

@@ -63,6 +63,13 @@ def explain_unserved(scenario: Scenario, matrices: Matrices, station_id: str,
                            f"{_hhmm(leave)}, {out_s / 3600:.1f} h drive) is after closing "
                            f"{_hhmm(st.close_s)}")
             continue
+        due = min((ln.ready_s + (scenario.targets.fresh_h if ln.fresh else
+                                 scenario.targets.on_time_h) * 3600 for ln in down),
+                  default=float("inf"))
+        if max(arrive, st.open_s) > due:
+            reasons.append(f"earliest service {_hhmm(max(arrive, st.open_s))} with '{vt.id}' "
+                           f"misses the delivery-hour target (due {_hhmm(int(due))})")
+            continue
         trip = out_s + service + back_s
         if trip > vt.max_shift_s:
             reasons.append(f"round trip {trip / 3600:.1f} h with '{vt.id}' exceeds the "
@@ -72,6 +79,12 @@ def explain_unserved(scenario: Scenario, matrices: Matrices, station_id: str,
         if begin + service + back_s > depot.close_s:
             reasons.append(f"back at the depot {_hhmm(begin + service + back_s)} with '{vt.id}', "
                            f"after it closes at {_hhmm(depot.close_s)}")
+            continue
+        fresh_back = [ln.ready_s + scenario.targets.fresh_h * 3600 for ln in up if ln.fresh]
+        if fresh_back and begin + service + back_s > min(fresh_back):
+            reasons.append(f"fresh produce would reach the hub at "
+                           f"{_hhmm(begin + service + back_s)} with '{vt.id}', over the "
+                           f"{scenario.targets.fresh_h:g} h fresh target")
             continue
         # A single vehicle could do it alone: the fleet ran out of room.
         n = sum(v.count for v in carry)

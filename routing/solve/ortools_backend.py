@@ -128,7 +128,8 @@ def solve_visits(scenario: Scenario, matrices: Matrices, visits: list[Visit], *,
         vs = vis(node)
         assert vs is not None
         index = manager.NodeToIndex(node)
-        tdim.CumulVar(index).SetRange(max(vs.open_s, vs.ready_up_s), vs.close_s)
+        tdim.CumulVar(index).SetRange(max(vs.open_s, vs.ready_up_s),
+                                      min(vs.close_s, vs.deliver_by_s))
         routing.AddDisjunction([index], penalty)
         allowed = [v for v, (_, vt) in enumerate(vehicles) if fits(vs, vt)]
         if not allowed:
@@ -145,6 +146,12 @@ def solve_visits(scenario: Scenario, matrices: Matrices, visits: list[Visit], *,
             for v in allowed:
                 on_v = solver.IsEqualCstVar(routing.VehicleVar(index), v)
                 solver.Add(tdim.CumulVar(routing.Start(v)) >= vs.ready_down_s * on_v)
+        if vs.return_by_s < DAY_S:
+            # Fresh produce must reach the hub within its hour limit: the carrying vehicle's
+            # tour ends by then.
+            for v in allowed:
+                on_v = solver.IsEqualCstVar(routing.VehicleVar(index), v)
+                solver.Add(tdim.CumulVar(routing.End(v)) <= vs.return_by_s + DAY_S * (1 - on_v))
 
     _add_loads(routing, manager, solver, vehicles, node_visit, visits)
 

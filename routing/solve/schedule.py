@@ -25,7 +25,8 @@ def _forward(t0: int, seq: list[Visit], legs: list[int]) -> tuple[list[tuple[int
 
 
 def _feasible(times: list[tuple[int, int, int]], seq: list[Visit]) -> bool:
-    return all(start <= vs.close_s for (_, start, _), vs in zip(times, seq, strict=True))
+    return all(start <= min(vs.close_s, vs.deliver_by_s)
+               for (_, start, _), vs in zip(times, seq, strict=True))
 
 
 def timed_route(scenario: Scenario, matrices: Matrices, vehicle_id: str, vt: VehicleType,

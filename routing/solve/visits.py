@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from ..constants import DAY_S
 from ..model import Direction, Scenario, VehicleType
 from ..model.plan import Unserved
 
@@ -32,6 +33,8 @@ class Visit:
     close_s: int
     ready_down_s: int  # latest hub-ready time of its down lines (vehicle leaves after it)
     ready_up_s: int  # latest ready time of its up lines (collect no earlier)
+    deliver_by_s: int  # service must start by then for down lines to meet their hour target
+    return_by_s: int  # fresh pickups must be back at the depot by then (fresh hour target)
 
 
 def service_time_s(scenario: Scenario, station_service_s: int, parcels: int) -> int:
@@ -58,8 +61,19 @@ def build_visits(scenario: Scenario) -> list[Visit]:
             up_m3=sum(ln.m3 for ln in up), up_parcels=sum(ln.parcels for ln in up),
             service_s=service_time_s(scenario, st.service_s, parcels), open_s=st.open_s,
             close_s=st.close_s, ready_down_s=max((ln.ready_s for ln in down), default=0),
-            ready_up_s=max((ln.ready_s for ln in up), default=0)))
+            ready_up_s=max((ln.ready_s for ln in up), default=0),
+            deliver_by_s=min((ln.ready_s + _limit_s(scenario, ln.fresh) for ln in down),
+                             default=DAY_S),
+            return_by_s=min((ln.ready_s + _limit_s(scenario, True) for ln in up if ln.fresh),
+                            default=DAY_S)))
     return visits
+
+
+def _limit_s(scenario: Scenario, fresh: bool) -> int:
+    """Hours allowed from ready to delivery (fresh or not), as seconds, capped at the day end
+    (a one-day plan cannot see past midnight; 48/72 h targets bind in the weekly simulation)."""
+    hours = scenario.targets.fresh_h if fresh else scenario.targets.on_time_h
+    return min(DAY_S, round(hours * 3600))
 
 
 def fits(visit: Visit, vt: VehicleType) -> bool:
@@ -102,11 +116,19 @@ def presolve(scenario: Scenario, unreachable: set[str]) -> tuple[list[Visit], li
 
 
 def window_reason(visit: Visit) -> str | None:
-    """Why the visit's own times contradict each other (produce ready after closing), or None."""
-    if visit.ready_up_s > visit.close_s:
-        return (f"produce is ready at {_hhmm(visit.ready_up_s)} but the station closes at "
-                f"{_hhmm(visit.close_s)}")
-    return None
+    """Why the visit's own times contradict each other, or None.
+
+    Service may start from max(opening, produce ready) until min(closing, delivery due).
+    """
+    lo = max(visit.open_s, visit.ready_up_s)
+    hi = min(visit.close_s, visit.deliver_by_s)
+    if lo <= hi:
+        return None
+    start = ("produce is ready at" if visit.ready_up_s > visit.open_s else "the station opens at")
+    end = ("parcels are due by" if visit.deliver_by_s < visit.close_s
+           else "the station closes at")
+    due = " (delivery-hour target)" if end.startswith("parcels") else ""
+    return f"{start} {_hhmm(lo)} but {end} {_hhmm(hi)}{due}"
 
 
 def _hhmm(s: int) -> str:
