@@ -44,15 +44,21 @@ def main() -> None:
 @click.option("--seed", type=int, default=None, help="Seed (default: the scenario's).")
 @click.option("--solution-limit", type=int, default=None,
               help="Stop after this many solutions (deterministic runs).")
+@click.option("--reference", "reference_json", default=None,
+              type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Keep routes stable against this plan.json (yesterday's, or fixed routes).")
+@click.option("--change-penalty", type=float, default=50.0, show_default=True,
+              help="CNY per stop moved to another vehicle than in --reference.")
 @click.option("--quiet", is_flag=True, help="No progress output.")
 def plan(scenario_dir: Path, out_dir: Path, time_limit_s: float | None, seed: int | None,
-         solution_limit: int | None, quiet: bool) -> None:
+         solution_limit: int | None, reference_json: Path | None, change_penalty: float,
+         quiet: bool) -> None:
     """Plan today's routes for SCENARIO_DIR and write the plan files to OUT."""
     from .evaluate.check import check_plan
     from .io import read_scenario
     from .network.matrix import travel_matrices
-    from .pipeline import plan_scenario
-    from .report.plan_json import write_plan_json
+    from .pipeline import plan_scenario, reference_from_plan
+    from .report.plan_json import read_plan_json, write_plan_json
     from .report.summary import summary_text
     from .report.tables import write_routes_csv, write_routes_geojson, write_routes_xlsx
 
@@ -74,9 +80,12 @@ def plan(scenario_dir: Path, out_dir: Path, time_limit_s: float | None, seed: in
             if matrices.unreachable:
                 click.echo(f"  unreachable on the road network: "
                            f"{', '.join(matrices.unreachable)}", err=True)
+        reference = (reference_from_plan(read_plan_json(reference_json))
+                     if reference_json else None)
         result, _ = plan_scenario(scenario, matrices, time_limit_s=time_limit_s, seed=seed,
                                   solution_limit=solution_limit,
-                                  progress=None if quiet else _Progress())
+                                  progress=None if quiet else _Progress(), reference=reference,
+                                  change_penalty=change_penalty)
         if not quiet:
             click.echo("", err=True)
         out_dir.mkdir(parents=True, exist_ok=True)

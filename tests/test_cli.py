@@ -61,3 +61,14 @@ def test_bad_scenario_is_a_clear_error(tmp_path):
     assert r.exit_code == 1
     assert "demand.csv row 4, field 'parcels'" in r.output
     assert "Traceback" not in r.output
+
+
+def test_plan_with_reference_reports_stability(tmp_path):
+    """`--reference` keeps yesterday's routes and the summary says how many stops moved."""
+    day1, day2 = tmp_path / "d1", tmp_path / "d2"
+    args = ["--solution-limit", "30", "--quiet"]
+    assert CliRunner().invoke(main, ["plan", str(TINY), "-o", str(day1), *args]).exit_code == 0
+    r = CliRunner().invoke(main, ["plan", str(TINY), "-o", str(day2), *args, "--reference",
+                                  str(day1 / "plan.json"), "--change-penalty", "500"])
+    assert r.exit_code == 0, r.output
+    assert "stable routes:" in r.output and " 0 moved" in r.output

@@ -31,6 +31,13 @@ def summary_text(doc: dict[str, Any], scenario: Scenario, *, violations: int | N
         f"up {t.get('parcels_up', 0):,} ({t.get('kg_up', 0):,.0f} kg)",
         f"cost {t['cost']:,.2f} CNY/day" + (f"  = {t['cost'] / parcels:.2f} CNY/parcel"
                                              if parcels else ""),
+    ]
+    stab = doc.get("meta", {}).get("stability")
+    if stab:
+        lines.append(f"stable routes: {stab['kept']} stops on the reference vehicle, "
+                     f"{stab['moved']} moved, {stab['new']} new (penalty "
+                     f"{stab['change_penalty']:g} CNY per move)")
+    lines += [
         "",
         f"{'vehicle':<12}{'type':<10}{'stops':>6}{'km':>8}{'out':>7}{'back':>7}"
         f"{'max kg%':>9}{'cost':>10}",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 
 from ..model import Scenario
-from ..model.plan import Plan, Unserved
+from ..model.plan import Plan, Route, Unserved
 from ..network.matrix import Matrices
 from .ortools_backend import Progress, solve_visits
 from .schedule import timed_route
@@ -23,17 +23,37 @@ def scenario_hash(scenario: Scenario) -> str:
     return h.hexdigest()[:16]
 
 
+def stability(routes: tuple[Route, ...], reference: dict[str, str]) -> dict[str, int]:
+    """Stops on the same vehicle as in the reference plan, stops moved, stations new today."""
+    kept = moved = new = 0
+    for r in routes:
+        for station in {s.station_id for s in r.stops}:
+            ref = reference.get(station)
+            if ref is None:
+                new += 1
+            elif ref == r.vehicle_id:
+                kept += 1
+            else:
+                moved += 1
+    return {"kept": kept, "moved": moved, "new": new}
+
+
 def solve(scenario: Scenario, matrices: Matrices, *, time_limit_s: float | None = None,
           seed: int | None = None, solution_limit: int | None = None,
-          progress: Progress | None = None) -> Plan:
-    """Plan one day with OR-Tools. Options default to the scenario's ``[solve]`` section."""
+          progress: Progress | None = None, reference: dict[str, str] | None = None,
+          change_penalty: float = 0.0) -> Plan:
+    """Plan one day with OR-Tools. Options default to the scenario's ``[solve]`` section.
+
+    ``reference`` (station id → vehicle id) and ``change_penalty`` (CNY per moved stop) keep
+    routes stable against a reference plan; the plan's meta counts kept and moved stops.
+    """
     spec = scenario.solve
     tl = spec.time_limit_s if time_limit_s is None else time_limit_s
     sd = spec.seed if seed is None else seed
     sl = spec.solution_limit if solution_limit is None else solution_limit
     visits, unserved = presolve(scenario, set(matrices.unreachable))
     raw = solve_visits(scenario, matrices, visits, time_limit_s=tl, seed=sd, solution_limit=sl,
-                       progress=progress)
+                       progress=progress, reference=reference, change_penalty=change_penalty)
     types = dict(scenario.vehicles())
     routes = tuple(timed_route(scenario, matrices, vid, types[vid],
                                [visits[k] for k in seq], raw.starts[vid])
@@ -41,13 +61,16 @@ def solve(scenario: Scenario, matrices: Matrices, *, time_limit_s: float | None 
     served = {k for seq in raw.sequences.values() for k in seq}
     unserved += [Unserved(station_id=v.station_id, line_ids=v.line_ids, reason=DROPPED)
                  for k, v in enumerate(visits) if k not in served]
+    meta: dict[str, object] = {"solutions": raw.solutions, "solution_limit": sl,
+                               "matrix_source": matrices.source,
+                               "unreachable": list(matrices.unreachable)}
+    if reference is not None:
+        meta["stability"] = stability(routes, reference) | {"change_penalty": change_penalty}
     return Plan(scenario=scenario.name, scenario_hash=scenario_hash(scenario), date=scenario.date,
                 engine="ortools", seed=sd, time_limit_s=tl, status=raw.status,
                 runtime_s=round(raw.runtime_s, 3), objective=round(raw.objective, 2),
                 routes=routes, unserved=tuple(unserved),
-                meta={"solutions": raw.solutions, "solution_limit": sl,
-                      "matrix_source": matrices.source,
-                      "unreachable": list(matrices.unreachable)})
+                meta=meta)
 
 
 __all__ = ["DROPPED", "solve"]

@@ -57,12 +57,17 @@ def _status_name(routing: pywrapcp.RoutingModel) -> str:
 
 def solve_visits(scenario: Scenario, matrices: Matrices, visits: list[Visit], *,
                  time_limit_s: float, seed: int, solution_limit: int | None = None,
-                 progress: Progress | None = None) -> RawSolution:
+                 progress: Progress | None = None, reference: dict[str, str] | None = None,
+                 change_penalty: float = 0.0) -> RawSolution:
     """Solve one day over ``visits`` with the scenario's fleet; return sequences, not a plan.
 
     ``seed`` permutes the order in which visits enter the model: OR-Tools' routing search has
     no random seed of its own, and node order decides its tie-breaks, so a seed gives a
     different but reproducible search.
+
+    ``reference`` maps station id → vehicle id of a reference plan (yesterday's, or the
+    county's fixed routes, 划定固定线路); serving a station on another vehicle costs
+    ``change_penalty`` CNY, so routes stay stable from day to day unless change pays.
     """
     vehicles = scenario.vehicles()
     if not vehicles:
@@ -99,8 +104,22 @@ def solve_visits(scenario: Scenario, matrices: Matrices, visits: list[Visit], *,
         time_cb[vt.id] = routing.RegisterTransitMatrix(transit.tolist())
         cost = np.rint(dist * (vt.cost_per_km * COST_SCALE / 1000.0)).astype(np.int64)
         cost_cb[vt.id] = routing.RegisterTransitMatrix(cost.tolist())
-    for v, (_, vt) in enumerate(vehicles):
-        routing.SetArcCostEvaluatorOfVehicle(cost_cb[vt.id], v)
+    ref_cb: dict[str, int] = {}
+    if reference and change_penalty > 0:
+        # Per vehicle: the type's cost plus the penalty on every arc entering a station that
+        # the reference plan gave to another vehicle (one penalty per moved stop).
+        ref_station = [None if k is None else reference.get(visits[k].station_id)
+                       for k in node_visit]
+        for vid, vt in vehicles:
+            moved = np.array([r is not None and r != vid for r in ref_station])
+            if not moved.any():
+                continue
+            cost = np.rint(dist * (vt.cost_per_km * COST_SCALE / 1000.0)).astype(np.int64)
+            cost += moved[None, :] * to_cost_units(change_penalty)
+            np.fill_diagonal(cost, 0)
+            ref_cb[vid] = routing.RegisterTransitMatrix(cost.tolist())
+    for v, (vid, vt) in enumerate(vehicles):
+        routing.SetArcCostEvaluatorOfVehicle(ref_cb.get(vid, cost_cb[vt.id]), v)
         routing.SetFixedCostOfVehicle(to_cost_units(vt.fixed_cost), v)
 
     routing.AddDimensionWithVehicleTransits([time_cb[vt.id] for _, vt in vehicles], DAY_S,
