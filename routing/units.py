@@ -39,3 +39,14 @@ def cap_m3_units(m3: float) -> int:
 def to_cost_units(cny: float) -> int:
     """CNY → objective units."""
     return round(cny * COST_SCALE)
+
+
+def hhmm(seconds: int) -> str:
+    """Seconds after 00:00 of the plan day as ``HH:MM`` (24:00 and later stay readable)."""
+    s = int(seconds)
+    return f"{s // 3600:02d}:{s % 3600 // 60:02d}"
+
+
+def hhmm_min(minutes: float) -> str:
+    """Minutes after 00:00 (as in plan.json) as ``HH:MM``."""
+    return hhmm(round(minutes * 60))

@@ -15,6 +15,7 @@ from typing import Any
 
 from ..model import Direction, Scenario, VehicleType
 from ..network.matrix import Matrices, vehicle_duration_s
+from ..units import hhmm
 
 TOL_S = 1  # plan.json stores minutes with 2 decimals: whole seconds survive within 0.3 s
 TOL_KG = 1e-3
@@ -36,10 +37,6 @@ class Violation:
 
 def _s(minutes: float) -> int:
     return round(minutes * 60)
-
-
-def _hhmm(s: int) -> str:
-    return f"{s // 3600:02d}:{s % 3600 // 60:02d}"
 
 
 def _over(where: str, point: str, load: list[float], vt: VehicleType) -> list[Violation]:
@@ -97,8 +94,8 @@ def check_plan(doc: dict[str, Any], scenario: Scenario, matrices: Matrices) -> l
         depot = stations[vt.depot_id]
         start, end = _s(r["start_min"]), _s(r["end_min"])
         if start < depot.open_s - TOL_S or end > depot.close_s + TOL_S:
-            bad("depot_hours", where, f"{_hhmm(start)}–{_hhmm(end)} outside depot hours "
-                f"{_hhmm(depot.open_s)}–{_hhmm(depot.close_s)}")
+            bad("depot_hours", where, f"{hhmm(start)}–{hhmm(end)} outside depot hours "
+                f"{hhmm(depot.open_s)}–{hhmm(depot.close_s)}")
         if end - start > vt.max_shift_s + TOL_S:
             bad("shift_overrun", where, f"shift {(end - start) / 3600:.2f} h exceeds the "
                 f"{vt.max_shift_s / 3600:g} h limit of '{vt.id}'")
@@ -120,8 +117,8 @@ def check_plan(doc: dict[str, Any], scenario: Scenario, matrices: Matrices) -> l
         out += _over(where, "leaving the depot", load, vt)
         ready_down = max((ln.ready_s for ln in down), default=0)
         if start < ready_down - TOL_S:
-            bad("departs_before_ready", where, f"leaves the depot at {_hhmm(start)} but carries "
-                f"parcels sorted only at {_hhmm(ready_down)}")
+            bad("departs_before_ready", where, f"leaves the depot at {hhmm(start)} but carries "
+                f"parcels sorted only at {hhmm(ready_down)}")
 
         prev, t_prev, dist_m = idx[vt.depot_id], start, 0
         for s in known:
@@ -134,13 +131,13 @@ def check_plan(doc: dict[str, Any], scenario: Scenario, matrices: Matrices) -> l
             begin = _s(s["start_min"]) if "start_min" in s else max(arrival, st.open_s)
             earliest = t_prev + int(dur[prev, here])
             if arrival < earliest - TOL_S:
-                bad("travel_too_fast", w, f"arrives {_hhmm(arrival)} but cannot arrive before "
-                    f"{_hhmm(earliest)} ({int(dur[prev, here]) / 60:.1f} min drive)")
+                bad("travel_too_fast", w, f"arrives {hhmm(arrival)} but cannot arrive before "
+                    f"{hhmm(earliest)} ({int(dur[prev, here]) / 60:.1f} min drive)")
             if begin < arrival - TOL_S:
                 bad("service_before_arrival", w, "service starts before arrival")
             if begin < st.open_s - TOL_S or begin > st.close_s + TOL_S:
-                bad("time_window", w, f"service at {_hhmm(begin)} outside opening hours "
-                    f"{_hhmm(st.open_s)}–{_hhmm(st.close_s)}")
+                bad("time_window", w, f"service at {hhmm(begin)} outside opening hours "
+                    f"{hhmm(st.open_s)}–{hhmm(st.close_s)}")
             served = [lines[i] for i in s["lines"] if i in lines]
             for i in s["lines"]:
                 seen_lines[i] += 1
@@ -157,15 +154,15 @@ def check_plan(doc: dict[str, Any], scenario: Scenario, matrices: Matrices) -> l
             for ln in served:
                 hours = scenario.targets.fresh_h if ln.fresh else scenario.targets.on_time_h
                 if ln.direction is Direction.DOWN and begin - ln.ready_s > hours * 3600 + TOL_S:
-                    bad("delivery_target", w, f"line '{ln.id}' ready {_hhmm(ln.ready_s)} at the "
-                        f"hub, delivered {_hhmm(begin)}: over the {hours:g} h target")
+                    bad("delivery_target", w, f"line '{ln.id}' ready {hhmm(ln.ready_s)} at the "
+                        f"hub, delivered {hhmm(begin)}: over the {hours:g} h target")
                 if ln.direction is Direction.UP and ln.fresh and \
                         end - ln.ready_s > scenario.targets.fresh_h * 3600 + TOL_S:
-                    bad("fresh_target", w, f"fresh line '{ln.id}' ready {_hhmm(ln.ready_s)}, at "
-                        f"the hub {_hhmm(end)}: over the {scenario.targets.fresh_h:g} h target")
+                    bad("fresh_target", w, f"fresh line '{ln.id}' ready {hhmm(ln.ready_s)}, at "
+                        f"the hub {hhmm(end)}: over the {scenario.targets.fresh_h:g} h target")
                 if ln.direction is Direction.UP and begin < ln.ready_s - TOL_S:
-                    bad("pickup_before_ready", w, f"line '{ln.id}' collected at {_hhmm(begin)}, "
-                        f"ready only at {_hhmm(ln.ready_s)}")
+                    bad("pickup_before_ready", w, f"line '{ln.id}' collected at {hhmm(begin)}, "
+                        f"ready only at {hhmm(ln.ready_s)}")
                 if ln.fresh and not vt.refrigerated:
                     bad("cold_chain", w, f"fresh line '{ln.id}' on non-refrigerated '{vt.id}'")
             # Amounts per carrier, as reported, against the lines.
@@ -199,8 +196,8 @@ def check_plan(doc: dict[str, Any], scenario: Scenario, matrices: Matrices) -> l
         dist_m += int(matrices.distance_m[prev, home])
         back = t_prev + int(dur[prev, home])
         if end < back - TOL_S:
-            bad("travel_too_fast", where, f"back at the depot {_hhmm(end)}, cannot be before "
-                f"{_hhmm(back)}")
+            bad("travel_too_fast", where, f"back at the depot {hhmm(end)}, cannot be before "
+                f"{hhmm(back)}")
         if abs(r["distance_km"] * 1000 - dist_m) > 1.5:
             bad("distance_mismatch", where, f"plan says {r['distance_km']:.3f} km, the stops "
                 f"give {dist_m / 1000:.3f} km")

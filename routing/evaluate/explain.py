@@ -11,10 +11,7 @@ import math
 
 from ..model import Direction, Scenario
 from ..network.matrix import Matrices, vehicle_duration_s
-
-
-def _hhmm(s: int) -> str:
-    return f"{s // 3600:02d}:{s % 3600 // 60:02d}"
+from ..units import hhmm
 
 
 def explain_unserved(scenario: Scenario, matrices: Matrices, station_id: str,
@@ -47,8 +44,8 @@ def explain_unserved(scenario: Scenario, matrices: Matrices, station_id: str,
                 f"vehicle '{big.id}' ({big.capacity_kg:g} kg, {big.capacity_m3:g} m3, "
                 f"{big.capacity_parcels} parcels)")
     if ready_up > st.close_s:
-        return (f"produce ready at {_hhmm(ready_up)}, after the station closes at "
-                f"{_hhmm(st.close_s)}")
+        return (f"produce ready at {hhmm(ready_up)}, after the station closes at "
+                f"{hhmm(st.close_s)}")
     idx = matrices.index()
     reasons = []
     for vt in carry:
@@ -59,16 +56,16 @@ def explain_unserved(scenario: Scenario, matrices: Matrices, station_id: str,
         leave = max(depot.open_s, ready_down)
         arrive = leave + out_s
         if arrive > st.close_s:
-            reasons.append(f"earliest arrival {_hhmm(arrive)} with '{vt.id}' (leaving "
-                           f"{_hhmm(leave)}, {out_s / 3600:.1f} h drive) is after closing "
-                           f"{_hhmm(st.close_s)}")
+            reasons.append(f"earliest arrival {hhmm(arrive)} with '{vt.id}' (leaving "
+                           f"{hhmm(leave)}, {out_s / 3600:.1f} h drive) is after closing "
+                           f"{hhmm(st.close_s)}")
             continue
         due = min((ln.ready_s + (scenario.targets.fresh_h if ln.fresh else
                                  scenario.targets.on_time_h) * 3600 for ln in down),
                   default=float("inf"))
         if max(arrive, st.open_s) > due:
-            reasons.append(f"earliest service {_hhmm(max(arrive, st.open_s))} with '{vt.id}' "
-                           f"misses the delivery-hour target (due {_hhmm(int(due))})")
+            reasons.append(f"earliest service {hhmm(max(arrive, st.open_s))} with '{vt.id}' "
+                           f"misses the delivery-hour target (due {hhmm(int(due))})")
             continue
         trip = out_s + service + back_s
         if trip > vt.max_shift_s:
@@ -77,13 +74,13 @@ def explain_unserved(scenario: Scenario, matrices: Matrices, station_id: str,
             continue
         begin = max(arrive, st.open_s, ready_up)
         if begin + service + back_s > depot.close_s:
-            reasons.append(f"back at the depot {_hhmm(begin + service + back_s)} with '{vt.id}', "
-                           f"after it closes at {_hhmm(depot.close_s)}")
+            reasons.append(f"back at the depot {hhmm(begin + service + back_s)} with '{vt.id}', "
+                           f"after it closes at {hhmm(depot.close_s)}")
             continue
         fresh_back = [ln.ready_s + scenario.targets.fresh_h * 3600 for ln in up if ln.fresh]
         if fresh_back and begin + service + back_s > min(fresh_back):
             reasons.append(f"fresh produce would reach the hub at "
-                           f"{_hhmm(begin + service + back_s)} with '{vt.id}', over the "
+                           f"{hhmm(begin + service + back_s)} with '{vt.id}', over the "
                            f"{scenario.targets.fresh_h:g} h fresh target")
             continue
         # A single vehicle could do it alone: the fleet ran out of room.

@@ -5,11 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..model import Scenario
-
-
-def _hhmm(minutes: float) -> str:
-    s = round(minutes * 60)
-    return f"{s // 3600:02d}:{s % 3600 // 60:02d}"
+from ..units import hhmm_min
 
 
 def summary_text(doc: dict[str, Any], scenario: Scenario, *, violations: int | None = None,
@@ -47,8 +43,8 @@ def summary_text(doc: dict[str, Any], scenario: Scenario, *, violations: int | N
         peak = max([r["load_at_start"]["kg"], *(s["load_after"]["kg"] for s in r["stops"])])
         pct = f"{100 * peak / vt.capacity_kg:.0f}%" if vt else "?"
         lines.append(f"{r['vehicle_id']:<12}{r['vehicle_type']:<10}{len(r['stops']):>6}"
-                     f"{r['distance_km']:>8.1f}{_hhmm(r['start_min']):>7}"
-                     f"{_hhmm(r['end_min']):>7}{pct:>9}{r['cost']['total']:>10.2f}")
+                     f"{r['distance_km']:>8.1f}{hhmm_min(r['start_min']):>7}"
+                     f"{hhmm_min(r['end_min']):>7}{pct:>9}{r['cost']['total']:>10.2f}")
     if len(doc["routes"]) > max_routes:
         lines.append(f"... {len(doc['routes']) - max_routes} more routes in routes.csv")
     if doc["unserved"]:

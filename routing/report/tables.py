@@ -9,11 +9,7 @@ from typing import Any
 import pandas as pd
 
 from ..model import Scenario
-
-
-def _hhmm(minutes: float) -> str:
-    s = round(minutes * 60)
-    return f"{s // 3600:02d}:{s % 3600 // 60:02d}"
+from ..units import hhmm_min
 
 
 def _amount_text(amounts: list[dict[str, Any]], names: dict[str, str]) -> str:
@@ -28,15 +24,15 @@ def routes_frame(doc: dict[str, Any], scenario: Scenario) -> pd.DataFrame:
         base = {"vehicle_id": r["vehicle_id"], "vehicle_type": r["vehicle_type"]}
         depot = scenario.station(r["depot_id"])
         rows.append({**base, "seq": 0, "station_id": depot.id, "station_name": depot.name,
-                     "tier": depot.tier.value, "arrival": "", "departure": _hhmm(r["start_min"]),
+                     "tier": depot.tier.value, "arrival": "", "departure": hhmm_min(r["start_min"]),
                      "parcels_down": 0, "kg_down": 0.0, "parcels_up": 0, "kg_up": 0.0,
                      "load_kg": r["load_at_start"]["kg"],
                      "load_parcels": r["load_at_start"]["parcels"], "lines": ""})
         for s in r["stops"]:
             st = scenario.station(s["station_id"])
             rows.append({**base, "seq": s["seq"], "station_id": st.id, "station_name": st.name,
-                         "tier": st.tier.value, "arrival": _hhmm(s["arrival_min"]),
-                         "departure": _hhmm(s["departure_min"]),
+                         "tier": st.tier.value, "arrival": hhmm_min(s["arrival_min"]),
+                         "departure": hhmm_min(s["departure_min"]),
                          "parcels_down": sum(a["parcels"] for a in s["delivered"]),
                          "kg_down": round(sum(a["kg"] for a in s["delivered"]), 3),
                          "parcels_up": sum(a["parcels"] for a in s["picked_up"]),
@@ -46,7 +42,7 @@ def routes_frame(doc: dict[str, Any], scenario: Scenario) -> pd.DataFrame:
                          "lines": " ".join(s["lines"])})
         rows.append({**base, "seq": len(r["stops"]) + 1, "station_id": depot.id,
                      "station_name": depot.name, "tier": depot.tier.value,
-                     "arrival": _hhmm(r["end_min"]), "departure": "", "parcels_down": 0,
+                     "arrival": hhmm_min(r["end_min"]), "departure": "", "parcels_down": 0,
                      "kg_down": 0.0, "parcels_up": 0, "kg_up": 0.0, "load_kg": None,
                      "load_parcels": None, "lines": ""})
     return pd.DataFrame(rows)
@@ -79,7 +75,7 @@ def write_routes_xlsx(doc: dict[str, Any], scenario: Scenario, path: Path) -> No
     for r in doc["routes"]:
         vt = types.get(r["vehicle_type"])
         summary.append([r["vehicle_id"], (vt.name_zh or vt.name) if vt else r["vehicle_type"],
-                        _hhmm(r["start_min"]), _hhmm(r["end_min"]), len(r["stops"]),
+                        hhmm_min(r["start_min"]), hhmm_min(r["end_min"]), len(r["stops"]),
                         r["distance_km"],
                         sum(a["parcels"] for s in r["stops"] for a in s["delivered"]),
                         sum(a["parcels"] for s in r["stops"] for a in s["picked_up"]),
@@ -97,7 +93,7 @@ def write_routes_xlsx(doc: dict[str, Any], scenario: Scenario, path: Path) -> No
         ws = wb.create_sheet(title=r["vehicle_id"][:31])
         vt = types.get(r["vehicle_type"])
         ws.append([f"路单 {r['vehicle_id']}（{(vt.name_zh or vt.name) if vt else ''}）",
-                   "", "", f"出发 {_hhmm(r['start_min'])}", f"返回 {_hhmm(r['end_min'])}",
+                   "", "", f"出发 {hhmm_min(r['start_min'])}", f"返回 {hhmm_min(r['end_min'])}",
                    f"里程 {r['distance_km']:.1f} km"])
         ws["A1"].font = Font(bold=True, size=13)
         ws.append(["司机：", "", "", "车牌：", "", "日期：" + str(doc["scenario"].get("date", ""))])
@@ -106,7 +102,7 @@ def write_routes_xlsx(doc: dict[str, Any], scenario: Scenario, path: Path) -> No
             ws.cell(row=3, column=c).font = Font(bold=True)
         for s in r["stops"]:
             ws.append([s["seq"], s["station_id"], s.get("station_name", ""),
-                       _hhmm(s["arrival_min"]), _hhmm(s["departure_min"]),
+                       hhmm_min(s["arrival_min"]), hhmm_min(s["departure_min"]),
                        _amount_text(s["delivered"], carriers),
                        _amount_text(s["picked_up"], carriers), s["load_after"]["kg"],
                        s["load_after"]["parcels"], ""])
@@ -137,7 +133,7 @@ def routes_geojson(doc: dict[str, Any], scenario: Scenario) -> dict[str, Any]:
                           "properties": {"kind": "stop", "vehicle_id": r["vehicle_id"],
                                          "seq": s["seq"], "station_id": st.id,
                                          "station_name": st.name, "tier": st.tier.value,
-                                         "arrival": _hhmm(s["arrival_min"]),
+                                         "arrival": hhmm_min(s["arrival_min"]),
                                          "parcels_down": sum(a["parcels"] for a in s["delivered"]),
                                          "parcels_up": sum(a["parcels"] for a in s["picked_up"]),
                                          "load_kg": s["load_after"]["kg"]}})
@@ -148,7 +144,8 @@ def routes_geojson(doc: dict[str, Any], scenario: Scenario) -> dict[str, Any]:
                                      "vehicle_type": r["vehicle_type"], "stops": len(r["stops"]),
                                      "distance_km": r["distance_km"],
                                      "cost": r["cost"]["total"],
-                                     "start": _hhmm(r["start_min"]), "end": _hhmm(r["end_min"])}})
+                                     "start": hhmm_min(r["start_min"]),
+                                     "end": hhmm_min(r["end_min"])}})
     for u in doc["unserved"]:
         st = scenario.station(u["station_id"])
         feats.append({"type": "Feature",

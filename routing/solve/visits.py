@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from ..constants import DAY_S
 from ..model import Direction, Scenario, VehicleType
 from ..model.plan import Unserved
+from ..units import hhmm
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -128,8 +129,6 @@ def window_reason(visit: Visit) -> str | None:
     end = ("parcels are due by" if visit.deliver_by_s < visit.close_s
            else "the station closes at")
     due = " (delivery-hour target)" if end.startswith("parcels") else ""
-    return f"{start} {_hhmm(lo)} but {end} {_hhmm(hi)}{due}"
+    return f"{start} {hhmm(lo)} but {end} {hhmm(hi)}{due}"
 
 
-def _hhmm(s: int) -> str:
-    return f"{s // 3600:02d}:{s % 3600 // 60:02d}"
