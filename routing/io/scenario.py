@@ -2,19 +2,32 @@
 
 Every problem in every file is collected and raised once as a :class:`ScenarioError`, each naming
 file, row, field, value and what would be valid. Unknown TOML keys get a did-you-mean.
+
+Problems are collected in stages, and each stage runs whenever its input can be trusted, so one
+kind of error does not hide another until it is fixed:
+
+1. ``scenario.toml``: unknown sections and keys, wrong types and bad values are reported and
+   those keys ignored (defaults used). The tables are still read, unless ``[tables]`` itself has
+   a problem: then which files to read is unknown. No or invalid TOML stops the load here.
+2. Cells: every cell of every table is parsed; a row with a bad cell is reported and left out.
+3. Values: every row whose cells all parsed is built into its model object and checked.
+4. Cross references (unknown or duplicate ids, depots, owners) are checked only when every row
+   of every table was built: with a row left out they would report phantom unknown ids.
 """
 
 from __future__ import annotations
 
 import difflib
+import math
 import tomllib
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from ..constants import ALLIANCE
+from ..constants import ALLIANCE, DAY_S
 from ..exceptions import FieldError, ScenarioError
 from ..model import (
     Carrier,
@@ -31,7 +44,7 @@ from ..model import (
 )
 from ..model.scenario import cross_problems
 from .coords import CRS_CHOICES, to_wgs84
-from .tables import Cell, Column, parse_time_s, read_table
+from .tables import Cell, Column, format_time, parse_closing_s, parse_time_s, read_table
 
 # Every key scenario.toml may hold: section -> key -> (type, meaning). Documented in
 # scenarios/README.md; a test keeps the two in step.
@@ -73,7 +86,8 @@ STATION_COLUMNS = (
            aliases=("所属乡镇",)),
     Column("service_min", "float", False, "min", "fixed service time at this stop"),
     Column("open", "time", False, "HH:MM", "opening time", aliases=("开门",)),
-    Column("close", "time", False, "HH:MM", "closing time", aliases=("关门",)),
+    Column("close", "closing", False, "HH:MM", "closing time (00:00 means 24:00)",
+           aliases=("关门",)),
     Column("cold_storage", "bool", False, "", "has cold storage (true/false)"),
     Column("generated", "bool", False, "", "coordinates generated, not surveyed"),
     Column("code", "str", False, "", "NBS division code"),
@@ -115,48 +129,251 @@ DEMAND_COLUMNS = (
 )
 
 
+_TABLES = (("stations", STATION_COLUMNS), ("carriers", CARRIER_COLUMNS),
+           ("vehicles", VEHICLE_COLUMNS), ("demand", DEMAND_COLUMNS))
+_TOML = "scenario.toml"
+
+
+def _type_name(kind: type | tuple[type, ...]) -> str:
+    if kind is int:
+        return "a whole number"
+    return "a string" if kind is str else "a number"
+
+
+def _check_key(section: str, key: str, value: Any) -> str | None:
+    """The problem with one scenario.toml key, or None if it is known and of the right type."""
+    spec = TOML_KEYS[section].get(key)
+    if spec is None:
+        hint = difflib.get_close_matches(key, TOML_KEYS[section], n=1)
+        did = f"; did you mean '{hint[0]}'?" if hint else ""
+        return (f"{_TOML}: unknown key '{key}' in [{section}]{did} Valid keys: "
+                f"{', '.join(TOML_KEYS[section])}")
+    kind, meaning = spec
+    if isinstance(value, bool) or not isinstance(value, kind):
+        return f"{_TOML}: [{section}] {key} must be {_type_name(kind)} ({meaning}); got {value!r}"
+    return None
+
+
+def _check_toml(data: dict[str, Any]) -> tuple[dict[str, dict[str, Any]], dict[str, list[str]]]:
+    """Split scenario.toml into its known, well-typed keys and its problems by section."""
+    clean: dict[str, dict[str, Any]] = {}
+    problems: dict[str, list[str]] = {}
+    for section, body in data.items():
+        found = problems.setdefault(section, [])
+        if section not in TOML_KEYS:
+            hint = difflib.get_close_matches(section, TOML_KEYS, n=1)
+            did = f"; did you mean [{hint[0]}]?" if hint else ""
+            found.append(f"{_TOML}: unknown section [{section}]{did} Valid sections: "
+                         f"{', '.join(TOML_KEYS)}")
+        elif not isinstance(body, dict):
+            found.append(f"{_TOML}: [{section}] must be a table of keys")
+        else:
+            clean[section] = {}
+            for key, value in body.items():
+                problem = _check_key(section, key, value)
+                if problem:
+                    found.append(problem)
+                else:
+                    clean[section][key] = value
+    return clean, problems
+
+
+def _load_toml(root: Path) -> dict[str, Any]:
+    toml_path = root / _TOML
+    if not toml_path.is_file():
+        raise ScenarioError([f"no {_TOML} in {root} (is this a scenario folder?)"],
+                            source=str(root))
+    try:
+        return tomllib.loads(toml_path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ScenarioError([f"{_TOML}: not valid TOML ({exc})"], source=str(root)) from None
+
+
+def _crs(meta: dict[str, Any], problems: list[str]) -> str:
+    """The stations' coordinate system; "wgs84" (no conversion) when missing or invalid."""
+    crs = meta.get("crs", "wgs84").lower()
+    if crs in CRS_CHOICES:
+        return crs
+    problems.append(f"{_TOML}: [scenario] crs must be one of {{{', '.join(CRS_CHOICES)}}}; "
+                    f"got {meta['crs']!r}")
+    return "wgs84"
+
+
+def _service_time(svc: dict[str, Any], key: str, parse: Callable[[Any], int], default: int,
+                  problems: list[str]) -> int:
+    if key not in svc:
+        return default
+    try:
+        return parse(svc[key])
+    except ValueError as exc:
+        problems.append(f"{_TOML}: [service] {key} {exc}; got {svc[key]!r}")
+        return default
+
+
+def _default_window(svc: dict[str, Any], problems: list[str]) -> tuple[int, int]:
+    """[service] open/close in seconds; the whole day when either is unusable."""
+    opening = _service_time(svc, "open", parse_time_s, 0, problems)
+    closing = _service_time(svc, "close", parse_closing_s, DAY_S, problems)
+    if opening > closing:
+        problems.append(f"{_TOML}: [service] open must be <= close ({format_time(closing)}); "
+                        f"got {svc['open']!r}")
+        return 0, DAY_S
+    return opening, closing
+
+
+def _spec_kwargs(section: str, body: dict[str, Any], root: Path,
+                 problems: list[str]) -> dict[str, Any]:
+    """A section's keys as model fields in model units; checked here where the units differ."""
+    kwargs = {k: v for k, v in body.items() if k not in ("open", "close", "stop_min")}
+    if section == "network" and "roads" in kwargs:
+        kwargs["roads"] = (root / kwargs["roads"]).resolve()
+    stop = body.get("stop_min") if section == "service" else None
+    if stop is not None and math.isfinite(stop) and 0 <= stop <= 240:
+        kwargs["stop_s"] = round(stop * 60)
+    elif stop is not None:
+        problems.append(f"{_TOML}: [service] stop_min must be in 0..240 minutes; got {stop!r}")
+    return kwargs
+
+
+def _specs(clean: dict[str, dict[str, Any]], root: Path, problems: list[str]) -> dict[str, Any]:
+    """The settings objects; a section with a bad value is reported and gets its defaults."""
+    specs: dict[str, Any] = {}
+    for key, cls in (("service", ServiceSpec), ("targets", Targets), ("solve", SolveSpec),
+                     ("network", NetworkSpec)):
+        try:
+            specs[key] = cls(**_spec_kwargs(key, clean.get(key, {}), root, problems))
+        except FieldError as exc:
+            problems.append(f"{_TOML}: [{key}] {exc.field} {exc.expected}; got {exc.value!r}")
+            specs[key] = cls()
+    return specs
+
+
+@dataclass(slots=True)
+class _Table:
+    """One table as read: its name in messages, its cleanly parsed rows, and whether every
+    line parsed (no row left out)."""
+
+    label: str
+    rows: list[Cell]
+    parsed: bool
+
+
+def _read_tables(root: Path, refs: dict[str, str], problems: list[str]) -> dict[str, _Table]:
+    tables = {}
+    for key, cols in _TABLES:
+        file, _, sheet = refs.get(key, f"{key}.csv").partition("#")
+        label = f"{file}#{sheet}" if sheet else file
+        rows, found = read_table(root / file, cols, sheet=sheet or None, label=label)
+        problems.extend(found)
+        tables[key] = _Table(label, rows, parsed=not found)
+    return tables
+
+
+def _convert_coordinates(rows: list[Cell], crs: str) -> None:
+    """Replace the parsed lon/lat of station rows by WGS84, in place."""
+    if not rows or crs == "wgs84":
+        return
+    lon = np.array([r.values["lon"] for r in rows], dtype=float)
+    lat = np.array([r.values["lat"] for r in rows], dtype=float)
+    for r, x, y in zip(rows, *to_wgs84(lon, lat, crs), strict=True):
+        r.values["lon"], r.values["lat"] = float(x), float(y)
+
+
+def _check_window(ident: str, v: dict[str, Any], opening: int, closing: int) -> None:
+    """Opening after closing: blame the time typed on this row, showing HH:MM as typed."""
+    if opening <= closing:
+        return
+    if v["open"] is None:  # only close is on this row; open is the [service] default
+        raise FieldError("Station", ident, "close", f"must be >= open ({format_time(opening)}, "
+                         "the [service] open)", format_time(closing))
+    note = "" if v["close"] is not None else ", the [service] close"
+    raise FieldError("Station", ident, "open",
+                     f"must be <= close ({format_time(closing)}{note})", format_time(opening))
+
+
+def _make_station(v: dict[str, Any], stop_s: int, window: tuple[int, int]) -> Station:
+    svc_min = v["service_min"]
+    if svc_min is not None and not 0 <= svc_min <= 240:
+        raise FieldError("Station", v["id"], "service_min", "must be in 0..240 minutes",
+                         svc_min)
+    opening = window[0] if v["open"] is None else v["open"]
+    closing = window[1] if v["close"] is None else v["close"]
+    _check_window(v["id"], v, opening, closing)
+    return Station(
+        id=v["id"], name=v["name"], tier=Tier(v["tier"]), lon=v["lon"], lat=v["lat"],
+        township_id=v["township"] or None,
+        service_s=stop_s if svc_min is None else round(svc_min * 60),
+        open_s=opening, close_s=closing, cold_storage=bool(v["cold_storage"]),
+        generated=bool(v["generated"]), code=v["code"])
+
+
+def _make_carrier(v: dict[str, Any]) -> Carrier:
+    return Carrier(id=v["id"], name=v["name"], name_zh=v["name_zh"] or "",
+                   market_share=v["market_share"])
+
+
+def _make_vehicle(v: dict[str, Any]) -> VehicleType:
+    shift_h = v["max_shift_h"]
+    if not 0 < shift_h <= 24:
+        raise FieldError("VehicleType", v["id"], "max_shift_h", "must be in (0, 24] hours",
+                         shift_h)
+    return VehicleType(
+        id=v["id"], name=v["name"], name_zh=v["name_zh"] or "", count=v["count"],
+        capacity_kg=v["capacity_kg"], capacity_m3=v["capacity_m3"],
+        capacity_parcels=v["capacity_parcels"], fixed_cost=v["fixed_cost"],
+        cost_per_km=v["cost_per_km"], cost_per_hour=v["cost_per_hour"],
+        speed_kph=v["speed_kph"], max_shift_s=round(shift_h * 3600), depot_id=v["depot"],
+        refrigerated=bool(v["refrigerated"]), owner=v["owner"] or ALLIANCE)
+
+
+def _make_demand(v: dict[str, Any], row: int) -> DemandLine:
+    return DemandLine(
+        id=v["id"] or f"row-{row}", station_id=v["station"], carrier_id=v["carrier"],
+        direction=Direction(v["direction"]), parcels=v["parcels"], kg=v["kg"],
+        m3=v["m3"] or 0.0, fresh=bool(v["fresh"]), ready_s=v["ready"] or 0)
+
+
 # Model field -> the table column it comes from, so errors name what the user typed.
 _FIELD_TO_COLUMN = {"township_id": "township", "depot_id": "depot", "open_s": "open",
                     "close_s": "close", "service_s": "service_min", "station_id": "station",
                     "carrier_id": "carrier", "ready_s": "ready", "max_shift_s": "max_shift_h"}
 
 
-def _check_toml(data: dict[str, Any], source: str) -> list[str]:
-    problems: list[str] = []
-    for section, body in data.items():
-        if section not in TOML_KEYS:
-            hint = difflib.get_close_matches(section, TOML_KEYS, n=1)
-            did = f"; did you mean [{hint[0]}]?" if hint else ""
-            problems.append(f"{source}: unknown section [{section}]{did} Valid sections: "
-                            f"{', '.join(TOML_KEYS)}")
-            continue
-        if not isinstance(body, dict):
-            problems.append(f"{source}: [{section}] must be a table of keys")
-            continue
-        for key, value in body.items():
-            spec = TOML_KEYS[section].get(key)
-            if spec is None:
-                hint = difflib.get_close_matches(key, TOML_KEYS[section], n=1)
-                did = f"; did you mean '{hint[0]}'?" if hint else ""
-                problems.append(f"{source}: unknown key '{key}' in [{section}]{did} Valid keys: "
-                                f"{', '.join(TOML_KEYS[section])}")
-            elif not isinstance(value, spec[0]) or isinstance(value, bool):
-                problems.append(f"{source}: [{section}] {key} must be {spec[1]}; got {value!r}")
-    return problems
-
-
-def _build(rows: list[Cell], label: str, make: Callable[[dict[str, Any]], Any],
-           problems: list[str]) -> list[Any]:
+def _build(table: _Table, make: Callable[[Cell], Any], problems: list[str]) -> list[Any]:
     """Build one object per row; a FieldError becomes a problem naming file, row and field."""
     out = []
-    for cell in rows:
+    for cell in table.rows:
         try:
-            out.append(make(cell.values))
+            out.append(make(cell))
         except FieldError as exc:
             column = _FIELD_TO_COLUMN.get(exc.field, exc.field)
-            problems.append(f"{label} row {cell.row}, field '{column}': {exc.expected}; "
+            problems.append(f"{table.label} row {cell.row}, field '{column}': {exc.expected}; "
                             f"got {exc.value!r}")
     return out
+
+
+def _build_all(tables: dict[str, _Table], crs: str, stop_s: int, window: tuple[int, int],
+               problems: list[str]) -> tuple[dict[str, list[Any]], bool]:
+    """Build every parsed row; also say whether every line of every table was built."""
+    _convert_coordinates(tables["stations"].rows, crs)
+    makers: dict[str, Callable[[Cell], Any]] = {
+        "stations": lambda c: _make_station(c.values, stop_s, window),
+        "carriers": lambda c: _make_carrier(c.values),
+        "vehicles": lambda c: _make_vehicle(c.values),
+        "demand": lambda c: _make_demand(c.values, c.row)}
+    built = {key: _build(tables[key], make, problems) for key, make in makers.items()}
+    complete = all(t.parsed and len(built[k]) == len(t.rows) for k, t in tables.items())
+    return built, complete
+
+
+def _cross_check(tables: dict[str, _Table], built: dict[str, list[Any]],
+                 problems: list[str]) -> None:
+    """Cross references, reported against the rows they came from."""
+    for p in cross_problems(built["stations"], built["carriers"], built["vehicles"],
+                            built["demand"]):
+        table = tables[p.table]
+        where = f"row {table.rows[p.index].row}" if p.index < len(table.rows) else "table"
+        problems.append(f"{table.label} {where}, field '{p.field}': {p.message}")
 
 
 def read_scenario(folder: str | Path) -> Scenario:
@@ -165,140 +382,30 @@ def read_scenario(folder: str | Path) -> Scenario:
     Raises
     ------
     ScenarioError
-        Listing every problem in every file at once.
+        Listing every problem in every file at once (see the module docstring for the stages).
     """
     root = Path(folder)
-    toml_path = root / "scenario.toml"
-    if not toml_path.is_file():
-        raise ScenarioError([f"no scenario.toml in {root} (is this a scenario folder?)"],
-                            source=str(root))
-    try:
-        data = tomllib.loads(toml_path.read_text(encoding="utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise ScenarioError([f"scenario.toml: not valid TOML ({exc})"], source=str(root)) from None
-    problems = _check_toml(data, "scenario.toml")
-    if problems:
+    clean, toml_problems = _check_toml(_load_toml(root))
+    problems = [p for found in toml_problems.values() for p in found]
+    meta = clean.get("scenario", {})
+    crs = _crs(meta, problems)
+    window = _default_window(clean.get("service", {}), problems)
+    specs = _specs(clean, root, problems)
+    if toml_problems.get("tables"):  # which files to read is unknown
         raise ScenarioError(problems, source=str(root))
 
-    meta = data.get("scenario", {})
-    crs = meta.get("crs", "wgs84").lower()
-    if crs not in CRS_CHOICES:
-        problems.append(f"scenario.toml: [scenario] crs must be one of {{{', '.join(CRS_CHOICES)}}}"
-                        f"; got {crs!r}")
-    svc = data.get("service", {})
-    default_open = default_close = None
-    for key in ("open", "close"):
-        try:
-            val = parse_time_s(svc.get(key, "00:00" if key == "open" else "24:00"))
-        except ValueError as exc:
-            problems.append(f"scenario.toml: [service] {key} {exc}; got {svc.get(key)!r}")
-            continue
-        if key == "open":
-            default_open = val
-        else:
-            default_close = val
-    specs: dict[str, Any] = {}
-    for key, cls in (("service", ServiceSpec), ("targets", Targets), ("solve", SolveSpec),
-                     ("network", NetworkSpec)):
-        kwargs = dict(data.get(key, {}))
-        if key == "service":
-            kwargs.pop("open", None)
-            kwargs.pop("close", None)
-            if "stop_min" in kwargs:
-                kwargs["stop_s"] = round(kwargs.pop("stop_min") * 60)
-        if key == "network" and "roads" in kwargs:
-            kwargs["roads"] = (root / kwargs["roads"]).resolve()
-        try:
-            specs[key] = cls(**kwargs)
-        except FieldError as exc:
-            problems.append(f"scenario.toml: [{key}] {exc.field} {exc.expected}; got {exc.value!r}")
-            specs[key] = cls()
-
-    tables = data.get("tables", {})
-    defaults = {"stations": "stations.csv", "carriers": "carriers.csv",
-                "vehicles": "vehicles.csv", "demand": "demand.csv"}
-    read: dict[str, tuple[list[Cell], str]] = {}
-    for key, cols in (("stations", STATION_COLUMNS), ("carriers", CARRIER_COLUMNS),
-                      ("vehicles", VEHICLE_COLUMNS), ("demand", DEMAND_COLUMNS)):
-        ref = tables.get(key, defaults[key])
-        file, _, sheet = ref.partition("#")
-        label = file if not sheet else f"{file}#{sheet}"
-        rows, probs = read_table(root / file, cols, sheet=sheet or None, label=label)
-        problems.extend(probs)
-        read[key] = (rows, label)
-    if problems:
-        raise ScenarioError(problems, source=str(root))
-
-    service: ServiceSpec = specs["service"]
-    srows, slabel = read["stations"]
-    lon = np.array([r.values["lon"] for r in srows], dtype=float)
-    lat = np.array([r.values["lat"] for r in srows], dtype=float)
-    wlon, wlat = to_wgs84(lon, lat, crs) if len(srows) else (lon, lat)
-    for r, x, y in zip(srows, wlon, wlat, strict=True):
-        r.values["lon"], r.values["lat"] = float(x), float(y)
-
-    def make_station(v: dict[str, Any]) -> Station:
-        svc_min = v.get("service_min")
-        if svc_min is not None and not 0 <= svc_min <= 240:
-            raise FieldError("Station", v["id"], "service_min", "must be in 0..240 minutes",
-                             svc_min)
-        return Station(
-            id=v["id"], name=v["name"], tier=Tier(v["tier"]), lon=v["lon"], lat=v["lat"],
-            township_id=v.get("township") or None,
-            service_s=service.stop_s if svc_min is None else round(svc_min * 60),
-            open_s=default_open if v.get("open") is None else v["open"],
-            close_s=default_close if v.get("close") is None else v["close"],
-            cold_storage=bool(v.get("cold_storage")), generated=bool(v.get("generated")),
-            code=v.get("code"))
-
-    def make_carrier(v: dict[str, Any]) -> Carrier:
-        return Carrier(id=v["id"], name=v["name"], name_zh=v.get("name_zh") or "",
-                       market_share=v.get("market_share"))
-
-    def make_vehicle(v: dict[str, Any]) -> VehicleType:
-        shift_h = v["max_shift_h"]
-        if not 0 < shift_h <= 24:
-            raise FieldError("VehicleType", v["id"], "max_shift_h", "must be in (0, 24] hours",
-                             shift_h)
-        return VehicleType(
-            id=v["id"], name=v["name"], name_zh=v.get("name_zh") or "", count=v["count"],
-            capacity_kg=v["capacity_kg"], capacity_m3=v["capacity_m3"],
-            capacity_parcels=v["capacity_parcels"], fixed_cost=v["fixed_cost"],
-            cost_per_km=v["cost_per_km"], cost_per_hour=v["cost_per_hour"],
-            speed_kph=v["speed_kph"],
-            max_shift_s=round(shift_h * 3600),
-            depot_id=v["depot"], refrigerated=bool(v.get("refrigerated")),
-            owner=v.get("owner") or ALLIANCE)
-
-    def make_demand(v: dict[str, Any]) -> DemandLine:
-        return DemandLine(
-            id=v.get("id") or f"row-{v['_row']}", station_id=v["station"],
-            carrier_id=v["carrier"], direction=Direction(v["direction"]), parcels=v["parcels"],
-            kg=v["kg"], m3=v.get("m3") or 0.0, fresh=bool(v.get("fresh")),
-            ready_s=v.get("ready") or 0)
-
-    drows, dlabel = read["demand"]
-    for r in drows:
-        r.values["_row"] = r.row
-    stations = _build(srows, slabel, make_station, problems)
-    carriers = _build(read["carriers"][0], read["carriers"][1], make_carrier, problems)
-    vehicles = _build(read["vehicles"][0], read["vehicles"][1], make_vehicle, problems)
-    demand = _build(drows, dlabel, make_demand, problems)
-    if problems:
-        raise ScenarioError(problems, source=str(root))
-
-    # Cross references, reported against the rows they came from.
-    for p in cross_problems(stations, carriers, vehicles, demand):
-        rows, label = read[p.table]
-        where = f"row {rows[p.index].row}" if p.index < len(rows) else "table"
-        problems.append(f"{label} {where}, field '{p.field}': {p.message}")
+    tables = _read_tables(root, clean.get("tables", {}), problems)
+    built, complete = _build_all(tables, crs, specs["service"].stop_s, window, problems)
+    if complete:
+        _cross_check(tables, built, problems)
     if problems:
         raise ScenarioError(problems, source=str(root))
     return Scenario(
-        name=str(meta.get("name", root.name)), title=str(meta.get("title", "")),
-        date=str(meta.get("date", "")), stations=tuple(stations), carriers=tuple(carriers),
-        vehicle_types=tuple(vehicles), demand=tuple(demand), targets=specs["targets"],
-        network=specs["network"], service=service, solve=specs["solve"], root=root.resolve())
+        name=meta.get("name", root.name), title=meta.get("title", ""), date=meta.get("date", ""),
+        stations=tuple(built["stations"]), carriers=tuple(built["carriers"]),
+        vehicle_types=tuple(built["vehicles"]), demand=tuple(built["demand"]),
+        targets=specs["targets"], network=specs["network"], service=specs["service"],
+        solve=specs["solve"], root=root.resolve())
 
 
 __all__ = ["read_scenario"]

@@ -2,13 +2,18 @@
 
 Each table has a column schema (:class:`Column`). Reading never stops at the first bad cell: it
 collects every problem with file, row, field, value and what would be valid, and the caller
-raises them together. Row numbers are those a user sees: in CSV and Excel the header is row 1.
+raises them together. Row numbers are those a user sees: in CSV and Excel the header is row 1
+(or the row it is on, when blank rows come first) and blank rows keep their numbers; features of
+a GeoJSON/GeoPackage layer are numbered from 1. The header is read here, not by pandas, so a
+column given twice (``id`` and ``ID``, or ``id`` and its alias ``编号``) is reported, not dropped.
 """
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import difflib
+import io
 import math
 import re
 from collections.abc import Callable, Sequence
@@ -18,10 +23,17 @@ from typing import Any
 
 import pandas as pd
 
+from ..constants import DAY_S
+
 TABLE_SUFFIXES = (".csv", ".xlsx", ".geojson", ".json", ".gpkg")
 _TRUE = {"true", "yes", "y", "1", "t", "是", "有", "√"}
 _FALSE = {"false", "no", "n", "0", "f", "否", "无", ""}
 _TIME = re.compile(r"^(\d{1,2}):(\d{2})(?::(\d{2}))?$")
+_TIME_ERROR = "must be a time of day HH:MM between 00:00 and 24:00"
+_NOTES = ("note", "notes", "备注")
+
+# Lines of a table: (row number as the user sees it, cells in header order).
+Lines = list[tuple[int, list[Any]]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,7 +41,7 @@ class Column:
     """One column: its name, type, whether required, unit and meaning (for docs and errors)."""
 
     name: str
-    kind: str  # str | int | float | bool | time | choice
+    kind: str  # str | int | float | bool | time | closing | choice
     required: bool
     unit: str
     doc: str
@@ -48,33 +60,48 @@ class Cell:
 
 
 def _is_blank(v: Any) -> bool:
-    return v is None or (isinstance(v, float) and math.isnan(v)) or (
-        isinstance(v, str) and v.strip() == "")
+    if isinstance(v, str):
+        return v.strip() == ""
+    return v is None or v is pd.NA or v is pd.NaT or (isinstance(v, float) and math.isnan(v))
 
 
 def parse_time_s(value: Any) -> int:
-    """Parse a time of day to seconds after 00:00: ``"07:30"``, ``"24:00"``, or an Excel time."""
-    if isinstance(value, dt.time):
-        return value.hour * 3600 + value.minute * 60 + value.second
-    if isinstance(value, dt.datetime):
+    """Parse a time of day to seconds after 00:00: ``"07:30"``, ``"24:00"``, or an Excel time.
+
+    Excel time cells (h:mm) arrive as ``time`` or ``datetime`` (their time of day is used);
+    elapsed-time cells ([h]:mm) arrive as ``timedelta`` and may be 0..24 h.
+    """
+    if isinstance(value, dt.timedelta):
+        total = value.total_seconds()
+        if not 0 <= total <= DAY_S:
+            raise ValueError(_TIME_ERROR)
+        return round(total)
+    if isinstance(value, dt.time | dt.datetime):
         return value.hour * 3600 + value.minute * 60 + value.second
     m = _TIME.match(str(value).strip())
     if not m:
-        raise ValueError("must be a time of day HH:MM between 00:00 and 24:00")
+        raise ValueError(_TIME_ERROR)
     h, mi, s = int(m.group(1)), int(m.group(2)), int(m.group(3) or 0)
     total = h * 3600 + mi * 60 + s
-    if mi >= 60 or s >= 60 or total > 24 * 3600:
-        raise ValueError("must be a time of day HH:MM between 00:00 and 24:00")
+    if mi >= 60 or s >= 60 or total > DAY_S:
+        raise ValueError(_TIME_ERROR)
     return total
 
 
-def _parse_int(v: Any) -> int:
-    if isinstance(v, bool):
-        raise ValueError("must be a whole number")
-    f = float(str(v).strip().replace(",", "")) if not isinstance(v, int | float) else float(v)
-    if not math.isfinite(f) or f != int(f):
-        raise ValueError("must be a whole number")
-    return int(f)
+def parse_closing_s(value: Any) -> int:
+    """Parse a closing time like :func:`parse_time_s`, reading 00:00 as 24:00 (end of day).
+
+    A window cannot close at the midnight it opens after, and Excel shows 24:00 as 0:00 in an
+    h:mm cell, so a closing time of 00:00 always means the end of the plan day.
+    """
+    return parse_time_s(value) or DAY_S
+
+
+def format_time(seconds: int) -> str:
+    """Seconds after 00:00 as the user writes them: ``HH:MM``, or ``HH:MM:SS`` if not whole."""
+    h, rest = divmod(seconds, 3600)
+    text = f"{h:02d}:{rest // 60:02d}"
+    return text if rest % 60 == 0 else f"{text}:{rest % 60:02d}"
 
 
 def _parse_float(v: Any) -> float:
@@ -87,6 +114,16 @@ def _parse_float(v: Any) -> float:
     if not math.isfinite(f):
         raise ValueError("must be a finite number")
     return f
+
+
+def _parse_int(v: Any) -> int:
+    try:
+        f = _parse_float(v)
+    except ValueError:
+        raise ValueError("must be a whole number") from None
+    if not f.is_integer():
+        raise ValueError("must be a whole number")
+    return int(f)
 
 
 def _parse_bool(v: Any) -> bool:
@@ -103,7 +140,7 @@ def _parse_bool(v: Any) -> bool:
 
 
 def _parse_str(v: Any) -> str:
-    if isinstance(v, float) and v == int(v):
+    if isinstance(v, float) and v.is_integer():
         # Excel and pandas turn codes like 140828100 into floats; give the code back.
         return str(int(v))
     return str(v).strip()
@@ -111,42 +148,125 @@ def _parse_str(v: Any) -> str:
 
 _PARSERS: dict[str, Callable[[Any], Any]] = {
     "str": _parse_str, "int": _parse_int, "float": _parse_float, "bool": _parse_bool,
-    "time": parse_time_s, "choice": lambda v: str(v).strip().lower(),
+    "time": parse_time_s, "closing": parse_closing_s, "choice": lambda v: str(v).strip().lower(),
 }
 
 
-def _read_frame(path: Path, sheet: str | None) -> tuple[pd.DataFrame, int]:
-    """Read a table file into strings/objects; return the frame and the row number of row 0."""
+def _split_header(grid: list[list[Any]], first_row: int) -> tuple[list[str], Lines]:
+    """The first non-blank line is the header; every line keeps its number (line 0 is
+    ``first_row``), so blank lines never shift the rows after them."""
+    for k, line in enumerate(grid):
+        if not all(_is_blank(v) for v in line):
+            header = ["" if _is_blank(v) else str(v).strip() for v in line]
+            return header, [(first_row + j, grid[j]) for j in range(k + 1, len(grid))]
+    raise ValueError("has no header row")
+
+
+def _read_csv(path: Path) -> list[list[str]]:
+    data = path.read_bytes()
+    for enc in ("utf-8-sig", "gb18030"):  # Excel in China saves CSV as GBK by default
+        try:
+            text = data.decode(enc)
+        except UnicodeDecodeError:
+            continue
+        return list(csv.reader(io.StringIO(text, newline="")))
+    raise ValueError("is neither UTF-8 nor GBK text")
+
+
+def _read_geo(path: Path, layer: str | None) -> pd.DataFrame:
+    import geopandas as gpd
+
+    gdf = gpd.read_file(path, layer=layer) if layer else gpd.read_file(path)
+    if gdf.crs is not None and not gdf.crs.equals("EPSG:4326") and gdf.crs.is_projected:
+        gdf = gdf.to_crs("EPSG:4326")
+    frame = pd.DataFrame(gdf.drop(columns="geometry"))
+    if "lon" not in frame.columns and len(gdf):
+        ok = gdf.geometry.notna() & (gdf.geometry.geom_type == "Point")
+        frame["lon"] = [g.x if k else None for g, k in zip(gdf.geometry, ok, strict=True)]
+        frame["lat"] = [g.y if k else None for g, k in zip(gdf.geometry, ok, strict=True)]
+    return frame.astype(object)
+
+
+def _read_lines(path: Path, sheet: str | None) -> tuple[list[str], Lines]:
+    """Read a table file into its header and numbered lines of raw cells."""
     suffix = path.suffix.lower()
     if suffix == ".csv":
-        for enc in ("utf-8-sig", "gb18030"):  # Excel in China saves CSV as GBK by default
-            try:
-                return pd.read_csv(path, dtype=str, keep_default_na=False, encoding=enc), 2
-            except UnicodeDecodeError:
-                continue
-        raise ValueError("is neither UTF-8 nor GBK text")
+        return _split_header(_read_csv(path), 1)
     if suffix == ".xlsx":
-        frame = pd.read_excel(path, sheet_name=sheet if sheet else 0, dtype=object,
+        frame = pd.read_excel(path, sheet_name=sheet if sheet else 0, header=None, dtype=object,
                               engine="openpyxl")
-        return frame, 2
+        return _split_header(frame.to_numpy(dtype=object).tolist(), 1)
     if suffix in (".geojson", ".json", ".gpkg"):
-        import geopandas as gpd
-
-        gdf = gpd.read_file(path, layer=sheet) if sheet else gpd.read_file(path)
-        if gdf.crs is not None and not gdf.crs.equals("EPSG:4326") and gdf.crs.is_projected:
-            gdf = gdf.to_crs("EPSG:4326")
-        frame = pd.DataFrame(gdf.drop(columns="geometry"))
-        if "lon" not in frame.columns and len(gdf):
-            ok = gdf.geometry.notna() & (gdf.geometry.geom_type == "Point")
-            frame["lon"] = [g.x if k else None for g, k in zip(gdf.geometry, ok, strict=True)]
-            frame["lat"] = [g.y if k else None for g, k in zip(gdf.geometry, ok, strict=True)]
-        return frame.astype(object), 1  # features are numbered from 1
+        frame = _read_geo(path, sheet)
+        return _split_header([list(frame.columns), *frame.to_numpy(dtype=object).tolist()], 0)
     raise ValueError(f"has an unsupported suffix; use one of {', '.join(TABLE_SUFFIXES)}")
+
+
+def _is_note(key: str) -> bool:
+    return key == "" or key.startswith(("_", "#", "Unnamed:")) or key.lower() in _NOTES
+
+
+def _locate(header: list[str], columns: Sequence[Column],
+            name: str) -> tuple[dict[str, int], list[str]]:
+    """Where each column is in the header; unknown, doubled and missing columns are problems."""
+    by_name = {n: c for c in columns for n in (c.name, *c.aliases)}
+    where: dict[str, int] = {}
+    problems: list[str] = []
+    for pos, key in enumerate(header):
+        col = by_name.get(key) or by_name.get(key.lower())
+        if col is None and not _is_note(key):
+            hint = difflib.get_close_matches(key, [c.name for c in columns], n=1)
+            did = f"; did you mean '{hint[0]}'?" if hint else ""
+            problems.append(f"{name}: unknown column '{key}'{did} Valid columns: "
+                            f"{', '.join(c.name for c in columns)} (prefix a column with '_' to "
+                            "keep it as a note)")
+        elif col is not None and col.name in where:
+            problems.append(f"{name}: column '{col.name}' is given twice, as "
+                            f"'{header[where[col.name]]}' and '{key}'; keep one (or prefix the "
+                            "other with '_' to keep it as a note)")
+        elif col is not None:
+            where[col.name] = pos
+    for c in columns:
+        if c.required and c.name not in where:
+            problems.append(f"{name}: missing column '{c.name}' ({c.doc}"
+                            f"{', ' + c.unit if c.unit else ''})")
+    return where, problems
+
+
+def _parse_cell(c: Column, v: Any) -> tuple[Any, str | None]:
+    """The typed value of one cell, or the problem with it ("<constraint>; got <value>")."""
+    if _is_blank(v):
+        return None, f"is empty; expected {c.doc}" if c.required else None
+    try:
+        parsed = _PARSERS[c.kind](v)
+    except (ValueError, TypeError) as exc:
+        return None, f"{exc}; got {v!r}"
+    if c.kind == "choice" and parsed not in c.choices:
+        return None, f"must be one of {{{', '.join(c.choices)}}}; got {v!r}"
+    return parsed, None
+
+
+def _parse_line(line: list[Any], where: dict[str, int], columns: Sequence[Column],
+                width: int) -> tuple[dict[str, Any], list[tuple[str, str]]]:
+    """Typed values of one line, and its problems as (field, problem); field "" is the line."""
+    problems: list[tuple[str, str]] = []
+    extra = [v for v in line[width:] if not _is_blank(v)]
+    if extra:
+        problems.append(("", f"has more cells than the header has columns (quote a value "
+                         f"that contains a comma); got {extra!r}"))
+    values: dict[str, Any] = {}
+    for c in columns:
+        pos = where.get(c.name)
+        value, problem = _parse_cell(c, line[pos] if pos is not None and pos < len(line) else None)
+        if problem:
+            problems.append((c.name, problem))
+        values[c.name] = value
+    return values, problems
 
 
 def read_table(path: Path, columns: Sequence[Column], *, sheet: str | None = None,
                label: str | None = None) -> tuple[list[Cell], list[str]]:
-    """Read and type a table; return its rows and every problem found (empty if clean).
+    """Read and type a table; return the rows whose every cell parsed, and every problem found.
 
     Parameters
     ----------
@@ -156,6 +276,8 @@ def read_table(path: Path, columns: Sequence[Column], *, sheet: str | None = Non
     columns
         The schema. Unknown columns are errors (with a did-you-mean) unless they start with
         ``_`` or ``#`` or are named ``note``/``备注``: a typo must never silently drop a field.
+        A column given twice (under two of its names) is an error too. With any column
+        problem no row is returned.
     label
         How the file is named in messages (defaults to the file name).
     """
@@ -163,65 +285,22 @@ def read_table(path: Path, columns: Sequence[Column], *, sheet: str | None = Non
     if not path.exists():
         return [], [f"{name}: file not found at {path}"]
     try:
-        frame, first_row = _read_frame(path, sheet)
+        header, lines = _read_lines(path, sheet)
     except Exception as exc:
         reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         return [], [f"{name}: cannot read the file ({reason})"]
-
-    by_name: dict[str, Column] = {}
-    for c in columns:
-        by_name[c.name] = c
-        for a in c.aliases:
-            by_name[a] = c
-    problems: list[str] = []
-    rename: dict[str, str] = {}
-    for raw in frame.columns:
-        key = str(raw).strip()
-        if key in by_name:
-            rename[raw] = by_name[key].name
-        elif key.lower() in by_name:
-            rename[raw] = by_name[key.lower()].name
-        elif key.startswith(("_", "#")) or key.lower() in ("note", "notes", "备注") or \
-                key.startswith("Unnamed:"):
-            continue
-        else:
-            hint = difflib.get_close_matches(key, [c.name for c in columns], n=1)
-            did = f"; did you mean '{hint[0]}'?" if hint else ""
-            problems.append(f"{name}: unknown column '{key}'{did} Valid columns: "
-                            f"{', '.join(c.name for c in columns)} (prefix a column with '_' to "
-                            "keep it as a note)")
-    frame = frame.rename(columns=rename)
-    for c in columns:
-        if c.required and c.name not in frame.columns:
-            problems.append(f"{name}: missing column '{c.name}' ({c.doc}"
-                            f"{', ' + c.unit if c.unit else ''})")
+    where, problems = _locate(header, columns, name)
     if problems:
         return [], problems
 
     rows: list[Cell] = []
-    records = frame.to_dict(orient="records")
-    for k, rec in enumerate(records):
-        row_no = first_row + k
-        if all(_is_blank(v) for v in rec.values()):
+    for row_no, line in lines:
+        if all(_is_blank(v) for v in line):
             continue  # blank spreadsheet rows are not data
-        values: dict[str, Any] = {}
-        for c in columns:
-            v = rec.get(c.name)
-            if _is_blank(v):
-                if c.required:
-                    problems.append(f"{name} row {row_no}, field '{c.name}': is empty; "
-                                    f"expected {c.doc}")
-                values[c.name] = None
-                continue
-            try:
-                parsed = _PARSERS[c.kind](v)
-            except (ValueError, TypeError) as exc:
-                problems.append(f"{name} row {row_no}, field '{c.name}': {exc}; got {v!r}")
-                continue
-            if c.kind == "choice" and parsed not in c.choices:
-                problems.append(f"{name} row {row_no}, field '{c.name}': must be one of "
-                                f"{{{', '.join(c.choices)}}}; got {v!r}")
-                continue
-            values[c.name] = parsed
-        rows.append(Cell(row_no, values))
+        values, bad = _parse_line(line, where, columns, len(header))
+        for field, problem in bad:
+            at = f"{name} row {row_no}" + (f", field '{field}'" if field else "")
+            problems.append(f"{at}: {problem}")
+        if not bad:
+            rows.append(Cell(row_no, values))
     return rows, problems

@@ -35,25 +35,44 @@ def _need(ok: bool, entity: str, ident: str, field: str, expected: str, value: o
         raise FieldError(entity, ident, field, expected, value)
 
 
+def is_number(value: object) -> bool:
+    """A finite int or float; bool is not a number here (True would silently count as 1)."""
+    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def is_whole(value: object) -> bool:
+    """An int that is not a bool."""
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
 def _finite_ge0(entity: str, ident: str, field: str, value: float) -> None:
-    ok = isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
-    _need(ok and value >= 0, entity, ident, field, "must be a finite number >= 0", value)
+    _need(is_number(value) and value >= 0, entity, ident, field, "must be a finite number >= 0",
+          value)
 
 
 def _positive(entity: str, ident: str, field: str, value: float) -> None:
-    ok = isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
-    _need(ok and value > 0, entity, ident, field, "must be a finite number > 0", value)
+    _need(is_number(value) and value > 0, entity, ident, field, "must be a finite number > 0",
+          value)
+
+
+def _id_like(entity: str, ident: str, field: str, value: object) -> None:
+    """Check an id (own or referenced) and name it by ``field`` of the object ``ident``."""
+    ok = isinstance(value, str) and value.strip() == value and value != ""
+    _need(ok, entity, ident, field, "must be a non-empty string without surrounding spaces",
+          value)
 
 
 def _ident(entity: str, ident: str) -> None:
-    ok = isinstance(ident, str) and ident.strip() == ident and ident != ""
-    _need(ok, entity, str(ident), "id", "must be a non-empty string without surrounding spaces",
-          ident)
+    _id_like(entity, str(ident), "id", ident)
+
+
+def _text(entity: str, ident: str, field: str, value: object) -> None:
+    _need(isinstance(value, str) and value.strip() != "", entity, ident, field,
+          "must be a non-empty string", value)
 
 
 def _time_of_day(entity: str, ident: str, field: str, value: int) -> None:
-    ok = isinstance(value, int) and not isinstance(value, bool)
-    _need(ok and 0 <= value <= DAY_S, entity, ident, field,
+    _need(is_whole(value) and 0 <= value <= DAY_S, entity, ident, field,
           f"must be whole seconds in 0..{DAY_S} (00:00..24:00)", value)
 
 
@@ -81,15 +100,14 @@ class Station:
     def __post_init__(self) -> None:
         e = "Station"
         _ident(e, self.id)
-        _need(isinstance(self.name, str) and self.name.strip() != "", e, self.id, "name",
-              "must be a non-empty string", self.name)
+        _text(e, self.id, "name", self.name)
         _need(isinstance(self.tier, Tier), e, self.id, "tier",
               f"must be one of {{{', '.join(t.value for t in Tier)}}}", self.tier)
         lo, hi = CHINA_LON_RANGE
-        _need(isinstance(self.lon, int | float) and lo <= self.lon <= hi, e, self.id, "lon",
+        _need(is_number(self.lon) and lo <= self.lon <= hi, e, self.id, "lon",
               f"must be a longitude inside China ({lo}..{hi}, WGS84 degrees)", self.lon)
         lo, hi = CHINA_LAT_RANGE
-        _need(isinstance(self.lat, int | float) and lo <= self.lat <= hi, e, self.id, "lat",
+        _need(is_number(self.lat) and lo <= self.lat <= hi, e, self.id, "lat",
               f"must be a latitude inside China ({lo}..{hi}, WGS84 degrees)", self.lat)
         if self.tier is Tier.VILLAGE:
             _need(bool(self.township_id), e, self.id, "township",
@@ -98,7 +116,7 @@ class Station:
         _time_of_day(e, self.id, "close_s", self.close_s)
         _need(self.open_s <= self.close_s, e, self.id, "open_s",
               f"must be <= close_s ({self.close_s})", self.open_s)
-        _need(isinstance(self.service_s, int) and 0 <= self.service_s <= 4 * 3600, e, self.id,
+        _need(is_whole(self.service_s) and 0 <= self.service_s <= 4 * 3600, e, self.id,
               "service_s", "must be whole seconds in 0..14400", self.service_s)
 
 
@@ -115,10 +133,9 @@ class Carrier:
         _ident("Carrier", self.id)
         _need(self.id != ALLIANCE, "Carrier", self.id, "id",
               f"must not be '{ALLIANCE}' (reserved for the shared fleet)", self.id)
-        _need(isinstance(self.name, str) and self.name.strip() != "", "Carrier", self.id, "name",
-              "must be a non-empty string", self.name)
+        _text("Carrier", self.id, "name", self.name)
         if self.market_share is not None:
-            ok = isinstance(self.market_share, int | float) and 0 <= self.market_share <= 1
+            ok = is_number(self.market_share) and 0 <= self.market_share <= 1
             _need(ok, "Carrier", self.id, "market_share", "must be a fraction in 0..1",
                   self.market_share)
 
@@ -146,21 +163,22 @@ class VehicleType:
     def __post_init__(self) -> None:
         e = "VehicleType"
         _ident(e, self.id)
-        _need(isinstance(self.count, int) and not isinstance(self.count, bool) and self.count >= 0,
-              e, self.id, "count", "must be a whole number >= 0", self.count)
+        _text(e, self.id, "name", self.name)
+        _need(is_whole(self.count) and self.count >= 0, e, self.id, "count",
+              "must be a whole number >= 0", self.count)
         _positive(e, self.id, "capacity_kg", self.capacity_kg)
         _positive(e, self.id, "capacity_m3", self.capacity_m3)
-        _need(isinstance(self.capacity_parcels, int) and self.capacity_parcels > 0, e, self.id,
+        _need(is_whole(self.capacity_parcels) and self.capacity_parcels > 0, e, self.id,
               "capacity_parcels", "must be a whole number > 0", self.capacity_parcels)
         for f in ("fixed_cost", "cost_per_km", "cost_per_hour"):
             _finite_ge0(e, self.id, f, getattr(self, f))
         _positive(e, self.id, "speed_kph", self.speed_kph)
         _need(self.speed_kph <= 130, e, self.id, "speed_kph", "must be <= 130 km/h",
               self.speed_kph)
-        _need(isinstance(self.max_shift_s, int) and 0 < self.max_shift_s <= DAY_S, e, self.id,
+        _need(is_whole(self.max_shift_s) and 0 < self.max_shift_s <= DAY_S, e, self.id,
               "max_shift_s", f"must be whole seconds in 1..{DAY_S} (at most 24 h)",
               self.max_shift_s)
-        _ident(e, self.depot_id)
+        _id_like(e, self.id, "depot_id", self.depot_id)
         _need(isinstance(self.owner, str) and self.owner != "", e, self.id, "owner",
               f"must be '{ALLIANCE}' or a carrier id", self.owner)
 
@@ -186,13 +204,12 @@ class DemandLine:
     def __post_init__(self) -> None:
         e = "DemandLine"
         _ident(e, self.id)
-        _ident(e, self.station_id)
-        _ident(e, self.carrier_id)
+        _id_like(e, self.id, "station_id", self.station_id)
+        _id_like(e, self.id, "carrier_id", self.carrier_id)
         _need(isinstance(self.direction, Direction), e, self.id, "direction",
               "must be one of {down, up}", self.direction)
-        _need(isinstance(self.parcels, int) and not isinstance(self.parcels, bool)
-              and self.parcels >= 0, e, self.id, "parcels", "must be a whole number >= 0",
-              self.parcels)
+        _need(is_whole(self.parcels) and self.parcels >= 0, e, self.id, "parcels",
+              "must be a whole number >= 0", self.parcels)
         _finite_ge0(e, self.id, "kg", self.kg)
         _finite_ge0(e, self.id, "m3", self.m3)
         _need(self.parcels > 0 or self.kg > 0 or self.m3 > 0, e, self.id, "parcels",
@@ -211,6 +228,6 @@ class Targets:
     def __post_init__(self) -> None:
         _positive("Targets", "targets", "on_time_h", self.on_time_h)
         _positive("Targets", "targets", "fresh_h", self.fresh_h)
-        ok = isinstance(self.cost_reduction, int | float) and 0 <= self.cost_reduction < 1
+        ok = is_number(self.cost_reduction) and 0 <= self.cost_reduction < 1
         _need(ok, "Targets", "targets", "cost_reduction", "must be a fraction in 0..1 (0.2 = 20%)",
               self.cost_reduction)

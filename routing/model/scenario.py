@@ -2,15 +2,29 @@
 
 from __future__ import annotations
 
-import math
-from collections.abc import Sequence
+import difflib
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
 from ..constants import ALLIANCE
 from ..exceptions import FieldError, ScenarioError
-from .entities import Carrier, DemandLine, Station, Targets, Tier, VehicleType
+from .entities import (
+    Carrier,
+    DemandLine,
+    Station,
+    Targets,
+    Tier,
+    VehicleType,
+    is_number,
+    is_whole,
+)
+
+
+def _check(ok: bool, section: str, field: str, expected: str, value: object) -> None:
+    if not ok:
+        raise FieldError(section, section, field, expected, value)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -29,21 +43,23 @@ class NetworkSpec:
     access_speed_kph: float = 15.0
 
     def __post_init__(self) -> None:
-        if self.mode not in ("great_circle", "roads"):
-            raise FieldError("network", "network", "mode", "must be one of {great_circle, roads}",
-                             self.mode)
-        if not (math.isfinite(self.detour_factor) and 1.0 <= self.detour_factor <= 5.0):
-            raise FieldError("network", "network", "detour_factor", "must be in 1.0..5.0",
-                             self.detour_factor)
-        if not (math.isfinite(self.speed_kph) and 0 < self.speed_kph <= 130):
-            raise FieldError("network", "network", "speed_kph", "must be in (0, 130] km/h",
-                             self.speed_kph)
-        if self.mode == "roads" and self.roads is None:
-            raise FieldError("network", "network", "roads",
-                             "must name a road file when mode = 'roads'", None)
-        if not (self.max_snap_m > 0):
-            raise FieldError("network", "network", "max_snap_m", "must be > 0 metres",
-                             self.max_snap_m)
+        n = "network"
+        _check(self.mode in ("great_circle", "roads"), n, "mode",
+               "must be one of {great_circle, roads}", self.mode)
+        _check(is_number(self.detour_factor) and 1.0 <= self.detour_factor <= 5.0, n,
+               "detour_factor", "must be in 1.0..5.0", self.detour_factor)
+        _check(is_number(self.speed_kph) and 0 < self.speed_kph <= 130, n, "speed_kph",
+               "must be in (0, 130] km/h", self.speed_kph)
+        _check(self.roads is None or isinstance(self.roads, Path), n, "roads",
+               "must be a pathlib.Path", self.roads)
+        _check(self.mode != "roads" or self.roads is not None, n, "roads",
+               "must name a road file when mode = 'roads'", self.roads)
+        # +inf is allowed: "never report a station as too far from the roads".
+        snap_ok = isinstance(self.max_snap_m, int | float) and not isinstance(self.max_snap_m, bool)
+        _check(snap_ok and self.max_snap_m > 0, n, "max_snap_m", "must be > 0 metres",
+               self.max_snap_m)
+        _check(is_number(self.access_speed_kph) and 0 < self.access_speed_kph <= 130, n,
+               "access_speed_kph", "must be > 0 and <= 130 km/h", self.access_speed_kph)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -54,12 +70,10 @@ class ServiceSpec:
     per_parcel_s: float = 4.0
 
     def __post_init__(self) -> None:
-        if not (isinstance(self.stop_s, int) and 0 <= self.stop_s <= 4 * 3600):
-            raise FieldError("service", "service", "stop_min", "must be in 0..240 minutes",
-                             self.stop_s)
-        if not (math.isfinite(self.per_parcel_s) and 0 <= self.per_parcel_s <= 600):
-            raise FieldError("service", "service", "per_parcel_s", "must be in 0..600 seconds",
-                             self.per_parcel_s)
+        _check(is_whole(self.stop_s) and 0 <= self.stop_s <= 4 * 3600, "service", "stop_s",
+               "must be whole seconds in 0..14400 (at most 4 h)", self.stop_s)
+        _check(is_number(self.per_parcel_s) and 0 <= self.per_parcel_s <= 600, "service",
+               "per_parcel_s", "must be in 0..600 seconds", self.per_parcel_s)
 
 
 FIRST_SOLUTIONS = ("PATH_CHEAPEST_ARC", "SAVINGS", "PARALLEL_CHEAPEST_INSERTION",
@@ -80,22 +94,19 @@ class SolveSpec:
     unserved_penalty: float = 100_000.0
 
     def __post_init__(self) -> None:
-        if not (math.isfinite(self.time_limit_s) and self.time_limit_s > 0):
-            raise FieldError("solve", "solve", "time_limit_s", "must be > 0 seconds",
-                             self.time_limit_s)
-        if self.solution_limit is not None and self.solution_limit < 1:
-            raise FieldError("solve", "solve", "solution_limit", "must be >= 1",
-                             self.solution_limit)
-        if self.first_solution not in FIRST_SOLUTIONS:
-            raise FieldError("solve", "solve", "first_solution",
-                             f"must be one of {{{', '.join(FIRST_SOLUTIONS)}}}",
-                             self.first_solution)
-        if self.metaheuristic not in METAHEURISTICS:
-            raise FieldError("solve", "solve", "metaheuristic",
-                             f"must be one of {{{', '.join(METAHEURISTICS)}}}", self.metaheuristic)
-        if not (self.unserved_penalty > 0):
-            raise FieldError("solve", "solve", "unserved_penalty", "must be > 0 CNY",
-                             self.unserved_penalty)
+        s = "solve"
+        _check(is_number(self.time_limit_s) and self.time_limit_s > 0, s, "time_limit_s",
+               "must be > 0 seconds", self.time_limit_s)
+        _check(is_whole(self.seed), s, "seed", "must be a whole number", self.seed)
+        limit = self.solution_limit
+        _check(limit is None or (is_whole(limit) and limit >= 1), s, "solution_limit",
+               "must be >= 1", limit)
+        _check(self.first_solution in FIRST_SOLUTIONS, s, "first_solution",
+               f"must be one of {{{', '.join(FIRST_SOLUTIONS)}}}", self.first_solution)
+        _check(self.metaheuristic in METAHEURISTICS, s, "metaheuristic",
+               f"must be one of {{{', '.join(METAHEURISTICS)}}}", self.metaheuristic)
+        _check(is_number(self.unserved_penalty) and self.unserved_penalty > 0, s,
+               "unserved_penalty", "must be > 0 CNY", self.unserved_penalty)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -108,39 +119,52 @@ class Problem:
     message: str
 
 
-def cross_problems(stations: Sequence[Station], carriers_: Sequence[Carrier],
-                   vehicle_types: Sequence[VehicleType],
-                   demand: Sequence[DemandLine]) -> list[Problem]:
-    """Check references between the tables; return every problem (empty when consistent)."""
-    out: list[Problem] = []
-    by_id: dict[str, Station] = {}
+def _duplicates(table: str, what: str, ids: Sequence[str]) -> list[Problem]:
+    """A problem at every repeat of an id (the first occurrence is the one kept)."""
+    seen: set[str] = set()
+    out = []
+    for i, ident in enumerate(ids):
+        if ident in seen:
+            out.append(Problem(table=table, index=i, field="id",
+                               message=f"duplicate {what} id {ident!r}"))
+        seen.add(ident)
+    return out
+
+
+def _unknown_station(ident: str, known: Iterable[str]) -> str:
+    """"unknown station 'V9'", with the closest ids (ties in table order, at most 3)."""
+    score = {k: difflib.SequenceMatcher(None, ident.lower(), k.lower()).ratio() for k in known}
+    best = max(score.values(), default=0.0)
+    near = [repr(k) for k, r in score.items() if r == best][:3] if best >= 0.5 else []
+    if not near:
+        return f"unknown station {ident!r}"
+    listed = near[0] if len(near) == 1 else f"{', '.join(near[:-1])} or {near[-1]}"
+    return f"unknown station {ident!r}; did you mean {listed}?"
+
+
+def _township_problems(stations: Sequence[Station], by_id: dict[str, Station]) -> list[Problem]:
+    out = []
     for i, s in enumerate(stations):
-        if s.id in by_id:
-            out.append(Problem(table="stations", index=i, field="id",
-                               message=f"duplicate station id {s.id!r}"))
-        by_id[s.id] = s
-    for i, s in enumerate(stations):
-        if s.township_id is not None:
-            parent = by_id.get(s.township_id)
-            if parent is None:
-                out.append(Problem(table="stations", index=i, field="township",
-                                   message=f"unknown station {s.township_id!r}"))
-            elif parent.tier is not Tier.TOWNSHIP:
-                out.append(Problem(table="stations", index=i, field="township",
-                                   message=f"{s.township_id!r} is a {parent.tier} station, "
-                                   "expected a township station"))
-    carriers = {c.id for c in carriers_}
-    if len(carriers) != len(carriers_):
-        out.append(Problem(table="carriers", index=0, field="id", message="duplicate ids"))
-    seen_types: set[str] = set()
+        if s.township_id is None:
+            continue
+        parent = by_id.get(s.township_id)
+        if parent is None:
+            out.append(Problem(table="stations", index=i, field="township",
+                               message=_unknown_station(s.township_id, by_id)))
+        elif parent.tier is not Tier.TOWNSHIP:
+            out.append(Problem(table="stations", index=i, field="township",
+                               message=f"{s.township_id!r} is a {parent.tier} station, "
+                               "expected a township station"))
+    return out
+
+
+def _vehicle_problems(vehicle_types: Sequence[VehicleType], station_ids: Collection[str],
+                      carriers: Collection[str]) -> list[Problem]:
+    out = _duplicates("vehicles", "vehicle type", [v.id for v in vehicle_types])
     for i, v in enumerate(vehicle_types):
-        if v.id in seen_types:
-            out.append(Problem(table="vehicles", index=i, field="id",
-                               message=f"duplicate vehicle type id {v.id!r}"))
-        seen_types.add(v.id)
-        if v.depot_id not in by_id:
+        if v.depot_id not in station_ids:
             out.append(Problem(table="vehicles", index=i, field="depot",
-                               message=f"unknown station {v.depot_id!r}"))
+                               message=_unknown_station(v.depot_id, station_ids)))
         if v.owner != ALLIANCE and v.owner not in carriers:
             out.append(Problem(table="vehicles", index=i, field="owner",
                                message=f"must be '{ALLIANCE}' or one of the carriers "
@@ -148,16 +172,16 @@ def cross_problems(stations: Sequence[Station], carriers_: Sequence[Carrier],
     if not any(v.count > 0 for v in vehicle_types):
         out.append(Problem(table="vehicles", index=0, field="count",
                            message="the fleet has no vehicle (every count is 0)"))
-    depots = {v.depot_id for v in vehicle_types}
-    seen_lines: set[str] = set()
+    return out
+
+
+def _demand_problems(demand: Sequence[DemandLine], station_ids: Collection[str],
+                     depots: set[str], carriers: Collection[str]) -> list[Problem]:
+    out = _duplicates("demand", "demand line", [d.id for d in demand])
     for i, d in enumerate(demand):
-        if d.id in seen_lines:
-            out.append(Problem(table="demand", index=i, field="id",
-                               message=f"duplicate demand line id {d.id!r}"))
-        seen_lines.add(d.id)
-        if d.station_id not in by_id:
+        if d.station_id not in station_ids:
             out.append(Problem(table="demand", index=i, field="station",
-                               message=f"unknown station {d.station_id!r}"))
+                               message=_unknown_station(d.station_id, station_ids)))
         elif d.station_id in depots:
             out.append(Problem(table="demand", index=i, field="station",
                                message=f"{d.station_id!r} is a depot; demand must be at a "
@@ -167,6 +191,25 @@ def cross_problems(stations: Sequence[Station], carriers_: Sequence[Carrier],
                                message=f"unknown carrier {d.carrier_id!r}; known: "
                                f"{sorted(carriers)}"))
     return out
+
+
+def cross_problems(stations: Sequence[Station], carriers_: Sequence[Carrier],
+                   vehicle_types: Sequence[VehicleType],
+                   demand: Sequence[DemandLine]) -> list[Problem]:
+    """Check references between the tables; return every problem (empty when consistent).
+
+    ``Problem.index`` is the position in the sequence given, so a loader can name the row.
+    """
+    by_id: dict[str, Station] = {}  # in table order (for hints); the first of duplicates wins
+    for s in stations:
+        by_id.setdefault(s.id, s)
+    carriers = dict.fromkeys(c.id for c in carriers_)  # an ordered set
+    depots = {v.depot_id for v in vehicle_types}
+    return [*_duplicates("stations", "station", [s.id for s in stations]),
+            *_township_problems(stations, by_id),
+            *_duplicates("carriers", "carrier", [c.id for c in carriers_]),
+            *_vehicle_problems(vehicle_types, by_id, carriers),
+            *_demand_problems(demand, by_id, depots, carriers)]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 from routing.constants import CHINA_LAT_RANGE, CHINA_LON_RANGE
 from routing.io import read_scenario
 from routing.io.coords import gcj02_to_bd09, gcj02_to_wgs84, to_wgs84, wgs84_to_gcj02
+from routing.io.tables import parse_closing_s, parse_time_s
 from routing.model import Scenario
 
 TINY = Path(__file__).resolve().parents[1] / "data" / "tiny"
@@ -119,14 +120,8 @@ def test_excel_stations_first_sheet(tmp_path: Path, reference: Scenario, cells: 
 @pytest.mark.parametrize(
     "number_format",
     [
-        pytest.param("h:mm", id="h-mm",  # Excel shows 0:00, openpyxl reads 1900-01-01 00:00
-                     marks=pytest.mark.xfail(strict=True, reason=(
-                         "an Excel close time of 24:00 (serial 1.0, h:mm) is read as "
-                         "datetime(1900, 1, 1, 0, 0) and parse_time_s takes 00:00"))),
-        pytest.param("[h]:mm", id="elapsed-h-mm",  # Excel shows 24:00, openpyxl reads timedelta
-                     marks=pytest.mark.xfail(strict=True, reason=(
-                         "an Excel 24:00 in [h]:mm format is read as timedelta(days=1), which "
-                         "parse_time_s rejects ('must be a time of day ... 00:00 and 24:00')"))),
+        pytest.param("h:mm", id="h-mm"),  # Excel shows 0:00, openpyxl reads 1900-01-01 00:00
+        pytest.param("[h]:mm", id="elapsed-h-mm"),  # Excel shows 24:00, openpyxl: timedelta
     ],
 )
 def test_excel_close_at_24h(tmp_path: Path, number_format: str) -> None:
@@ -253,12 +248,7 @@ def write_shifted(folder: Path, convert: Convert) -> None:
     [
         ("gcj02", gcj, 1e-6),  # Amap / Tencent coordinates
         ("GCJ02", gcj, 1e-6),  # crs is case-insensitive
-        pytest.param("bd09", bd, 1e-6, id="bd09-1e-6",  # Baidu coordinates, required accuracy
-                     marks=pytest.mark.xfail(strict=True, reason=(
-                         "BD-09 -> WGS84 uses Baidu's approximate inverse bd09_to_gcj02, which "
-                         "is off by up to ~2e-6 deg: 1.02e-6 deg lat at tiny's HUB, 1.9e-6 "
-                         "elsewhere in China"))),
-        ("bd09", bd, 3e-6),  # Baidu coordinates, what the approximate inverse achieves (~0.3 m)
+        ("bd09", bd, 1e-8),  # Baidu coordinates: both shifts inverted by iteration
     ],
 )
 def test_chinese_datums_load_as_wgs84(tmp_path: Path, reference: Scenario, crs: str,
@@ -309,3 +299,44 @@ def test_gcj02_round_trip(lon: float, lat: float) -> None:
     wlon, wlat = gcj02_to_wgs84(glon, glat)
     assert abs(float(wlon) - lon) <= 1e-8
     assert abs(float(wlat) - lat) <= 1e-8
+
+
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(lon=CHINA_LON, lat=CHINA_LAT)
+def test_bd09_round_trip(lon: float, lat: float) -> None:
+    """BD-09 → WGS84 inverts WGS84 → GCJ-02 → BD-09 within 1e-8 degrees anywhere in China."""
+    blon, blat = bd(np.array([lon]), np.array([lat]))
+    wlon, wlat = to_wgs84(blon, blat, "bd09")
+    assert abs(float(wlon[0]) - lon) <= 1e-8
+    assert abs(float(wlat[0]) - lat) <= 1e-8
+
+
+@pytest.mark.parametrize(
+    ("value", "seconds"),
+    [
+        ("07:30", 27000),  # text
+        ("24:00", 86400),  # end of day, typed
+        (dt.time(7, 30), 27000),  # Excel h:mm cell
+        (dt.datetime(1900, 1, 1, 7, 30), 27000),  # Excel h:mm cell holding a serial > 1
+        (dt.timedelta(hours=7, minutes=30), 27000),  # Excel [h]:mm cell
+        (dt.timedelta(days=1), 86400),  # Excel [h]:mm cell showing 24:00
+        (dt.timedelta(hours=7, microseconds=-1), 25200),  # float noise of an Excel serial
+    ],
+)
+def test_parse_time_s(value: object, seconds: int) -> None:
+    """Times of day from text and from every kind of Excel time cell."""
+    assert parse_time_s(value) == seconds
+
+
+@pytest.mark.parametrize(
+    "value", ["25:00", "7am", dt.timedelta(hours=25), dt.timedelta(minutes=-1)])
+def test_parse_time_s_rejects(value: object) -> None:
+    """Times outside 00:00..24:00 (also as Excel durations) are rejected with the valid range."""
+    with pytest.raises(ValueError, match="between 00:00 and 24:00"):
+        parse_time_s(value)
+
+
+def test_closing_midnight_is_end_of_day() -> None:
+    """A closing time of 00:00 is 24:00 (Excel shows 24:00 as 0:00 in an h:mm cell)."""
+    assert parse_closing_s("00:00") == parse_closing_s(dt.time(0, 0)) == 86400
+    assert parse_closing_s("18:00") == parse_time_s("18:00") == 64800

@@ -19,11 +19,6 @@ BAD = DATA / "bad"
 Edit = Callable[[Path], None]
 
 
-def xfail(reason: str) -> pytest.MarkDecorator:
-    """Mark a case that documents a known bug in routing/ (strict: a fix flags the case)."""
-    return pytest.mark.xfail(strict=True, reason=reason)
-
-
 # ------------------------------------------------------------------------------------ helpers
 
 
@@ -118,8 +113,8 @@ CASES = [
                   "Valid sections: scenario, tables, network, service, targets, solve"),
                  id="toml-unknown-section"),  # typo in a section
     pytest.param(replace("scenario.toml", "time_limit_s = 5", 'time_limit_s = "5"'), 1,
-                 ("scenario.toml", "[solve] time_limit_s must be seconds", "got '5'"),
-                 id="toml-wrong-type"),  # quoted number
+                 ("scenario.toml", "[solve] time_limit_s must be a number (seconds)", "got '5'"),
+                 id="toml-wrong-type"),  # quoted number: the type, then the meaning
     pytest.param(replace("scenario.toml", "speed_kph = 40", "speed_kph = [40]"), 1,
                  ("scenario.toml", "[network] speed_kph must be", "got [40]"),
                  id="toml-array-for-number"),  # array instead of number
@@ -209,11 +204,8 @@ CASES = [
                  ("demand.csv row 2, field 'parcels'", "whole number", "got '4.5'"),
                  id="fractional-parcels"),  # parcels not int
     pytest.param(replace("demand.csv", "D01,T1,post,down,40", "D01,T1,post,down,forty"), 1,
-                 ("demand.csv row 2, field 'parcels'", "whole number", "got 'forty'"),
-                 id="non-numeric-parcels",
-                 marks=xfail("_parse_int does not catch float()'s ValueError: the message is "
-                             "\"could not convert string to float: 'forty'\" instead of "
-                             "'must be a whole number'")),
+                 ("demand.csv row 2, field 'parcels'", "must be a whole number", "got 'forty'"),
+                 id="non-numeric-parcels"),  # word for a whole number
     pytest.param(replace("demand.csv", "D01,T1,post,down", "D01,T1,post,downward"), 1,
                  ("demand.csv row 2, field 'direction'", "must be one of {down, up}",
                   "got 'downward'"), id="bad-direction"),  # enum typo
@@ -227,10 +219,8 @@ CASES = [
                  1, ("stations.csv row 5, field 'open'", "must be <= close"),
                  id="reversed-window"),  # open 18:00, close 08:00
     pytest.param(replace("stations.csv", V1_ROW, V1_ROW.replace("08:00,18:00", "18:00,08:00")),
-                 1, ("stations.csv row 5, field 'open'", "'18:00'", "'08:00'"),
-                 id="reversed-window-as-typed",
-                 marks=xfail("reversed window message shows seconds ('must be <= close_s (28800)"
-                             "; got 64800'), not the times the user typed (18:00 / 08:00)")),
+                 1, ("stations.csv row 5, field 'open'", "must be <= close (08:00)",
+                     "got '18:00'"), id="reversed-window-as-typed"),  # HH:MM, not seconds
     pytest.param(replace("stations.csv", "V2,东二村,village,111.3200,35.1500,T1,,08:00",
                          "V2,东二村,village,111.3200,35.1500,T1,,25:00"), 1,
                  ("stations.csv row 6, field 'open'", "time of day HH:MM between 00:00 and 24:00",
@@ -295,22 +285,28 @@ def test_bad_scenario_message(tmp_path: Path, edit: Edit, count: int,
     ("edit", "fragments"),
     [
         pytest.param(replace("scenario.toml", "seed = 1", "seed = 1.5"),
-                     ("[solve] seed", "got 1.5", "whole number"), id="seed-float",
-                     marks=xfail("TOML type errors print the key's meaning, not its type: "
-                                 "'[solve] seed must be random seed; got 1.5'")),
+                     ("[solve] seed must be a whole number (random seed)", "got 1.5"),
+                     id="seed-float"),  # type named, then the meaning
+        pytest.param(replace("scenario.toml", 'name = "tiny"', "name = 7"),
+                     ("[scenario] name must be a string (short name)", "got 7"),
+                     id="name-not-string"),  # a number where text is expected
         pytest.param(replace("demand.csv", "D04,V1", "D04,V9"),
-                     ("demand.csv row 5, field 'station'", "did you mean 'V1'"),
-                     id="unknown-station-hint",
-                     marks=xfail("unknown station in demand says \"unknown station 'V9'\" with no "
-                                 "did-you-mean or list of valid ids")),
+                     ("demand.csv row 5, field 'station'", "unknown station 'V9'",
+                      "did you mean 'V1', 'V2' or 'V3'?"),
+                     id="unknown-station-hint"),  # V1..V5 are equally close: first three
+        pytest.param(replace("demand.csv", "D04,V1", "D04,v1"),
+                     ("demand.csv row 5, field 'station'", "did you mean 'V1'?"),
+                     id="unknown-station-case"),  # wrong case
+        pytest.param(replace("vehicles.csv", "9,true,HUB", "9,true,HUV"),
+                     ("vehicles.csv row 3, field 'depot'", "did you mean 'HUB'?"),
+                     id="unknown-depot-hint"),  # typo in the depot id
         pytest.param(replace("carriers.csv", "zto,ZTO", "post,ZTO"),
-                     ("carriers.csv row 3, field 'id'", "'post'"), id="duplicate-carrier-row",
-                     marks=xfail("duplicate carrier ids are reported as 'carriers.csv row 2, "
-                                 "field 'id': duplicate ids' (first row, no id)")),
+                     ("carriers.csv row 3, field 'id'", "duplicate carrier id 'post'"),
+                     id="duplicate-carrier-row"),  # the repeat, at its own row
     ],
 )
 def test_message_gaps(tmp_path: Path, edit: Edit, fragments: tuple[str, ...]) -> None:
-    """Messages that do not yet say what is valid or where (documented as xfail)."""
+    """Messages say the expected type, suggest the id meant, and locate duplicates."""
     folder = copy_tiny(tmp_path)
     edit(folder)
     the_problem(problems_of(folder), *fragments)
@@ -319,17 +315,10 @@ def test_message_gaps(tmp_path: Path, edit: Edit, fragments: tuple[str, ...]) ->
 @pytest.mark.parametrize(
     ("toml_value", "shown"),
     [
-        pytest.param("300", "got 300", id="stop-300-min",
-                     marks=xfail("[service] stop_min = 300 is reported as "
-                                 "'stop_min must be in 0..240 minutes; got 18000' (seconds)")),
-        pytest.param("-1", "got -1", id="stop-negative",
-                     marks=xfail("[service] stop_min = -1 is reported as 'got -60' (seconds)")),
-        pytest.param("nan", "got nan", id="stop-nan",
-                     marks=xfail("[service] stop_min = nan crashes with ValueError ('cannot "
-                                 "convert float NaN to integer'), not a ScenarioError")),
-        pytest.param("inf", "got inf", id="stop-inf",
-                     marks=xfail("[service] stop_min = inf crashes with OverflowError, not a "
-                                 "ScenarioError")),
+        pytest.param("300", "got 300", id="stop-300-min"),  # minutes, not 18000 seconds
+        pytest.param("-1", "got -1", id="stop-negative"),  # not -60 seconds
+        pytest.param("nan", "got nan", id="stop-nan"),  # no ValueError crash
+        pytest.param("inf", "got inf", id="stop-inf"),  # no OverflowError crash
     ],
 )
 def test_service_stop_min_reported_as_typed(tmp_path: Path, toml_value: str, shown: str) -> None:
@@ -340,12 +329,11 @@ def test_service_stop_min_reported_as_typed(tmp_path: Path, toml_value: str, sho
                 shown)
 
 
-@pytest.mark.xfail(strict=True, reason="[network] access_speed_kph is not validated: -5 loads")
 def test_access_speed_negative(tmp_path: Path) -> None:
     """A negative access speed in scenario.toml is rejected (it would give negative times)."""
     folder = copy_tiny(tmp_path)
     replace("scenario.toml", "speed_kph = 40", "speed_kph = 40\naccess_speed_kph = -5")(folder)
-    the_problem(problems_of(folder), "[network] access_speed_kph", "got -5")
+    the_problem(problems_of(folder), "[network] access_speed_kph must be > 0", "got -5")
 
 
 def test_missing_scenario_toml(tmp_path: Path) -> None:
@@ -435,14 +423,13 @@ def test_many_problems_are_truncated_but_counted(tmp_path: Path) -> None:
     [
         pytest.param(both(replace("scenario.toml", "time_limit_s = 5", "time_limt_s = 5"),
                           replace("demand.csv", "40,50,", "40,heavy,")),
-                     id="toml-and-cell",
-                     marks=xfail("scenario.toml problems are raised before any table is read, so "
-                                 "table errors are hidden until the TOML is fixed")),
+                     id="toml-and-cell"),  # TOML key problem, tables still read
+        pytest.param(both(replace("scenario.toml", "speed_kph = 40", "speed_kph = 400"),
+                          replace("vehicles.csv", "2,300,3,120", "2,0,3,120")),
+                     id="toml-value-and-value"),  # out-of-range setting and cell value
         pytest.param(both(replace("stations.csv", "111.1100,35.1200", "200,35.1200"),
                           replace("demand.csv", "40,50,", "40,heavy,")),
-                     id="value-and-cell",
-                     marks=xfail("cell (parse) problems are raised before values are checked, so "
-                                 "an out-of-range lon is hidden by a non-number elsewhere")),
+                     id="value-and-cell"),  # value checks run on every row that parsed
     ],
 )
 def test_errors_of_different_kinds_reported_together(tmp_path: Path, edit: Edit) -> None:
@@ -500,8 +487,6 @@ def test_comma_only_row_keeps_row_numbers(tmp_path: Path) -> None:
     the_problem(problems_of(folder), "demand.csv row 3, field 'kg'", "got -50.0")
 
 
-@pytest.mark.xfail(strict=True, reason="pandas.read_csv skips empty lines (skip_blank_lines) so "
-                   "every row after an empty line is reported one row too early")
 def test_empty_line_keeps_row_numbers(tmp_path: Path) -> None:
     """After an empty line, errors still name the line the user sees."""
     folder = copy_tiny(tmp_path)
@@ -513,16 +498,120 @@ def test_empty_line_keeps_row_numbers(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     "alias",
     [
-        pytest.param("编号", id="chinese-alias",  # id given twice, once in Chinese
-                     marks=xfail("a table with both 'id' and its alias '编号' has duplicate "
-                                 "columns after renaming: pandas warns 'DataFrame columns are not "
-                                 "unique' (an error under -W error) and one column is dropped")),
-        pytest.param("ID", id="upper-case",  # id given twice, once in upper case
-                     marks=xfail("'id' and 'ID' both map to 'id': same silent column drop")),
+        pytest.param("编号", id="chinese-alias"),  # id given twice, once in Chinese
+        pytest.param("ID", id="upper-case"),  # id given twice, once in upper case
     ],
 )
 def test_column_given_twice(tmp_path: Path, alias: str) -> None:
     """A column given under two of its names is a ScenarioError, never a silent choice."""
     folder = copy_tiny(tmp_path)
     frame_edit("stations.csv", lambda d: d.assign(**{alias: "X" + d["id"]}))(folder)
-    the_problem(problems_of(folder), "stations.csv", "'id'")
+    problems = problems_of(folder)
+    the_problem(problems, "stations.csv: column 'id' is given twice", f"as 'id' and '{alias}'")
+    assert len(problems) == 1, problems  # no phantom unknown stations in the other tables
+
+
+def test_same_header_twice(tmp_path: Path) -> None:
+    """The very same header twice (not mangled to 'kg.1' by pandas) is named as doubled."""
+    folder = copy_tiny(tmp_path)
+    replace("demand.csv", "fresh,ready\n", "fresh,ready,kg\n")(folder)
+    the_problem(problems_of(folder), "demand.csv: column 'kg' is given twice",
+                "as 'kg' and 'kg'")
+
+
+def test_blank_lines_before_header_keep_row_numbers(tmp_path: Path) -> None:
+    """A CSV starting with blank lines: the header is the first non-blank line, rows keep the
+    numbers a user sees (header on row 3 here, so D01 is row 4)."""
+    folder = copy_tiny(tmp_path)
+    path = folder / "demand.csv"
+    path.write_text("\n,,,\n" + path.read_text(encoding="utf-8"), encoding="utf-8")
+    replace("demand.csv", "40,50,", "40,-50,")(folder)
+    the_problem(problems_of(folder), "demand.csv row 4, field 'kg'", "got -50.0")
+
+
+def test_excel_blank_rows_keep_row_numbers(tmp_path: Path) -> None:
+    """In Excel, a blank row above the header keeps the sheet's row numbers (header: row 2)."""
+    folder = copy_tiny(tmp_path)
+    frame = pd.read_csv(folder / "demand.csv", dtype=str, keep_default_na=False)
+    frame.loc[0, "kg"] = "-50"
+    blank = pd.DataFrame([[None] * len(frame.columns)], columns=frame.columns)
+    body = pd.concat([frame.iloc[:2], blank, frame.iloc[2:]], ignore_index=True)
+    with pd.ExcelWriter(folder / "demand.xlsx", engine="openpyxl") as book:
+        body.to_excel(book, index=False, startrow=1)  # row 1 blank, header on row 2
+    add_tables(demand="demand.xlsx")(folder)
+    the_problem(problems_of(folder), "demand.xlsx row 3, field 'kg'", "got -50.0")
+
+
+def test_excel_blank_row_shifts_nothing_after_it(tmp_path: Path) -> None:
+    """A blank sheet row between data rows does not shift the row numbers after it."""
+    folder = copy_tiny(tmp_path)
+    frame = pd.read_csv(folder / "demand.csv", dtype=str, keep_default_na=False)
+    frame.loc[3, "kg"] = "heavy"  # D04, row 5 without the blank row, row 6 with it
+    blank = pd.DataFrame([[None] * len(frame.columns)], columns=frame.columns)
+    body = pd.concat([frame.iloc[:1], blank, frame.iloc[1:]], ignore_index=True)
+    body.to_excel(folder / "demand.xlsx", index=False)
+    add_tables(demand="demand.xlsx")(folder)
+    the_problem(problems_of(folder), "demand.xlsx row 6, field 'kg'", "got 'heavy'")
+
+
+def test_more_cells_than_header(tmp_path: Path) -> None:
+    """A row with an unquoted comma has more cells than the header: reported at its row."""
+    folder = copy_tiny(tmp_path)
+    replace("carriers.csv", "zto,ZTO,中通,0.5", "zto,ZTO,Inc,中通,0.5")(folder)
+    the_problem(problems_of(folder), "carriers.csv row 3:", "more cells than the header",
+                "got ['0.5']")
+
+
+def test_tables_section_problem_stops_before_tables(tmp_path: Path) -> None:
+    """A problem in [tables] itself stops the load: which files to read is unknown, so no
+    'file not found' noise follows it."""
+    folder = copy_tiny(tmp_path)
+    add_tables(station="stations.csv")(folder)  # typo: station for stations
+    replace("demand.csv", "40,50,", "40,heavy,")(folder)  # would be reported otherwise
+    (problem,) = problems_of(folder)
+    assert "unknown key 'station' in [tables]; did you mean 'stations'?" in problem
+
+
+def test_tables_value_wrong_type(tmp_path: Path) -> None:
+    """A [tables] entry that is not a file name says a string is expected."""
+    folder = copy_tiny(tmp_path)
+    _append(folder / "scenario.toml", "\n[tables]\nstations = 3\n")
+    (problem,) = problems_of(folder)
+    assert "[tables] stations must be a string (file); got 3" in problem
+
+
+def test_default_window_reversed(tmp_path: Path) -> None:
+    """[service] open after close is one problem in scenario.toml, not one per station."""
+    folder = copy_tiny(tmp_path)
+    replace("scenario.toml", 'open = "07:00"', 'open = "20:00"')(folder)
+    (problem,) = problems_of(folder)
+    assert problem == "scenario.toml: [service] open must be <= close (19:00); got '20:00'"
+
+
+@pytest.mark.parametrize(
+    ("row", "field", "message"),
+    [
+        pytest.param(V1_ROW.replace("08:00,18:00", "20:00,"), "open",
+                     "must be <= close (19:00, the [service] close); got '20:00'",
+                     id="open-after-default-close"),  # only open typed on the row
+        pytest.param(V1_ROW.replace("08:00,18:00", ",06:30"), "close",
+                     "must be >= open (07:00, the [service] open); got '06:30'",
+                     id="close-before-default-open"),  # only close typed on the row
+    ],
+)
+def test_window_against_default(tmp_path: Path, row: str, field: str, message: str) -> None:
+    """A station time against a [service] default blames the cell typed and names the default."""
+    folder = copy_tiny(tmp_path)
+    replace("stations.csv", V1_ROW, row)(folder)
+    (problem,) = problems_of(folder)
+    assert problem == f"stations.csv row 5, field '{field}': {message}"
+
+
+def test_close_at_midnight_is_end_of_day(tmp_path: Path) -> None:
+    """A closing time of 00:00 (in a table or in [service]) is 24:00, the end of the day."""
+    folder = copy_tiny(tmp_path)
+    replace("stations.csv", V1_ROW, V1_ROW.replace("18:00", "00:00"))(folder)
+    replace("scenario.toml", 'close = "19:00"', 'close = "00:00"')(folder)
+    scenario = read_scenario(folder)
+    assert scenario.station("V1").close_s == 24 * 3600
+    assert scenario.station("T1").close_s == 24 * 3600  # no close of its own: the default

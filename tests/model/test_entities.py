@@ -51,11 +51,6 @@ ENTITY: dict[type, tuple[str, str | None]] = {
 }
 
 
-def xfail(reason: str) -> pytest.MarkDecorator:
-    """Mark a row that documents a known bug in routing/ (strict: fixing the bug flags the row)."""
-    return pytest.mark.xfail(strict=True, reason=reason)
-
-
 def case(cls: type, changes: dict[str, Any], field: str, constraint: str, value: Any,
          ident: str | None = None, marks: Any = ()) -> Any:
     """A bad-value row: the class, the changed fields, and what the FieldError must say."""
@@ -118,8 +113,8 @@ BAD = [
          0),  # zero parcels
     case(VehicleType, {"capacity_parcels": 120.5}, "capacity_parcels", "whole number > 0",
          120.5),  # parcels not int
-    case(VehicleType, {"capacity_parcels": True}, "capacity_parcels", "whole number > 0", True,
-         marks=xfail("capacity_parcels accepts bool True (count and parcels reject bools)")),
+    case(VehicleType, {"capacity_parcels": True}, "capacity_parcels", "whole number > 0",
+         True),  # bool is not a count
     case(VehicleType, {"fixed_cost": -1.0}, "fixed_cost", "finite number >= 0", -1.0),  # negative
     case(VehicleType, {"cost_per_km": NAN}, "cost_per_km", "finite number >= 0", NAN),  # NaN
     case(VehicleType, {"cost_per_hour": INF}, "cost_per_hour", "finite number >= 0",
@@ -134,11 +129,12 @@ BAD = [
     case(VehicleType, {"max_shift_s": 9.5 * H}, "max_shift_s", "whole seconds",
          9.5 * H),  # float seconds
     case(VehicleType, {"owner": ""}, "owner", "'alliance' or a carrier id", ""),  # empty owner
-    case(VehicleType, {"depot_id": ""}, "depot_id", "non-empty string", "",
-         marks=xfail("VehicleType checks depot_id with _ident(e, depot_id): the error says "
-                     "\"VehicleType '': id ...\" (wrong id, field 'id' not 'depot_id')")),
-    case(VehicleType, {"name": ""}, "name", "non-empty string", "",
-         marks=xfail("VehicleType.name is not validated: an empty name is accepted")),
+    case(VehicleType, {"depot_id": ""}, "depot_id", "non-empty string",
+         ""),  # no depot: named as the type's field, not as its id
+    case(VehicleType, {"depot_id": " HUB"}, "depot_id", "without surrounding spaces",
+         " HUB"),  # padded depot id
+    case(VehicleType, {"name": ""}, "name", "non-empty string", ""),  # empty name
+    case(VehicleType, {"name": None}, "name", "non-empty string", None),  # no name at all
     # --- DemandLine ---
     case(DemandLine, {"id": ""}, "id", "non-empty string", "", ident=""),  # empty id
     case(DemandLine, {"id": " D04 "}, "id", "without surrounding spaces", " D04 ",
@@ -158,12 +154,10 @@ BAD = [
          0),  # a line with nothing in it
     case(DemandLine, {"ready_s": -1}, "ready_s", "whole seconds in 0..86400", -1),  # before 00:00
     case(DemandLine, {"ready_s": 86401}, "ready_s", "0..86400", 86401),  # after 24:00
-    case(DemandLine, {"station_id": ""}, "station_id", "non-empty string", "",
-         marks=xfail("DemandLine checks station_id with _ident(e, station_id): the error says "
-                     "\"DemandLine '': id ...\" (wrong id, field 'id' not 'station_id')")),
-    case(DemandLine, {"carrier_id": " zto"}, "carrier_id", "without surrounding spaces", " zto",
-         marks=xfail("DemandLine checks carrier_id with _ident(e, carrier_id): the error says "
-                     "\"DemandLine ' zto': id ...\" (wrong id and field)")),
+    case(DemandLine, {"station_id": ""}, "station_id", "non-empty string",
+         ""),  # no station: named as the line's field, not as its id
+    case(DemandLine, {"carrier_id": " zto"}, "carrier_id", "without surrounding spaces",
+         " zto"),  # padded carrier id
     # --- Targets ---
     case(Targets, {"on_time_h": 0}, "on_time_h", "finite number > 0", 0),  # zero hours
     case(Targets, {"on_time_h": -72}, "on_time_h", "finite number > 0", -72),  # negative
@@ -184,22 +178,30 @@ BAD = [
     case(NetworkSpec, {"mode": "roads"}, "roads", "must name a road file", None),  # roads w/o file
     case(NetworkSpec, {"max_snap_m": 0.0}, "max_snap_m", "> 0 metres", 0.0),  # zero snap
     case(NetworkSpec, {"max_snap_m": NAN}, "max_snap_m", "> 0 metres", NAN),  # NaN snap
-    case(NetworkSpec, {"access_speed_kph": -15.0}, "access_speed_kph", "> 0", -15.0,
-         marks=xfail("NetworkSpec.access_speed_kph is not validated: -15 is accepted")),
-    case(NetworkSpec, {"access_speed_kph": 0.0}, "access_speed_kph", "> 0", 0.0,
-         marks=xfail("NetworkSpec.access_speed_kph is not validated: 0 is accepted")),
-    case(NetworkSpec, {"speed_kph": "40"}, "speed_kph", "(0, 130] km/h", "40",
-         marks=xfail("NetworkSpec/ServiceSpec/SolveSpec call math.isfinite on unchecked types: "
-                     "speed_kph='40' raises TypeError, not FieldError")),
+    case(NetworkSpec, {"access_speed_kph": -15.0}, "access_speed_kph", "> 0",
+         -15.0),  # negative: negative travel times
+    case(NetworkSpec, {"access_speed_kph": 0.0}, "access_speed_kph", "> 0",
+         0.0),  # zero: stations never reached
+    case(NetworkSpec, {"access_speed_kph": 131.0}, "access_speed_kph", "<= 130 km/h",
+         131.0),  # faster than any road
+    case(NetworkSpec, {"access_speed_kph": NAN}, "access_speed_kph", "> 0", NAN),  # NaN
+    case(NetworkSpec, {"speed_kph": "40"}, "speed_kph", "(0, 130] km/h",
+         "40"),  # quoted number: FieldError, not TypeError
+    case(NetworkSpec, {"detour_factor": None}, "detour_factor", "in 1.0..5.0", None),  # no value
+    case(NetworkSpec, {"max_snap_m": "2000"}, "max_snap_m", "> 0 metres", "2000"),  # text
+    case(NetworkSpec, {"mode": "roads", "roads": "roads.osm"}, "roads", "pathlib.Path",
+         "roads.osm"),  # a str path: the matrix code needs a Path
     # --- ServiceSpec ---
     case(ServiceSpec, {"per_parcel_s": -1.0}, "per_parcel_s", "in 0..600 seconds",
          -1.0),  # negative
     case(ServiceSpec, {"per_parcel_s": 601.0}, "per_parcel_s", "in 0..600 seconds",
          601.0),  # 10 min a parcel
     case(ServiceSpec, {"per_parcel_s": NAN}, "per_parcel_s", "in 0..600 seconds", NAN),  # NaN
-    case(ServiceSpec, {"stop_s": -60}, "stop_s", "in 0..", -60,
-         marks=xfail("ServiceSpec reports stop_s as field 'stop_min' 'in 0..240 minutes' but "
-                     "prints the value in seconds")),
+    case(ServiceSpec, {"stop_s": -60}, "stop_s", "whole seconds in 0..14400",
+         -60),  # negative; field and unit are those of the value held (seconds)
+    case(ServiceSpec, {"stop_s": True}, "stop_s", "whole seconds", True),  # bool is not seconds
+    case(ServiceSpec, {"per_parcel_s": "4"}, "per_parcel_s", "in 0..600 seconds",
+         "4"),  # text: FieldError, not TypeError
     # --- SolveSpec ---
     case(SolveSpec, {"time_limit_s": 0.0}, "time_limit_s", "> 0 seconds", 0.0),  # no time
     case(SolveSpec, {"time_limit_s": -5.0}, "time_limit_s", "> 0 seconds", -5.0),  # negative
@@ -214,6 +216,12 @@ BAD = [
          "one of {GUIDED_LOCAL_SEARCH", "TABU"),  # unknown metaheuristic
     case(SolveSpec, {"unserved_penalty": 0.0}, "unserved_penalty", "> 0 CNY", 0.0),  # free skips
     case(SolveSpec, {"unserved_penalty": NAN}, "unserved_penalty", "> 0 CNY", NAN),  # NaN
+    case(SolveSpec, {"unserved_penalty": INF}, "unserved_penalty", "> 0 CNY",
+         INF),  # infinite: cannot be scaled to solver integers
+    case(SolveSpec, {"time_limit_s": "30"}, "time_limit_s", "> 0 seconds",
+         "30"),  # text: FieldError, not TypeError
+    case(SolveSpec, {"seed": 1.5}, "seed", "whole number", 1.5),  # fractional seed
+    case(SolveSpec, {"solution_limit": 2.5}, "solution_limit", ">= 1", 2.5),  # fractional limit
 ]
 
 
@@ -341,6 +349,10 @@ CROSS = [
     pytest.param({"stations": (HUB, T1, dataclasses.replace(V1, township_id="T9"))},
                  "stations[2] township: unknown station 'T9'",
                  id="unknown-township"),  # village under a township that does not exist
+    pytest.param({"stations": (HUB, T1, dataclasses.replace(T1, id="T2"),
+                               dataclasses.replace(V1, township_id="T9"))},
+                 "stations[3] township: unknown station 'T9'; did you mean 'T1' or 'T2'?",
+                 id="unknown-township-hint"),  # equally close ids, in table order
     pytest.param({"stations": (HUB, T1, V1, V2_UNDER_V1)},
                  "stations[3] township: 'V1' is a village station, expected a township station",
                  id="township-is-village"),  # village under another village
@@ -365,9 +377,17 @@ CROSS = [
     pytest.param({"vehicle_types": (VAN, VAN)}, "vehicles[1] id: duplicate vehicle type id 'van'",
                  id="duplicate-vehicle-type"),  # the same type twice
     pytest.param({"carriers": (POST, ZTO, ZTO)}, "carriers[2] id: duplicate carrier id 'zto'",
-                 id="duplicate-carrier",
-                 marks=xfail("duplicate carriers are reported as 'carriers[0] id: duplicate ids' "
-                             "without the duplicated id or its position")),
+                 id="duplicate-carrier"),  # the same carrier twice: id and its own position
+    pytest.param({"demand": (dataclasses.replace(LINE, station_id="v1"),)},
+                 "demand[0] station: unknown station 'v1'; did you mean 'V1'?",
+                 id="unknown-station-hint"),  # wrong case: the hint names the real id
+    pytest.param({"demand": (dataclasses.replace(LINE, station_id="V9"),)},
+                 "demand[0] station: unknown station 'V9'; did you mean 'V1'?",
+                 id="unknown-station-hint-one"),  # V1 is the only id sharing a character
+    pytest.param({"stations": (HUB, T1, V1, dataclasses.replace(V2_UNDER_V1, township_id="T1")),
+                  "demand": (dataclasses.replace(LINE, station_id="V9"),)},
+                 "demand[0] station: unknown station 'V9'; did you mean 'V1' or 'V2'?",
+                 id="unknown-station-hint-tie"),  # equally close ids, in table order
 ]
 
 
