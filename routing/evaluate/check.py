@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 from collections import Counter, defaultdict
 from dataclasses import dataclass
+from itertools import pairwise
 from typing import Any
 
 from ..model import Direction, Scenario, VehicleType
@@ -72,14 +73,15 @@ def check_plan(doc: dict[str, Any], scenario: Scenario, matrices: Matrices) -> l
     durations: dict[str, Any] = {}
     per_parcel = scenario.service.per_parcel_s
     seen_lines: Counter[str] = Counter()
-    seen_vehicles: Counter[str] = Counter()
+    trips: dict[str, list[tuple[int, int, int]]] = defaultdict(list)  # vid -> (trip, start, end)
+    ends = {(r["vehicle_id"], r.get("trip", 1)): _s(r["end_min"]) for r in doc["routes"]}
     sum_cost = sum_dist_m = sum_dur_s = 0.0
     n_stops = parcels_down = parcels_up = 0
 
     for r in doc["routes"]:
-        vid = r["vehicle_id"]
-        where = f"route {vid}"
-        seen_vehicles[vid] += 1
+        vid, trip = r["vehicle_id"], r.get("trip", 1)
+        where = f"route {vid}" + (f" trip {trip}" if trip > 1 else "")
+        trips[vid].append((trip, _s(r["start_min"]), _s(r["end_min"])))
         vt = fleet.get(vid)
         if vt is None:
             bad("unknown_vehicle", where, f"no vehicle '{vid}' in the fleet "
@@ -115,6 +117,7 @@ def check_plan(doc: dict[str, Any], scenario: Scenario, matrices: Matrices) -> l
             bad("load_mismatch", where, f"load at start {reported0['kg']} kg / "
                 f"{reported0['parcels']} parcels, recomputed {load[0]:.3f} kg / {load[2]}")
         out += _over(where, "leaving the depot", load, vt)
+        cold = sum(ln.kg for ln in down if ln.fresh)  # fresh kg on board (cold box or reefer)
         ready_down = max((ln.ready_s for ln in down), default=0)
         if start < ready_down - TOL_S:
             bad("departs_before_ready", where, f"leaves the depot at {hhmm(start)} but carries "
@@ -163,8 +166,9 @@ def check_plan(doc: dict[str, Any], scenario: Scenario, matrices: Matrices) -> l
                 if ln.direction is Direction.UP and begin < ln.ready_s - TOL_S:
                     bad("pickup_before_ready", w, f"line '{ln.id}' collected at {hhmm(begin)}, "
                         f"ready only at {hhmm(ln.ready_s)}")
-                if ln.fresh and not vt.refrigerated:
-                    bad("cold_chain", w, f"fresh line '{ln.id}' on non-refrigerated '{vt.id}'")
+                if ln.fresh and vt.fresh_capacity_kg <= 0:
+                    bad("cold_chain", w, f"fresh line '{ln.id}' on '{vt.id}', which is neither "
+                        "refrigerated nor has a cold box")
             # Amounts per carrier, as reported, against the lines.
             for key, direction in (("delivered", Direction.DOWN), ("picked_up", Direction.UP)):
                 want: dict[str, list[float]] = defaultdict(lambda: [0, 0.0])
@@ -183,7 +187,11 @@ def check_plan(doc: dict[str, Any], scenario: Scenario, matrices: Matrices) -> l
                 load[0] += sign * ln.kg
                 load[1] += sign * ln.m3
                 load[2] += sign * ln.parcels
+                cold += sign * ln.kg if ln.fresh else 0.0
             out += _over(where, f"after stop {s.get('seq', '?')} ({sid})", load, vt)
+            if cold > vt.fresh_capacity_kg + TOL_KG and vt.fresh_capacity_kg > 0:
+                bad("cold_capacity", w, f"{cold:,.1f} kg fresh goods on board exceed the "
+                    f"{vt.fresh_capacity_kg:g} kg cold capacity of '{vt.id}'")
             la = s["load_after"]
             if abs(la["kg"] - load[0]) > TOL_KG * 10 or la["parcels"] != load[2]:
                 bad("load_mismatch", w, f"load after stop {la['kg']} kg / {la['parcels']} "
@@ -201,19 +209,37 @@ def check_plan(doc: dict[str, Any], scenario: Scenario, matrices: Matrices) -> l
         if abs(r["distance_km"] * 1000 - dist_m) > 1.5:
             bad("distance_mismatch", where, f"plan says {r['distance_km']:.3f} km, the stops "
                 f"give {dist_m / 1000:.3f} km")
-        cost = (vt.fixed_cost + dist_m / 1000 * vt.cost_per_km
-                + (end - start) / 3600 * vt.cost_per_hour)
+        # Fixed cost once per vehicle (trip 1); a later trip pays the driver from the end of the
+        # trip before it, reloading included.
+        fixed = vt.fixed_cost if trip == 1 else 0.0
+        paid_h = (end - (start if trip == 1 else ends.get((vid, trip - 1), start))) / 3600
+        cost = fixed + dist_m / 1000 * vt.cost_per_km + paid_h * vt.cost_per_hour
         if abs(r["cost"]["total"] - cost) > TOL_CNY * 3:
             bad("cost_mismatch", where, f"plan says {r['cost']['total']:.2f} CNY, recomputed "
-                f"{cost:.2f} (fixed {vt.fixed_cost:g} + {dist_m / 1000:.3f} km × "
-                f"{vt.cost_per_km:g} + {(end - start) / 3600:.3f} h × {vt.cost_per_hour:g})")
+                f"{cost:.2f} (fixed {fixed:g} + {dist_m / 1000:.3f} km × "
+                f"{vt.cost_per_km:g} + {paid_h:.3f} h × {vt.cost_per_hour:g})")
         sum_cost += cost
         sum_dist_m += dist_m
         sum_dur_s += end - start
 
-    for vid, k in seen_vehicles.items():
-        if k > 1:
-            bad("vehicle_reused", f"vehicle {vid}", f"has {k} routes; one tour per vehicle")
+    reload_s = scenario.service.reload_s
+    for vid, ts in trips.items():
+        vt = fleet.get(vid)
+        if vt is None:
+            continue
+        ts.sort()
+        numbers = [t for t, _, _ in ts]
+        if numbers != list(range(1, len(ts) + 1)) or len(ts) > vt.max_trips:
+            bad("vehicle_reused", f"vehicle {vid}", f"trips {numbers}; '{vt.id}' may run trips "
+                f"1..{vt.max_trips}, each once, numbered without gaps")
+        for (t1, _, e1), (t2, s2, _) in pairwise(ts):
+            if s2 < e1 + reload_s - TOL_S:
+                bad("trip_overlap", f"vehicle {vid}", f"trip {t2} leaves {hhmm(s2)}, before trip "
+                    f"{t1} is back and reloaded ({hhmm(e1)} + {reload_s / 60:g} min)")
+        shift = ts[-1][2] - ts[0][1]
+        if len(ts) > 1 and shift > vt.max_shift_s + TOL_S:
+            bad("shift_overrun", f"vehicle {vid}", f"{len(ts)} trips span {shift / 3600:.2f} h, "
+                f"over the {vt.max_shift_s / 3600:g} h shift of '{vt.id}'")
 
     unserved_lines: Counter[str] = Counter()
     for u in doc["unserved"]:

@@ -32,12 +32,13 @@ def explain_unserved(scenario: Scenario, matrices: Matrices, station_id: str,
     ready_up = max((ln.ready_s for ln in up), default=0)
     ready_down = max((ln.ready_s for ln in down), default=0)
     fleet = [vt for vt in scenario.vehicle_types if vt.count > 0]
-    if fresh and not any(vt.refrigerated for vt in fleet):
+    if fresh and not any(vt.fresh_capacity_kg > 0 for vt in fleet):
         return (f"{sum(ln.kg for ln in lines):,.1f} kg fresh goods and no refrigerated vehicle "
-                "in the fleet")
-    suitable = [vt for vt in fleet if vt.refrigerated or not fresh]
+                "or cold box in the fleet")
+    suitable = [vt for vt in fleet if vt.fresh_capacity_kg > 0 or not fresh]
     carry = [vt for vt in suitable if kg <= vt.capacity_kg + 1e-9
-             and m3 <= vt.capacity_m3 + 1e-9 and parcels <= vt.capacity_parcels]
+             and m3 <= vt.capacity_m3 + 1e-9 and parcels <= vt.capacity_parcels
+             and (not fresh or kg <= vt.fresh_capacity_kg + 1e-9)]
     if not carry:
         big = max(suitable, key=lambda vt: vt.capacity_kg)
         return (f"{kg:,.1f} kg / {m3:.2f} m3 / {parcels} parcels exceed the largest suitable "

@@ -62,6 +62,7 @@ TOML_KEYS: dict[str, dict[str, tuple[type | tuple[type, ...], str]]] = {
                 "access_speed_kph": ((int, float), "speed from road to station, km/h")},
     "service": {"stop_min": ((int, float), "fixed minutes per stop"),
                 "per_parcel_s": ((int, float), "seconds per parcel handled"),
+                "reload_min": ((int, float), "minutes at the depot between two trips"),
                 "open": (str, "default opening time HH:MM"),
                 "close": (str, "default closing time HH:MM")},
     "targets": {"on_time_h": ((int, float), "hours"), "fresh_h": ((int, float), "hours"),
@@ -114,6 +115,8 @@ VEHICLE_COLUMNS = (
     Column("refrigerated", "bool", False, "", "may carry fresh goods"),
     Column("depot", "str", True, "", "station id the vehicle starts and ends at"),
     Column("owner", "str", False, "", f"'{ALLIANCE}' or a carrier id"),
+    Column("max_trips", "int", False, "trips", "depot-to-depot loops per shift (default 1)"),
+    Column("cold_capacity_kg", "float", False, "kg", "cold box of a dry vehicle"),
 )
 _DIRS = tuple(d.value for d in Direction)
 DEMAND_COLUMNS = (
@@ -224,7 +227,8 @@ def _default_window(svc: dict[str, Any], problems: list[str]) -> tuple[int, int]
 def _spec_kwargs(section: str, body: dict[str, Any], root: Path,
                  problems: list[str]) -> dict[str, Any]:
     """A section's keys as model fields in model units; checked here where the units differ."""
-    kwargs = {k: v for k, v in body.items() if k not in ("open", "close", "stop_min")}
+    kwargs = {k: v for k, v in body.items()
+              if k not in ("open", "close", "stop_min", "reload_min")}
     if section == "network" and "roads" in kwargs:
         kwargs["roads"] = (root / kwargs["roads"]).resolve()
     stop = body.get("stop_min") if section == "service" else None
@@ -232,6 +236,12 @@ def _spec_kwargs(section: str, body: dict[str, Any], root: Path,
         kwargs["stop_s"] = round(stop * 60)
     elif stop is not None:
         problems.append(f"{_TOML}: [service] stop_min must be in 0..240 minutes; got {stop!r}")
+    reload = body.get("reload_min") if section == "service" else None
+    if reload is not None and math.isfinite(reload) and 0 <= reload <= 240:
+        kwargs["reload_s"] = round(reload * 60)
+    elif reload is not None:
+        problems.append(f"{_TOML}: [service] reload_min must be in 0..240 minutes; "
+                        f"got {reload!r}")
     return kwargs
 
 
@@ -323,7 +333,9 @@ def _make_vehicle(v: dict[str, Any]) -> VehicleType:
         capacity_parcels=v["capacity_parcels"], fixed_cost=v["fixed_cost"],
         cost_per_km=v["cost_per_km"], cost_per_hour=v["cost_per_hour"],
         speed_kph=v["speed_kph"], max_shift_s=round(shift_h * 3600), depot_id=v["depot"],
-        refrigerated=bool(v["refrigerated"]), owner=v["owner"] or ALLIANCE)
+        refrigerated=bool(v["refrigerated"]), owner=v["owner"] or ALLIANCE,
+        max_trips=1 if v["max_trips"] is None else v["max_trips"],
+        cold_capacity_kg=v["cold_capacity_kg"] or 0.0)
 
 
 def _make_demand(v: dict[str, Any], row: int) -> DemandLine:

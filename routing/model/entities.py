@@ -159,6 +159,13 @@ class VehicleType:
     refrigerated: bool = False
     owner: str = ALLIANCE
     name_zh: str = ""
+    max_trips: int = 1
+    cold_capacity_kg: float = 0.0
+
+    @property
+    def fresh_capacity_kg(self) -> float:
+        """kg of fresh goods it may carry: all of it if refrigerated, else its cold box."""
+        return self.capacity_kg if self.refrigerated else self.cold_capacity_kg
 
     def __post_init__(self) -> None:
         e = "VehicleType"
@@ -181,6 +188,11 @@ class VehicleType:
         _id_like(e, self.id, "depot_id", self.depot_id)
         _need(isinstance(self.owner, str) and self.owner != "", e, self.id, "owner",
               f"must be '{ALLIANCE}' or a carrier id", self.owner)
+        _need(is_whole(self.max_trips) and 1 <= self.max_trips <= 6, e, self.id, "max_trips",
+              "must be a whole number in 1..6 (depot-to-depot loops per shift)", self.max_trips)
+        _finite_ge0(e, self.id, "cold_capacity_kg", self.cold_capacity_kg)
+        _need(self.cold_capacity_kg <= self.capacity_kg, e, self.id, "cold_capacity_kg",
+              f"must be <= capacity_kg ({self.capacity_kg:g})", self.cold_capacity_kg)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

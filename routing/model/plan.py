@@ -41,7 +41,12 @@ class Stop:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Route:
-    """One vehicle's tour from its depot back to its depot."""
+    """One trip of a vehicle from its depot back to its depot.
+
+    Costs: the day's fixed cost sits on trip 1; a later trip's time cost runs from the end of
+    the trip before it (the driver is paid while reloading), so a vehicle's trips add up to
+    its whole shift.
+    """
 
     vehicle_id: str
     vehicle_type: str
@@ -54,6 +59,7 @@ class Route:
     fixed_cost: float
     distance_cost: float
     time_cost: float
+    trip: int = 1  # 1, 2, … for a vehicle's successive loops from the depot in one shift
 
     @property
     def cost(self) -> float:

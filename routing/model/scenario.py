@@ -64,16 +64,20 @@ class NetworkSpec:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ServiceSpec:
-    """Time spent at a stop: ``stop_s`` fixed plus ``per_parcel_s`` per parcel handled."""
+    """Time spent at a stop: ``stop_s`` fixed plus ``per_parcel_s`` per parcel handled;
+    ``reload_s`` at the depot between two trips of one vehicle (unload, reload)."""
 
     stop_s: int = 300
     per_parcel_s: float = 4.0
+    reload_s: int = 1200
 
     def __post_init__(self) -> None:
         _check(is_whole(self.stop_s) and 0 <= self.stop_s <= 4 * 3600, "service", "stop_s",
                "must be whole seconds in 0..14400 (at most 4 h)", self.stop_s)
         _check(is_number(self.per_parcel_s) and 0 <= self.per_parcel_s <= 600, "service",
                "per_parcel_s", "must be in 0..600 seconds", self.per_parcel_s)
+        _check(is_whole(self.reload_s) and 0 <= self.reload_s <= 4 * 3600, "service", "reload_s",
+               "must be whole seconds in 0..14400 (at most 4 h)", self.reload_s)
 
 
 FIRST_SOLUTIONS = ("PATH_CHEAPEST_ARC", "SAVINGS", "PARALLEL_CHEAPEST_INSERTION",

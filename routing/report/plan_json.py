@@ -32,7 +32,8 @@ def _amounts(xs: tuple[Amount, ...]) -> list[dict[str, Any]]:
 
 def _route(r: Route, names: dict[str, str]) -> dict[str, Any]:
     return {
-        "vehicle_id": r.vehicle_id, "vehicle_type": r.vehicle_type, "depot_id": r.depot_id,
+        "vehicle_id": r.vehicle_id, "trip": r.trip, "vehicle_type": r.vehicle_type,
+        "depot_id": r.depot_id,
         "start_min": _min(r.start_s), "end_min": _min(r.end_s),
         "duration_min": _min(r.end_s - r.start_s), "distance_km": round(r.distance_m / 1000, 3),
         "load_at_start": _load(r.load_at_start),

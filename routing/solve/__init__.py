@@ -55,9 +55,12 @@ def solve(scenario: Scenario, matrices: Matrices, *, time_limit_s: float | None 
     raw = solve_visits(scenario, matrices, visits, time_limit_s=tl, seed=sd, solution_limit=sl,
                        progress=progress, reference=reference, change_penalty=change_penalty)
     types = dict(scenario.vehicles())
-    routes = tuple(timed_route(scenario, matrices, vid, types[vid],
-                               [visits[k] for k in seq], raw.starts[vid])
-                   for vid, seq in raw.sequences.items())
+    routes: list[Route] = []
+    for vid, trip in sorted(raw.sequences, key=lambda key: (list(types).index(key[0]), key[1])):
+        prev = routes[-1].end_s if trip > 1 else None
+        routes.append(timed_route(scenario, matrices, vid, types[vid],
+                                  [visits[k] for k in raw.sequences[vid, trip]],
+                                  raw.starts[vid, trip], trip=trip, paid_from_s=prev))
     served = {k for seq in raw.sequences.values() for k in seq}
     unserved += [Unserved(station_id=v.station_id, line_ids=v.line_ids, reason=DROPPED)
                  for k, v in enumerate(visits) if k not in served]
@@ -65,11 +68,11 @@ def solve(scenario: Scenario, matrices: Matrices, *, time_limit_s: float | None 
                                "matrix_source": matrices.source,
                                "unreachable": list(matrices.unreachable)}
     if reference is not None:
-        meta["stability"] = stability(routes, reference) | {"change_penalty": change_penalty}
+        meta["stability"] = stability(tuple(routes), reference) | {"change_penalty": change_penalty}
     return Plan(scenario=scenario.name, scenario_hash=scenario_hash(scenario), date=scenario.date,
                 engine="ortools", seed=sd, time_limit_s=tl, status=raw.status,
                 runtime_s=round(raw.runtime_s, 3), objective=round(raw.objective, 2),
-                routes=routes, unserved=tuple(unserved),
+                routes=tuple(routes), unserved=tuple(unserved),
                 meta=meta)
 
 

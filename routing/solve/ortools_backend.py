@@ -44,8 +44,8 @@ class RawSolution:
     status: str
     objective: float
     runtime_s: float
-    sequences: dict[str, list[int]]  # vehicle id -> visit indices in order
-    starts: dict[str, int]
+    sequences: dict[tuple[str, int], list[int]]  # (vehicle id, trip) -> visits in order
+    starts: dict[tuple[str, int], int]
     solutions: int
 
 
@@ -69,18 +69,21 @@ def solve_visits(scenario: Scenario, matrices: Matrices, visits: list[Visit], *,
     county's fixed routes, 划定固定线路); serving a station on another vehicle costs
     ``change_penalty`` CNY, so routes stay stable from day to day unless change pays.
     """
-    vehicles = scenario.vehicles()
+    # Each physical vehicle becomes one OR-Tools vehicle per trip (multi-trip: a van may
+    # return to the hub to unload and reload within its shift); trips are chained below.
+    vehicles = [(vid, vt, trip) for vid, vt in scenario.vehicles()
+                for trip in range(1, vt.max_trips + 1)]
     if not vehicles:
         raise ModelError("the fleet has no vehicle")
     idx = matrices.index()
-    depots = sorted({vt.depot_id for _, vt in vehicles}, key=lambda d: idx[d])
+    depots = sorted({vt.depot_id for _, vt, _ in vehicles}, key=lambda d: idx[d])
     order = list(range(len(visits)))
     random.Random(seed).shuffle(order)
     node_visit = [None] * len(depots) + order  # node -> visit index (None for depots)
     node_station = np.array([idx[d] for d in depots] + [idx[visits[k].station_id] for k in order])
     n = len(node_station)
     depot_node = {d: i for i, d in enumerate(depots)}
-    starts = [depot_node[vt.depot_id] for _, vt in vehicles]
+    starts = [depot_node[vt.depot_id] for _, vt, _ in vehicles]
     manager = pywrapcp.RoutingIndexManager(n, len(vehicles), starts, starts)
     routing = pywrapcp.RoutingModel(manager)
     solver = routing.solver()
@@ -110,7 +113,7 @@ def solve_visits(scenario: Scenario, matrices: Matrices, visits: list[Visit], *,
         # the reference plan gave to another vehicle (one penalty per moved stop).
         ref_station = [None if k is None else reference.get(visits[k].station_id)
                        for k in node_visit]
-        for vid, vt in vehicles:
+        for vid, vt in scenario.vehicles():
             moved = np.array([r is not None and r != vid for r in ref_station])
             if not moved.any():
                 continue
@@ -118,14 +121,16 @@ def solve_visits(scenario: Scenario, matrices: Matrices, visits: list[Visit], *,
             cost += moved[None, :] * to_cost_units(change_penalty)
             np.fill_diagonal(cost, 0)
             ref_cb[vid] = routing.RegisterTransitMatrix(cost.tolist())
-    for v, (vid, vt) in enumerate(vehicles):
+    for v, (vid, vt, trip) in enumerate(vehicles):
         routing.SetArcCostEvaluatorOfVehicle(ref_cb.get(vid, cost_cb[vt.id]), v)
-        routing.SetFixedCostOfVehicle(to_cost_units(vt.fixed_cost), v)
+        if trip == 1:  # the day's fixed cost once per vehicle, however many trips
+            routing.SetFixedCostOfVehicle(to_cost_units(vt.fixed_cost), v)
 
-    routing.AddDimensionWithVehicleTransits([time_cb[vt.id] for _, vt in vehicles], DAY_S,
+    routing.AddDimensionWithVehicleTransits([time_cb[vt.id] for _, vt, _ in vehicles], DAY_S,
                                             DAY_S, False, TIME)
     tdim = routing.GetDimensionOrDie(TIME)
-    for v, (_, vt) in enumerate(vehicles):
+    _chain_trips(routing, solver, tdim, vehicles, scenario.service.reload_s)
+    for v, (_, vt, _) in enumerate(vehicles):
         tdim.SetSpanUpperBoundForVehicle(vt.max_shift_s, v)
         tdim.SetSpanCostCoefficientForVehicle(round(vt.cost_per_hour * COST_SCALE / 3600), v)
         depot = scenario.station(vt.depot_id)
@@ -150,7 +155,7 @@ def solve_visits(scenario: Scenario, matrices: Matrices, visits: list[Visit], *,
         tdim.CumulVar(index).SetRange(max(vs.open_s, vs.ready_up_s),
                                       min(vs.close_s, vs.deliver_by_s))
         routing.AddDisjunction([index], penalty)
-        allowed = [v for v, (_, vt) in enumerate(vehicles) if fits(vs, vt)]
+        allowed = [v for v, (_, vt, _) in enumerate(vehicles) if fits(vs, vt)]
         if not allowed:
             # OR-Tools reads an empty list as "every vehicle"; presolve must have caught this.
             raise ModelError(f"visit at '{vs.station_id}' fits no vehicle")
@@ -200,9 +205,9 @@ def solve_visits(scenario: Scenario, matrices: Matrices, visits: list[Visit], *,
             raise SolverError(f"OR-Tools rejected the model (status {status})")
         return RawSolution(status=status, objective=float("inf"), runtime_s=runtime,
                            sequences={}, starts={}, solutions=found[0])
-    sequences: dict[str, list[int]] = {}
-    starts_s: dict[str, int] = {}
-    for v, (vid, _) in enumerate(vehicles):
+    sequences: dict[tuple[str, int], list[int]] = {}
+    starts_s: dict[tuple[str, int], int] = {}
+    for v, (vid, _, trip) in enumerate(vehicles):
         index = solution.Value(routing.NextVar(routing.Start(v)))
         seq = []
         while not routing.IsEnd(index):
@@ -211,15 +216,40 @@ def solve_visits(scenario: Scenario, matrices: Matrices, visits: list[Visit], *,
             seq.append(k)
             index = solution.Value(routing.NextVar(index))
         if seq:
-            sequences[vid] = seq
-            starts_s[vid] = solution.Min(tdim.CumulVar(routing.Start(v)))
+            sequences[vid, trip] = seq
+            starts_s[vid, trip] = solution.Min(tdim.CumulVar(routing.Start(v)))
     return RawSolution(status=status, objective=solution.ObjectiveValue() / COST_SCALE,
                        runtime_s=runtime, sequences=sequences, starts=starts_s,
                        solutions=found[0])
 
 
+def _chain_trips(routing: pywrapcp.RoutingModel, solver: pywrapcp.Solver,
+                 tdim: pywrapcp.RoutingDimension,
+                 vehicles: list[tuple[str, VehicleType, int]], reload_s: int) -> None:
+    """Trips of one vehicle run one after another within one shift.
+
+    Trip k+1 is used only if trip k is (no gaps in numbering), starts after trip k ends plus
+    the reload time, and the whole shift, first departure to last return, stays within
+    ``max_shift_s``. An unused trip sits at the previous trip's end, costing nothing.
+    """
+    first: dict[str, int] = {}
+    prev: dict[str, int] = {}
+    for v, (vid, vt, trip) in enumerate(vehicles):
+        if trip == 1:
+            first[vid] = v
+        else:
+            p = prev[vid]
+            solver.Add(routing.ActiveVehicleVar(v) <= routing.ActiveVehicleVar(p))
+            solver.Add(tdim.CumulVar(routing.Start(v)) >= tdim.CumulVar(routing.End(p))
+                       + reload_s * routing.ActiveVehicleVar(v))
+            if trip == vt.max_trips:
+                solver.Add(tdim.CumulVar(routing.End(v)) - tdim.CumulVar(routing.Start(first[vid]))
+                           <= vt.max_shift_s)
+        prev[vid] = v
+
+
 def _add_loads(routing: pywrapcp.RoutingModel, manager: pywrapcp.RoutingIndexManager,
-               solver: pywrapcp.Solver, vehicles: list[tuple[str, VehicleType]],
+               solver: pywrapcp.Solver, vehicles: list[tuple[str, VehicleType, int]],
                node_visit: list[int | None], visits: list[Visit]) -> None:
     """Capacity in kg, m3 and parcels; with pickups, as simultaneous pickup and delivery."""
     quantities = (
@@ -230,12 +260,17 @@ def _add_loads(routing: pywrapcp.RoutingModel, manager: pywrapcp.RoutingIndexMan
         ("parcels", lambda vs: vs.down_parcels, lambda vs: vs.up_parcels,
          lambda vt: vt.capacity_parcels),
     )
+    if any(not vt.refrigerated and vt.cold_capacity_kg > 0 for _, vt, _ in vehicles):
+        # Dry vehicles with a cold box: fresh kg on board stays within the box.
+        quantities += (("cold_kg", lambda vs: to_kg_units(vs.down_kg) if vs.fresh else 0,
+                        lambda vs: to_kg_units(vs.up_kg) if vs.fresh else 0,
+                        lambda vt: cap_kg_units(vt.fresh_capacity_kg)),)
     for name, down_of, up_of, cap_of in quantities:
         down = [0 if k is None else down_of(visits[k]) for k in node_visit]
         up = [0 if k is None else up_of(visits[k]) for k in node_visit]
         if not any(down) and not any(up):
             continue
-        caps = [cap_of(vt) for _, vt in vehicles]
+        caps = [cap_of(vt) for _, vt, _ in vehicles]
         if not any(up):
             cb = routing.RegisterUnaryTransitVector(down)
             routing.AddDimensionWithVehicleCapacity(cb, 0, caps, True, f"load_{name}")

@@ -30,7 +30,8 @@ def _feasible(times: list[tuple[int, int, int]], seq: list[Visit]) -> bool:
 
 
 def timed_route(scenario: Scenario, matrices: Matrices, vehicle_id: str, vt: VehicleType,
-                seq: list[Visit], start_s: int, durations: np.ndarray | None = None) -> Route:
+                seq: list[Visit], start_s: int, durations: np.ndarray | None = None, *,
+                trip: int = 1, paid_from_s: int | None = None) -> Route:
     """Build a :class:`Route`: earliest schedule from ``start_s``, then leave the depot as late
     as possible without arriving anywhere later (waiting at the depot costs no driver time)."""
     idx = matrices.index()
@@ -83,6 +84,7 @@ def timed_route(scenario: Scenario, matrices: Matrices, vehicle_id: str, vt: Veh
     distance = int(sum(matrices.distance_m[a, b] for a, b in pairwise(path)))
     return Route(vehicle_id=vehicle_id, vehicle_type=vt.id, depot_id=vt.depot_id,
                  start_s=start_s, end_s=end, distance_m=distance, load_at_start=load0,
-                 stops=tuple(stops), fixed_cost=vt.fixed_cost,
+                 stops=tuple(stops), fixed_cost=vt.fixed_cost if trip == 1 else 0.0,
                  distance_cost=round(distance / 1000 * vt.cost_per_km, 2),
-                 time_cost=round((end - start_s) / 3600 * vt.cost_per_hour, 2))
+                 time_cost=round((end - (start_s if paid_from_s is None else paid_from_s))
+                                 / 3600 * vt.cost_per_hour, 2), trip=trip)

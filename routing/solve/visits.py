@@ -82,7 +82,8 @@ def fits(visit: Visit, vt: VehicleType) -> bool:
     return (max(visit.down_kg, visit.up_kg) <= vt.capacity_kg + 1e-9
             and max(visit.down_m3, visit.up_m3) <= vt.capacity_m3 + 1e-9
             and max(visit.down_parcels, visit.up_parcels) <= vt.capacity_parcels
-            and (vt.refrigerated or not visit.fresh))
+            and (not visit.fresh
+                 or max(visit.down_kg, visit.up_kg) <= vt.fresh_capacity_kg + 1e-9))
 
 
 def unservable_reason(visit: Visit, scenario: Scenario, unreachable: set[str]) -> str | None:
@@ -90,10 +91,18 @@ def unservable_reason(visit: Visit, scenario: Scenario, unreachable: set[str]) -
     if visit.station_id in unreachable:
         return "station is not reachable on the road network (too far from any road, or cut off)"
     fleet = [vt for vt in scenario.vehicle_types if vt.count > 0]
-    if visit.fresh and not any(vt.refrigerated for vt in fleet):
+    if visit.fresh and not any(vt.fresh_capacity_kg > 0 for vt in fleet):
         kg = visit.down_kg + visit.up_kg
-        return f"{kg:,.1f} kg fresh goods and no refrigerated vehicle in the fleet"
-    candidates = [vt for vt in fleet if vt.refrigerated or not visit.fresh]
+        return (f"{kg:,.1f} kg fresh goods and no refrigerated vehicle or cold box in the "
+                "fleet")
+    if visit.fresh:
+        cold = max(fleet, key=lambda vt: vt.fresh_capacity_kg)
+        kg = max(visit.down_kg, visit.up_kg)
+        if kg > cold.fresh_capacity_kg + 1e-9:
+            box = "refrigerated" if cold.refrigerated else "cold box"
+            return (f"{kg:,.1f} kg fresh goods exceed the largest cold capacity in the fleet: "
+                    f"{cold.fresh_capacity_kg:g} kg ('{cold.id}', {box})")
+    candidates = [vt for vt in fleet if vt.fresh_capacity_kg > 0 or not visit.fresh]
     if not any(fits(visit, vt) for vt in candidates):
         big = max(candidates, key=lambda vt: vt.capacity_kg)
         return (f"load (down {visit.down_kg:,.1f} kg / {visit.down_parcels} parcels / "
