@@ -9,10 +9,15 @@ from __future__ import annotations
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from .exceptions import RoutingError
+
+if TYPE_CHECKING:
+    from .model import Scenario
+    from .network.matrix import Matrices
 
 EXIT_NOT_ALL_MET = 3
 
@@ -47,61 +52,83 @@ def main() -> None:
 @click.option("--reference", "reference_json", default=None,
               type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="Keep routes stable against this plan.json (yesterday's, or fixed routes).")
-@click.option("--change-penalty", type=float, default=50.0, show_default=True,
-              help="CNY per stop moved to another vehicle than in --reference.")
+@click.option("--change-penalty", type=float, default=None,
+              help="CNY per stop moved to another vehicle than in the reference "
+                   "(default: the scenario's, 50).")
+@click.option("--structure", type=click.Choice(["direct", "two_echelon", "both"]), default=None,
+              help="Direct from the hub, trunks + feeders, or both for comparison "
+                   "(default: the scenario's).")
 @click.option("--quiet", is_flag=True, help="No progress output.")
 def plan(scenario_dir: Path, out_dir: Path, time_limit_s: float | None, seed: int | None,
-         solution_limit: int | None, reference_json: Path | None, change_penalty: float,
-         quiet: bool) -> None:
-    """Plan today's routes for SCENARIO_DIR and write the plan files to OUT."""
+         solution_limit: int | None, reference_json: Path | None, change_penalty: float | None,
+         structure: str | None, quiet: bool) -> None:
+    """Plan today's routes for SCENARIO_DIR and write the plan files to OUT.
+
+    With two structures (``both``), each goes to its own subfolder of OUT and a comparison
+    follows the summaries.
+    """
     from .evaluate.check import check_plan
     from .io import read_scenario
     from .network.matrix import travel_matrices
-    from .pipeline import plan_scenario, reference_from_plan
+    from .pipeline import plan_scenario, reference_from_plan, structures_of
     from .report.plan_json import read_plan_json, write_plan_json
-    from .report.summary import summary_text
+    from .report.summary import comparison_text, summary_text
     from .report.tables import write_routes_csv, write_routes_geojson, write_routes_xlsx
 
+    results = []
     try:
         t0 = time.perf_counter()
         scenario = read_scenario(scenario_dir)
         matrices = travel_matrices(scenario)
         if not quiet:
-            click.echo(f"{scenario.name}: {len(scenario.stations)} stations, "
-                       f"{len(scenario.demand)} demand lines, "
-                       f"{sum(v.count for v in scenario.vehicle_types)} vehicles; "
-                       f"matrices ({matrices.source}) in {time.perf_counter() - t0:.1f} s",
-                       err=True)
-            if matrices.snap_m:
-                snaps = sorted(zip(matrices.snap_m, matrices.station_ids, strict=True))
-                mid = snaps[len(snaps) // 2][0]
-                click.echo(f"  snapped to roads: median {mid:,.0f} m, max {snaps[-1][0]:,.0f} m "
-                           f"({snaps[-1][1]})", err=True)
-            if matrices.unreachable:
-                click.echo(f"  unreachable on the road network: "
-                           f"{', '.join(matrices.unreachable)}", err=True)
+            _network_note(scenario, matrices, time.perf_counter() - t0)
         reference = (reference_from_plan(read_plan_json(reference_json))
                      if reference_json else None)
-        result, _ = plan_scenario(scenario, matrices, time_limit_s=time_limit_s, seed=seed,
-                                  solution_limit=solution_limit,
-                                  progress=None if quiet else _Progress(), reference=reference,
-                                  change_penalty=change_penalty)
-        if not quiet:
-            click.echo("", err=True)
-        out_dir.mkdir(parents=True, exist_ok=True)
-        doc = write_plan_json(result, scenario, out_dir / "plan.json")
-        write_routes_csv(doc, scenario, out_dir / "routes.csv")
-        write_routes_xlsx(doc, scenario, out_dir / "routes.xlsx")
-        write_routes_geojson(doc, scenario, out_dir / "routes.geojson")
-        violations = check_plan(doc, scenario, matrices)
+        kinds = structures_of(scenario, structure)
+        for kind in kinds:
+            out = out_dir if len(kinds) == 1 else out_dir / kind
+            result, _ = plan_scenario(scenario, matrices, time_limit_s=time_limit_s, seed=seed,
+                                      solution_limit=solution_limit,
+                                      progress=None if quiet else _Progress(),
+                                      reference=reference, change_penalty=change_penalty,
+                                      structure=kind)
+            if not quiet:
+                click.echo("", err=True)
+            out.mkdir(parents=True, exist_ok=True)
+            doc = write_plan_json(result, scenario, out / "plan.json")
+            write_routes_csv(doc, scenario, out / "routes.csv")
+            write_routes_xlsx(doc, scenario, out / "routes.xlsx")
+            write_routes_geojson(doc, scenario, out / "routes.geojson")
+            results.append((kind, out, doc, check_plan(doc, scenario, matrices)))
     except RoutingError as exc:
         raise click.ClickException(str(exc)) from None
-    click.echo(summary_text(doc, scenario, violations=len(violations)))
-    for v in violations[:20]:
-        click.echo(f"  {v}")
-    click.echo(f"\nwrote {out_dir}/plan.json, routes.csv, routes.xlsx, routes.geojson")
-    if violations or doc["unserved"]:
+    for kind, out, doc, violations in results:
+        if len(results) > 1:
+            click.echo(f"\n=== {kind} ===")
+        click.echo(summary_text(doc, scenario, violations=len(violations)))
+        for v in violations[:20]:
+            click.echo(f"  {v}")
+        click.echo(f"\nwrote {out}/plan.json, routes.csv, routes.xlsx, routes.geojson")
+    if len(results) > 1:
+        click.echo("\n" + comparison_text([(k, d, len(v)) for k, _, d, v in results]))
+    if any(v or d["unserved"] for _, _, d, v in results):
         sys.exit(EXIT_NOT_ALL_MET)
+
+
+def _network_note(scenario: Scenario, matrices: Matrices, seconds: float) -> None:
+    """What was read and how the network was built, on stderr."""
+    click.echo(f"{scenario.name}: {len(scenario.stations)} stations, "
+               f"{len(scenario.demand)} demand lines, "
+               f"{sum(v.count for v in scenario.vehicle_types)} vehicles; "
+               f"matrices ({matrices.source}) in {seconds:.1f} s", err=True)
+    if matrices.snap_m:
+        snaps = sorted(zip(matrices.snap_m, matrices.station_ids, strict=True))
+        mid = snaps[len(snaps) // 2][0]
+        click.echo(f"  snapped to roads: median {mid:,.0f} m, max {snaps[-1][0]:,.0f} m "
+                   f"({snaps[-1][1]})", err=True)
+    if matrices.unreachable:
+        click.echo(f"  unreachable on the road network: {', '.join(matrices.unreachable)}",
+                   err=True)
 
 
 @main.command()

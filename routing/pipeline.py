@@ -1,42 +1,130 @@
-"""The main job end to end: read a scenario, build matrices, solve, explain, check."""
+"""The main job end to end: read a scenario, build matrices, solve, explain, check.
+
+Direct plans are one solve; two-echelon plans are a trunk solve followed by one feeder solve per
+township, synchronised through the trunks' departure times (see routing.solve.echelons).
+"""
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from .evaluate.check import Violation, check_plan
 from .evaluate.explain import explain_unserved
+from .exceptions import ModelError
 from .io import read_scenario
 from .model import Scenario
-from .model.plan import Plan
+from .model.plan import Plan, Route, Unserved
 from .network.matrix import Matrices, travel_matrices
-from .report.plan_json import plan_to_dict
-from .solve import DROPPED, solve
+from .report.plan_json import plan_to_dict, read_plan_json
+from .solve import DROPPED, scenario_hash, solve
+from .solve.echelons import (
+    direct_types,
+    feeder_scenario,
+    feeder_types,
+    mark_trunk,
+    split_unserved,
+    transferred_lines,
+    trunk_departures,
+    trunk_scenario,
+    trunk_types,
+)
 from .solve.ortools_backend import Progress
 
+STRUCTURES = ("direct", "two_echelon")
 
-def plan_scenario(scenario: Scenario, matrices: Matrices | None = None, *,
-                  time_limit_s: float | None = None, seed: int | None = None,
-                  solution_limit: int | None = None, progress: Progress | None = None,
-                  reference: dict[str, str] | None = None,
-                  change_penalty: float = 0.0) -> tuple[Plan, Matrices]:
-    """Solve the scenario's day and give every unserved station a concrete reason.
 
-    ``reference``: station id → vehicle id of a plan to stay close to (see
-    :func:`reference_from_plan`); ``change_penalty``: CNY per stop moved to another vehicle.
-    """
-    m = travel_matrices(scenario) if matrices is None else matrices
-    plan = solve(scenario, m, time_limit_s=time_limit_s, seed=seed,
-                 solution_limit=solution_limit, progress=progress, reference=reference,
-                 change_penalty=change_penalty)
+def structures_of(scenario: Scenario, override: str | None = None) -> list[str]:
+    """The structures to plan: the scenario's ``[solve] structure`` or ``override``."""
+    s = override or scenario.solve.structure
+    return list(STRUCTURES) if s == "both" else [s]
+
+
+def _explained(plan: Plan, scenario: Scenario, m: Matrices) -> Plan:
+    """Replace the solver's placeholder reasons with concrete ones from the scenario."""
     used = {r.vehicle_id for r in plan.routes}
     unserved = tuple(
         replace(u, reason=explain_unserved(scenario, m, u.station_id, list(u.line_ids),
                                            used_vehicles=used))
         if u.reason == DROPPED else u for u in plan.unserved)
-    return replace(plan, unserved=unserved), m
+    return replace(plan, unserved=unserved)
+
+
+def plan_scenario(scenario: Scenario, matrices: Matrices | None = None, *,
+                  time_limit_s: float | None = None, seed: int | None = None,
+                  solution_limit: int | None = None, progress: Progress | None = None,
+                  reference: dict[str, str] | None = None, change_penalty: float | None = None,
+                  structure: str | None = None) -> tuple[Plan, Matrices]:
+    """Solve the scenario's day and give every unserved station a concrete reason.
+
+    ``structure`` {"direct", "two_echelon"} defaults to the scenario's (``both`` plans direct;
+    use :func:`structures_of` to plan each). ``reference``: station id → vehicle id of a plan
+    to stay close to (default: the scenario's ``[solve] reference`` file, if any);
+    ``change_penalty``: CNY per stop moved to another vehicle.
+    """
+    m = travel_matrices(scenario) if matrices is None else matrices
+    if reference is None and scenario.solve.reference is not None:
+        reference = reference_from_plan(read_plan_json(scenario.solve.reference))
+    penalty = scenario.solve.change_penalty if change_penalty is None else change_penalty
+    kind = structures_of(scenario, structure)[0]
+    opts = {"seed": seed, "solution_limit": solution_limit, "progress": progress,
+            "reference": reference, "change_penalty": penalty}
+    if kind == "two_echelon":
+        return plan_two_echelon(scenario, m, time_limit_s=time_limit_s, **opts), m
+    direct = replace(scenario, vehicle_types=direct_types(scenario))
+    plan = solve(direct, m, time_limit_s=time_limit_s, **opts)
+    return _explained(plan, direct, m), m
+
+
+def plan_two_echelon(scenario: Scenario, m: Matrices, *, time_limit_s: float | None,
+                     **opts: Any) -> Plan:
+    """Trunks first, then each township's feeders from the trunks' departure times.
+
+    The time budget goes one third to the trunks and two thirds to the feeders, shared by the
+    number of villages each township serves.
+    """
+    if not trunk_types(scenario):
+        raise ModelError("two_echelon planning needs trunk vehicles: vehicle types with "
+                         "echelon 'trunk' or 'any' based at the hub")
+    budget = scenario.solve.time_limit_s if time_limit_s is None else time_limit_s
+    transfers = transferred_lines(scenario)
+    trunk_sc = trunk_scenario(scenario, transfers)
+    trunk = _explained(solve(trunk_sc, m, time_limit_s=max(1.0, budget / 3), **opts),
+                       trunk_sc, m)
+    routes: list[Route] = list(mark_trunk(trunk, transfers))
+    unserved: list[Unserved] = split_unserved(trunk.unserved, scenario, transfers)
+    ready = trunk_departures(routes, scenario.service.transfer_s)
+    lines = {ln.id: ln for ln in scenario.demand}
+    by_town: dict[str, list[str]] = {}
+    handed = {i for r in routes for s in r.stops for i in s.transfer_ids}
+    for i, town in transfers.items():
+        # Lines continue to a feeder only if a trunk handles them at the township (else
+        # split_unserved has said why they are unserved).
+        if i in handed:
+            by_town.setdefault(town, []).append(i)
+    total = max(1, sum(len(ids) for ids in by_town.values()))
+    runtime, objective, solutions = trunk.runtime_s, trunk.objective, trunk.meta["solutions"]
+    feeders = feeder_types(scenario)
+    for town, ids in sorted(by_town.items()):
+        sub = feeder_scenario(scenario, town, (lines[i] for i in ids), ready)
+        share = max(1.0, 2 * budget / 3 * len(ids) / total)
+        part = _explained(solve(sub, m, time_limit_s=share, **opts), sub, m)
+        routes += [dataclasses.replace(r, echelon="feeder") for r in part.routes]
+        unserved += part.unserved
+        runtime += part.runtime_s
+        objective += part.objective
+        solutions = int(solutions) + int(part.meta["solutions"])
+    meta = dict(trunk.meta) | {"structure": "two_echelon", "solutions": solutions,
+                               "transfer_s": scenario.service.transfer_s,
+                               "townships_with_feeders": sorted(feeders),
+                               "up_transfer": "produce collected by feeders rides the next "
+                               "trunk; the trunk's township pickups are the previous "
+                               "collection"}
+    return replace(trunk, routes=tuple(routes), unserved=tuple(unserved),
+                   runtime_s=round(runtime, 3), objective=round(objective, 2), meta=meta,
+                   scenario_hash=scenario_hash(scenario))
 
 
 def reference_from_plan(doc: dict[str, Any]) -> dict[str, str]:

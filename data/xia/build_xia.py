@@ -389,6 +389,31 @@ def vehicle_rows():
     return pd.DataFrame(out)
 
 
+# Feeder vans stationed at each township station, used only when the scenario is planned in two
+# echelons (trunks hub → township, feeders township → villages). Assumption: light vans
+# (乡镇配送车), one per 8 villages, two loops a day; same costs as the hub's light vans.
+FEEDER = dict(name="township feeder van", name_zh="乡镇配送车", count=1, capacity_kg=800,
+              capacity_m3=4.5, fixed_cost=60, cost_per_km=1.0, cost_per_hour=18, speed_kph=45,
+              refrigerated=False, owner="alliance", echelon="feeder", max_trips=2)
+FEEDER_VILLAGES = 8
+HUB_TRIPS: dict[str, int] = {}  # hub vehicles run one loop (a second loop did not pay in tests)
+
+
+def with_feeders(vehicles: pd.DataFrame, stations: pd.DataFrame) -> pd.DataFrame:
+    """Hub fleet (echelon any) plus one feeder van per township station."""
+    hub = vehicles.assign(echelon="any",
+                          max_trips=[HUB_TRIPS.get(v, 1) for v in vehicles["id"]])
+    parcels = floor_to(PARCEL_FILL * FEEDER["capacity_m3"] / PARCEL_M3, 50)
+    towns = stations[stations["tier"] == "township"]
+    villages = stations[stations["tier"] == "village"].groupby("township").size()
+    # One feeder van per FEEDER_VILLAGES villages (assumption: ~8 village stops per van-day of
+    # two loops at ~70 kg per village), at least one per township.
+    feeders = pd.DataFrame([dict(FEEDER, id=f"FEED_{t.id}", capacity_parcels=parcels,
+                                 count=max(1, math.ceil(villages.get(t.id, 0) / FEEDER_VILLAGES)),
+                                 max_shift_h=SHIFT_H, depot=t.id) for t in towns.itertuples()])
+    return pd.concat([hub, feeders], ignore_index=True)
+
+
 def build_demand(stations: pd.DataFrame, vehicles: pd.DataFrame, shares: dict, rng):
     carriers = list(shares)
     p_nat = np.array([shares[c] for c in carriers])
@@ -603,7 +628,8 @@ def write_outputs(out: Path, stations, carriers_df, vehicles, demand, src: Path,
     write_csv(out / "carriers.csv", ["id", "name", "name_zh", "market_share"],
               [[c.id, c.name, c.name_zh, f"{c.market_share:.3f}"] for c in carriers_df.itertuples()])
     cols = ["id", "name", "name_zh", "count", "capacity_kg", "capacity_m3", "capacity_parcels", "fixed_cost",
-            "cost_per_km", "cost_per_hour", "speed_kph", "max_shift_h", "refrigerated", "depot", "owner"]
+            "cost_per_km", "cost_per_hour", "speed_kph", "max_shift_h", "refrigerated", "depot", "owner",
+            "echelon", "max_trips"]
     write_csv(out / "vehicles.csv", cols, [[fmt_num(getattr(v, c)) for c in cols] for v in vehicles.itertuples()])
     write_csv(out / "demand.csv", ["id", "station", "carrier", "direction", "parcels", "kg", "m3", "fresh", "ready"],
               [[d.id, d.station, d.carrier, d.direction, d.parcels, f"{d.kg:.1f}", f"{d.m3:.3f}",
@@ -646,7 +672,7 @@ up-bound price parity with the city's main platforms, at least one cold-chain op
 | `scenario.toml` | – | plan day, network (great circle × {DETOUR_FACTOR}, {NETWORK_SPEED_KPH} km/h), service times, targets, solver budget |
 | `stations.csv` | {len(stations)} | 1 hub, {s['n_town']} township stations, {s['n_vill']} village points ({s['n_comm']} of them 社区 in the county town) |
 | `carriers.csv` | {len(carriers_df)} | the five alliance carriers and their market shares |
-| `vehicles.csv` | {len(vehicles)} | vehicle types (count, capacities, costs), all based at `HUB` |
+| `vehicles.csv` | {len(vehicles)} | vehicle types (count, capacities, costs): the hub fleet, and one feeder van at each township station for two-echelon planning |
 | `demand.csv` | {len(demand)} | one line per (station, carrier, direction, fresh) with non-zero volume |
 
 ## What is real
@@ -713,7 +739,7 @@ default to be replaced by real data.
 - Each station's carrier mix is drawn from a Dirichlet around these shares (concentration {SHARE_CONCENTRATION}), so
   shares vary from station to station.
 
-### Fleet (`vehicles.csv`), all at `HUB`
+### Fleet (`vehicles.csv`)
 {veh_tab}
 
 - Capacities (kg, m³): DOMAIN.md ranges, which are themselves unsourced assumptions (4.2 m box truck
@@ -728,6 +754,9 @@ default to be replaced by real data.
   (van ≈ 50 k CNY → 60, box truck ≈ 120 k → 110, reefer ≈ 180 k → 150); compare the academic
   100 CNY per dispatch (DOMAIN.md).
 - `speed_kph`: assumption within DOMAIN.md (trucks 40–60, vans 30–50 km/h). `max_shift_h` = {SHIFT_H}.
+- The `FEED_<township>` rows are light vans at each township
+  station, one per 8 villages, at least one (`echelon` feeder, two loops a day, assumption); they are used only when the scenario
+  is planned in two echelons (`routing plan scenarios/xia --structure both` compares).
 - `POSTVAN` × 4 (owner `post`): China Post's own rural mail vans, one per planned county postal route
   (the plan's 邮路4条). The other types are pooled by the alliance. If a solver lets carrier-owned
   vehicles carry only their owner's parcels, the alliance vehicles alone still cover the demand.
@@ -811,6 +840,7 @@ def main(argv=None) -> int:
     carriers_df = pd.DataFrame([dict(id=c, name=n, name_zh=z, market_share=shares[c]) for c, n, z in CARRIERS])
     vehicles = vehicle_rows()
     demand, st, st_up, cap = build_demand(stations, vehicles, shares, np.random.default_rng([args.seed, 3]))
+    vehicles = with_feeders(vehicles, stations)
 
     # ---- checks and summary
     dn, up = demand[demand["direction"] == "down"], demand[demand["direction"] == "up"]
@@ -818,7 +848,8 @@ def main(argv=None) -> int:
     for (sid, fresh), r in per.iterrows():
         c = cap[bool(fresh)]
         assert r.parcels <= c["parcels"] and r.kg <= c["kg"] and r.m3 <= c["m3"], (sid, fresh, r.to_dict(), c)
-    dry_all = vehicles[~vehicles["refrigerated"]]
+    hub_fleet = vehicles[vehicles["echelon"] != "feeder"]  # feeders only serve in two echelons
+    dry_all = hub_fleet[~hub_fleet["refrigerated"]]
     dry_alliance = dry_all[dry_all["owner"] == "alliance"]
     reef = vehicles[vehicles["refrigerated"]]
     amb_down = dn.loc[~dn["fresh"], "parcels"].sum()
@@ -838,7 +869,7 @@ def main(argv=None) -> int:
         pop=float(st["pop"].sum()),
         n_up_villages=int(up.loc[up["station"].str.len() == 12, "station"].nunique()),
         dry_slack=float((dry_alliance["count"] * dry_alliance["capacity_parcels"]).sum() / amb_down),
-        all_slack=float((vehicles["count"] * vehicles["capacity_parcels"]).sum() / dn["parcels"].sum()),
+        all_slack=float((hub_fleet["count"] * hub_fleet["capacity_parcels"]).sum() / dn["parcels"].sum()),
         fresh_slack_kg=float((reef["count"] * reef["capacity_kg"]).sum() / fresh_down_kg),
         cap_amb="{:.0f} parcels / {:.0f} kg / {:.2f} m³".format(*cap[False].values()),
         cap_fresh="{:.0f} parcels / {:.0f} kg / {:.1f} m³".format(*cap[True].values()),

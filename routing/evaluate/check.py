@@ -73,6 +73,8 @@ def check_plan(doc: dict[str, Any], scenario: Scenario, matrices: Matrices) -> l
     durations: dict[str, Any] = {}
     per_parcel = scenario.service.per_parcel_s
     seen_lines: Counter[str] = Counter()
+    transferred: dict[str, list[tuple[str, int]]] = defaultdict(list)  # line -> (town, left)
+    final: dict[str, tuple[str, int, str]] = {}  # line -> (route depot, route start, vehicle)
     trips: dict[str, list[tuple[int, int, int]]] = defaultdict(list)  # vid -> (trip, start, end)
     ends = {(r["vehicle_id"], r.get("trip", 1)): _s(r["end_min"]) for r in doc["routes"]}
     sum_cost = sum_dist_m = sum_dur_s = 0.0
@@ -142,19 +144,32 @@ def check_plan(doc: dict[str, Any], scenario: Scenario, matrices: Matrices) -> l
                 bad("time_window", w, f"service at {hhmm(begin)} outside opening hours "
                     f"{hhmm(st.open_s)}–{hhmm(st.close_s)}")
             served = [lines[i] for i in s["lines"] if i in lines]
+            handed = set(s.get("transfers", []))
             for i in s["lines"]:
-                seen_lines[i] += 1
                 if i not in lines:
                     bad("unknown_line", w, f"demand line '{i}' is not in the scenario")
-                elif lines[i].station_id != sid:
-                    bad("line_wrong_station", w, f"line '{i}' belongs to station "
-                        f"'{lines[i].station_id}'")
+                elif i in handed:
+                    # Two echelons: a village's line handed to (or taken from) feeders here.
+                    transferred[i].append((sid, dep))
+                    home = stations[lines[i].station_id]
+                    if home.township_id != sid:
+                        bad("bad_transfer", w, f"line '{i}' of {home.id} ({home.name}) handed "
+                            f"over at {sid}, not at its township station {home.township_id}")
+                    if lines[i].fresh:
+                        bad("cold_chain", w, f"fresh line '{i}' changes vehicles at {sid}; "
+                            "fresh goods must stay in one cold vehicle")
+                else:
+                    seen_lines[i] += 1
+                    final[i] = (vt.depot_id, start, vid)
+                    if lines[i].station_id != sid:
+                        bad("line_wrong_station", w, f"line '{i}' belongs to station "
+                            f"'{lines[i].station_id}'")
             parcels = sum(ln.parcels for ln in served)
             need = st.service_s + math.ceil(parcels * per_parcel - 1e-9)
             if dep < begin + need - TOL_S:
                 bad("service_too_short", w, f"{(dep - begin) / 60:.1f} min at the stop, "
                     f"{need / 60:.1f} min needed for {parcels} parcels")
-            for ln in served:
+            for ln in (x for x in served if x.id not in handed):
                 hours = scenario.targets.fresh_h if ln.fresh else scenario.targets.on_time_h
                 if ln.direction is Direction.DOWN and begin - ln.ready_s > hours * 3600 + TOL_S:
                     bad("delivery_target", w, f"line '{ln.id}' ready {hhmm(ln.ready_s)} at the "
@@ -198,8 +213,9 @@ def check_plan(doc: dict[str, Any], scenario: Scenario, matrices: Matrices) -> l
                     f"parcels, recomputed {load[0]:.3f} kg / {load[2]}")
             prev, t_prev = here, dep
             n_stops += 1
-            parcels_down += sum(ln.parcels for ln in served if ln.direction is Direction.DOWN)
-            parcels_up += sum(ln.parcels for ln in served if ln.direction is Direction.UP)
+            own = [ln for ln in served if ln.id not in handed]  # hand-overs are not deliveries
+            parcels_down += sum(ln.parcels for ln in own if ln.direction is Direction.DOWN)
+            parcels_up += sum(ln.parcels for ln in own if ln.direction is Direction.UP)
         home = idx[vt.depot_id]
         dist_m += int(matrices.distance_m[prev, home])
         back = t_prev + int(dur[prev, home])
@@ -240,6 +256,27 @@ def check_plan(doc: dict[str, Any], scenario: Scenario, matrices: Matrices) -> l
         if len(ts) > 1 and shift > vt.max_shift_s + TOL_S:
             bad("shift_overrun", f"vehicle {vid}", f"{len(ts)} trips span {shift / 3600:.2f} h, "
                 f"over the {vt.max_shift_s / 3600:g} h shift of '{vt.id}'")
+
+    listed_unserved = {i for u in doc["unserved"] for i in u["lines"]}
+    hubs = {s.id for s in scenario.stations if s.tier.value == "hub"}
+    transfer_s = scenario.service.transfer_s
+    for i, (depot, start, vid) in final.items():
+        ln, handed_at = lines[i], transferred.get(i, [])
+        where = f"line {i} ({stations[ln.station_id].name}) on {vid}"
+        if depot not in hubs and not handed_at:
+            bad("missing_transfer", where, f"served from township station {depot}, but no "
+                "trunk stop hands it over there")
+        if ln.direction is Direction.DOWN and handed_at and start < handed_at[0][1] + transfer_s \
+                - TOL_S:
+            bad("feeder_before_trunk", where, f"feeder leaves {hhmm(start)}, before the trunk "
+                f"has left {handed_at[0][0]} at {hhmm(handed_at[0][1])} plus "
+                f"{transfer_s / 60:g} min transfer")
+    for i, handed_at in transferred.items():
+        if len(handed_at) > 1:
+            bad("transferred_twice", f"line {i}", f"handed over {len(handed_at)} times")
+        if i not in final and i in lines and i not in listed_unserved:
+            bad("transfer_not_delivered", f"line {i}", "handed to feeders at "
+                f"{handed_at[0][0]} but no feeder serves it")
 
     unserved_lines: Counter[str] = Counter()
     for u in doc["unserved"]:

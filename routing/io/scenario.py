@@ -42,6 +42,7 @@ from ..model import (
     Tier,
     VehicleType,
 )
+from ..model.entities import ECHELONS
 from ..model.scenario import cross_problems
 from .coords import CRS_CHOICES, to_wgs84
 from .tables import Cell, Column, format_time, parse_closing_s, parse_time_s, read_table
@@ -63,6 +64,7 @@ TOML_KEYS: dict[str, dict[str, tuple[type | tuple[type, ...], str]]] = {
     "service": {"stop_min": ((int, float), "fixed minutes per stop"),
                 "per_parcel_s": ((int, float), "seconds per parcel handled"),
                 "reload_min": ((int, float), "minutes at the depot between two trips"),
+                "transfer_min": ((int, float), "minutes from trunk arrival to feeder departure"),
                 "open": (str, "default opening time HH:MM"),
                 "close": (str, "default closing time HH:MM")},
     "targets": {"on_time_h": ((int, float), "hours"), "fresh_h": ((int, float), "hours"),
@@ -71,7 +73,10 @@ TOML_KEYS: dict[str, dict[str, tuple[type | tuple[type, ...], str]]] = {
               "solution_limit": (int, "stop after this many solutions"),
               "first_solution": (str, "OR-Tools first solution strategy"),
               "metaheuristic": (str, "OR-Tools local search metaheuristic"),
-              "unserved_penalty": ((int, float), "CNY per station left unserved")},
+              "unserved_penalty": ((int, float), "CNY per station left unserved"),
+              "structure": (str, "direct | two_echelon | both"),
+              "reference": (str, "plan.json to keep routes stable against"),
+              "change_penalty": ((int, float), "CNY per stop moved off its reference vehicle")},
 }
 
 _TIERS = tuple(t.value for t in Tier)
@@ -117,6 +122,7 @@ VEHICLE_COLUMNS = (
     Column("owner", "str", False, "", f"'{ALLIANCE}' or a carrier id"),
     Column("max_trips", "int", False, "trips", "depot-to-depot loops per shift (default 1)"),
     Column("cold_capacity_kg", "float", False, "kg", "cold box of a dry vehicle"),
+    Column("echelon", "choice", False, "", "any | trunk | feeder", choices=ECHELONS),
 )
 _DIRS = tuple(d.value for d in Direction)
 DEMAND_COLUMNS = (
@@ -228,20 +234,23 @@ def _spec_kwargs(section: str, body: dict[str, Any], root: Path,
                  problems: list[str]) -> dict[str, Any]:
     """A section's keys as model fields in model units; checked here where the units differ."""
     kwargs = {k: v for k, v in body.items()
-              if k not in ("open", "close", "stop_min", "reload_min")}
+              if k not in ("open", "close", "stop_min", "reload_min", "transfer_min")}
     if section == "network" and "roads" in kwargs:
         kwargs["roads"] = (root / kwargs["roads"]).resolve()
+    if section == "solve" and "reference" in kwargs:
+        kwargs["reference"] = (root / kwargs["reference"]).resolve()
     stop = body.get("stop_min") if section == "service" else None
     if stop is not None and math.isfinite(stop) and 0 <= stop <= 240:
         kwargs["stop_s"] = round(stop * 60)
     elif stop is not None:
         problems.append(f"{_TOML}: [service] stop_min must be in 0..240 minutes; got {stop!r}")
-    reload = body.get("reload_min") if section == "service" else None
-    if reload is not None and math.isfinite(reload) and 0 <= reload <= 240:
-        kwargs["reload_s"] = round(reload * 60)
-    elif reload is not None:
-        problems.append(f"{_TOML}: [service] reload_min must be in 0..240 minutes; "
-                        f"got {reload!r}")
+    for key, field in (("reload_min", "reload_s"), ("transfer_min", "transfer_s")):
+        minutes = body.get(key) if section == "service" else None
+        if minutes is not None and math.isfinite(minutes) and 0 <= minutes <= 240:
+            kwargs[field] = round(minutes * 60)
+        elif minutes is not None:
+            problems.append(f"{_TOML}: [service] {key} must be in 0..240 minutes; "
+                            f"got {minutes!r}")
     return kwargs
 
 
@@ -335,7 +344,7 @@ def _make_vehicle(v: dict[str, Any]) -> VehicleType:
         speed_kph=v["speed_kph"], max_shift_s=round(shift_h * 3600), depot_id=v["depot"],
         refrigerated=bool(v["refrigerated"]), owner=v["owner"] or ALLIANCE,
         max_trips=1 if v["max_trips"] is None else v["max_trips"],
-        cold_capacity_kg=v["cold_capacity_kg"] or 0.0)
+        cold_capacity_kg=v["cold_capacity_kg"] or 0.0, echelon=v["echelon"] or "any")
 
 
 def _make_demand(v: dict[str, Any], row: int) -> DemandLine:

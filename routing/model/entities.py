@@ -14,6 +14,9 @@ from enum import StrEnum
 from ..constants import ALLIANCE, CHINA_LAT_RANGE, CHINA_LON_RANGE, DAY_S
 from ..exceptions import FieldError
 
+#: Which legs a vehicle type may run: any, hub → township trunks, or township → village feeders.
+ECHELONS = ("any", "trunk", "feeder")
+
 
 class Tier(StrEnum):
     """Tier of a station in the county–township–village network (县—乡—村)."""
@@ -161,6 +164,7 @@ class VehicleType:
     name_zh: str = ""
     max_trips: int = 1
     cold_capacity_kg: float = 0.0
+    echelon: str = "any"
 
     @property
     def fresh_capacity_kg(self) -> float:
@@ -191,6 +195,8 @@ class VehicleType:
         _need(is_whole(self.max_trips) and 1 <= self.max_trips <= 6, e, self.id, "max_trips",
               "must be a whole number in 1..6 (depot-to-depot loops per shift)", self.max_trips)
         _finite_ge0(e, self.id, "cold_capacity_kg", self.cold_capacity_kg)
+        _need(self.echelon in ECHELONS, e, self.id, "echelon",
+              f"must be one of {{{', '.join(ECHELONS)}}}", self.echelon)
         _need(self.cold_capacity_kg <= self.capacity_kg, e, self.id, "cold_capacity_kg",
               f"must be <= capacity_kg ({self.capacity_kg:g})", self.cold_capacity_kg)
 

@@ -37,6 +37,7 @@ class Stop:
     delivered: tuple[Amount, ...]
     picked_up: tuple[Amount, ...]
     load_after: Load
+    transfer_ids: tuple[str, ...] = ()  # lines handed to / taken from feeders here (trunk)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -60,6 +61,7 @@ class Route:
     distance_cost: float
     time_cost: float
     trip: int = 1  # 1, 2, … for a vehicle's successive loops from the depot in one shift
+    echelon: str = "direct"  # direct | trunk (hub → township) | feeder (township → village)
 
     @property
     def cost(self) -> float:

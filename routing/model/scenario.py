@@ -70,6 +70,7 @@ class ServiceSpec:
     stop_s: int = 300
     per_parcel_s: float = 4.0
     reload_s: int = 1200
+    transfer_s: int = 1800
 
     def __post_init__(self) -> None:
         _check(is_whole(self.stop_s) and 0 <= self.stop_s <= 4 * 3600, "service", "stop_s",
@@ -78,8 +79,13 @@ class ServiceSpec:
                "per_parcel_s", "must be in 0..600 seconds", self.per_parcel_s)
         _check(is_whole(self.reload_s) and 0 <= self.reload_s <= 4 * 3600, "service", "reload_s",
                "must be whole seconds in 0..14400 (at most 4 h)", self.reload_s)
+        _check(is_whole(self.transfer_s) and 0 <= self.transfer_s <= 4 * 3600, "service",
+               "transfer_s", "must be whole seconds in 0..14400 (at most 4 h)", self.transfer_s)
 
 
+#: How parcels travel: hub → station directly, or hub → township (trunk) → village (feeder);
+#: "both" plans each for comparison.
+STRUCTURES = ("direct", "two_echelon", "both")
 FIRST_SOLUTIONS = ("PATH_CHEAPEST_ARC", "SAVINGS", "PARALLEL_CHEAPEST_INSERTION",
                    "LOCAL_CHEAPEST_INSERTION", "CHRISTOFIDES", "AUTOMATIC")
 METAHEURISTICS = ("GUIDED_LOCAL_SEARCH", "SIMULATED_ANNEALING", "TABU_SEARCH",
@@ -96,6 +102,9 @@ class SolveSpec:
     first_solution: str = "PARALLEL_CHEAPEST_INSERTION"
     metaheuristic: str = "GUIDED_LOCAL_SEARCH"
     unserved_penalty: float = 100_000.0
+    structure: str = "direct"
+    reference: Path | None = None
+    change_penalty: float = 50.0
 
     def __post_init__(self) -> None:
         s = "solve"
@@ -111,6 +120,12 @@ class SolveSpec:
                f"must be one of {{{', '.join(METAHEURISTICS)}}}", self.metaheuristic)
         _check(is_number(self.unserved_penalty) and self.unserved_penalty > 0, s,
                "unserved_penalty", "must be > 0 CNY", self.unserved_penalty)
+        _check(self.structure in STRUCTURES, s, "structure",
+               f"must be one of {{{', '.join(STRUCTURES)}}}", self.structure)
+        _check(self.reference is None or isinstance(self.reference, Path), s, "reference",
+               "must be a path to a plan.json", self.reference)
+        _check(is_number(self.change_penalty) and self.change_penalty >= 0, s,
+               "change_penalty", "must be >= 0 CNY per moved stop", self.change_penalty)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -188,8 +203,8 @@ def _demand_problems(demand: Sequence[DemandLine], station_ids: Collection[str],
                                message=_unknown_station(d.station_id, station_ids)))
         elif d.station_id in depots:
             out.append(Problem(table="demand", index=i, field="station",
-                               message=f"{d.station_id!r} is a depot; demand must be at a "
-                               "station vehicles visit"))
+                               message=f"{d.station_id!r} is a depot (the hub); demand must be "
+                               "at a township station or village point"))
         if d.carrier_id not in carriers:
             out.append(Problem(table="demand", index=i, field="carrier",
                                message=f"unknown carrier {d.carrier_id!r}; known: "
@@ -208,7 +223,10 @@ def cross_problems(stations: Sequence[Station], carriers_: Sequence[Carrier],
     for s in stations:
         by_id.setdefault(s.id, s)
     carriers = dict.fromkeys(c.id for c in carriers_)  # an ordered set
-    depots = {v.depot_id for v in vehicle_types}
+    # A township station may be a feeder base and a trunk stop at once; only hub depots, where
+    # parcels start and end, cannot carry demand.
+    depots = {v.depot_id for v in vehicle_types
+              if v.depot_id in by_id and by_id[v.depot_id].tier is Tier.HUB}
     return [*_duplicates("stations", "station", [s.id for s in stations]),
             *_township_problems(stations, by_id),
             *_duplicates("carriers", "carrier", [c.id for c in carriers_]),

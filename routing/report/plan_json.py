@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from ..exceptions import PlanError
-from ..model import Scenario
+from ..model import Direction, Scenario
 from ..model.plan import Amount, Load, Plan, Route
 
 SCHEMA_VERSION = 1
@@ -32,7 +32,8 @@ def _amounts(xs: tuple[Amount, ...]) -> list[dict[str, Any]]:
 
 def _route(r: Route, names: dict[str, str]) -> dict[str, Any]:
     return {
-        "vehicle_id": r.vehicle_id, "trip": r.trip, "vehicle_type": r.vehicle_type,
+        "vehicle_id": r.vehicle_id, "trip": r.trip, "echelon": r.echelon,
+        "vehicle_type": r.vehicle_type,
         "depot_id": r.depot_id,
         "start_min": _min(r.start_s), "end_min": _min(r.end_s),
         "duration_min": _min(r.end_s - r.start_s), "distance_km": round(r.distance_m / 1000, 3),
@@ -43,6 +44,7 @@ def _route(r: Route, names: dict[str, str]) -> dict[str, Any]:
             "seq": k, "station_id": s.station_id, "station_name": names.get(s.station_id, ""),
             "arrival_min": _min(s.arrival_s), "start_min": _min(s.start_s),
             "departure_min": _min(s.departure_s), "lines": list(s.line_ids),
+            "transfers": list(s.transfer_ids),
             "delivered": _amounts(s.delivered), "picked_up": _amounts(s.picked_up),
             "load_after": _load(s.load_after),
         } for k, s in enumerate(r.stops, start=1)],
@@ -54,16 +56,20 @@ def plan_to_dict(plan: Plan, scenario: Scenario) -> dict[str, Any]:
     names = {s.id: s.name for s in scenario.stations}
     routes = [_route(r, names) for r in plan.routes]
     stops = [s for r in plan.routes for s in r.stops]
+    lines = {ln.id: ln for ln in scenario.demand}
+    final = [lines[i] for s in stops for i in s.line_ids if i not in s.transfer_ids]
     totals = {
         "vehicles": len(plan.routes),
         "stops": len(stops),
         "distance_km": round(plan.distance_m / 1000, 3),
         "duration_min": _min(sum(r.end_s - r.start_s for r in plan.routes)),
         "cost": round(sum(x["cost"]["total"] for x in routes), 2),
-        "parcels_down": sum(a.parcels for s in stops for a in s.delivered),
-        "parcels_up": sum(a.parcels for s in stops for a in s.picked_up),
-        "kg_down": round(sum(a.kg for s in stops for a in s.delivered), 3),
-        "kg_up": round(sum(a.kg for s in stops for a in s.picked_up), 3),
+        # Parcels reaching their own station (down) or leaving it (up); a two-echelon
+        # hand-over at a township is not a delivery, so transfers are not counted twice.
+        "parcels_down": sum(ln.parcels for ln in final if ln.direction is Direction.DOWN),
+        "parcels_up": sum(ln.parcels for ln in final if ln.direction is Direction.UP),
+        "kg_down": round(sum(ln.kg for ln in final if ln.direction is Direction.DOWN), 3),
+        "kg_up": round(sum(ln.kg for ln in final if ln.direction is Direction.UP), 3),
         "unserved_stations": len({u.station_id for u in plan.unserved}),
     }
     return {

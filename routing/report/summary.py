@@ -35,14 +35,15 @@ def summary_text(doc: dict[str, Any], scenario: Scenario, *, violations: int | N
                      f"{stab['change_penalty']:g} CNY per move)")
     lines += [
         "",
-        f"{'vehicle':<12}{'type':<10}{'stops':>6}{'km':>8}{'out':>7}{'back':>7}"
-        f"{'max kg%':>9}{'cost':>10}",
+        f"{'vehicle':<12}{'trip':>4} {'type':<10}{'leg':<7}{'stops':>6}{'km':>8}{'out':>7}"
+        f"{'back':>7}{'max kg%':>9}{'cost':>10}",
     ]
     for r in doc["routes"][:max_routes]:
         vt = types.get(r["vehicle_type"])
         peak = max([r["load_at_start"]["kg"], *(s["load_after"]["kg"] for s in r["stops"])])
         pct = f"{100 * peak / vt.capacity_kg:.0f}%" if vt else "?"
-        lines.append(f"{r['vehicle_id']:<12}{r['vehicle_type']:<10}{len(r['stops']):>6}"
+        lines.append(f"{r['vehicle_id']:<12}{r.get('trip', 1):>4} {r['vehicle_type']:<10}"
+                     f"{r.get('echelon', 'direct'):<7}{len(r['stops']):>6}"
                      f"{r['distance_km']:>8.1f}{hhmm_min(r['start_min']):>7}"
                      f"{hhmm_min(r['end_min']):>7}{pct:>9}{r['cost']['total']:>10.2f}")
     if len(doc["routes"]) > max_routes:
@@ -59,3 +60,18 @@ def summary_text(doc: dict[str, Any], scenario: Scenario, *, violations: int | N
         lines.append("independent check: " + ("OK, no violation" if violations == 0
                                               else f"{violations} VIOLATION(S)"))
     return "\n".join(lines)
+
+
+def comparison_text(rows: list[tuple[str, dict[str, Any], int]]) -> str:
+    """Side by side: structure, vehicles, km, cost per day and per parcel, unserved, check."""
+    out = [f"{'structure':<14}{'vehicles':>9}{'km':>9}{'cost CNY':>11}{'CNY/parcel':>11}"
+           f"{'unserved':>9}{'check':>8}"]
+    for kind, doc, violations in rows:
+        t = doc["totals"]
+        parcels = (t.get("parcels_down") or 0) + (t.get("parcels_up") or 0)
+        vehicles = len({r["vehicle_id"] for r in doc["routes"]})
+        per = f"{t['cost'] / parcels:.2f}" if parcels else "-"
+        out.append(f"{kind:<14}{vehicles:>9}{t['distance_km']:>9,.1f}{t['cost']:>11,.2f}"
+                   f"{per:>11}{t['unserved_stations']:>9}"
+                   f"{violations if violations else 'ok':>8}")
+    return "\n".join(out)

@@ -11,7 +11,7 @@ import math
 from dataclasses import dataclass
 
 from ..constants import DAY_S
-from ..model import Direction, Scenario, VehicleType
+from ..model import DemandLine, Direction, Scenario, Station, VehicleType
 from ..model.plan import Unserved
 from ..units import hhmm
 
@@ -43,31 +43,81 @@ def service_time_s(scenario: Scenario, station_service_s: int, parcels: int) -> 
     return station_service_s + math.ceil(parcels * scenario.service.per_parcel_s - 1e-9)
 
 
+def _largest(scenario: Scenario, fresh: bool) -> tuple[float, float, int] | None:
+    """Capacity (kg, m3, parcels) of the largest vehicle type that may carry the class."""
+    fleet = [vt for vt in scenario.vehicle_types
+             if vt.count > 0 and (not fresh or vt.fresh_capacity_kg > 0)]
+    if not fleet:
+        return None
+    vt = max(fleet, key=lambda v: (v.fresh_capacity_kg if fresh else v.capacity_kg))
+    return (vt.fresh_capacity_kg if fresh else vt.capacity_kg, vt.capacity_m3,
+            vt.capacity_parcels)
+
+
+def _chunks(lines: list[DemandLine], cap: tuple[float, float, int] | None
+            ) -> list[list[DemandLine]]:
+    """Split a station's lines into loads that each fit ``cap`` both ways (split delivery).
+
+    First fit by decreasing weight: a township's parcels for all its villages (two echelons) or
+    a big station's day can need several vehicles. A single line larger than ``cap`` stays a
+    chunk of its own and is reported unservable with its numbers.
+    """
+    if cap is None:
+        return [lines]
+    chunks: list[list[DemandLine]] = []
+    sums: list[list[float]] = []  # per chunk: down kg, m3, parcels, up kg, m3, parcels
+    for ln in sorted(lines, key=lambda x: (-x.kg, x.id)):
+        k = 0 if ln.direction is Direction.DOWN else 3
+        fit = next((i for i, tot in enumerate(sums)
+                    if tot[k] + ln.kg <= cap[0] + 1e-9 and tot[k + 1] + ln.m3 <= cap[1] + 1e-9
+                    and tot[k + 2] + ln.parcels <= cap[2]), None)
+        if fit is None:
+            chunks.append([])
+            sums.append([0.0] * 6)
+            fit = len(chunks) - 1
+        chunk, tot = chunks[fit], sums[fit]
+        chunk.append(ln)
+        tot[k] += ln.kg
+        tot[k + 1] += ln.m3
+        tot[k + 2] += ln.parcels
+    order = {ln.id: i for i, ln in enumerate(lines)}
+    return [sorted(c, key=lambda x: order[x.id]) for c in chunks]
+
+
 def build_visits(scenario: Scenario) -> list[Visit]:
-    """Group demand lines by (station, fresh) in station order; deterministic."""
+    """Group demand lines by (station, fresh), split into vehicle-sized loads; deterministic."""
     groups: dict[tuple[str, bool], list] = {}
     for line in scenario.demand:
         groups.setdefault((line.station_id, line.fresh), []).append(line)
     order = {s.id: i for i, s in enumerate(scenario.stations)}
+    caps = {fresh: _largest(scenario, fresh) for fresh in (False, True)}
     visits = []
-    for (sid, fresh), lines in sorted(groups.items(), key=lambda kv: (order[kv[0][0]], kv[0][1])):
+    for (sid, fresh), all_lines in sorted(groups.items(),
+                                          key=lambda kv: (order[kv[0][0]], kv[0][1])):
         st = scenario.station(sid)
-        down = [ln for ln in lines if ln.direction is Direction.DOWN]
-        up = [ln for ln in lines if ln.direction is Direction.UP]
-        parcels = sum(ln.parcels for ln in lines)
-        visits.append(Visit(
-            station_id=sid, fresh=fresh, line_ids=tuple(ln.id for ln in lines),
-            down_kg=sum(ln.kg for ln in down), down_m3=sum(ln.m3 for ln in down),
-            down_parcels=sum(ln.parcels for ln in down), up_kg=sum(ln.kg for ln in up),
-            up_m3=sum(ln.m3 for ln in up), up_parcels=sum(ln.parcels for ln in up),
-            service_s=service_time_s(scenario, st.service_s, parcels), open_s=st.open_s,
-            close_s=st.close_s, ready_down_s=max((ln.ready_s for ln in down), default=0),
-            ready_up_s=max((ln.ready_s for ln in up), default=0),
-            deliver_by_s=min((ln.ready_s + _limit_s(scenario, ln.fresh) for ln in down),
-                             default=DAY_S),
-            return_by_s=min((ln.ready_s + _limit_s(scenario, True) for ln in up if ln.fresh),
-                            default=DAY_S)))
+        for lines in _chunks(all_lines, caps[fresh]):
+            visits.append(_visit(scenario, st, fresh, lines))
     return visits
+
+
+def _visit(scenario: Scenario, st: Station, fresh: bool, lines: list[DemandLine]) -> Visit:
+    """One visit serving ``lines`` at station ``st``."""
+    sid = st.id
+    down = [ln for ln in lines if ln.direction is Direction.DOWN]
+    up = [ln for ln in lines if ln.direction is Direction.UP]
+    parcels = sum(ln.parcels for ln in lines)
+    return Visit(
+        station_id=sid, fresh=fresh, line_ids=tuple(ln.id for ln in lines),
+        down_kg=sum(ln.kg for ln in down), down_m3=sum(ln.m3 for ln in down),
+        down_parcels=sum(ln.parcels for ln in down), up_kg=sum(ln.kg for ln in up),
+        up_m3=sum(ln.m3 for ln in up), up_parcels=sum(ln.parcels for ln in up),
+        service_s=service_time_s(scenario, st.service_s, parcels), open_s=st.open_s,
+        close_s=st.close_s, ready_down_s=max((ln.ready_s for ln in down), default=0),
+        ready_up_s=max((ln.ready_s for ln in up), default=0),
+        deliver_by_s=min((ln.ready_s + _limit_s(scenario, ln.fresh) for ln in down),
+                         default=DAY_S),
+        return_by_s=min((ln.ready_s + _limit_s(scenario, True) for ln in up if ln.fresh),
+                        default=DAY_S))
 
 
 def _limit_s(scenario: Scenario, fresh: bool) -> int:

@@ -67,3 +67,16 @@ def test_too_far_for_the_shift_is_explained(tiny):
     assert "V5" in reasons
     assert "exceeds the 9 h shift" in reasons["V5"] or "after closing" in reasons["V5"]
     assert check_scenario_plan(plan, sc, m) == []
+
+
+def test_station_bigger_than_any_vehicle_is_split_across_visits(tiny):
+    """Split delivery: 900 kg more for T1 than any 800 kg vehicle holds, in 300 kg lines,
+    goes out in several visits and every line is served once."""
+    extra = tuple(dataclasses.replace(tiny.demand[0], id=f"BIG{k}", kg=300.0, parcels=20)
+                  for k in range(3))
+    sc = dataclasses.replace(tiny, demand=tiny.demand + extra)
+    plan, m = plan_scenario(sc, solution_limit=100, time_limit_s=20)
+    assert plan.unserved == ()
+    t1_visits = [s for r in plan.routes for s in r.stops if s.station_id == "T1"]
+    assert len(t1_visits) >= 2
+    assert check_scenario_plan(plan, sc, m) == []
