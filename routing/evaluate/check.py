@@ -295,7 +295,8 @@ def check_plan(doc: dict[str, Any], scenario: Scenario, matrices: Matrices) -> l
             bad("missing", where, "neither served nor listed as unserved")
 
     t = doc["totals"]
-    checks = (("vehicles", t["vehicles"], len(doc["routes"]), 0),
+    checks = (("vehicles", t["vehicles"], len({r["vehicle_id"] for r in doc["routes"]}), 0),
+              ("routes", t.get("routes", len(doc["routes"])), len(doc["routes"]), 0),
               ("stops", t["stops"], n_stops, 0),
               ("distance_km", t["distance_km"], sum_dist_m / 1000, 0.002 * max(1, n_stops)),
               ("duration_min", t["duration_min"], sum_dur_s / 60, 0.02 * max(1, n_stops)),

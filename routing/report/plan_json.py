@@ -59,7 +59,8 @@ def plan_to_dict(plan: Plan, scenario: Scenario) -> dict[str, Any]:
     lines = {ln.id: ln for ln in scenario.demand}
     final = [lines[i] for s in stops for i in s.line_ids if i not in s.transfer_ids]
     totals = {
-        "vehicles": len(plan.routes),
+        "vehicles": len({r.vehicle_id for r in plan.routes}),
+        "routes": len(plan.routes),
         "stops": len(stops),
         "distance_km": round(plan.distance_m / 1000, 3),
         "duration_min": _min(sum(r.end_s - r.start_s for r in plan.routes)),

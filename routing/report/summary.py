@@ -20,7 +20,8 @@ def summary_text(doc: dict[str, Any], scenario: Scenario, *, violations: int | N
         f"{doc['scenario'].get('date', '')}",
         f"solver {doc['engine']} status {doc['status']}  {doc['runtime_s']:.1f} s "
         f"(limit {doc['time_limit_s']:g} s, seed {doc['seed']})",
-        f"vehicles {t['vehicles']}/{n_fleet}  stops {t['stops']}  "
+        f"vehicles {t['vehicles']}/{n_fleet}  routes {t.get('routes', t['vehicles'])}  "
+        f"stops {t['stops']}  "
         f"distance {t['distance_km']:,.1f} km"
         f"  driving+service {t['duration_min'] / 60:,.1f} h",
         f"parcels down {t.get('parcels_down', 0):,} ({t.get('kg_down', 0):,.0f} kg)  "

@@ -68,6 +68,10 @@ def _chunks(lines: list[DemandLine], cap: tuple[float, float, int] | None
     sums: list[list[float]] = []  # per chunk: down kg, m3, parcels, up kg, m3, parcels
     for ln in sorted(lines, key=lambda x: (-x.kg, x.id)):
         k = 0 if ln.direction is Direction.DOWN else 3
+        if ln.kg > cap[0] + 1e-9 or ln.m3 > cap[1] + 1e-9 or ln.parcels > cap[2]:
+            chunks.append([ln])  # alone, so the rest of the station is still served
+            sums.append([math.inf] * 6)
+            continue
         fit = next((i for i, tot in enumerate(sums)
                     if tot[k] + ln.kg <= cap[0] + 1e-9 and tot[k + 1] + ln.m3 <= cap[1] + 1e-9
                     and tot[k + 2] + ln.parcels <= cap[2]), None)
