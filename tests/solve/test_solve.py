@@ -80,3 +80,15 @@ def test_station_bigger_than_any_vehicle_is_split_across_visits(tiny):
     t1_visits = [s for r in plan.routes for s in r.stops if s.station_id == "T1"]
     assert len(t1_visits) >= 2
     assert check_scenario_plan(plan, sc, m) == []
+
+
+def test_day_that_cannot_be_planned_at_all_says_why(tiny):
+    """With 30-minute shifts nothing can be served: every station is listed with its reason."""
+    short = tuple(dataclasses.replace(vt, max_shift_s=1800) for vt in tiny.vehicle_types)
+    sc = dataclasses.replace(tiny, vehicle_types=short)
+    # Nothing is feasible, so no solution ends the search early: a short limit, same outcome.
+    plan, m = plan_scenario(sc, solution_limit=20, time_limit_s=1)
+    assert plan.routes == ()
+    assert {u.station_id for u in plan.unserved} == {ln.station_id for ln in tiny.demand}
+    assert all("shift" in u.reason for u in plan.unserved), [u.reason for u in plan.unserved]
+    assert check_scenario_plan(plan, sc, m) == []
