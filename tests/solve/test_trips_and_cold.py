@@ -11,6 +11,8 @@ from routing.evaluate.check import check_plan
 from routing.pipeline import check_scenario_plan, plan_scenario
 from routing.report.plan_json import plan_to_dict
 
+from ..helpers import move_route
+
 
 def _fleet(sc, **by_type):
     """Replace fields per vehicle type: _fleet(sc, van={"count": 1}, reefer=None drops it)."""
@@ -50,12 +52,7 @@ def test_checker_catches_overlapping_trips(one_van_three_trips):
     doc = plan_to_dict(plan, sc)
     r1, r2 = sorted((r for r in doc["routes"] if r["vehicle_id"] == "van-1"),
                     key=lambda r: r["trip"])[:2]
-    shift = r2["start_min"] - (r1["end_min"] - 1)
-    for key in ("start_min", "end_min"):
-        r2[key] -= shift
-    for s in r2["stops"]:
-        for key in ("arrival_min", "start_min", "departure_min"):
-            s[key] -= shift
+    move_route(r2, r2["start_min"] - (r1["end_min"] - 1))
     kinds = {v.kind for v in check_plan(doc, sc, m)}
     assert "trip_overlap" in kinds
 

@@ -11,6 +11,8 @@ from routing.model import VehicleType
 from routing.pipeline import check_scenario_plan, plan_scenario
 from routing.report.plan_json import plan_to_dict
 
+from ..helpers import move_route
+
 
 def with_feeders(sc, towns=("T1", "T2")):
     """Vans become trunks; an electric tricycle (180 kg, 15 km/h) waits at each township."""
@@ -58,12 +60,7 @@ def test_checker_catches_feeder_leaving_before_its_trunk(two_echelon):
     doc = plan_to_dict(plan, sc)
     feeder = next(r for r in doc["routes"] if r["echelon"] == "feeder"
                   and any(lines for s in r["stops"] for lines in s["lines"]))
-    shift = feeder["start_min"] - 60  # leave at 01:00
-    for key in ("start_min", "end_min"):
-        feeder[key] -= shift
-    for s in feeder["stops"]:
-        for key in ("arrival_min", "start_min", "departure_min"):
-            s[key] -= shift
+    move_route(feeder, feeder["start_min"] - 60)  # leave at 01:00
     kinds = {v.kind for v in check_plan(doc, sc, m)}
     assert "feeder_before_trunk" in kinds
 
