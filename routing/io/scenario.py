@@ -31,6 +31,8 @@ from ..constants import ALLIANCE, DAY_S
 from ..exceptions import FieldError, ScenarioError
 from ..model import (
     Carrier,
+    CompareSpec,
+    CostSpec,
     DemandLine,
     Direction,
     NetworkSpec,
@@ -40,6 +42,7 @@ from ..model import (
     Station,
     Targets,
     Tier,
+    Variant,
     VehicleType,
 )
 from ..model.entities import ECHELONS
@@ -77,6 +80,13 @@ TOML_KEYS: dict[str, dict[str, tuple[type | tuple[type, ...], str]]] = {
               "structure": (str, "direct | two_echelon | both"),
               "reference": (str, "plan.json to keep routes stable against"),
               "change_penalty": ((int, float), "CNY per stop moved off its reference vehicle")},
+    "costs": {"hub_per_parcel": ((int, float), "CNY per parcel sorted at the shared hub"),
+              "outlet_per_parcel": ((int, float), "CNY per parcel at a carrier's own outlet"),
+              "station_per_parcel": ((int, float), "CNY per parcel handed over at a station")},
+    "compare": {"time_limit_s": ((int, float), "seconds per plan"),
+                "coalition_time_limit_s": ((int, float), "seconds per Shapley coalition plan"),
+                "shapley": (bool, "plan every coalition for the Shapley split"),
+                "variants": (list, "[[compare.variants]] tables")},
 }
 
 _TIERS = tuple(t.value for t in Tier)
@@ -103,6 +113,8 @@ CARRIER_COLUMNS = (
     Column("name", "str", True, "", "carrier name"),
     Column("name_zh", "str", False, "", "Chinese name", aliases=("名称",)),
     Column("market_share", "float", False, "fraction", "share of parcels 0..1"),
+    Column("outlet", "str", False, "", "station id of its own depot when driving alone"),
+    Column("visit_every_days", "int", False, "days", "how often it serves a station alone"),
 )
 VEHICLE_COLUMNS = (
     Column("id", "str", True, "", "vehicle type id"),
@@ -144,6 +156,10 @@ _TOML = "scenario.toml"
 
 
 def _type_name(kind: type | tuple[type, ...]) -> str:
+    if kind is bool:
+        return "true or false"
+    if kind is list:
+        return "a list"
     if kind is int:
         return "a whole number"
     return "a string" if kind is str else "a number"
@@ -158,7 +174,8 @@ def _check_key(section: str, key: str, value: Any) -> str | None:
         return (f"{_TOML}: unknown key '{key}' in [{section}]{did} Valid keys: "
                 f"{', '.join(TOML_KEYS[section])}")
     kind, meaning = spec
-    if isinstance(value, bool) or not isinstance(value, kind):
+    if (not isinstance(value, bool)) if kind is bool else \
+            (isinstance(value, bool) or not isinstance(value, kind)):
         return f"{_TOML}: [{section}] {key} must be {_type_name(kind)} ({meaning}); got {value!r}"
     return None
 
@@ -254,13 +271,46 @@ def _spec_kwargs(section: str, body: dict[str, Any], root: Path,
     return kwargs
 
 
+def _variants(items: list[Any], problems: list[str]) -> tuple[Variant, ...]:
+    """[[compare.variants]] tables → Variant objects; a bad one is reported and skipped."""
+    out = []
+    for k, item in enumerate(items, start=1):
+        where = f"{_TOML}: [[compare.variants]] #{k}"
+        if not isinstance(item, dict):
+            problems.append(f"{where} must be a table with name, carriers, structure, "
+                            "visit_every_days")
+            continue
+        unknown = [key for key in item if key not in VARIANT_KEYS]
+        for key in unknown:
+            hint = difflib.get_close_matches(key, VARIANT_KEYS, n=1)
+            did = f"; did you mean '{hint[0]}'?" if hint else ""
+            problems.append(f"{where}: unknown key '{key}'{did} Valid keys: "
+                            f"{', '.join(VARIANT_KEYS)}")
+        kwargs = {key: v for key, v in item.items() if key in VARIANT_KEYS}
+        if isinstance(kwargs.get("carriers"), list):
+            kwargs["carriers"] = tuple(kwargs["carriers"])
+        try:
+            out.append(Variant(**kwargs))
+        except (FieldError, TypeError) as exc:
+            detail = (f"{exc.field} {exc.expected}; got {exc.value!r}"
+                      if isinstance(exc, FieldError) else "needs a name")
+            problems.append(f"{where}: {detail}")
+    return tuple(out) or (Variant(name="alliance"),)
+
+
+VARIANT_KEYS = ("name", "carriers", "structure", "visit_every_days")
+
+
 def _specs(clean: dict[str, dict[str, Any]], root: Path, problems: list[str]) -> dict[str, Any]:
     """The settings objects; a section with a bad value is reported and gets its defaults."""
     specs: dict[str, Any] = {}
     for key, cls in (("service", ServiceSpec), ("targets", Targets), ("solve", SolveSpec),
-                     ("network", NetworkSpec)):
+                     ("network", NetworkSpec), ("costs", CostSpec), ("compare", CompareSpec)):
         try:
-            specs[key] = cls(**_spec_kwargs(key, clean.get(key, {}), root, problems))
+            kwargs = _spec_kwargs(key, clean.get(key, {}), root, problems)
+            if key == "compare" and "variants" in kwargs:
+                kwargs["variants"] = _variants(kwargs["variants"], problems)
+            specs[key] = cls(**kwargs)
         except FieldError as exc:
             problems.append(f"{_TOML}: [{key}] {exc.field} {exc.expected}; got {exc.value!r}")
             specs[key] = cls()
@@ -328,7 +378,9 @@ def _make_station(v: dict[str, Any], stop_s: int, window: tuple[int, int]) -> St
 
 def _make_carrier(v: dict[str, Any]) -> Carrier:
     return Carrier(id=v["id"], name=v["name"], name_zh=v["name_zh"] or "",
-                   market_share=v["market_share"])
+                   market_share=v["market_share"], outlet_id=v["outlet"] or None,
+                   visit_every_days=1 if v["visit_every_days"] is None
+                   else v["visit_every_days"])
 
 
 def _make_vehicle(v: dict[str, Any]) -> VehicleType:
@@ -421,12 +473,23 @@ def read_scenario(folder: str | Path) -> Scenario:
         _cross_check(tables, built, problems)
     if problems:
         raise ScenarioError(problems, source=str(root))
+    known = [c.id for c in built["carriers"]]
+    for v in specs["compare"].variants:
+        for c in v.carriers or ():
+            if c not in known:
+                hint = difflib.get_close_matches(c, known, n=1)
+                did = f"; did you mean '{hint[0]}'?" if hint else ""
+                problems.append(f"{_TOML}: [[compare.variants]] '{v.name}': unknown carrier "
+                                f"'{c}'{did} Known: {', '.join(known)}")
+    if problems:
+        raise ScenarioError(problems, source=str(root))
     return Scenario(
         name=meta.get("name", root.name), title=meta.get("title", ""), date=meta.get("date", ""),
         stations=tuple(built["stations"]), carriers=tuple(built["carriers"]),
         vehicle_types=tuple(built["vehicles"]), demand=tuple(built["demand"]),
         targets=specs["targets"], network=specs["network"], service=specs["service"],
-        solve=specs["solve"], root=root.resolve())
+        solve=specs["solve"], costs=specs["costs"], compare=specs["compare"],
+        root=root.resolve())
 
 
 __all__ = ["read_scenario"]

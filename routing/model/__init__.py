@@ -1,10 +1,12 @@
 """Pure domain model: immutable, self-validating dataclasses. Imports neither ortools nor folium."""
 
 from .entities import Carrier, DemandLine, Direction, Station, Targets, Tier, VehicleType
-from .scenario import NetworkSpec, Scenario, ServiceSpec, SolveSpec
+from .scenario import CompareSpec, CostSpec, NetworkSpec, Scenario, ServiceSpec, SolveSpec, Variant
 
 __all__ = [
     "Carrier",
+    "CompareSpec",
+    "CostSpec",
     "DemandLine",
     "Direction",
     "NetworkSpec",
@@ -14,5 +16,6 @@ __all__ = [
     "Station",
     "Targets",
     "Tier",
+    "Variant",
     "VehicleType",
 ]

@@ -24,6 +24,7 @@ class Tier(StrEnum):
     HUB = "hub"
     TOWNSHIP = "township"
     VILLAGE = "village"
+    OUTLET = "outlet"  # one carrier's own depot (快递网点), used when it drives alone
 
 
 class Direction(StrEnum):
@@ -131,9 +132,16 @@ class Carrier:
     name: str
     name_zh: str = ""
     market_share: float | None = None
+    outlet_id: str | None = None  # its own depot when driving alone (the baseline)
+    visit_every_days: int = 1  # how often it serves a station when driving alone
 
     def __post_init__(self) -> None:
         _ident("Carrier", self.id)
+        if self.outlet_id is not None:
+            _id_like("Carrier", self.id, "outlet_id", self.outlet_id)
+        _need(is_whole(self.visit_every_days) and 1 <= self.visit_every_days <= 7, "Carrier",
+              self.id, "visit_every_days", "must be a whole number of days in 1..7",
+              self.visit_every_days)
         _need(self.id != ALLIANCE, "Carrier", self.id, "id",
               f"must not be '{ALLIANCE}' (reserved for the shared fleet)", self.id)
         _text("Carrier", self.id, "name", self.name)

@@ -129,6 +129,74 @@ class SolveSpec:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class CostSpec:
+    """Handling costs per parcel (CNY), on top of the vehicles' own costs.
+
+    ``hub_per_parcel``: sorting at the shared county hub (alliance); ``outlet_per_parcel``: at
+    a carrier's own outlet (driving alone); ``station_per_parcel``: at the township station or
+    village point that hands the parcel over (both ways).
+    """
+
+    hub_per_parcel: float = 0.30
+    outlet_per_parcel: float = 0.40
+    station_per_parcel: float = 0.50
+
+    def __post_init__(self) -> None:
+        for f in ("hub_per_parcel", "outlet_per_parcel", "station_per_parcel"):
+            v = getattr(self, f)
+            _check(is_number(v) and 0 <= v <= 100, "costs", f, "must be in 0..100 CNY per parcel",
+                   v)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Variant:
+    """One consolidation variant to compare with the carriers driving alone.
+
+    ``carriers``: the members (None: all); ``structure``: direct or two_echelon;
+    ``visit_every_days``: how often each station is served (1 daily, 2 every other day).
+    """
+
+    name: str
+    carriers: tuple[str, ...] | None = None
+    structure: str = "direct"
+    visit_every_days: int = 1
+
+    def __post_init__(self) -> None:
+        _check(isinstance(self.name, str) and self.name.strip() != "", "variant", "name",
+               "must be a non-empty string", self.name)
+        _check(self.carriers is None or (isinstance(self.carriers, tuple) and self.carriers
+                                         and all(isinstance(c, str) for c in self.carriers)),
+               "variant", "carriers", "must be a non-empty list of carrier ids", self.carriers)
+        _check(self.structure in ("direct", "two_echelon"), "variant", "structure",
+               "must be one of {direct, two_echelon}", self.structure)
+        _check(is_whole(self.visit_every_days) and 1 <= self.visit_every_days <= 7, "variant",
+               "visit_every_days", "must be a whole number of days in 1..7",
+               self.visit_every_days)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CompareSpec:
+    """What ``routing compare`` plans: the variants, and the budget per plan."""
+
+    variants: tuple[Variant, ...] = (Variant(name="alliance"),)
+    time_limit_s: float = 10.0
+    coalition_time_limit_s: float = 3.0
+    shapley: bool = True
+
+    def __post_init__(self) -> None:
+        _check(isinstance(self.variants, tuple) and len(self.variants) > 0, "compare",
+               "variants", "must list at least one variant", self.variants)
+        names = [v.name for v in self.variants]
+        _check(len(set(names)) == len(names), "compare", "variants",
+               "must have distinct names", names)
+        for f in ("time_limit_s", "coalition_time_limit_s"):
+            v = getattr(self, f)
+            _check(is_number(v) and v > 0, "compare", f, "must be > 0 seconds", v)
+        _check(isinstance(self.shapley, bool), "compare", "shapley", "must be true or false",
+               self.shapley)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Problem:
     """A cross-reference problem: which table, which item (0-based), which field, what is wrong."""
 
@@ -194,13 +262,32 @@ def _vehicle_problems(vehicle_types: Sequence[VehicleType], station_ids: Collect
     return out
 
 
-def _demand_problems(demand: Sequence[DemandLine], station_ids: Collection[str],
+def _carrier_problems(carriers: Sequence[Carrier], by_id: dict[str, Station]) -> list[Problem]:
+    out = _duplicates("carriers", "carrier", [c.id for c in carriers])
+    for i, c in enumerate(carriers):
+        if c.outlet_id is None:
+            continue
+        if c.outlet_id not in by_id:
+            out.append(Problem(table="carriers", index=i, field="outlet",
+                               message=_unknown_station(c.outlet_id, by_id)))
+        elif by_id[c.outlet_id].tier not in (Tier.OUTLET, Tier.HUB):
+            out.append(Problem(table="carriers", index=i, field="outlet",
+                               message=f"{c.outlet_id!r} is a {by_id[c.outlet_id].tier} station; "
+                               "an outlet must be a station of tier outlet (or the hub)"))
+    return out
+
+
+def _demand_problems(demand: Sequence[DemandLine], by_id: dict[str, Station],
                      depots: set[str], carriers: Collection[str]) -> list[Problem]:
     out = _duplicates("demand", "demand line", [d.id for d in demand])
     for i, d in enumerate(demand):
-        if d.station_id not in station_ids:
+        if d.station_id not in by_id:
             out.append(Problem(table="demand", index=i, field="station",
-                               message=_unknown_station(d.station_id, station_ids)))
+                               message=_unknown_station(d.station_id, by_id)))
+        elif by_id[d.station_id].tier is Tier.OUTLET:
+            out.append(Problem(table="demand", index=i, field="station",
+                               message=f"{d.station_id!r} is a carrier outlet; demand must be "
+                               "at a township station or village point"))
         elif d.station_id in depots:
             out.append(Problem(table="demand", index=i, field="station",
                                message=f"{d.station_id!r} is a depot (the hub); demand must be "
@@ -226,10 +313,10 @@ def cross_problems(stations: Sequence[Station], carriers_: Sequence[Carrier],
     # A township station may be a feeder base and a trunk stop at once; only hub depots, where
     # parcels start and end, cannot carry demand.
     depots = {v.depot_id for v in vehicle_types
-              if v.depot_id in by_id and by_id[v.depot_id].tier is Tier.HUB}
+              if v.depot_id in by_id and by_id[v.depot_id].tier in (Tier.HUB, Tier.OUTLET)}
     return [*_duplicates("stations", "station", [s.id for s in stations]),
             *_township_problems(stations, by_id),
-            *_duplicates("carriers", "carrier", [c.id for c in carriers_]),
+            *_carrier_problems(carriers_, by_id),
             *_vehicle_problems(vehicle_types, by_id, carriers),
             *_demand_problems(demand, by_id, depots, carriers)]
 
@@ -249,6 +336,8 @@ class Scenario:
     network: NetworkSpec = field(default_factory=NetworkSpec)
     service: ServiceSpec = field(default_factory=ServiceSpec)
     solve: SolveSpec = field(default_factory=SolveSpec)
+    costs: CostSpec = field(default_factory=CostSpec)
+    compare: CompareSpec = field(default_factory=CompareSpec)
     root: Path | None = None
 
     def __post_init__(self) -> None:

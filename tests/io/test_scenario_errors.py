@@ -213,8 +213,9 @@ CASES = [
                  ("demand.csv row 4, field 'fresh'", "true or false", "got 'maybe'"),
                  id="bad-bool"),  # neither true nor false
     pytest.param(replace(("stations.csv"), "T2,西乡,township", "T2,西乡,town"), 1,
-                 ("stations.csv row 4, field 'tier'", "must be one of {hub, township, village}",
-                  "got 'town'"), id="unknown-tier"),  # abbreviation
+                 ("stations.csv row 4, field 'tier'",
+                  "must be one of {hub, township, village, outlet}", "got 'town'"),
+                 id="unknown-tier"),  # abbreviation
     pytest.param(replace("stations.csv", V1_ROW, V1_ROW.replace("08:00,18:00", "18:00,08:00")),
                  1, ("stations.csv row 5, field 'open'", "must be <= close"),
                  id="reversed-window"),  # open 18:00, close 08:00

@@ -66,7 +66,8 @@ BAD = [
     case(Station, {"id": " V1"}, "id", "without surrounding spaces", " V1", ident=" V1"),  # pad
     case(Station, {"name": ""}, "name", "non-empty string", ""),  # empty name
     case(Station, {"name": "  "}, "name", "non-empty string", "  "),  # whitespace name
-    case(Station, {"tier": "town"}, "tier", "one of {hub, township, village}", "town"),  # bad enum
+    case(Station, {"tier": "town"}, "tier", "one of {hub, township, village, outlet}",
+         "town"),  # bad enum
     case(Station, {"lon": 200.0}, "lon", "longitude inside China (73.0..135.5", 200.0),  # off Earth
     case(Station, {"lon": 2.35}, "lon", "longitude inside China", 2.35),  # Paris
     case(Station, {"lon": 35.18, "lat": 111.3}, "lon", "longitude inside China", 35.18),  # swapped
