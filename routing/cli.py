@@ -132,6 +132,50 @@ def _network_note(scenario: Scenario, matrices: Matrices, seconds: float) -> Non
 
 
 @main.command()
+@click.argument("scenario_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("-o", "--out", "out_dir", required=True, type=click.Path(path_type=Path),
+              help="Folder for comparison.json/.csv/.xlsx and the plans behind them.")
+@click.option("--time-limit-s", type=float, default=None,
+              help="Seconds per plan (default: the scenario's [compare] time_limit_s).")
+@click.option("--coalition-time-limit-s", type=float, default=None,
+              help="Seconds per Shapley coalition plan.")
+@click.option("--no-shapley", is_flag=True, help="Skip the coalition plans (2^n - 1 of them).")
+@click.option("--seed", type=int, default=None)
+@click.option("--solution-limit", type=int, default=None)
+@click.option("--quiet", is_flag=True)
+def compare(scenario_dir: Path, out_dir: Path, time_limit_s: float | None,
+            coalition_time_limit_s: float | None, no_shapley: bool, seed: int | None,
+            solution_limit: int | None, quiet: bool) -> None:
+    """Compare each carrier alone with the alliance variants of SCENARIO_DIR.
+
+    Prints the table, writes comparison.json/.csv/.xlsx to OUT, and exits 0 when the
+    scenario's main alliance variant meets every target (hours, fresh hours, cost reduction),
+    3 when it does not.
+    """
+    from .io import read_scenario
+    from .pipeline import compare_scenario
+    from .report.comparison import comparison_table, write_comparison
+
+    def say(msg: str) -> None:
+        if not quiet:
+            click.echo(msg, err=True)
+
+    try:
+        scenario = read_scenario(scenario_dir)
+        result = compare_scenario(scenario, time_limit_s=time_limit_s,
+                                  coalition_time_limit_s=coalition_time_limit_s,
+                                  shapley=False if no_shapley else None, seed=seed,
+                                  solution_limit=solution_limit, note=say)
+        doc = write_comparison(result, out_dir)
+    except RoutingError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(comparison_table(result))
+    click.echo(f"\nwrote {out_dir}/comparison.json, comparison.csv, comparison.xlsx, plans/")
+    if not doc["targets_met"]:
+        sys.exit(EXIT_NOT_ALL_MET)
+
+
+@main.command()
 @click.argument("plan_json", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--scenario", "scenario_dir", required=True,
               type=click.Path(exists=True, file_okay=False, path_type=Path),

@@ -7,6 +7,7 @@ township, synchronised through the trunks' departure times (see routing.solve.ec
 from __future__ import annotations
 
 import dataclasses
+import itertools
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -15,7 +16,7 @@ from .evaluate.check import Violation, check_plan
 from .evaluate.explain import explain_unserved
 from .exceptions import ModelError
 from .io import read_scenario
-from .model import Scenario
+from .model import Scenario, Variant
 from .model.plan import Plan, Route, Unserved
 from .network.matrix import Matrices, travel_matrices
 from .report.plan_json import plan_to_dict, read_plan_json
@@ -141,3 +142,73 @@ def load(folder: str | Path) -> tuple[Scenario, Matrices]:
     """Read a scenario folder and its matrices."""
     sc = read_scenario(folder)
     return sc, travel_matrices(sc)
+
+
+def _planner(seed: int | None, solution_limit: int | None) -> Any:
+    """The compare engine's planner: our solver, no reference plan, one structure."""
+    def plan(sub: Scenario, m: Matrices, structure: str, time_limit_s: float
+             ) -> tuple[Plan, dict[str, Any]]:
+        sub = replace(sub, solve=replace(sub.solve, reference=None))
+        result, _ = plan_scenario(sub, m, time_limit_s=time_limit_s, seed=seed,
+                                  solution_limit=solution_limit, structure=structure)
+        return result, plan_to_dict(result, sub)
+    return plan
+
+
+def compare_scenario(scenario: Scenario, matrices: Matrices | None = None, *,
+                     time_limit_s: float | None = None,
+                     coalition_time_limit_s: float | None = None, shapley: bool | None = None,
+                     seed: int | None = None, solution_limit: int | None = None,
+                     note: Any = None) -> dict[str, Any]:
+    """Carriers alone vs the scenario's variants, with targets and the cost split.
+
+    Returns a JSON-ready dict (see :mod:`routing.report.comparison`); ``note`` (a callable
+    taking a string) hears what is being planned.
+    """
+    from .evaluate import consolidation as co
+    from .evaluate.sla import sla_report
+
+    m = travel_matrices(scenario) if matrices is None else matrices
+    spec = scenario.compare
+    tl = spec.time_limit_s if time_limit_s is None else time_limit_s
+    ctl = spec.coalition_time_limit_s if coalition_time_limit_s is None else coalition_time_limit_s
+    do_shapley = spec.shapley if shapley is None else shapley
+    planner = _planner(seed, solution_limit)
+    say = note or (lambda _msg: None)
+    say(f"baseline: {len(scenario.carriers)} carriers alone, {tl:g} s each")
+    baseline = co.plan_baseline(scenario, m, planner, tl)
+    variants = []
+    for v in spec.variants:
+        say(f"variant {v.name}: {v.structure}, every {v.visit_every_days} day(s)")
+        variants.append(co.plan_variant(scenario, m, v, planner, tl))
+    everyone = tuple(baseline)
+    coalitions = None
+    if do_shapley and len(everyone) > 1:
+        say(f"Shapley: {2 ** len(everyone) - 1} coalition plans, {ctl:g} s each")
+        coalitions = {}
+        for size in range(1, len(everyone) + 1):
+            for members in itertools.combinations(everyone, size):
+                if size == len(everyone) and variants[0].carriers == everyone and \
+                        variants[0].visit_every_days == 1 and variants[0].structure == "direct":
+                    coalitions[frozenset(members)] = variants[0].cost_day
+                    continue
+                o = co.plan_variant(scenario, m, Variant(name="+".join(members),
+                                                         carriers=members), planner, ctl,
+                                    kind="coalition")
+                coalitions[frozenset(members)] = o.cost_day
+    primary = next((v for v in variants if set(v.carriers) == set(everyone)), variants[0])
+    base_timings = [t for o in baseline.values() for t in o.timings]
+    return {
+        "scenario": scenario.name, "title": scenario.title, "date": scenario.date,
+        "targets": {"on_time_h": scenario.targets.on_time_h, "fresh_h": scenario.targets.fresh_h,
+                    "cost_reduction": scenario.targets.cost_reduction},
+        "time_limit_s": tl, "coalition_time_limit_s": ctl if coalitions else None,
+        "baseline": {c: o for c, o in baseline.items()},
+        "baseline_sla": sla_report(base_timings, scenario),
+        "variants": variants,
+        "primary": primary.name,
+        "cost_shares": co.cost_shares(scenario, primary, baseline,
+                                      coalitions if primary.structure == "direct" else None),
+        "coalitions": ({"+".join(sorted(k)): v for k, v in coalitions.items()}
+                       if coalitions else None),
+    }

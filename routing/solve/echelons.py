@@ -41,8 +41,11 @@ def feeder_types(scenario: Scenario) -> dict[str, tuple[VehicleType, ...]]:
 
 
 def direct_types(scenario: Scenario) -> tuple[VehicleType, ...]:
-    """Vehicle types used when planning directly: all but feeder-only ones."""
-    return tuple(vt for vt in scenario.vehicle_types if vt.echelon != "feeder")
+    """Vehicle types used when planning directly: all but feeder-only ones and those based at a
+    carrier's outlet (a carrier's own fleet drives alone: see evaluate.consolidation)."""
+    outlets = {s.id for s in scenario.stations if s.tier is Tier.OUTLET}
+    return tuple(vt for vt in scenario.vehicle_types
+                 if vt.echelon != "feeder" and vt.depot_id not in outlets)
 
 
 def transferred_lines(scenario: Scenario) -> dict[str, str]:

@@ -1,0 +1,149 @@
+"""`routing compare` outputs: the table on stdout, comparison.json, .csv and .xlsx."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from ..evaluate.consolidation import Outcome
+
+
+def _pct(x: float | None) -> str:
+    return "-" if x is None else f"{100 * x:.1f}%"
+
+
+def outcome_row(o: Outcome, baseline_cost: float | None, cost_target: float) -> dict[str, Any]:
+    """One table row: the figures a planner compares, per day."""
+    reduction = None if not baseline_cost else 1 - o.cost_day / baseline_cost
+    sla = o.sla
+    met = None if o.kind == "baseline" else (
+        o.unserved_lines == 0 and not o.violations and sla.get("target_met", False)
+        and (reduction is None or reduction >= cost_target - 1e-9))
+    return {
+        "variant": o.name, "kind": o.kind, "carriers": " ".join(o.carriers),
+        "structure": o.structure, "visit_every_days": o.visit_every_days,
+        "vehicles": o.vehicles, "km_day": round(o.km_day, 1),
+        "vehicle_cost_day": round(o.vehicle_cost_day, 2), "handling_day": round(o.handling_day, 2),
+        "cost_day": round(o.cost_day, 2),
+        "cost_per_parcel": round(o.cost_day / o.parcels_day, 3) if o.parcels_day else None,
+        "cost_per_parcel_down": (round((o.cost_down_day + o.handling_day * o.parcels_down_day
+                                        / o.parcels_day) / o.parcels_down_day, 3)
+                                 if o.parcels_down_day else None),
+        "cost_per_parcel_up": (round((o.cost_up_day + o.handling_day * o.parcels_up_day
+                                      / o.parcels_day) / o.parcels_up_day, 3)
+                               if o.parcels_up_day else None),
+        "parcels_down_day": o.parcels_down_day, "parcels_up_day": o.parcels_up_day,
+        "reduction": None if reduction is None else round(reduction, 4),
+        "within_24h": sla.get("within_24h"), "within_48h": sla.get("within_48h"),
+        "within_72h": sla.get("within_72h"), "fresh_within": sla.get("fresh_within"),
+        "unserved_lines": o.unserved_lines, "violations": len(o.violations),
+        "target_met": met,
+    }
+
+
+def comparison_rows(result: dict[str, Any]) -> list[dict[str, Any]]:
+    """Baseline carriers, their sum, then every variant, as table rows."""
+    target = result["targets"]["cost_reduction"]
+    base: dict[str, Outcome] = result["baseline"]
+    rows = [outcome_row(o, None, target) for o in base.values()]
+    total = sum(o.cost_day for o in base.values())
+    parcels = sum(o.parcels_day for o in base.values())
+    bs = result["baseline_sla"]
+    rows.append({
+        "variant": "carriers alone (sum)", "kind": "baseline",
+        "carriers": " ".join(base), "structure": "direct", "visit_every_days": None,
+        "vehicles": sum(o.vehicles for o in base.values()),
+        "km_day": round(sum(o.km_day for o in base.values()), 1),
+        "vehicle_cost_day": round(sum(o.vehicle_cost_day for o in base.values()), 2),
+        "handling_day": round(sum(o.handling_day for o in base.values()), 2),
+        "cost_day": round(total, 2),
+        "cost_per_parcel": round(total / parcels, 3) if parcels else None,
+        "cost_per_parcel_down": None, "cost_per_parcel_up": None,
+        "parcels_down_day": sum(o.parcels_down_day for o in base.values()),
+        "parcels_up_day": sum(o.parcels_up_day for o in base.values()),
+        "reduction": 0.0, "within_24h": bs["within_24h"], "within_48h": bs["within_48h"],
+        "within_72h": bs["within_72h"], "fresh_within": bs["fresh_within"],
+        "unserved_lines": sum(o.unserved_lines for o in base.values()),
+        "violations": sum(len(o.violations) for o in base.values()), "target_met": None})
+    for v in result["variants"]:
+        alone = sum(base[c].cost_day for c in v.carriers if c in base)
+        rows.append(outcome_row(v, alone, target))
+    return rows
+
+
+def comparison_table(result: dict[str, Any]) -> str:
+    """The stdout table: one line per option, figures per day."""
+    head = (f"{'variant':<26}{'veh':>4}{'km/day':>9}{'CNY/day':>11}{'CNY/parcel':>11}"
+            f"{'vs alone':>9}{'24h':>7}{'48h':>7}{'72h':>7}{'fresh':>7}{'unsrv':>6}{'check':>6}"
+            f"{'target':>8}")
+    out = [head]
+    for r in comparison_rows(result):
+        red = "-" if r["reduction"] is None or r["kind"] == "baseline" else \
+            f"{-100 * r['reduction']:+.1f}%"
+        met = "" if r["target_met"] is None else ("MET" if r["target_met"] else "no")
+        check = "ok" if not r["violations"] else str(r["violations"])
+        per = "-" if r["cost_per_parcel"] is None else f"{r['cost_per_parcel']:.3f}"
+        out.append(f"{r['variant'][:25]:<26}{r['vehicles']:>4}{r['km_day']:>9,.1f}"
+                   f"{r['cost_day']:>11,.2f}{per:>11}{red:>9}{_pct(r['within_24h']):>7}"
+                   f"{_pct(r['within_48h']):>7}{_pct(r['within_72h']):>7}"
+                   f"{_pct(r['fresh_within']):>7}{r['unserved_lines']:>6}{check:>6}{met:>8}")
+    t = result["targets"]
+    out.append(f"targets: parcels within {t['on_time_h']:g} h, fresh within {t['fresh_h']:g} h, "
+               f"cost {-100 * t['cost_reduction']:.0f}% vs carriers alone")
+    shares = result["cost_shares"]
+    out.append("")
+    out.append(f"cost split of '{result['primary']}' ({shares['alliance_cost_day']:,.2f} CNY/day):")
+    methods = shares["methods"]
+    out.append(f"{'carrier':<10}{'alone':>10}" + "".join(f"{m:>20}" for m in methods))
+    for c, row in shares["per_member"].items():
+        cells = "".join(f"{row[m]['share']:>12,.2f} ({row[m]['saving']:>+7,.0f})"
+                        if not row[m]["better_off_alone"] else
+                        f"{row[m]['share']:>12,.2f} (ALONE!)" for m in methods)
+        out.append(f"{c:<10}{row['alone']:>10,.2f}{cells}")
+    out.append("(share, and saving vs going alone, CNY/day; ALONE! = better off alone)")
+    return "\n".join(out)
+
+
+def _jsonable(result: dict[str, Any]) -> dict[str, Any]:
+    rows = comparison_rows(result)
+    return {
+        "scenario": result["scenario"], "title": result["title"], "date": result["date"],
+        "targets": result["targets"], "time_limit_s": result["time_limit_s"],
+        "coalition_time_limit_s": result["coalition_time_limit_s"], "rows": rows,
+        "baseline_sla": result["baseline_sla"],
+        "variant_sla": {v.name: v.sla for v in result["variants"]},
+        "primary": result["primary"], "cost_shares": result["cost_shares"],
+        "coalition_cost_day": result["coalitions"],
+        "targets_met": bool(next(r for r in rows if r["variant"] == result["primary"])
+                            ["target_met"]),
+    }
+
+
+def write_comparison(result: dict[str, Any], out_dir: Path) -> dict[str, Any]:
+    """comparison.json, comparison.csv, comparison.xlsx and each plan's plan.json."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    doc = _jsonable(result)
+    (out_dir / "comparison.json").write_text(json.dumps(doc, ensure_ascii=False, indent=2),
+                                             encoding="utf-8")
+    frame = pd.DataFrame(doc["rows"])
+    frame.to_csv(out_dir / "comparison.csv", index=False, encoding="utf-8-sig")
+    shares = pd.DataFrame([
+        {"carrier": c, "alone_cost_day": row["alone"],
+         **{f"{m}_share": row[m]["share"] for m in doc["cost_shares"]["methods"]},
+         **{f"{m}_saving": row[m]["saving"] for m in doc["cost_shares"]["methods"]}}
+        for c, row in doc["cost_shares"]["per_member"].items()])
+    with pd.ExcelWriter(out_dir / "comparison.xlsx", engine="openpyxl") as xl:
+        frame.to_excel(xl, sheet_name="对比 comparison", index=False)
+        shares.to_excel(xl, sheet_name="分摊 cost shares", index=False)
+        breaking = pd.DataFrame(result["baseline_sla"]["stations_breaking_target"])
+        breaking.to_excel(xl, sheet_name="未达标 baseline", index=False)
+    plans = out_dir / "plans"
+    plans.mkdir(exist_ok=True)
+    for o in [*result["baseline"].values(), *result["variants"]]:
+        name = o.name.replace(" ", "_")
+        (plans / f"{name}.json").write_text(json.dumps(o.doc, ensure_ascii=False),
+                                            encoding="utf-8")
+    return doc

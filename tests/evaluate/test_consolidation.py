@@ -1,0 +1,113 @@
+"""Carriers alone vs the alliance on a county small enough to work out by hand.
+
+tests/data/duo: hub and both outlets at (111.20, 35.10); villages 0.1° due north and south, so
+great-circle legs are R·Δφ: 0.1° = 11,119.5 m → 11,120 m (rounded up), 0.2° = 22,238.98 m →
+22,239 m. One tour hub → V1 → V2 → hub is 44,479 m. Vans: 100 CNY/day + 1 CNY/km, no hourly
+cost. Handling: hub 0.3, outlet 0.4, station 0.5 CNY per parcel; 20 parcels per carrier.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+from click.testing import CliRunner
+
+from routing.cli import main
+from routing.evaluate.consolidation import shapley
+from routing.io import read_scenario
+from routing.pipeline import compare_scenario
+
+from ..conftest import HERE
+
+DUO = HERE / "data" / "duo"
+TOUR_KM = 44.479
+ALONE = 100 + TOUR_KM + 20 * (0.4 + 0.5)  # 162.479 per carrier
+ALLIANCE = 100 + TOUR_KM + 40 * (0.3 + 0.5)  # 176.479: one van carries both
+
+
+@pytest.fixture(scope="module")
+def duo_result():
+    """The duo county compared: baseline, alliance, every other day, Shapley."""
+    return compare_scenario(read_scenario(DUO))
+
+
+def test_baseline_and_alliance_costs_match_hand_figures(duo_result):
+    """Each carrier alone drives the full tour; the alliance drives it once for both."""
+    base = duo_result["baseline"]
+    assert base["a"].cost_day == pytest.approx(ALONE, abs=0.01)
+    assert base["b"].cost_day == pytest.approx(ALONE, abs=0.01)
+    alliance = duo_result["variants"][0]
+    assert alliance.cost_day == pytest.approx(ALLIANCE, abs=0.01)
+    assert 1 - alliance.cost_day / (2 * ALONE) == pytest.approx(1 - ALLIANCE / (2 * ALONE),
+                                                                 abs=1e-4)  # 45.7 %
+
+
+def test_every_plan_behind_the_table_passes_the_checker(duo_result):
+    """Baseline and variants were all re-checked; recomputed costs equal the table's."""
+    for o in [*duo_result["baseline"].values(), *duo_result["variants"]]:
+        assert o.violations == (), o.name
+        assert o.vehicle_cost_day * o.visit_every_days == pytest.approx(
+            sum(r["cost"]["total"] for r in o.doc["routes"]), abs=0.01)
+
+
+def test_on_time_shares_daily_and_every_other_day(duo_result):
+    """Daily visits: everything same day. Every other day over a 7-day cycle with visits on
+    days 0, 2, 4, 6: parcels arriving on days 1, 3, 5 wait a day, so 4/7 within 24 h."""
+    alliance, other = duo_result["variants"]
+    assert alliance.sla["within_24h"] == 1.0
+    assert other.sla["within_24h"] == pytest.approx(4 / 7)
+    assert other.sla["within_48h"] == 1.0
+    assert other.cost_day == pytest.approx((100 + TOUR_KM) / 2 + 40 * 0.8, abs=0.01)
+    assert {s["station_id"] for s in other.sla["stations_breaking_target"]} == {"V1", "V2"}
+
+
+def test_shapley_of_symmetric_members_is_equal_and_sums_to_the_alliance(duo_result):
+    """a and b are mirror images: equal Shapley shares adding up to the alliance's cost."""
+    rows = duo_result["cost_shares"]["per_member"]
+    a, b = rows["a"]["shapley"]["share"], rows["b"]["shapley"]["share"]
+    assert a == pytest.approx(b, abs=1e-6)
+    assert a + b == pytest.approx(ALLIANCE, abs=0.01)
+    assert rows["a"]["shapley"]["saving"] == pytest.approx(ALONE - ALLIANCE / 2, abs=0.01)
+    assert not rows["a"]["shapley"]["better_off_alone"]
+
+
+def test_shapley_airport_game():
+    """The airport game (cost of a coalition = its largest need 1, 2, 3): Shapley shares are
+    1/3, 1/3 + 1/2 and 1/3 + 1/2 + 1, a textbook result."""
+    need = {"x": 1.0, "y": 2.0, "z": 3.0}
+    players = ("x", "y", "z")
+    costs = {}
+    for mask in range(1, 8):
+        members = frozenset(p for k, p in enumerate(players) if mask >> k & 1)
+        costs[members] = max(need[p] for p in members)
+    phi = shapley(costs, players)
+    assert phi == pytest.approx({"x": 1 / 3, "y": 5 / 6, "z": 11 / 6})
+    assert sum(phi.values()) == pytest.approx(3.0)
+
+
+def test_compare_cli_exit_code_follows_targets(tmp_path):
+    """45.7 % saving meets a 20 % target (exit 0); a 50 % target is not met (exit 3)."""
+    r = CliRunner().invoke(main, ["compare", str(DUO), "-o", str(tmp_path / "a"), "--quiet"])
+    assert r.exit_code == 0, r.output
+    assert "alliance" in r.output and "-45.7%" in r.output
+    assert (tmp_path / "a" / "comparison.xlsx").is_file()
+    strict = tmp_path / "duo"
+    import shutil
+
+    shutil.copytree(DUO, strict)
+    toml = (strict / "scenario.toml").read_text(encoding="utf-8")
+    (strict / "scenario.toml").write_text(toml.replace("cost_reduction = 0.2",
+                                                       "cost_reduction = 0.5"), encoding="utf-8")
+    r = CliRunner().invoke(main, ["compare", str(strict), "-o", str(tmp_path / "b"), "--quiet",
+                                  "--no-shapley"])
+    assert r.exit_code == 3, r.output
+
+
+def test_carrier_without_its_own_fleet_is_a_clear_error():
+    """The baseline needs each carrier's own vehicles; a missing fleet is named."""
+    sc = read_scenario(DUO)
+    sc = dataclasses.replace(sc, vehicle_types=tuple(v for v in sc.vehicle_types
+                                                     if v.owner != "b"))
+    with pytest.raises(ValueError, match="carrier 'b' has parcels but no vehicle of its own"):
+        compare_scenario(sc, shapley=False)
