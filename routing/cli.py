@@ -170,7 +170,8 @@ def compare(scenario_dir: Path, out_dir: Path, time_limit_s: float | None,
     except RoutingError as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(comparison_table(result))
-    click.echo(f"\nwrote {out_dir}/comparison.json, comparison.csv, comparison.xlsx, plans/")
+    click.echo(f"\nwrote {out_dir}/comparison.json, comparison.csv, comparison.xlsx, cost.png, "
+               "on_time.png, cost_shares.png, plans/")
     if not doc["targets_met"]:
         sys.exit(EXIT_NOT_ALL_MET)
 

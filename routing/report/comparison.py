@@ -140,6 +140,9 @@ def write_comparison(result: dict[str, Any], out_dir: Path) -> dict[str, Any]:
         shares.to_excel(xl, sheet_name="分摊 cost shares", index=False)
         breaking = pd.DataFrame(result["baseline_sla"]["stations_breaking_target"])
         breaking.to_excel(xl, sheet_name="未达标 baseline", index=False)
+    from .charts import write_charts
+
+    write_charts(doc, out_dir)
     plans = out_dir / "plans"
     plans.mkdir(exist_ok=True)
     for o in [*result["baseline"].values(), *result["variants"]]:

@@ -92,6 +92,8 @@ def test_compare_cli_exit_code_follows_targets(tmp_path):
     assert r.exit_code == 0, r.output
     assert "alliance" in r.output and "-45.7%" in r.output
     assert (tmp_path / "a" / "comparison.xlsx").is_file()
+    for chart in ("cost.png", "on_time.png", "cost_shares.png"):
+        assert (tmp_path / "a" / chart).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     strict = tmp_path / "duo"
     import shutil
 
