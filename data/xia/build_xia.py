@@ -124,6 +124,64 @@ VEHICLES = [
 ]
 STATION_CAP_FRACTION = 0.9  # a station's down+up per class stays <= 90% of the smallest vehicle
 
+# --- baseline: each carrier alone, from its own outlet ------------------------------
+# DOMAIN.md: the baseline for the 20% target is each carrier serving its own parcels with its
+# own vehicles and outlets. Outlet names and places are assumptions (no outlet address of any
+# carrier in 夏县 was found); they are generated points in the county town.
+OUTLETS = {  # carrier id: its own county outlet (快递网点), id OUT_<carrier>
+    "zto": "中通快递夏县分部",
+    "yto": "圆通速递夏县营业部",
+    "yunda": "韵达快递夏县服务部",
+    "sto": "申通快递夏县网点",
+}
+# assumption: in many counties the county hub is China Post's own facility (邮政县分公司处理中心),
+# so China Post drives alone from the hub and its own vehicles are based there.
+POST_OUTLET = "HUB"
+OUTLET_R_M = (1000, 4000)      # assumption: outlets lie in the county town, 1-4 km from the hub
+OUTLET_SPACING_M = 500         # between two outlets
+OUTLET_TOWN = "140828100"      # the county town 瑶峰镇: outlets stay inside its cell
+# how often a carrier serves a station when driving alone (1 daily, 2 every other day).
+# China Post: daily (universal postal service). ZTO: daily (assumption: the largest private
+# carrier, ~15 parcels per stop per day). YTO, Yunda, STO: every other day (assumption: with
+# ~9-10 parcels per stop per day, private carriers in rural areas often do not run to every
+# village daily before consolidation; this makes the baseline cheaper per day).
+VISIT_EVERY_DAYS = {"post": 1, "zto": 1, "yto": 2, "yunda": 2, "sto": 2}
+# Own fleets for the baseline, same vehicle kinds and costs as the alliance fleet (VEHICLES):
+# carrier: [(kind, count, cold box kg)]. Based at the carrier's outlet, owner = the carrier.
+# China Post's own fleet is these rows plus the POSTVAN rows; all are at the hub (its outlet),
+# so they also join the alliance pool. Cold box (cold_capacity_kg): assumption, insulated boxes
+# with ice packs in a dry light van, enough for the carrier's fresh goods of the day (checked
+# below). Counts: assumption, sized so each carrier can serve its own day alone with modest
+# spare (checked by the solver, see the README).
+# `routing compare` plans a carrier that visits every k days as one service day carrying k days
+# of parcels to all its stations (cost per day = that plan / k), so the every-other-day carriers
+# need twice the capacity of a daily service (more 4.2 m trucks), not more vehicles for time.
+OWN_FLEET = {
+    "post": [("BOX42", 2, 0), ("VAN", 2, 150)],
+    "zto": [("BOX42", 2, 0), ("VAN", 5, 120)],
+    "yto": [("BOX42", 3, 0), ("VAN", 5, 120)],
+    "yunda": [("BOX42", 3, 0), ("VAN", 5, 120)],
+    "sto": [("BOX42", 3, 0), ("VAN", 4, 120)],
+}
+OWN_FLEET_NAME_ZH = {"post": "中国邮政", "zto": "中通", "yto": "圆通", "yunda": "韵达", "sto": "申通"}
+OWN_FLEET_SLACK = 1.2          # checked: own capacity >= 1.2 x the carrier's down parcels of a service day
+COLD_BOX_SLACK = 1.3           # checked: own cold capacity >= 1.3 x its fresh kg (down or up) of a service day
+
+# --- costs per parcel handled ([costs] in scenario.toml; all assumptions) ------------
+HUB_PER_PARCEL = 0.30      # sorting at the shared county hub (mechanised, assumption)
+OUTLET_PER_PARCEL = 0.40   # sorting at a carrier's own small outlet (less mechanised, assumption)
+STATION_PER_PARCEL = 0.50  # handing over at a township station / village point (assumption)
+
+# --- routing compare ([compare] in scenario.toml) ---------------------------------------
+COMPARE_TIME_LIMIT_S = 10
+COALITION_TIME_LIMIT_S = 3
+COMPARE_VARIANTS = [  # (name, extra keys, comment)
+    ("alliance", {}, "all five carriers, the hub fleet, direct from the hub, daily"),
+    ("alliance_two_echelon", {"structure": "two_echelon"}, "trunks hub -> township stations, feeder vans to villages"),
+    ("alliance_every_other_day", {"visit_every_days": 2}, "the alliance visiting each station every other day"),
+    ("four_carriers", {"carriers": ["post", "zto", "yto", "yunda"]}, "an alliance without STO 申通, the smallest member"),
+]
+
 # --- demand -----------------------------------------------------------------------
 DOWN_RATE = 0.04           # parcels per resident per day (assumption, low end of 0.04-0.06)
 VILLAGE_POP_MEDIAN = 1150  # assumption (≈30万 residents, 175 villages + towns)
@@ -364,6 +422,60 @@ def build_stations(town, vill, county, rng):
     return pd.DataFrame(rows)
 
 
+def place_outlets(geo: Geo, stations: pd.DataFrame, cells: dict, rng) -> pd.DataFrame:
+    """One generated outlet per carrier in OUTLETS: 1-4 km from the hub, in the county town's
+    cell (clipped to the county outline, EDGE_BUFFER_M inside), >= MIN_TO_STATION_M from every
+    station and >= OUTLET_SPACING_M from every other outlet. Rows after the existing stations."""
+    hub = stations.iloc[0]
+    hx, hy = geo.to_xy(hub.lon, hub.lat)
+    sx, sy = geo.to_xy(stations["lon"].to_numpy(float), stations["lat"].to_numpy(float))
+    inner = cells[OUTLET_TOWN]["inner"]
+    placed: list[tuple[float, float]] = []
+    rows = []
+    for carrier, name in OUTLETS.items():
+        for _ in range(MAX_TRIES):
+            r = rng.uniform(*OUTLET_R_M)
+            th = rng.uniform(0, 2 * math.pi)
+            x, y = hx + r * math.cos(th), hy + r * math.sin(th)
+            if not shapely.contains_xy(inner, x, y):
+                continue
+            if np.min(np.hypot(sx - x, sy - y)) < MIN_TO_STATION_M:
+                continue
+            if placed and min(math.hypot(px - x, py - y) for px, py in placed) < OUTLET_SPACING_M:
+                continue
+            break
+        else:
+            raise RuntimeError(f"no place found for the outlet of {carrier}")
+        placed.append((x, y))
+        lon, lat = geo.to_lonlat(x, y)
+        rows.append(dict(id=f"OUT_{carrier}", name=name, tier="outlet", lon=round(float(lon), 6),
+                         lat=round(float(lat), 6), township="", service_min="", open=HUB_OPEN,
+                         close=HUB_CLOSE, cold_storage=False, generated=True, code="", kind="outlet",
+                         hub_km=round(r / 1000, 1)))
+    return pd.DataFrame(rows)
+
+
+def outlet_of(carrier: str) -> str:
+    return POST_OUTLET if carrier == "post" else f"OUT_{carrier}"
+
+
+def with_own_fleets(vehicles: pd.DataFrame) -> pd.DataFrame:
+    """Append each carrier's own fleet (OWN_FLEET), based at its outlet, owner = the carrier."""
+    kinds = {v[0]: v for v in VEHICLES}
+    en = {c: n for c, n, _ in CARRIERS}
+    rows = []
+    for carrier, parts in OWN_FLEET.items():
+        for kind, count, cold in parts:
+            _, name, zh, _, kg, m3, fixed, perkm, perh, kph, refr, _ = kinds[kind]
+            rows.append(dict(id=f"{carrier.upper()}_{kind}", name=f"{en[carrier]} {name}",
+                             name_zh=f"{OWN_FLEET_NAME_ZH[carrier]}{zh}", count=count, capacity_kg=kg,
+                             capacity_m3=m3, capacity_parcels=floor_to(PARCEL_FILL * m3 / PARCEL_M3, 50),
+                             fixed_cost=fixed, cost_per_km=perkm, cost_per_hour=perh, speed_kph=kph,
+                             max_shift_h=SHIFT_H, refrigerated=refr, depot=outlet_of(carrier), owner=carrier,
+                             echelon="any", max_trips=1, cold_capacity_kg=cold))
+    return pd.concat([vehicles, pd.DataFrame(rows)], ignore_index=True)
+
+
 def carrier_shares() -> dict:
     rest = 1.0 - POST_RURAL_SHARE
     tot = sum(NATIONAL_2023_BN.values())
@@ -563,6 +675,41 @@ def build_demand(stations: pd.DataFrame, vehicles: pd.DataFrame, shares: dict, r
     return df, st, st_up, cap
 
 
+def own_fleet_checks(demand: pd.DataFrame, vehicles: pd.DataFrame, stations: pd.DataFrame) -> list[dict]:
+    """Per carrier: can its own fleet carry its own service day? Capacity (parcels) and cold boxes.
+
+    With visit_every_days = k a service day carries k days' goods (as `routing compare` plans
+    it), so the day's parcels and fresh kg, and the largest fresh visit, are multiplied by k. Routing (time windows, shift
+    length) is checked with the solver, not here (see the README)."""
+    out = []
+    for carrier, _, _ in CARRIERS:
+        own = vehicles[vehicles["owner"] == carrier]
+        d = demand[demand["carrier"] == carrier]
+        dn = d[d["direction"] == "down"]
+        fresh = d[d["fresh"]]
+        fresh_down_kg = float(fresh.loc[fresh["direction"] == "down", "kg"].sum())
+        fresh_up_kg = float(fresh.loc[fresh["direction"] == "up", "kg"].sum())
+        per_visit = fresh.groupby(["station", "direction"])["kg"].sum()
+        max_visit = float(per_visit.max()) if len(per_visit) else 0.0
+        cold = np.where(own["refrigerated"], own["capacity_kg"], own["cold_capacity_kg"].fillna(0))
+        cold_total = float((own["count"] * cold).sum())
+        parcels_cap = float((own["count"] * own["capacity_parcels"]).sum())
+        days = VISIT_EVERY_DAYS[carrier]
+        row = dict(carrier=carrier, outlet=outlet_of(carrier), every=days,
+                   down_p=int(dn["parcels"].sum()), up_p=int(d.loc[d["direction"] == "up", "parcels"].sum()),
+                   stations=int(d["station"].nunique()), per_stop=float(dn["parcels"].sum() / d["station"].nunique()),
+                   fresh_down_kg=fresh_down_kg, fresh_up_kg=fresh_up_kg, fresh_stations=int(fresh["station"].nunique()),
+                   max_fresh_visit=max_visit, max_box=float(cold.max()), vehicles=int(own["count"].sum()),
+                   fleet=" + ".join(f"{v.id}×{v.count}" for v in own.itertuples()),
+                   parcels_cap=int(parcels_cap), slack=parcels_cap / (days * dn["parcels"].sum()),
+                   cold_total=cold_total, cold_slack=cold_total / (days * fresh_down_kg))
+        assert row["slack"] >= OWN_FLEET_SLACK, row
+        assert cold_total >= COLD_BOX_SLACK * days * max(fresh_down_kg, fresh_up_kg), row
+        assert row["max_box"] >= days * max_visit, row
+        out.append(row)
+    return out
+
+
 def hhmm(s: str) -> int:
     h, m = s.split(":")
     return int(h) * 60 + int(m)
@@ -603,10 +750,36 @@ on_time_h = {ON_TIME_H}                # 夏县 plan 夏政函〔2021〕37号: �
 fresh_h = {FRESH_H}                  # Tang 2020 plan: 生鲜24小时送达 (Xia gives no fresh target)
 cost_reduction = {COST_REDUCTION:.2f}         # Tang 2020 / Hebei 2020 evaluation: 降幅不低于20% (Xia gives none)
 
+[costs]
+hub_per_parcel = {HUB_PER_PARCEL:.2f}      # CNY per parcel sorted at the shared county hub (assumption: mechanised)
+outlet_per_parcel = {OUTLET_PER_PARCEL:.2f}   # CNY per parcel sorted at a carrier's own small outlet (assumption: less mechanised)
+station_per_parcel = {STATION_PER_PARCEL:.2f}  # CNY per parcel handed over at a township station / village point (assumption)
+
 [solve]
 time_limit_s = {TIME_LIMIT_S}
 seed = {SOLVE_SEED}
-'''
+
+# routing compare: each carrier alone (its own outlet, own vehicles, visit_every_days in
+# carriers.csv) against the alliance and its variants
+[compare]
+time_limit_s = {COMPARE_TIME_LIMIT_S}              # solver seconds per plan (each carrier alone and each variant)
+coalition_time_limit_s = {COALITION_TIME_LIMIT_S}      # solver seconds per coalition plan for the Shapley split (2^5 - 1 = 31 plans)
+shapley = true
+{compare_variants_toml()}'''
+
+
+def compare_variants_toml() -> str:
+    def val(v):
+        if isinstance(v, str):
+            return f'"{v}"'
+        if isinstance(v, list):
+            return "[" + ", ".join(val(x) for x in v) + "]"
+        return str(v)
+    out = []
+    for name, extra, comment in COMPARE_VARIANTS:
+        out.append(f'\n[[compare.variants]]\nname = "{name}"  # {comment}')
+        out += [f"{k} = {val(v)}" for k, v in extra.items()]
+    return "\n".join(out) + "\n"
 
 
 def fmt_num(x) -> str:
@@ -625,12 +798,19 @@ def write_outputs(out: Path, stations, carriers_df, vehicles, demand, src: Path,
                "cold_storage", "generated", "code"],
               [[s.id, s.name, s.tier, f"{s.lon:.6f}", f"{s.lat:.6f}", s.township, s.service_min, s.open, s.close,
                 fmt_bool(s.cold_storage), fmt_bool(s.generated), s.code] for s in stations.itertuples()])
-    write_csv(out / "carriers.csv", ["id", "name", "name_zh", "market_share"],
-              [[c.id, c.name, c.name_zh, f"{c.market_share:.3f}"] for c in carriers_df.itertuples()])
+    write_csv(out / "carriers.csv", ["id", "name", "name_zh", "market_share", "outlet", "visit_every_days"],
+              [[c.id, c.name, c.name_zh, f"{c.market_share:.3f}", c.outlet, c.visit_every_days]
+               for c in carriers_df.itertuples()])
     cols = ["id", "name", "name_zh", "count", "capacity_kg", "capacity_m3", "capacity_parcels", "fixed_cost",
             "cost_per_km", "cost_per_hour", "speed_kph", "max_shift_h", "refrigerated", "depot", "owner",
-            "echelon", "max_trips"]
-    write_csv(out / "vehicles.csv", cols, [[fmt_num(getattr(v, c)) for c in cols] for v in vehicles.itertuples()])
+            "echelon", "max_trips", "cold_capacity_kg"]
+
+    def cell(v, c):
+        x = getattr(v, c)
+        if c == "cold_capacity_kg":  # blank: no cold box
+            return "" if pd.isna(x) or x == 0 else fmt_num(x)
+        return fmt_num(x)
+    write_csv(out / "vehicles.csv", cols, [[cell(v, c) for c in cols] for v in vehicles.itertuples()])
     write_csv(out / "demand.csv", ["id", "station", "carrier", "direction", "parcels", "kg", "m3", "fresh", "ready"],
               [[d.id, d.station, d.carrier, d.direction, d.parcels, f"{d.kg:.1f}", f"{d.m3:.3f}",
                 fmt_bool(d.fresh), d.ready] for d in demand.itertuples()])
@@ -644,12 +824,34 @@ def readme(stations, carriers_df, vehicles, demand, seed, s) -> str:
         return "\n".join(lines)
 
     veh_tab = md_table(
-        ["id", "type", "count", "kg", "m³", "parcels", "fixed CNY/day", "CNY/km", "CNY/h", "km/h", "reefer", "owner"],
+        ["id", "type", "count", "kg", "m³", "parcels", "fixed CNY/day", "CNY/km", "CNY/h", "km/h", "reefer",
+         "cold box kg", "depot", "owner"],
         [[v.id, f"{v.name} {v.name_zh}", v.count, v.capacity_kg, v.capacity_m3, v.capacity_parcels, v.fixed_cost,
-          v.cost_per_km, v.cost_per_hour, v.speed_kph, fmt_bool(v.refrigerated), v.owner]
+          v.cost_per_km, v.cost_per_hour, v.speed_kph, fmt_bool(v.refrigerated),
+          "–" if pd.isna(v.cold_capacity_kg) or v.cold_capacity_kg == 0 else fmt_num(v.cold_capacity_kg),
+          v.depot, v.owner]
          for v in vehicles.itertuples()])
-    car_tab = md_table(["id", "carrier", "share"],
-                       [[c.id, f"{c.name} {c.name_zh}", f"{c.market_share:.3f}"] for c in carriers_df.itertuples()])
+    own = {o["carrier"]: o for o in s["own"]}
+    car_tab = md_table(["id", "carrier", "share", "outlet", "visit_every_days (alone)"],
+                       [[c.id, f"{c.name} {c.name_zh}", f"{c.market_share:.3f}", c.outlet, c.visit_every_days]
+                        for c in carriers_df.itertuples()])
+    own_tab = md_table(
+        ["carrier", "outlet", "every (days)", "stations", "down / up parcels a day", "down parcels per station",
+         "fresh down / up kg a day", "own fleet", "parcels capacity / down parcels of a service day",
+         "cold kg / fresh down kg of a service day", "largest fresh visit kg (× days) / largest box"],
+        [[o["carrier"], o["outlet"], o["every"], o["stations"], f"{o['down_p']:,} / {o['up_p']:,}", f"{o['per_stop']:.1f}",
+          f"{o['fresh_down_kg']:.0f} / {o['fresh_up_kg']:.0f}", o["fleet"],
+          f"{o['parcels_cap']:,} / {o['down_p'] * o['every']:,} = {o['slack']:.2f}",
+          f"{o['cold_total']:.0f} / {o['fresh_down_kg'] * o['every']:.0f} = {o['cold_slack']:.2f}",
+          f"{o['max_fresh_visit'] * o['every']:.1f} / {o['max_box']:.0f}"] for o in s["own"]])
+    outlet_tab = md_table(
+        ["id", "name", "carrier", "lon", "lat", "great-circle km to hub"],
+        [[o.id, o.name, o.id.removeprefix("OUT_"), f"{o.lon:.6f}", f"{o.lat:.6f}", f"{o.hub_km:.1f}"]
+         for o in s["outlets"].itertuples()]
+        + [["HUB", HUB_NAME, "post", "–", "–", "0 (the hub; assumption)"]])
+    variant_list = "\n".join(
+        f"- `{name}`: {comment}" + ("".join(f"; `{k} = {v}`" for k, v in extra.items()) if extra else "")
+        for name, extra, comment in COMPARE_VARIANTS)
     town_tab = md_table(
         ["id", "township", "villages", "great-circle km to hub", "up today", "cold storage"],
         [[r["id"], r["name"], r["villages"], f"{r['km']:.1f}", r["up"] or "–", fmt_bool(r["cold"])]
@@ -669,10 +871,10 @@ up-bound price parity with the city's main platforms, at least one cold-chain op
 
 | file | rows | content |
 |---|---|---|
-| `scenario.toml` | – | plan day, network (great circle × {DETOUR_FACTOR}, {NETWORK_SPEED_KPH} km/h), service times, targets, solver budget |
-| `stations.csv` | {len(stations)} | 1 hub, {s['n_town']} township stations, {s['n_vill']} village points ({s['n_comm']} of them 社区 in the county town) |
-| `carriers.csv` | {len(carriers_df)} | the five alliance carriers and their market shares |
-| `vehicles.csv` | {len(vehicles)} | vehicle types (count, capacities, costs): the hub fleet, and one feeder van at each township station for two-echelon planning |
+| `scenario.toml` | – | plan day, network (great circle × {DETOUR_FACTOR}, {NETWORK_SPEED_KPH} km/h), service times, targets, handling costs per parcel (`[costs]`), solver budget, `routing compare` budgets and variants (`[compare]`) |
+| `stations.csv` | {len(stations)} | 1 hub, {s['n_town']} township stations, {s['n_vill']} village points ({s['n_comm']} of them 社区 in the county town), {len(s['outlets'])} carrier outlets (tier `outlet`, generated points) |
+| `carriers.csv` | {len(carriers_df)} | the five alliance carriers: market share, own outlet, how often each visits a station when driving alone |
+| `vehicles.csv` | {len(vehicles)} | vehicle types (count, capacities, costs): the hub fleet, one feeder van at each township station for two-echelon planning, and each carrier's own fleet for the baseline (each carrier alone) |
 | `demand.csv` | {len(demand)} | one line per (station, carrier, direction, fresh) with non-zero volume |
 
 ## What is real
@@ -706,8 +908,26 @@ village in a plausible place so the routing problem has realistic distances.
   and ≥ {MIN_TO_STATION_M} m from every township point and the hub. (The real point of 禹王村 is 0.1 km
   from 禹王镇 and is kept as published.)
 - Random generator: numpy `default_rng([{seed}, k])`, one stream per step (k = 1 points,
-  2 opening hours, 3 demand), so changing the demand does not move the points.
+  2 opening hours, 3 demand, 4 carrier outlets), so changing the demand does not move the points.
 - Median generated distance to the own township point: {s['gen_med_km']:.1f} km (max {s['gen_max_km']:.1f} km).
+
+## What is generated: {len(s['outlets'])} carrier outlets (`tier = outlet`, `generated = true`)
+
+The baseline of the 20% target is each carrier alone, with its own outlet (快递网点) and vehicles
+(DOMAIN.md). No address of any carrier's outlet in 夏县 was found, so the outlets are **assumed
+locations**, and their names are assumed too (in the usual pattern of county outlets):
+
+{outlet_tab}
+
+- Each outlet is a generated point {OUTLET_R_M[0] / 1000:g}–{OUTLET_R_M[1] / 1000:g} km from the hub (uniform distance and direction) inside the
+  county town's Voronoi cell (瑶峰镇, clipped to the county outline, {EDGE_BUFFER_M} m inside), ≥ {MIN_TO_STATION_M} m from every
+  station and ≥ {OUTLET_SPACING_M} m from the other outlets; random stream `default_rng([{seed}, 4])`, drawn after
+  everything else, so the villages and the demand do not change.
+- **China Post's outlet is the hub** (`outlet = HUB`): assumption — in many counties the county
+  logistics hub is China Post's own facility (邮政县分公司), and its rural mail vans already start there.
+- Outlets carry no demand (the loader rejects demand at an outlet) and are open {HUB_OPEN}–{HUB_CLOSE} like the hub
+  (assumption); no cold storage. Down parcels are taken to be ready at the outlet at the same time as
+  at the hub (the `ready` times of `demand.csv`).
 
 ## What is assumed
 
@@ -738,6 +958,16 @@ default to be replaced by real data.
   Bureau 2023 total ≈ 132 billion), renormalised over these four. Approximate figures, not re-checked here.
 - Each station's carrier mix is drawn from a Dirichlet around these shares (concentration {SHARE_CONCENTRATION}), so
   shares vary from station to station.
+- `outlet`: the station a carrier drives from when alone (see the outlets above).
+- `visit_every_days` (driving alone only; the alliance variants set their own): China Post **1**
+  (daily: universal postal service); ZTO **1** (assumption: the largest private carrier, about
+  {own['zto']['per_stop']:.0f} parcels per station a day); YTO, Yunda, STO **2 — every other day** (assumption: with
+  about {min(own[c]['per_stop'] for c in ('yto', 'yunda', 'sto')):.0f}–{max(own[c]['per_stop'] for c in ('yto', 'yunda', 'sto')):.0f} parcels per station a day, private carriers in rural areas often do not run to
+  every village daily before consolidation). **This makes the baseline cheaper per day**: `routing
+  compare` plans such a carrier as one service day carrying two days of parcels to all its stations,
+  and counts half of that plan's cost per day (so the alliance must beat a cheaper baseline, at a
+  better service level: the variant `alliance_every_other_day` compares like with like). Set all to 1
+  for a daily baseline.
 
 ### Fleet (`vehicles.csv`)
 {veh_tab}
@@ -760,8 +990,54 @@ default to be replaced by real data.
 - `POSTVAN` × 4 (owner `post`): China Post's own rural mail vans, one per planned county postal route
   (the plan's 邮路4条). The other types are pooled by the alliance. If a solver lets carrier-owned
   vehicles carry only their owner's parcels, the alliance vehicles alone still cover the demand.
-- Count: the alliance's dry vehicles alone carry {s['dry_slack']:.0%} of the ambient down parcels; all vehicles
-  together {s['all_slack']:.0%} of all down parcels; the reefers {s['fresh_slack_kg']:.0%} of the fresh down kg.
+- **Who drives what.** The alliance (every `routing plan`, and the alliance variants of `routing
+  compare`) uses every vehicle *not* based at a carrier outlet: the alliance rows, the feeders, and
+  China Post's rows at the hub ({s['n_pool']} vehicles in {s['n_pool_types']} types). A carrier alone uses the vehicles it owns
+  (`owner`), from its outlet.
+- Count: the alliance's dry vehicles alone carry {s['dry_slack']:.0%} of the ambient down parcels; the whole alliance
+  pool at the hub {s['all_slack']:.0%} of all down parcels; the reefers {s['fresh_slack_kg']:.0%} of the fresh down kg.
+
+#### Each carrier's own fleet (the baseline)
+- Same vehicle kinds and costs as the alliance fleet (4.2 m box trucks and light vans, figures
+  above), owner = the carrier, depot = its outlet: `<CARRIER>_BOX42`, `<CARRIER>_VAN`. China Post's
+  own fleet is `POSTVAN` × 4 plus `POST_BOX42` and `POST_VAN`, all at the hub (its outlet); because
+  they are not at an outlet, **they also join the alliance pool** (China Post brings its vehicles to
+  the alliance). The alliance-owned rows are as before.
+- Counts: assumption, sized so each carrier serves its own service day alone (down and up, all its
+  stations, within the stations' hours and 10 h shifts) with modest spare. About 180 stops a day take
+  5–6 vehicles by time alone, whatever the volume; a carrier visiting every other day carries two
+  days of parcels on a service day, so it gets more 4.2 m trucks rather than more vans.
+- Cold box (`cold_capacity_kg`): **assumption** — the light vans of each carrier carry insulated boxes
+  with ice packs (保温箱+冰袋), {OWN_FLEET['zto'][1][2]} kg of fresh goods per van ({OWN_FLEET['post'][1][2]} kg for China Post, which has only
+  {OWN_FLEET['post'][1][1]} vans with a box), so each carrier can serve its fresh lines without a refrigerated truck.
+  The solver keeps the fresh kg on board within the box.
+- Checked by the script (capacity, not routes): parcels capacity ≥ {OWN_FLEET_SLACK} × the down parcels of a service day,
+  cold capacity ≥ {COLD_BOX_SLACK} × its fresh kg, and the largest box ≥ the largest fresh visit of a service day:
+
+{own_tab}
+
+  Routes were checked with the solver when these fleets were chosen (each carrier alone from its
+  outlet, 10 s): with one day of parcels every carrier served all its stations and left 1–3 vehicles
+  unused; as `routing compare` plans it (two days of parcels for YTO, Yunda, STO) all stations were
+  served too, YTO using all 8 vehicles because that was cheaper (a trial with 7 also served
+  everything). `routing compare scenarios/xia` re-checks this on every run.
+
+### Handling costs (`[costs]` in `scenario.toml`)
+| figure | value | source |
+|---|---|---|
+| sorting at the shared county hub | {HUB_PER_PARCEL:.2f} CNY/parcel | assumption (a shared, more mechanised sorting line; alliance plans) |
+| sorting at a carrier's own outlet | {OUTLET_PER_PARCEL:.2f} CNY/parcel | assumption (small outlets sort by hand; each carrier alone) |
+| handing over at a township station or village point | {STATION_PER_PARCEL:.2f} CNY/parcel, both ways | assumption: no figure for village-point (村级网点) fees was found in the source plans (`../shared/seeds`: they fund station building but state no per-parcel fee) |
+
+### `routing compare` (`[compare]` in `scenario.toml`)
+{COMPARE_TIME_LIMIT_S} s per plan (each carrier alone and each variant), {COALITION_TIME_LIMIT_S} s per coalition plan for the Shapley split
+(2⁵ − 1 = 31 coalitions of the five carriers). Budgets: assumption, short enough for an
+interactive run; raise them for final figures. Variants, each compared with the carriers alone:
+{variant_list}
+
+With `visit_every_days = 2` a service day carries two days of parcels: the alliance pool at the hub
+holds {s['pool_2d']:.0%} of two days' down parcels (in parcels), so `alliance_every_other_day` may leave
+stations unserved with this fleet; the comparison reports it.
 
 ### Demand (`demand.csv`)
 Totals: **{s['down_p']:,} down parcels ({s['down_kg']:,.0f} kg, {s['down_m3']:.1f} m³)**, of which
@@ -837,10 +1113,16 @@ def main(argv=None) -> int:
     vill = place_villages(geo, town, vill, county, cells, np.random.default_rng([args.seed, 1]))
     stations = build_stations(town, vill, county, np.random.default_rng([args.seed, 2]))
     shares = carrier_shares()
-    carriers_df = pd.DataFrame([dict(id=c, name=n, name_zh=z, market_share=shares[c]) for c, n, z in CARRIERS])
+    carriers_df = pd.DataFrame([dict(id=c, name=n, name_zh=z, market_share=shares[c], outlet=outlet_of(c),
+                                     visit_every_days=VISIT_EVERY_DAYS[c]) for c, n, z in CARRIERS])
     vehicles = vehicle_rows()
     demand, st, st_up, cap = build_demand(stations, vehicles, shares, np.random.default_rng([args.seed, 3]))
     vehicles = with_feeders(vehicles, stations)
+    # the baseline (each carrier alone): outlets and own fleets, added after the demand so that
+    # the points and the demand above do not change (own random stream k = 4)
+    outlets = place_outlets(geo, stations, cells, np.random.default_rng([args.seed, 4]))
+    all_stations = pd.concat([stations, outlets.drop(columns="hub_km")], ignore_index=True)
+    vehicles = with_own_fleets(vehicles)
 
     # ---- checks and summary
     dn, up = demand[demand["direction"] == "down"], demand[demand["direction"] == "up"]
@@ -848,10 +1130,12 @@ def main(argv=None) -> int:
     for (sid, fresh), r in per.iterrows():
         c = cap[bool(fresh)]
         assert r.parcels <= c["parcels"] and r.kg <= c["kg"] and r.m3 <= c["m3"], (sid, fresh, r.to_dict(), c)
-    hub_fleet = vehicles[vehicles["echelon"] != "feeder"]  # feeders only serve in two echelons
+    # the alliance pool: every vehicle not based at a carrier outlet; feeders only serve in two echelons
+    pool = vehicles[~vehicles["depot"].isin(outlets["id"])]
+    hub_fleet = pool[pool["echelon"] != "feeder"]
     dry_all = hub_fleet[~hub_fleet["refrigerated"]]
     dry_alliance = dry_all[dry_all["owner"] == "alliance"]
-    reef = vehicles[vehicles["refrigerated"]]
+    reef = pool[pool["refrigerated"]]
     amb_down = dn.loc[~dn["fresh"], "parcels"].sum()
     fresh_down_kg = dn.loc[dn["fresh"], "kg"].sum()
     summary = dict(
@@ -899,15 +1183,25 @@ def main(argv=None) -> int:
         for u in ("persimmon", "vegetable", "pepper", "apple"))
     assert summary["dry_slack"] >= 1.25, summary["dry_slack"]
     assert summary["fresh_slack_kg"] >= 1.3
+    summary["own"] = own_fleet_checks(demand, vehicles, stations)
+    summary["outlets"] = outlets
+    summary["n_pool"] = int(pool["count"].sum())
+    summary["n_pool_types"] = len(pool)
+    summary["pool_2d"] = float((hub_fleet["count"] * hub_fleet["capacity_parcels"]).sum() / (2 * dn["parcels"].sum()))
 
-    write_outputs(Path(args.out), stations, carriers_df, vehicles, demand, src, args.seed, summary)
-    print(f"wrote {args.out}: {len(stations)} stations, {len(demand)} demand lines")
+    write_outputs(Path(args.out), all_stations, carriers_df, vehicles, demand, src, args.seed, summary)
+    print(f"wrote {args.out}: {len(all_stations)} stations, {len(demand)} demand lines")
     print(f"  down {summary['down_p']} parcels {summary['down_kg']:.0f} kg (fresh {summary['down_fresh_p']} p, "
           f"{summary['down_fresh_kg']:.0f} kg); up {summary['up_p']} parcels {summary['up_kg']:.0f} kg "
           f"(fresh {summary['up_fresh_kg']:.0f} kg = {summary['up_fresh_share']:.1%}); "
           f"villages with up {summary['n_up_villages']}")
     print("  fleet: " + ", ".join(f"{v.id}×{v.count}" for v in vehicles.itertuples()) +
           f"; dry alliance capacity / ambient down = {summary['dry_slack']:.2f}")
+    for o in summary["own"]:
+        print(f"  {o['carrier']} (every {o['every']} d): own capacity / down parcels of a service day = {o['slack']:.2f}, cold kg / fresh down kg = "
+              f"{o['cold_slack']:.2f}, largest fresh visit {o['max_fresh_visit']:.1f} kg (box {o['max_box']:.0f} kg)")
+    for o in outlets.itertuples():
+        print(f"  {o.id} {o.name}: {o.hub_km} km from the hub")
     return 0
 
 
