@@ -66,9 +66,13 @@ class Outcome:
         return self.parcels_down_day + self.parcels_up_day
 
 
-def member_scenario(scenario: Scenario, carriers: tuple[str, ...], every: int) -> Scenario:
-    """The members' parcels (k days' worth when visiting every k days) on the shared fleet."""
-    demand = tuple(dataclasses.replace(ln, parcels=ln.parcels * every, kg=ln.kg * every,
+def member_scenario(scenario: Scenario, carriers: tuple[str, ...], every: int,
+                    merge: dict[str, str] | None = None) -> Scenario:
+    """The members' parcels (k days' worth when visiting every k days) on the shared fleet;
+    ``merge`` moves a station's parcels to the point that serves it too (多站合一)."""
+    merge = merge or {}
+    demand = tuple(dataclasses.replace(ln, station_id=merge.get(ln.station_id, ln.station_id),
+                                       parcels=ln.parcels * every, kg=ln.kg * every,
                                        m3=ln.m3 * every)
                    for ln in scenario.demand if ln.carrier_id in carriers)
     return dataclasses.replace(scenario, demand=demand)
@@ -110,8 +114,10 @@ def _outcome(name: str, kind: str, scenario: Scenario, sub: Scenario, m: Matrice
     handling = ((down + up) * (handling_per_parcel + sc.station_per_parcel)
                 + transferred * sc.station_per_parcel)
     day_scenario = dataclasses.replace(sub, demand=tuple(
-        lines[ln.id] for ln in sub.demand))  # daily quantities, for the hours
-    timings = tuple(line_timings(plan_doc, day_scenario, visit_every_days=every))
+        dataclasses.replace(lines[ln.id], station_id=ln.station_id)
+        for ln in sub.demand))  # daily quantities at the served point, for the hours
+    timings = tuple(line_timings(plan_doc, day_scenario, visit_every_days=every,
+                                 waves=scenario.compare.waves))
     sla = sla_report(list(timings), day_scenario)
     served = {i for r in plan_doc["routes"] for s in r["stops"] for i in s["lines"]
               if i not in s.get("transfers", [])}
@@ -148,7 +154,15 @@ def plan_variant(scenario: Scenario, m: Matrices, variant: Variant, planner: Pla
                  time_limit_s: float, *, kind: str = "variant") -> Outcome:
     """The alliance of the variant's members on the shared fleet."""
     members = variant.carriers or tuple(c.id for c in scenario.carriers)
-    sub = member_scenario(scenario, members, variant.visit_every_days)
+    merge = dict(variant.merge)
+    known = {s.id: s for s in scenario.stations}
+    for a, b in merge.items():
+        if a not in known or b not in known or known[b].tier in (Tier.HUB, Tier.OUTLET):
+            raise ModelError(f"variant '{variant.name}': merge {a!r} into {b!r} needs two known "
+                             "stations, the second a township station or village point")
+    sub = member_scenario(scenario, members, variant.visit_every_days, merge)
+    if variant.vehicle_types is not None:
+        sub = dataclasses.replace(sub, vehicle_types=variant.vehicle_types)
     _, doc = planner(sub, m, variant.structure, time_limit_s)
     return _outcome(variant.name, kind, scenario, sub, m, tuple(members), variant.structure,
                     variant.visit_every_days, doc, scenario.costs.hub_per_parcel)

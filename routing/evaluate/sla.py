@@ -18,6 +18,9 @@ from typing import Any
 from ..constants import DAY_S, SLA_TIERS_H
 from ..model import Direction, Scenario
 
+#: Days in the simulated cycle: a week, so every-other-day visits fall on both parities.
+CYCLE_DAYS = 7
+
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class LineTiming:
@@ -31,6 +34,7 @@ class LineTiming:
     fresh: bool
     parcels: int
     hours: tuple[float, ...] | None
+    weights: tuple[float, ...] = ()  # per entry of ``hours``; empty: all equal
 
 
 def _wait_days(arrival_day: int, ready_s: int, leaves_s: int, every: int) -> int:
@@ -43,8 +47,13 @@ def _wait_days(arrival_day: int, ready_s: int, leaves_s: int, every: int) -> int
 
 
 def line_timings(doc: dict[str, Any], scenario: Scenario, *, visit_every_days: int = 1,
-                 cycle_days: int = 7) -> list[LineTiming]:
-    """Hours for every demand line of the scenario over a ``cycle_days`` cycle."""
+                 cycle_days: int = CYCLE_DAYS,
+                 waves: tuple[tuple[int, float], ...] = ()) -> list[LineTiming]:
+    """Hours for every demand line of the scenario over a ``cycle_days`` cycle.
+
+    ``waves``: inbound waves at the hub as (seconds of day, share of the day's down parcels);
+    down parcels then arrive in those waves instead of at their line's ready time.
+    """
     trunk: dict[str, tuple[int, int]] = {}  # line -> (trunk start, trunk end), seconds
     final: dict[str, tuple[int, int, int]] = {}  # line -> (route start, service, route end)
     for r in doc["routes"]:
@@ -59,33 +68,41 @@ def line_timings(doc: dict[str, Any], scenario: Scenario, *, visit_every_days: i
     out = []
     for ln in scenario.demand:
         hours: tuple[float, ...] | None = None
+        arrivals = (waves if waves and ln.direction is Direction.DOWN
+                    else ((ln.ready_s, 1.0),))
+        weights: list[float] = []
         if ln.id in final:
             start, service, end = final[ln.id]
             vals = []
             for a in range(cycle_days):
-                if ln.direction is Direction.DOWN:
-                    leaves = trunk[ln.id][0] if ln.id in trunk else start
-                    wait = _wait_days(a, ln.ready_s, leaves, visit_every_days)
-                    done = wait * DAY_S + service
-                else:
-                    wait = _wait_days(a, ln.ready_s, service, visit_every_days)
-                    at_hub = DAY_S + trunk[ln.id][1] if ln.id in trunk else end
-                    done = wait * DAY_S + at_hub
-                vals.append((done - ln.ready_s) / 3600)
+                for ready, share in arrivals:
+                    if ln.direction is Direction.DOWN:
+                        leaves = trunk[ln.id][0] if ln.id in trunk else start
+                        wait = _wait_days(a, ready, leaves, visit_every_days)
+                        done = wait * DAY_S + service
+                    else:
+                        wait = _wait_days(a, ready, service, visit_every_days)
+                        at_hub = DAY_S + trunk[ln.id][1] if ln.id in trunk else end
+                        done = wait * DAY_S + at_hub
+                    vals.append((done - ready) / 3600)
+                    weights.append(share)
             hours = tuple(vals)
         out.append(LineTiming(line_id=ln.id, station_id=ln.station_id, carrier_id=ln.carrier_id,
                               direction=ln.direction, fresh=ln.fresh, parcels=ln.parcels,
-                              hours=hours))
+                              hours=hours, weights=tuple(weights)))
     return out
 
 
 def _share(timings: list[LineTiming], limit_h: float) -> float | None:
     total = within = 0.0
     for t in timings:
-        n = t.parcels * (len(t.hours) if t.hours else 1)
-        total += n
-        if t.hours:
-            within += t.parcels * sum(1 for h in t.hours if h <= limit_h + 1e-9)
+        if not t.hours:  # unserved: all late, with the weight of one arrival per day
+            total += t.parcels * CYCLE_DAYS
+            continue
+        w = t.weights or (1.0,) * len(t.hours)
+        total += t.parcels * sum(w)
+        within += t.parcels * sum(x for h, x in zip(t.hours, w, strict=True)
+                                  if h <= limit_h + 1e-9)
     return within / total if total else None
 
 

@@ -86,7 +86,9 @@ TOML_KEYS: dict[str, dict[str, tuple[type | tuple[type, ...], str]]] = {
     "compare": {"time_limit_s": ((int, float), "seconds per plan"),
                 "coalition_time_limit_s": ((int, float), "seconds per Shapley coalition plan"),
                 "shapley": (bool, "plan every coalition for the Shapley split"),
-                "variants": (list, "[[compare.variants]] tables")},
+                "variants": (list, "[[compare.variants]] tables"),
+                "waves": (list, "inbound wave times at the hub, HH:MM"),
+                "wave_shares": (list, "share of a day's down parcels in each wave")},
 }
 
 _TIERS = tuple(t.value for t in Tier)
@@ -271,7 +273,7 @@ def _spec_kwargs(section: str, body: dict[str, Any], root: Path,
     return kwargs
 
 
-def _variants(items: list[Any], problems: list[str]) -> tuple[Variant, ...]:
+def _variants(items: list[Any], problems: list[str], root: Path) -> tuple[Variant, ...]:
     """[[compare.variants]] tables → Variant objects; a bad one is reported and skipped."""
     out = []
     for k, item in enumerate(items, start=1):
@@ -289,6 +291,10 @@ def _variants(items: list[Any], problems: list[str]) -> tuple[Variant, ...]:
         kwargs = {key: v for key, v in item.items() if key in VARIANT_KEYS}
         if isinstance(kwargs.get("carriers"), list):
             kwargs["carriers"] = tuple(kwargs["carriers"])
+        if "vehicles" in kwargs:
+            kwargs["vehicle_types"] = _variant_fleet(root, str(kwargs.pop("vehicles")), problems)
+        if isinstance(kwargs.get("merge"), dict):
+            kwargs["merge"] = tuple((str(a), str(b)) for a, b in kwargs["merge"].items())
         try:
             out.append(Variant(**kwargs))
         except (FieldError, TypeError) as exc:
@@ -298,7 +304,36 @@ def _variants(items: list[Any], problems: list[str]) -> tuple[Variant, ...]:
     return tuple(out) or (Variant(name="alliance"),)
 
 
-VARIANT_KEYS = ("name", "carriers", "structure", "visit_every_days")
+def _variant_fleet(root: Path, ref: str, problems: list[str]) -> tuple[VehicleType, ...]:
+    """A variant's own vehicles table (same columns as vehicles.csv)."""
+    file, _, sheet = ref.partition("#")
+    rows, probs = read_table(root / file, VEHICLE_COLUMNS, sheet=sheet or None, label=ref)
+    problems.extend(probs)
+    table = _Table(label=ref, rows=rows, parsed=not probs)
+    return tuple(_build(table, lambda c: _make_vehicle(c.values), problems))
+
+
+def _waves(kwargs: dict[str, Any], problems: list[str]) -> None:
+    """[compare] waves (HH:MM) and wave_shares → (seconds, share) pairs."""
+    times = kwargs.pop("waves", None)
+    shares = kwargs.pop("wave_shares", None)
+    if times is None:
+        return
+    try:
+        secs = [parse_time_s(t) for t in times]
+    except ValueError as exc:
+        problems.append(f"{_TOML}: [compare] waves: {exc}; got {times!r}")
+        return
+    if shares is None:
+        shares = [1 / len(secs)] * len(secs)
+    if len(shares) != len(secs) or not all(isinstance(x, int | float) for x in shares):
+        problems.append(f"{_TOML}: [compare] wave_shares must give one number per wave; "
+                        f"got {shares!r} for {times!r}")
+        return
+    kwargs["waves"] = tuple(zip(secs, (float(x) for x in shares), strict=True))
+
+
+VARIANT_KEYS = ("name", "carriers", "structure", "visit_every_days", "vehicles", "merge")
 
 
 def _specs(clean: dict[str, dict[str, Any]], root: Path, problems: list[str]) -> dict[str, Any]:
@@ -309,7 +344,9 @@ def _specs(clean: dict[str, dict[str, Any]], root: Path, problems: list[str]) ->
         try:
             kwargs = _spec_kwargs(key, clean.get(key, {}), root, problems)
             if key == "compare" and "variants" in kwargs:
-                kwargs["variants"] = _variants(kwargs["variants"], problems)
+                kwargs["variants"] = _variants(kwargs["variants"], problems, root)
+            if key == "compare":
+                _waves(kwargs, problems)
             specs[key] = cls(**kwargs)
         except FieldError as exc:
             problems.append(f"{_TOML}: [{key}] {exc.field} {exc.expected}; got {exc.value!r}")

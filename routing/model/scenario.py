@@ -153,13 +153,17 @@ class Variant:
     """One consolidation variant to compare with the carriers driving alone.
 
     ``carriers``: the members (None: all); ``structure``: direct or two_echelon;
-    ``visit_every_days``: how often each station is served (1 daily, 2 every other day).
+    ``visit_every_days``: how often each station is served (1 daily, 2 every other day);
+    ``vehicle_types``: a different shared fleet (None: the scenario's); ``merge``: station id
+    → station id whose point serves it too (多站合一: one physical point for several).
     """
 
     name: str
     carriers: tuple[str, ...] | None = None
     structure: str = "direct"
     visit_every_days: int = 1
+    vehicle_types: tuple[VehicleType, ...] | None = None
+    merge: tuple[tuple[str, str], ...] = ()
 
     def __post_init__(self) -> None:
         _check(isinstance(self.name, str) and self.name.strip() != "", "variant", "name",
@@ -182,6 +186,9 @@ class CompareSpec:
     time_limit_s: float = 10.0
     coalition_time_limit_s: float = 3.0
     shapley: bool = True
+    #: Inbound waves at the hub for the delivery-hour simulation: (seconds of day, share of a
+    #: day's down parcels). Empty: each down line arrives at its own ``ready`` time.
+    waves: tuple[tuple[int, float], ...] = ()
 
     def __post_init__(self) -> None:
         _check(isinstance(self.variants, tuple) and len(self.variants) > 0, "compare",
@@ -194,6 +201,10 @@ class CompareSpec:
             _check(is_number(v) and v > 0, "compare", f, "must be > 0 seconds", v)
         _check(isinstance(self.shapley, bool), "compare", "shapley", "must be true or false",
                self.shapley)
+        if self.waves:
+            _check(abs(sum(share for _, share in self.waves) - 1) < 1e-6
+                   and all(0 <= t <= 86400 and share > 0 for t, share in self.waves),
+                   "compare", "wave_shares", "must be positive and add up to 1", self.waves)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -113,3 +113,45 @@ def test_carrier_without_its_own_fleet_is_a_clear_error():
                                                      if v.owner != "b"))
     with pytest.raises(ValueError, match="carrier 'b' has parcels but no vehicle of its own"):
         compare_scenario(sc, shapley=False)
+
+
+def _with_compare(tmp_path, extra: str, compare_keys: str = ""):
+    """The duo county with variants appended and keys added to its [compare] table."""
+    import shutil
+
+    folder = tmp_path / "duo"
+    shutil.copytree(DUO, folder)
+    toml = (folder / "scenario.toml").read_text(encoding="utf-8")
+    toml = toml.replace("shapley = true\n", "shapley = true\n" + compare_keys)
+    (folder / "scenario.toml").write_text(toml + extra, encoding="utf-8")
+    return read_scenario(folder)
+
+
+def test_merged_station_and_fleet_mix_variants(tmp_path):
+    """多站合一: V2's parcels handed over at V1, so one 22.240 km round trip; a leased van at
+    50 CNY/day instead of 100 drives the full tour."""
+    sc = _with_compare(tmp_path, '''
+[[compare.variants]]
+name = "merged"
+merge = { V2 = "V1" }
+
+[[compare.variants]]
+name = "cheap_fleet"
+vehicles = "vehicles_cheap.csv"
+''')
+    res = compare_scenario(sc, shapley=False)
+    by = {v.name: v for v in res["variants"]}
+    assert by["merged"].cost_day == pytest.approx(100 + 22.240 + 40 * 0.8, abs=0.01)
+    assert by["cheap_fleet"].cost_day == pytest.approx(50 + TOUR_KM + 40 * 0.8, abs=0.01)
+    assert all(v.violations == () for v in res["variants"])
+
+
+def test_inbound_waves_delay_parcels_that_miss_the_vehicle(tmp_path):
+    """Waves at 06:00 and 12:00, half each, visits every other day (days 0, 2, 4, 6): the
+    06:00 half is on time 4 days in 7 as before; the 12:00 half misses that day's vehicle and
+    is on time only when a visit day follows (arrivals on days 1, 3, 5): 3/7. Together 1/2."""
+    sc = _with_compare(tmp_path, "", compare_keys='waves = ["06:00", "12:00"]\n'
+                                                 'wave_shares = [0.5, 0.5]\n')
+    res = compare_scenario(sc, shapley=False)
+    other = next(v for v in res["variants"] if v.name == "every_other_day")
+    assert other.sla["within_24h"] == pytest.approx(0.5)
