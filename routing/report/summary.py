@@ -13,7 +13,12 @@ def summary_text(doc: dict[str, Any], scenario: Scenario, *, violations: int | N
     """A compact, fixed-width summary of a plan (fits one terminal screen)."""
     t = doc["totals"]
     types = {v.id: v for v in scenario.vehicle_types}
-    n_fleet = sum(v.count for v in scenario.vehicle_types)
+    # Vehicles this plan could use: not those at carrier outlets (they drive alone), and
+    # feeders only in two echelons.
+    two = doc.get("meta", {}).get("structure") == "two_echelon"
+    outlets = {st.id for st in scenario.stations if st.tier.value == "outlet"}
+    n_fleet = sum(v.count for v in scenario.vehicle_types if v.depot_id not in outlets
+                  and (two or v.echelon != "feeder"))
     parcels = (t.get("parcels_down") or 0) + (t.get("parcels_up") or 0)
     lines = [
         f"{scenario.title or scenario.name}  [{doc['scenario']['name']}]  "
