@@ -41,7 +41,7 @@ class Outcome:
     carriers: tuple[str, ...]
     structure: str
     visit_every_days: int
-    doc: dict[str, Any]
+    docs: tuple[dict[str, Any], ...]  # one plan per visit-day group (one when daily)
     violations: tuple[Violation, ...]
     vehicles: int
     km_day: float
@@ -90,9 +90,85 @@ def alone_scenario(scenario: Scenario, carrier: str) -> Scenario:
     return dataclasses.replace(base, stations=stations, vehicle_types=fleet)
 
 
+def visit_groups(sub: Scenario, every: int) -> list[set[str]]:
+    """Stations with parcels in ``every`` groups, one served per day in turn.
+
+    Sectors around the hub by angle, cut so each holds about the same number of parcels: a
+    van's day then covers one side of the county, and the daily workload stays level.
+    """
+    volume: dict[str, int] = {}
+    for ln in sub.demand:
+        volume[ln.station_id] = volume.get(ln.station_id, 0) + ln.parcels
+    if every == 1:
+        return [set(volume)]
+    hub = next(s for s in sub.stations if s.tier is Tier.HUB)
+    where = {s.id: s for s in sub.stations}
+    order = sorted(volume, key=lambda sid: (math.atan2(where[sid].lat - hub.lat,
+                                                       where[sid].lon - hub.lon), sid))
+    total = sum(volume.values())
+    groups: list[set[str]] = [set() for _ in range(every)]
+    running = 0
+    for sid in order:
+        g = min(every - 1, int(every * (running + volume[sid] / 2) / max(total, 1)))
+        groups[g].add(sid)
+        running += volume[sid]
+    return groups
+
+
+def _plan_groups(name: str, kind: str, scenario: Scenario, sub: Scenario, m: Matrices,
+                 carriers: tuple[str, ...], structure: str, every: int, planner: Planner,
+                 time_limit_s: float, handling_per_parcel: float) -> Outcome:
+    """Plan ``sub`` (k days of parcels per visit) and return its daily figures.
+
+    Visiting every k days, two schedules are planned and the better kept (fewer unserved
+    lines, then lower cost): every station on the same day, or the stations split into k
+    sectors served on successive days (see :func:`visit_groups`).
+    """
+    schedules = [visit_groups(sub, 1)]
+    if every > 1:
+        schedules.append(visit_groups(sub, every))
+    best: Outcome | None = None
+    for groups in schedules:
+        parts = []
+        for g, stations in enumerate(groups):
+            day = dataclasses.replace(sub, demand=tuple(ln for ln in sub.demand
+                                                        if ln.station_id in stations))
+            if not day.demand:
+                continue
+            _, doc = planner(day, m, structure, time_limit_s)
+            parts.append(_outcome(name, kind, scenario, day, m, carriers, structure, every,
+                                  doc, handling_per_parcel, offset=g))
+        option = _combine(parts, scenario)
+        if best is None or (option.unserved_lines, option.cost_day) < (best.unserved_lines,
+                                                                       best.cost_day):
+            best = option
+    assert best is not None  # sub always has demand here
+    return best
+
+
+def _combine(parts: list[Outcome], scenario: Scenario) -> Outcome:
+    """One outcome from the plans of the visit-day groups: each already counts per day."""
+    if len(parts) == 1:
+        return parts[0]
+    first = parts[0]
+    timings = tuple(t for p in parts for t in p.timings)
+    return dataclasses.replace(
+        first, docs=tuple(d for p in parts for d in p.docs),
+        violations=tuple(v for p in parts for v in p.violations),
+        vehicles=max(p.vehicles for p in parts), km_day=sum(p.km_day for p in parts),
+        vehicle_cost_day=sum(p.vehicle_cost_day for p in parts),
+        handling_day=sum(p.handling_day for p in parts),
+        cost_down_day=sum(p.cost_down_day for p in parts),
+        cost_up_day=sum(p.cost_up_day for p in parts),
+        parcels_down_day=sum(p.parcels_down_day for p in parts),
+        parcels_up_day=sum(p.parcels_up_day for p in parts),
+        unserved_lines=sum(p.unserved_lines for p in parts), timings=timings,
+        sla=sla_report(list(timings), scenario))
+
+
 def _outcome(name: str, kind: str, scenario: Scenario, sub: Scenario, m: Matrices,
              carriers: tuple[str, ...], structure: str, every: int, plan_doc: dict[str, Any],
-             handling_per_parcel: float) -> Outcome:
+             handling_per_parcel: float, *, offset: int = 0) -> Outcome:
     """Daily figures of one plan (made for ``every`` days of parcels) of scenario ``sub``."""
     violations = tuple(check_plan(plan_doc, sub, m))
     lines = {ln.id: ln for ln in scenario.demand}  # the daily quantities
@@ -116,14 +192,14 @@ def _outcome(name: str, kind: str, scenario: Scenario, sub: Scenario, m: Matrice
     day_scenario = dataclasses.replace(sub, demand=tuple(
         dataclasses.replace(lines[ln.id], station_id=ln.station_id)
         for ln in sub.demand))  # daily quantities at the served point, for the hours
-    timings = tuple(line_timings(plan_doc, day_scenario, visit_every_days=every,
+    timings = tuple(line_timings(plan_doc, day_scenario, visit_every_days=every, offset=offset,
                                  waves=scenario.compare.waves))
     sla = sla_report(list(timings), day_scenario)
     served = {i for r in plan_doc["routes"] for s in r["stops"] for i in s["lines"]
               if i not in s.get("transfers", [])}
     return Outcome(
         name=name, kind=kind, carriers=carriers, structure=structure, visit_every_days=every,
-        doc=plan_doc, violations=violations,
+        docs=(plan_doc,), violations=violations,
         vehicles=len({r["vehicle_id"] for r in plan_doc["routes"]}),
         km_day=plan_doc["totals"]["distance_km"] / every,
         vehicle_cost_day=plan_doc["totals"]["cost"] / every, handling_day=handling,
@@ -144,9 +220,9 @@ def plan_baseline(scenario: Scenario, m: Matrices, planner: Planner,
             raise ModelError(f"carrier '{c.id}' has parcels but no vehicle of its own "
                              "(vehicles.csv owner); the baseline needs its fleet")
         sub = alone_scenario(scenario, c.id)
-        _, doc = planner(sub, m, "direct", time_limit_s)
-        out[c.id] = _outcome(f"{c.id} alone", "baseline", scenario, sub, m, (c.id,), "direct",
-                             c.visit_every_days, doc, scenario.costs.outlet_per_parcel)
+        out[c.id] = _plan_groups(f"{c.id} alone", "baseline", scenario, sub, m, (c.id,),
+                                 "direct", c.visit_every_days, planner, time_limit_s,
+                                 scenario.costs.outlet_per_parcel)
     return out
 
 
@@ -163,9 +239,9 @@ def plan_variant(scenario: Scenario, m: Matrices, variant: Variant, planner: Pla
     sub = member_scenario(scenario, members, variant.visit_every_days, merge)
     if variant.vehicle_types is not None:
         sub = dataclasses.replace(sub, vehicle_types=variant.vehicle_types)
-    _, doc = planner(sub, m, variant.structure, time_limit_s)
-    return _outcome(variant.name, kind, scenario, sub, m, tuple(members), variant.structure,
-                    variant.visit_every_days, doc, scenario.costs.hub_per_parcel)
+    return _plan_groups(variant.name, kind, scenario, sub, m, tuple(members), variant.structure,
+                        variant.visit_every_days, planner, time_limit_s,
+                        scenario.costs.hub_per_parcel)
 
 
 def shapley(costs: dict[frozenset[str], float], players: tuple[str, ...]) -> dict[str, float]:

@@ -37,22 +37,23 @@ class LineTiming:
     weights: tuple[float, ...] = ()  # per entry of ``hours``; empty: all equal
 
 
-def _wait_days(arrival_day: int, ready_s: int, leaves_s: int, every: int) -> int:
-    """Days from the arrival day to the visit day that takes the parcel."""
+def _wait_days(arrival_day: int, ready_s: int, leaves_s: int, every: int, offset: int) -> int:
+    """Days from the arrival day to the visit day (days ≡ offset mod every) that takes it."""
     d = arrival_day
     while True:
-        if d % every == 0 and (d > arrival_day or leaves_s >= ready_s):
+        if (d - offset) % every == 0 and (d > arrival_day or leaves_s >= ready_s):
             return d - arrival_day
         d += 1
 
 
 def line_timings(doc: dict[str, Any], scenario: Scenario, *, visit_every_days: int = 1,
-                 cycle_days: int = CYCLE_DAYS,
+                 cycle_days: int = CYCLE_DAYS, offset: int = 0,
                  waves: tuple[tuple[int, float], ...] = ()) -> list[LineTiming]:
     """Hours for every demand line of the scenario over a ``cycle_days`` cycle.
 
     ``waves``: inbound waves at the hub as (seconds of day, share of the day's down parcels);
     down parcels then arrive in those waves instead of at their line's ready time.
+    ``offset``: the plan runs on days ≡ offset (mod ``visit_every_days``) of the cycle.
     """
     trunk: dict[str, tuple[int, int]] = {}  # line -> (trunk start, trunk end), seconds
     final: dict[str, tuple[int, int, int]] = {}  # line -> (route start, service, route end)
@@ -78,10 +79,10 @@ def line_timings(doc: dict[str, Any], scenario: Scenario, *, visit_every_days: i
                 for ready, share in arrivals:
                     if ln.direction is Direction.DOWN:
                         leaves = trunk[ln.id][0] if ln.id in trunk else start
-                        wait = _wait_days(a, ready, leaves, visit_every_days)
+                        wait = _wait_days(a, ready, leaves, visit_every_days, offset)
                         done = wait * DAY_S + service
                     else:
-                        wait = _wait_days(a, ready, service, visit_every_days)
+                        wait = _wait_days(a, ready, service, visit_every_days, offset)
                         at_hub = DAY_S + trunk[ln.id][1] if ln.id in trunk else end
                         done = wait * DAY_S + at_hub
                     vals.append((done - ready) / 3600)

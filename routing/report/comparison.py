@@ -147,6 +147,8 @@ def write_comparison(result: dict[str, Any], out_dir: Path) -> dict[str, Any]:
     plans.mkdir(exist_ok=True)
     for o in [*result["baseline"].values(), *result["variants"]]:
         name = o.name.replace(" ", "_")
-        (plans / f"{name}.json").write_text(json.dumps(o.doc, ensure_ascii=False),
-                                            encoding="utf-8")
+        for g, plan_doc in enumerate(o.docs):
+            suffix = f"_day{g + 1}" if len(o.docs) > 1 else ""
+            (plans / f"{name}{suffix}.json").write_text(json.dumps(plan_doc, ensure_ascii=False),
+                                                        encoding="utf-8")
     return doc

@@ -48,7 +48,7 @@ def test_every_plan_behind_the_table_passes_the_checker(duo_result):
     for o in [*duo_result["baseline"].values(), *duo_result["variants"]]:
         assert o.violations == (), o.name
         assert o.vehicle_cost_day * o.visit_every_days == pytest.approx(
-            sum(r["cost"]["total"] for r in o.doc["routes"]), abs=0.01)
+            sum(r["cost"]["total"] for d in o.docs for r in d["routes"]), abs=0.01)
 
 
 def test_on_time_shares_daily_and_every_other_day(duo_result):
@@ -155,3 +155,22 @@ def test_inbound_waves_delay_parcels_that_miss_the_vehicle(tmp_path):
     res = compare_scenario(sc, shapley=False)
     other = next(v for v in res["variants"] if v.name == "every_other_day")
     assert other.sla["within_24h"] == pytest.approx(0.5)
+
+
+def test_every_other_day_splits_into_sectors_when_one_day_cannot_carry_all(tmp_path):
+    """A 50 kg van cannot take two days of both villages (80 kg) at once; serving the north
+    village one day and the south the next fits: (100 + 22.240) per visit day, plus handling,
+    and half the parcels arrive on a visit day (V1 days 0, 2, 4, 6; V2 days 1, 3, 5)."""
+    sc = _with_compare(tmp_path, '''
+[[compare.variants]]
+name = "small_van_alternate"
+visit_every_days = 2
+vehicles = "vehicles_small.csv"
+''')
+    res = compare_scenario(sc, shapley=False)
+    v = next(x for x in res["variants"] if x.name == "small_van_alternate")
+    assert v.unserved_lines == 0 and v.violations == ()
+    assert len(v.docs) == 2  # one plan per visit day
+    assert v.cost_day == pytest.approx(100 + 22.240 + 40 * 0.8, abs=0.01)
+    assert v.sla["within_24h"] == pytest.approx(0.5)
+    assert v.sla["within_48h"] == 1.0
