@@ -9,6 +9,7 @@ plus handling per parcel). Nothing is estimated outside a plan.
 - Variant: the members' parcels pooled at the shared hub on the shared fleet (every vehicle not
   based at a carrier outlet), direct or in two echelons, daily or less often.
 - Visiting every k days carries k days of parcels per visit; the day's cost is the plan's / k.
+  All stations on one day, or k sectors on successive days: both are planned, the better kept.
 - Vehicle costs are split between down and up in proportion to the parcels each route handles.
 """
 
