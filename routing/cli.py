@@ -59,9 +59,14 @@ def main() -> None:
               help="Direct from the hub, trunks + feeders, or both for comparison "
                    "(default: the scenario's).")
 @click.option("--quiet", is_flag=True, help="No progress output.")
+@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
+              help="Language of map.html and report.html.")
+@click.option("--tiles", type=click.Choice(["osm", "amap", "none"]), default="osm",
+              show_default=True,
+              help="Map tiles: OpenStreetMap, Amap/高德 (points shifted to GCJ-02), or none.")
 def plan(scenario_dir: Path, out_dir: Path, time_limit_s: float | None, seed: int | None,
          solution_limit: int | None, reference_json: Path | None, change_penalty: float | None,
-         structure: str | None, quiet: bool) -> None:
+         structure: str | None, quiet: bool, lang: str, tiles: str) -> None:
     """Plan today's routes for SCENARIO_DIR and write the plan files to OUT.
 
     With two structures (``both``), each goes to its own subfolder of OUT and a comparison
@@ -71,6 +76,8 @@ def plan(scenario_dir: Path, out_dir: Path, time_limit_s: float | None, seed: in
     from .io import read_scenario
     from .network.matrix import travel_matrices
     from .pipeline import plan_scenario, reference_from_plan, structures_of
+    from .report.dispatch import write_report
+    from .report.maps import map_data, write_map
     from .report.plan_json import read_plan_json, write_plan_json
     from .report.summary import comparison_text, summary_text
     from .report.tables import write_routes_csv, write_routes_geojson, write_routes_xlsx
@@ -99,7 +106,12 @@ def plan(scenario_dir: Path, out_dir: Path, time_limit_s: float | None, seed: in
             write_routes_csv(doc, scenario, out / "routes.csv")
             write_routes_xlsx(doc, scenario, out / "routes.xlsx")
             write_routes_geojson(doc, scenario, out / "routes.geojson")
-            results.append((kind, out, doc, check_plan(doc, scenario, matrices)))
+            violations = check_plan(doc, scenario, matrices)
+            data = map_data(doc, scenario, lang=lang)
+            write_map(data, out / "map.html", tiles=tiles)
+            write_report(doc, scenario, out / "report.html", data, tiles=tiles,
+                         violations=len(violations))
+            results.append((kind, out, doc, violations))
     except RoutingError as exc:
         raise click.ClickException(str(exc)) from None
     for kind, out, doc, violations in results:
@@ -108,7 +120,8 @@ def plan(scenario_dir: Path, out_dir: Path, time_limit_s: float | None, seed: in
         click.echo(summary_text(doc, scenario, violations=len(violations)))
         for v in violations[:20]:
             click.echo(f"  {v}")
-        click.echo(f"\nwrote {out}/plan.json, routes.csv, routes.xlsx, routes.geojson")
+        click.echo(f"\nwrote {out}/plan.json, routes.csv, routes.xlsx, routes.geojson, "
+                   "map.html, report.html")
     if len(results) > 1:
         click.echo("\n" + comparison_text([(k, d, len(v)) for k, _, d, v in results]))
     if any(v or d["unserved"] for _, _, d, v in results):
@@ -143,9 +156,14 @@ def _network_note(scenario: Scenario, matrices: Matrices, seconds: float) -> Non
 @click.option("--seed", type=int, default=None)
 @click.option("--solution-limit", type=int, default=None)
 @click.option("--quiet", is_flag=True)
+@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
+              help="Language of map.html and report.html.")
+@click.option("--tiles", type=click.Choice(["osm", "amap", "none"]), default="osm",
+              show_default=True,
+              help="Map tiles: OpenStreetMap, Amap/高德 (points shifted to GCJ-02), or none.")
 def compare(scenario_dir: Path, out_dir: Path, time_limit_s: float | None,
             coalition_time_limit_s: float | None, no_shapley: bool, seed: int | None,
-            solution_limit: int | None, quiet: bool) -> None:
+            solution_limit: int | None, quiet: bool, lang: str, tiles: str) -> None:
     """Compare each carrier alone with the alliance variants of SCENARIO_DIR.
 
     Prints the table, writes comparison.json/.csv/.xlsx to OUT, and exits 0 when the
@@ -155,6 +173,8 @@ def compare(scenario_dir: Path, out_dir: Path, time_limit_s: float | None,
     from .io import read_scenario
     from .pipeline import compare_scenario
     from .report.comparison import comparison_table, write_comparison
+    from .report.dispatch import write_comparison_report
+    from .report.maps import comparison_map_data, write_comparison_map
 
     def say(msg: str) -> None:
         if not quiet:
@@ -167,11 +187,16 @@ def compare(scenario_dir: Path, out_dir: Path, time_limit_s: float | None,
                                   shapley=False if no_shapley else None, seed=seed,
                                   solution_limit=solution_limit, note=say)
         doc = write_comparison(result, out_dir)
+        sides = comparison_map_data(result, scenario, lang=lang)
+        write_comparison_map(result, scenario, out_dir / "map.html", lang=lang, tiles=tiles,
+                             data=sides)
+        write_comparison_report(doc, result, scenario, out_dir, lang=lang, tiles=tiles,
+                                maps=sides)
     except RoutingError as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(comparison_table(result))
     click.echo(f"\nwrote {out_dir}/comparison.json, comparison.csv, comparison.xlsx, cost.png, "
-               "on_time.png, cost_shares.png, plans/")
+               "on_time.png, cost_shares.png, map.html, report.html, plans/")
     if not doc["targets_met"]:
         sys.exit(EXIT_NOT_ALL_MET)
 
@@ -203,6 +228,38 @@ def check(plan_json: Path, scenario_dir: Path) -> None:
     for v in violations:
         click.echo(f"  {v}")
     sys.exit(EXIT_NOT_ALL_MET)
+
+
+@main.command("map")
+@click.argument("plan_json", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--scenario", "scenario_dir", required=True,
+              type=click.Path(exists=True, file_okay=False, path_type=Path),
+              help="The scenario folder the plan was made for.")
+@click.option("-o", "--out", "out_html", required=True, type=click.Path(path_type=Path),
+              help="The HTML file to write (e.g. map.html).")
+@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
+              help="Language of labels, popups and legend.")
+@click.option("--tiles", type=click.Choice(["osm", "amap", "none"]), default="osm",
+              show_default=True,
+              help="Map tiles: OpenStreetMap, Amap/高德 (points shifted to GCJ-02), or none.")
+def map_command(plan_json: Path, scenario_dir: Path, out_html: Path, lang: str,
+                tiles: str) -> None:
+    """Draw PLAN_JSON on a map: one self-contained HTML page, a layer per vehicle and carrier."""
+    from .io import read_scenario
+    from .report.maps import map_data, write_map
+    from .report.plan_json import read_plan_json
+
+    try:
+        doc = read_plan_json(plan_json)
+        scenario = read_scenario(scenario_dir)
+        data = map_data(doc, scenario, lang=lang)
+        out_html.parent.mkdir(parents=True, exist_ok=True)
+        write_map(data, out_html, tiles=tiles)
+    except RoutingError as exc:
+        raise click.ClickException(str(exc)) from None
+    routes = len(doc["routes"])
+    click.echo(f"wrote {out_html}: {routes} route(s), {len(doc['unserved'])} unserved, legs "
+               f"{'along the roads' if data.along_roads else 'straight'}")
 
 
 if __name__ == "__main__":

@@ -1,0 +1,187 @@
+"""map.html and report.html in real headless Chromium (Debian's, /usr/bin/chromium).
+
+Every request that leaves the file (only map tiles should) is blocked and recorded, so the
+tests never depend on the network: a blocked tile is an image that fails to load, not a script
+error. Any page script error, any console error other than those tiles, and any blocked request
+that is not a tile image fails the test. Then the route lines must be drawn: one SVG path per
+route, with a non-empty outline, and a click on one opens its popup.
+
+Without /usr/bin/chromium the tests skip, except when the environment variable CI is set
+(.ci/run sets it and installs Chromium): then they fail.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from routing.report import dispatch, maps
+from routing.report.comparison import write_comparison
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--no-first-run"]
+TILE_HOSTS = re.compile(r"^https://(tile\.openstreetmap\.org|webrd0[1-4]\.is\.autonavi\.com)/")
+
+
+def _unavailable(why: str) -> None:
+    if os.environ.get("CI"):
+        pytest.fail(f"{why}; CI must run the browser tests (.ci/run installs chromium)")
+    pytest.skip(why)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not CHROMIUM.exists():
+        _unavailable(f"{CHROMIUM} not found")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        _unavailable("playwright is not installed (pip install -e '.[dev]')")
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        yield b
+        b.close()
+
+
+class Opened:
+    """A page loaded from a file, with what went wrong on it."""
+
+    def __init__(self, browser: Any, path: Path) -> None:
+        self.errors: list[str] = []
+        self.blocked: list[tuple[str, str]] = []
+        self.page = browser.new_page(viewport={"width": 1280, "height": 900})
+        self.page.on("pageerror", lambda exc: self.errors.append(f"page error: {exc}"))
+        self.page.on("console", self._console)
+        self.page.route("**/*", self._route)
+        self.page.goto(path.as_uri(), wait_until="load")
+        self.page.wait_for_function("() => window.L !== undefined")
+
+    def _route(self, route: Any) -> None:
+        url = route.request.url
+        if url.startswith(("file:", "data:")):
+            route.continue_()
+        else:
+            self.blocked.append((route.request.resource_type, url))
+            route.abort()
+
+    def _console(self, msg: Any) -> None:
+        if msg.type != "error":
+            return
+        url = msg.location.get("url", "")
+        if msg.text.startswith("Failed to load resource") and TILE_HOSTS.match(url):
+            return  # a tile we blocked: an image that did not load, not a script error
+        self.errors.append(f"console error: {msg.text} ({url})")
+
+    def check_clean(self) -> None:
+        assert self.errors == []
+        assert all(kind == "image" and TILE_HOSTS.match(url) for kind, url in self.blocked), \
+            self.blocked
+
+    def drawn_routes(self, scope: str = "") -> list[dict[str, float]]:
+        """Each route line's outline: its SVG path length and box."""
+        return self.page.eval_on_selector_all(
+            f"{scope} path.route-line".strip(),
+            "els => els.map(e => { const b = e.getBBox();"
+            " return {len: e.getAttribute('d').length, w: b.width, h: b.height}; })")
+
+
+def _assert_lines(drawn: list[dict[str, float]], n: int) -> None:
+    assert len(drawn) == n
+    assert all(d["len"] > 10 and d["w"] + d["h"] > 20 for d in drawn), drawn
+
+
+def test_map_opens_without_errors_and_draws_the_routes(browser, roads_plan, tmp_path):
+    """map.html of the road scenario: no script error, one drawn line per route, a badge per
+    stop point, the legend, and a route's popup on click."""
+    doc, sc = roads_plan
+    data = maps.map_data(doc, sc)
+    path = maps.write_map(data, tmp_path / "map.html")
+    opened = Opened(browser, path)
+    page = opened.page
+    _assert_lines(opened.drawn_routes(), len(doc["routes"]))
+    assert page.locator("path.leaflet-interactive").count() >= len(doc["routes"])
+    points = {(f["properties"]["vehicle_id"], tuple(f["geometry"]["coordinates"]))
+              for f in data.features("stop")}
+    assert page.locator(".stop-icon .stop-badge").count() == len(points)
+    assert page.locator("path.station").count() == len(data.layer("stations").features)
+    assert page.locator(".routing-legend").count() == 1
+    assert "配送计划" in page.locator(".routing-title").inner_text()
+    assert page.locator(".leaflet-control-layers-overlays label").count() == len(data.layers)
+    page.locator("path.route-line").first.dispatch_event("click")
+    popup = page.locator(".leaflet-popup-content")
+    popup.wait_for(timeout=5000)
+    assert doc["routes"][0]["vehicle_id"] in popup.inner_text()
+    opened.check_clean()
+    assert opened.blocked, "the OpenStreetMap tiles were requested (and blocked)"
+
+
+def test_report_opens_without_errors_and_draws_the_routes(browser, county_plan, tmp_path):
+    """report.html of the two-echelon plan: no script error, the embedded map has every
+    route line and a visible size, a route sheet per vehicle, and it prints to PDF."""
+    doc, sc = county_plan
+    data = maps.map_data(doc, sc)
+    path = dispatch.write_report(doc, sc, tmp_path / "report.html", data, violations=0)
+    opened = Opened(browser, path)
+    page = opened.page
+    _assert_lines(opened.drawn_routes(".map-box"), len(doc["routes"]))
+    box = page.locator(".map-box .folium-map").bounding_box()
+    assert box is not None and box["height"] > 300 and box["width"] > 600
+    vehicles = {r["vehicle_id"] for r in doc["routes"]}
+    assert page.locator("section.sheet[data-vehicle]").count() == len(vehicles)
+    assert page.locator("path.unserved").count() == len(doc["unserved"])
+    assert page.pdf(format="A4")[:4] == b"%PDF"
+    opened.check_clean()
+
+
+def test_comparison_map_and_report_side_by_side(browser, duo_compare, tmp_path):
+    """The compare outputs: two synchronised maps, the carriers' own routes on the left and the
+    alliance's on the right, without script errors."""
+    result, sc = duo_compare
+    cdoc = write_comparison(result, tmp_path)
+    left, right = maps.comparison_map_data(result, sc)
+    n_left, n_right = len(left.features("route")), len(right.features("route"))
+    mp = maps.write_comparison_map(result, sc, tmp_path / "map.html", data=(left, right))
+    rp = dispatch.write_comparison_report(cdoc, result, sc, tmp_path, maps=(left, right))
+    for path in (mp, rp):
+        opened = Opened(browser, path)
+        page = opened.page
+        assert page.locator(".leaflet-container").count() == 2
+        assert page.evaluate("() => typeof L.Map.prototype.sync") == "function"
+        ids = page.eval_on_selector_all(".folium-map", "els => els.map(e => e.id)")
+        _assert_lines(opened.drawn_routes(f"#{ids[0]}"), n_left)
+        _assert_lines(opened.drawn_routes(f"#{ids[1]}"), n_right)
+        if path == rp:
+            assert page.locator(".charts img").count() == 3
+            widths = page.eval_on_selector_all(".charts img", "els => els.map(e => e.naturalWidth)")
+            assert all(w > 0 for w in widths)
+        opened.check_clean()
+
+
+def test_the_harness_catches_script_errors_and_outside_scripts(browser, tmp_path):
+    """A control: a page with a failing script and a CDN script fails the checks."""
+    path = tmp_path / "broken.html"
+    path.write_text('<!DOCTYPE html><html><head><script src="https://cdn.example.org/x.js">'
+                    "</script><script>window.L = {};</script></head><body>"
+                    "<script>notDefinedAnywhere();</script></body></html>", encoding="utf-8")
+    opened = Opened(browser, path)
+    assert any("notDefinedAnywhere" in e for e in opened.errors)
+    assert ("script", "https://cdn.example.org/x.js") in opened.blocked
+    with pytest.raises(AssertionError):
+        opened.check_clean()
+
+
+def test_missing_chromium_fails_in_ci(monkeypatch):
+    """Without Chromium the browser tests skip on a laptop but fail when CI is set."""
+    monkeypatch.setenv("CI", "true")
+    with pytest.raises(pytest.fail.Exception):
+        _unavailable("no chromium")
+    monkeypatch.delenv("CI")
+    with pytest.raises(pytest.skip.Exception):
+        _unavailable("no chromium")

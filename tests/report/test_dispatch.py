@@ -1,0 +1,131 @@
+"""report.html: key figures, the map, one route sheet per vehicle, totals; self-contained."""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+
+from routing.report import dispatch, maps
+from routing.report.comparison import write_comparison
+from routing.units import hhmm_min
+
+
+class _Tables(HTMLParser):
+    """Every <table> as rows of cell texts, with the class of the table and of each row."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tables: list[tuple[str, list[tuple[str, list[str]]]]] = []
+        self.sheets: list[str] = []
+        self._cell: list[str] | None = None
+        self._row: tuple[str, list[str]] | None = None
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "section" and "sheet" in (a.get("class") or "").split() \
+                and a.get("data-vehicle"):
+            self.sheets.append(a["data-vehicle"])
+        if tag == "table":
+            self.tables.append((a.get("class") or "", []))
+        elif tag == "tr":
+            self._row = (a.get("class") or "", [])
+        elif tag in ("td", "th"):
+            self._cell = []
+        elif tag == "br" and self._cell is not None:
+            self._cell.append("\n")
+
+    def handle_endtag(self, tag):
+        if tag in ("td", "th") and self._cell is not None and self._row is not None:
+            self._row[1].append(" ".join("".join(self._cell).split(" ")).strip())
+            self._cell = None
+        elif tag == "tr" and self._row is not None:
+            self.tables[-1][1].append(self._row)
+            self._row = None
+
+    def handle_data(self, data):
+        if self._cell is not None:
+            self._cell.append(data)
+
+
+def _parse(page: str) -> _Tables:
+    p = _Tables()
+    p.feed(page)
+    return p
+
+
+def _rows(tables: _Tables, css: str) -> list[list[tuple[str, list[str]]]]:
+    return [rows for cls, rows in tables.tables if css in cls.split()]
+
+
+def test_report_of_a_two_echelon_plan(county_plan, tmp_path):
+    """A route sheet per vehicle with a table per trip: depot, stops in order with arrival,
+    departure, drops and pickups per carrier and a signature cell, return; the unserved
+    station with its reason; totals that agree with the plan."""
+    doc, sc = county_plan
+    data = maps.map_data(doc, sc)
+    path = dispatch.write_report(doc, sc, tmp_path / "report.html", data, violations=0)
+    page = path.read_text(encoding="utf-8")
+    maps.check_self_contained(page)
+    t = _parse(page)
+    vehicles = list(dict.fromkeys(r["vehicle_id"] for r in
+                                  sorted(doc["routes"], key=lambda r: r["start_min"])))
+    assert sorted(t.sheets) == sorted(vehicles)
+    sheets = _rows(t, "route-sheet")
+    assert len(sheets) == len(doc["routes"])
+    by_start = sorted(doc["routes"], key=lambda r: (vehicles.index(r["vehicle_id"]),
+                                                     r["start_min"]))
+    for rows, r in zip(sheets, by_start, strict=True):
+        head, *body = rows
+        assert head[1][-1] == "签收" and head[1][4] == "送件（按快递公司）"
+        assert len(body) == len(r["stops"]) + 2
+        depot = sc.station(r["depot_id"])
+        assert body[0][1][1] == f"{depot.id} {depot.name}" == body[-1][1][1]
+        assert body[0][1][3] == hhmm_min(r["start_min"])
+        assert body[-1][1][2] == hhmm_min(r["end_min"])
+        for (_, cells), s in zip(body[1:-1], r["stops"], strict=True):
+            assert cells[0] == str(s["seq"])
+            assert cells[1].startswith(f"{s['station_id']} {sc.station(s['station_id']).name}")
+            assert cells[2:4] == [hhmm_min(s["arrival_min"]), hhmm_min(s["departure_min"])]
+            drops = [x for x in cells[4].split("\n") if x]
+            assert len(drops) == len([a for a in s["delivered"] if a["parcels"]])
+            assert cells[-1] == ""  # room for the signature
+    unserved = _rows(t, "unserved")[0]
+    assert [c[1][2] for c in unserved[1:]] == [u["reason"] for u in doc["unserved"]]
+    carriers = _rows(t, "by-carrier")[0]
+    total = carriers[-1][1]
+    assert carriers[-1][0] == "total"
+    assert int(total[1]) == doc["totals"]["parcels_down"]
+    assert int(total[3]) == doc["totals"]["parcels_up"]
+    assert "通过" in page and "独立核查" in page
+    assert page.count('class="route-line"') == 0  # drawn by the page script, not in HTML
+    assert page.count('"className":"route-line"') == len(doc["routes"])
+
+
+def test_english_report_and_checker_problems(tiny_plan, tmp_path):
+    """--lang en gives English headings; a checker count shows as problems; Amap tiles."""
+    doc, sc = tiny_plan
+    data = maps.map_data(doc, sc, lang="en")
+    page = dispatch.report_html(doc, sc, data, tiles="amap", violations=2)
+    t = _parse(page)
+    assert _rows(t, "route-sheet")[0][0][1][-1] == "Signature"
+    assert "2 problem(s)" in page and "Key figures" in page
+    assert "autonavi" in page
+    assert "<title>测试县 Delivery plan 2026-11-24</title>" in page
+
+
+def test_comparison_report(duo_compare, tmp_path):
+    """The compare page: the table, the three charts inlined as PNG, the cost split and the
+    side-by-side map, nothing loaded from elsewhere."""
+    result, sc = duo_compare
+    cdoc = write_comparison(result, tmp_path)
+    path = dispatch.write_comparison_report(cdoc, result, sc, tmp_path, lang="en")
+    page = path.read_text(encoding="utf-8")
+    maps.check_self_contained(page)
+    assert len(re.findall(r'<img alt="[a-z_]+\.png" src="data:image/png;base64,', page)) == 3
+    t = _parse(page)
+    rows = _rows(t, "comparison")[0]
+    assert [r[1][0] for r in rows[1:]] == [r["variant"] for r in cdoc["rows"]]
+    assert "Leaflet.Sync 0.2.4" in page and re.search(r"map_\w+\.sync\(map_\w+\)", page)
+    assert page.count("routingLayer(") >= 1 + 2 * 3  # definition + vehicle layers both sides
+    mp = maps.write_comparison_map(result, sc, tmp_path / "map.html", tiles="none")
+    maps.check_self_contained(mp.read_text(encoding="utf-8"))
