@@ -174,3 +174,40 @@ vehicles = "vehicles_small.csv"
     assert v.cost_day == pytest.approx(100 + 22.240 + 40 * 0.8, abs=0.01)
     assert v.sla["within_24h"] == pytest.approx(0.5)
     assert v.sla["within_48h"] == 1.0
+
+
+@pytest.mark.parametrize(("extra", "compare_keys", "message"), [
+    # a typo in a variant key
+    ('\n[[compare.variants]]\nname = "x"\nvisit_every_day = 2\n', "",
+     "unknown key 'visit_every_day'; did you mean 'visit_every_days'?"),
+    # a member that is not a carrier
+    ('\n[[compare.variants]]\nname = "x"\ncarriers = ["a", "c"]\n', "",
+     "'x': unknown carrier 'c'"),
+    # a structure that does not exist
+    ('\n[[compare.variants]]\nname = "x"\nstructure = "three_echelon"\n', "",
+     "structure must be one of {direct, two_echelon}"),
+    # a fleet file that is not there
+    ('\n[[compare.variants]]\nname = "x"\nvehicles = "nope.csv"\n', "",
+     "nope.csv: file not found"),
+    # waves whose shares do not add up
+    ("", 'waves = ["06:00", "12:00"]\nwave_shares = [0.5, 0.6]\n',
+     "wave_shares must be positive and add up to 1"),
+    # a wave time that is not a time
+    ("", 'waves = ["6 am"]\n', "[compare] waves: must be a time of day HH:MM"),
+])
+def test_bad_compare_settings_are_named(tmp_path, extra, compare_keys, message):
+    """Every bad [compare] setting is a ScenarioError that says what is wrong and what is valid."""
+    from routing.exceptions import ScenarioError
+
+    with pytest.raises(ScenarioError) as err:
+        _with_compare(tmp_path, extra, compare_keys=compare_keys)
+    assert message in str(err.value)
+
+
+def test_merge_into_unknown_station_is_a_clear_error(tmp_path):
+    """多站合一 into a station that does not exist is refused with both ids named."""
+    from routing.exceptions import ModelError
+
+    sc = _with_compare(tmp_path, '\n[[compare.variants]]\nname = "m"\nmerge = { V2 = "V9" }\n')
+    with pytest.raises(ModelError, match="merge 'V2' into 'V9'"):
+        compare_scenario(sc, shapley=False)
