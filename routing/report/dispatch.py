@@ -120,7 +120,8 @@ td.sign { width: 18%; min-width: 90px; }
 }
 """
 
-_PLAN_PAGE = """<!DOCTYPE html>
+# The head both pages share: language, title, the map's inlined assets, the print style.
+_HEAD = """<!DOCTYPE html>
 <html lang="{{ 'zh-CN' if lang == 'zh' else 'en' }}">
 <head>
 <meta charset="utf-8">
@@ -130,8 +131,10 @@ _PLAN_PAGE = """<!DOCTYPE html>
 </head>
 <body>
 <h1>{{ title }}</h1>
-<div class="muted">{{ doc.scenario.name }} · {{ t.generated.format(engine=doc.engine,
-  status=doc.status) }}</div>
+"""
+
+_PLAN_PAGE = _HEAD + """<div class="muted">{{ doc.scenario.name }} · {{
+  t.generated.format(engine=doc.engine, status=doc.status) }}</div>
 
 <h2>{{ t.figures }}</h2>
 <div class="figures">
@@ -201,17 +204,7 @@ _PLAN_PAGE = """<!DOCTYPE html>
 </html>
 """
 
-_COMPARE_PAGE = """<!DOCTYPE html>
-<html lang="{{ 'zh-CN' if lang == 'zh' else 'en' }}">
-<head>
-<meta charset="utf-8">
-<title>{{ title }}</title>
-{{ map_head | safe }}
-<style>{{ style | safe }}</style>
-</head>
-<body>
-<h1>{{ title }}</h1>
-<div class="muted">{{ t.targets }}: {{ targets }}</div>
+_COMPARE_PAGE = _HEAD + """<div class="muted">{{ t.targets }}: {{ targets }}</div>
 <p class="{{ 'ok' if cdoc.targets_met else 'bad' }}">{{ verdict }}</p>
 <table class="grid comparison"><thead><tr><th>{{ t.variant }}</th><th>{{ t.vehicles }}</th>
 <th>km</th><th>{{ t.per_day }}</th><th>{{ t.per_parcel }}</th><th>{{ t.vs_alone }}</th>
