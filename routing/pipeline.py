@@ -9,13 +9,11 @@ from __future__ import annotations
 import dataclasses
 import itertools
 from dataclasses import replace
-from pathlib import Path
 from typing import Any
 
 from .evaluate.check import Violation, check_plan
 from .evaluate.explain import explain_unserved
 from .exceptions import ModelError
-from .io import read_scenario
 from .model import Scenario, Variant
 from .model.plan import Plan, Route, Unserved
 from .network.matrix import Matrices, travel_matrices
@@ -137,11 +135,6 @@ def check_scenario_plan(plan: Plan, scenario: Scenario, matrices: Matrices) -> l
     """Run the independent checker on a plan object, exactly as on its plan.json."""
     return check_plan(plan_to_dict(plan, scenario), scenario, matrices)
 
-
-def load(folder: str | Path) -> tuple[Scenario, Matrices]:
-    """Read a scenario folder and its matrices."""
-    sc = read_scenario(folder)
-    return sc, travel_matrices(sc)
 
 
 def _planner(seed: int | None, solution_limit: int | None) -> Any:

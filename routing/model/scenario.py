@@ -350,26 +350,24 @@ class Scenario:
     costs: CostSpec = field(default_factory=CostSpec)
     compare: CompareSpec = field(default_factory=CompareSpec)
     root: Path | None = None
+    # Station id → station, built from ``stations`` on construction (and so again by every
+    # ``dataclasses.replace``): reports and planning look stations up once per stop.
+    _by_id: dict[str, Station] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         problems = self.cross_problems()
         if problems:
             raise ScenarioError([f"{p.table}[{p.index}] {p.field}: {p.message}" for p in problems],
                                 source=f"scenario '{self.name}'")
+        object.__setattr__(self, "_by_id", {s.id: s for s in self.stations})
 
     def cross_problems(self) -> list[Problem]:
         """Check references between tables; return every problem (empty when consistent)."""
         return cross_problems(self.stations, self.carriers, self.vehicle_types, self.demand)
 
-
-    # Lookups used everywhere; cheap enough to rebuild, and keeping them derived avoids
-    # stored state that could drift from the tuples.
     def station(self, station_id: str) -> Station:
         """Return the station with this id (KeyError if unknown)."""
-        for s in self.stations:
-            if s.id == station_id:
-                return s
-        raise KeyError(station_id)
+        return self._by_id[station_id]
 
     def vehicle_type(self, type_id: str) -> VehicleType:
         """Return the vehicle type with this id (KeyError if unknown)."""

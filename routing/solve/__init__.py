@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import hashlib
 
+import numpy as np
+
 from ..model import Scenario
 from ..model.plan import Plan, Route, Unserved
-from ..network.matrix import Matrices
+from ..network.matrix import Matrices, vehicle_duration_s
 from .ortools_backend import Progress, solve_visits
 from .schedule import timed_route
 from .visits import presolve
@@ -55,12 +57,19 @@ def solve(scenario: Scenario, matrices: Matrices, *, time_limit_s: float | None 
     raw = solve_visits(scenario, matrices, visits, time_limit_s=tl, seed=sd, solution_limit=sl,
                        progress=progress, reference=reference, change_penalty=change_penalty)
     types = dict(scenario.vehicles())
+    order = {vid: k for k, vid in enumerate(types)}
+    lines = {ln.id: ln for ln in scenario.demand}
+    durations: dict[str, np.ndarray] = {}  # per vehicle type, built once for all its routes
     routes: list[Route] = []
-    for vid, trip in sorted(raw.sequences, key=lambda key: (list(types).index(key[0]), key[1])):
+    for vid, trip in sorted(raw.sequences, key=lambda key: (order[key[0]], key[1])):
+        vt = types[vid]
+        if vt.id not in durations:
+            durations[vt.id] = vehicle_duration_s(matrices, vt.speed_kph)
         prev = routes[-1].end_s if trip > 1 else None
-        routes.append(timed_route(scenario, matrices, vid, types[vid],
+        routes.append(timed_route(scenario, matrices, vid, vt,
                                   [visits[k] for k in raw.sequences[vid, trip]],
-                                  raw.starts[vid, trip], trip=trip, paid_from_s=prev))
+                                  raw.starts[vid, trip], durations[vt.id], trip=trip,
+                                  paid_from_s=prev, lines=lines))
     served = {k for seq in raw.sequences.values() for k in seq}
     unserved += [Unserved(station_id=v.station_id, line_ids=v.line_ids, reason=DROPPED)
                  for k, v in enumerate(visits) if k not in served]

@@ -7,7 +7,7 @@ from itertools import pairwise
 
 import numpy as np
 
-from ..model import Direction, Scenario, VehicleType
+from ..model import DemandLine, Direction, Scenario, VehicleType
 from ..model.plan import Amount, Load, Route, Stop
 from ..network.matrix import Matrices, vehicle_duration_s
 from .visits import Visit
@@ -31,7 +31,8 @@ def _feasible(times: list[tuple[int, int, int]], seq: list[Visit]) -> bool:
 
 def timed_route(scenario: Scenario, matrices: Matrices, vehicle_id: str, vt: VehicleType,
                 seq: list[Visit], start_s: int, durations: np.ndarray | None = None, *,
-                trip: int = 1, paid_from_s: int | None = None) -> Route:
+                trip: int = 1, paid_from_s: int | None = None,
+                lines: dict[str, DemandLine] | None = None) -> Route:
     """Build a :class:`Route`: earliest schedule from ``start_s``, then leave the depot as late
     as possible without arriving anywhere later (waiting at the depot costs no driver time)."""
     idx = matrices.index()
@@ -50,7 +51,8 @@ def timed_route(scenario: Scenario, matrices: Matrices, vehicle_id: str, vt: Veh
     start_s += lo
     times, end = _forward(start_s, seq, legs)
 
-    lines = {ln.id: ln for ln in scenario.demand}
+    if lines is None:
+        lines = {ln.id: ln for ln in scenario.demand}
     down_total = [lines[i] for vs in seq for i in vs.line_ids
                   if lines[i].direction is Direction.DOWN]
     kg = sum(ln.kg for ln in down_total)
