@@ -15,3 +15,5 @@ DAY_S = 24 * 3600
 
 #: The owner value meaning "the shared alliance fleet" (共同配送联盟).
 ALLIANCE = "alliance"
+#: The value of a variant's visit_every_days that lets the planner choose per station.
+AUTO = "auto"

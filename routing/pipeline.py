@@ -11,6 +11,7 @@ import itertools
 from dataclasses import replace
 from typing import Any
 
+from .constants import AUTO
 from .evaluate.check import Violation, check_plan
 from .evaluate.explain import explain_unserved
 from .exceptions import ModelError
@@ -172,7 +173,9 @@ def compare_scenario(scenario: Scenario, matrices: Matrices | None = None, *,
     baseline = co.plan_baseline(scenario, m, planner, tl)
     variants = []
     for v in spec.variants:
-        say(f"variant {v.name}: {v.structure}, every {v.visit_every_days} day(s)")
+        every = ("each station's frequency chosen" if v.visit_every_days == AUTO
+                 else f"every {v.visit_every_days} day(s)")
+        say(f"variant {v.name}: {v.structure}, {every}")
         variants.append(co.plan_variant(scenario, m, v, planner, tl))
     everyone = tuple(baseline)
     coalitions = None

@@ -179,6 +179,7 @@ COMPARE_VARIANTS = [  # (name, extra keys, comment)
     ("alliance", {}, "all five carriers, the hub fleet, direct from the hub, daily"),
     ("alliance_two_echelon", {"structure": "two_echelon"}, "trunks hub -> township stations, feeder vans to villages"),
     ("alliance_every_other_day", {"visit_every_days": 2}, "the alliance visiting each station every other day"),
+    ("alliance_periodic", {"visit_every_days": "auto"}, "each village its own frequency: daily where fresh goods or the hours need it, else every other day"),
     ("four_carriers", {"carriers": ["post", "zto", "yto", "yunda"]}, "an alliance without STO 申通, the smallest member"),
 ]
 

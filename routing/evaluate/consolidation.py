@@ -8,8 +8,10 @@ plus handling per parcel). Nothing is estimated outside a plan.
   owns, serving only its own parcels, every ``visit_every_days`` days.
 - Variant: the members' parcels pooled at the shared hub on the shared fleet (every vehicle not
   based at a carrier outlet), direct or in two echelons, daily or less often.
-- Visiting every k days carries k days of parcels per visit; the day's cost is the plan's / k.
-  All stations on one day, or k sectors on successive days: both are planned, the better kept.
+- Visiting every k days carries k days of parcels per visit; the day's cost is the average over
+  the schedule's days (see :mod:`routing.evaluate.periodic`). All stations on one day, or k
+  sectors on successive days: both are planned, the better kept. With ``visit_every_days =
+  "auto"`` each station gets the least frequent visits that keep the targets.
 - Vehicle costs are split between down and up in proportion to the parcels each route handles.
 """
 
@@ -22,12 +24,23 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..constants import AUTO
 from ..exceptions import ModelError
 from ..model import Direction, Scenario, Tier, Variant
 from ..model.plan import Plan
 from ..network.matrix import Matrices
 from .check import Violation, check_plan
-from .sla import LineTiming, line_timings, sla_report
+from .periodic import (
+    Schedule,
+    choose_every,
+    day_scenarios,
+    more_often,
+    same_day_schedule,
+    sector_schedule,
+    slack_h,
+    volumes,
+)
+from .sla import LineTiming, schedule_timings, sla_report
 
 #: Plans a scenario: (scenario, matrices, structure, time limit s) -> (plan, plan.json document).
 Planner = Callable[[Scenario, Matrices, str, float], tuple[Plan, dict[str, Any]]]
@@ -41,8 +54,9 @@ class Outcome:
     kind: str  # baseline | variant | coalition
     carriers: tuple[str, ...]
     structure: str
-    visit_every_days: int
-    docs: tuple[dict[str, Any], ...]  # one plan per visit-day group (one when daily)
+    visit_every_days: int | str  # as asked: days, or "auto"
+    schedule: Schedule  # each station's frequency and visit day
+    docs: tuple[dict[str, Any], ...]  # one plan per day of the schedule's period with visits
     violations: tuple[Violation, ...]
     vehicles: int
     km_day: float
@@ -67,152 +81,151 @@ class Outcome:
         return self.parcels_down_day + self.parcels_up_day
 
 
-def member_scenario(scenario: Scenario, carriers: tuple[str, ...], every: int,
+def member_scenario(scenario: Scenario, carriers: tuple[str, ...],
                     merge: dict[str, str] | None = None) -> Scenario:
-    """The members' parcels (k days' worth when visiting every k days) on the shared fleet;
-    ``merge`` moves a station's parcels to the point that serves it too (多站合一)."""
+    """The members' daily parcels on the shared fleet; ``merge`` moves a station's parcels to
+    the point that serves it too (多站合一)."""
     merge = merge or {}
-    demand = tuple(dataclasses.replace(ln, station_id=merge.get(ln.station_id, ln.station_id),
-                                       parcels=ln.parcels * every, kg=ln.kg * every,
-                                       m3=ln.m3 * every)
+    demand = tuple(dataclasses.replace(ln, station_id=merge.get(ln.station_id, ln.station_id))
                    for ln in scenario.demand if ln.carrier_id in carriers)
     return dataclasses.replace(scenario, demand=demand)
 
 
 def alone_scenario(scenario: Scenario, carrier: str) -> Scenario:
-    """One carrier alone: its parcels, its own vehicles, its outlet as its hub."""
+    """One carrier alone: its daily parcels, its own vehicles, its outlet as its hub."""
     c = next(x for x in scenario.carriers if x.id == carrier)
-    every = c.visit_every_days
     outlet = c.outlet_id
     stations = tuple(dataclasses.replace(s, tier=Tier.HUB) if s.id == outlet and
                      s.tier is Tier.OUTLET else s for s in scenario.stations)
     fleet = tuple(vt for vt in scenario.vehicle_types if vt.owner == carrier)
-    base = member_scenario(scenario, (carrier,), every)
+    base = member_scenario(scenario, (carrier,))
     return dataclasses.replace(base, stations=stations, vehicle_types=fleet)
 
 
-def visit_groups(sub: Scenario, every: int) -> list[set[str]]:
-    """Stations with parcels in ``every`` groups, one served per day in turn.
+@dataclass(frozen=True, slots=True)
+class _Job:
+    """What every plan of one option shares: who, how, on what budget."""
 
-    Sectors around the hub by angle, cut so each holds about the same number of parcels: a
-    van's day then covers one side of the county, and the daily workload stays level.
-    """
-    volume: dict[str, int] = {}
-    for ln in sub.demand:
-        volume[ln.station_id] = volume.get(ln.station_id, 0) + ln.parcels
-    if every == 1:
-        return [set(volume)]
-    hub = next(s for s in sub.stations if s.tier is Tier.HUB)
-    where = {s.id: s for s in sub.stations}
-    order = sorted(volume, key=lambda sid: (math.atan2(where[sid].lat - hub.lat,
-                                                       where[sid].lon - hub.lon), sid))
-    total = sum(volume.values())
-    groups: list[set[str]] = [set() for _ in range(every)]
-    running = 0
-    for sid in order:
-        g = min(every - 1, int(every * (running + volume[sid] / 2) / max(total, 1)))
-        groups[g].add(sid)
-        running += volume[sid]
-    return groups
+    name: str
+    kind: str
+    scenario: Scenario  # the whole scenario: daily quantities, targets, costs
+    sub: Scenario  # the option's daily parcels, stations and fleet
+    m: Matrices
+    carriers: tuple[str, ...]
+    structure: str
+    setting: int | str  # the visit_every_days asked for
+    planner: Planner
+    time_limit_s: float
+    handling_per_parcel: float
 
 
-def _plan_groups(name: str, kind: str, scenario: Scenario, sub: Scenario, m: Matrices,
-                 carriers: tuple[str, ...], structure: str, every: int, planner: Planner,
-                 time_limit_s: float, handling_per_parcel: float) -> Outcome:
-    """Plan ``sub`` (k days of parcels per visit) and return its daily figures.
+def _better(a: Outcome, b: Outcome) -> bool:
+    """Fewer unserved lines first, then meeting the targets, then cheaper."""
+    return ((a.unserved_lines, not a.sla.get("target_met", False), a.cost_day)
+            < (b.unserved_lines, not b.sla.get("target_met", False), b.cost_day))
 
-    Visiting every k days, two schedules are planned and the better kept (fewer unserved
-    lines, then lower cost): every station on the same day, or the stations split into k
-    sectors served on successive days (see :func:`visit_groups`).
-    """
-    schedules = [visit_groups(sub, 1)]
-    if every > 1:
-        schedules.append(visit_groups(sub, every))
-    best: Outcome | None = None
-    for groups in schedules:
-        parts = []
-        for g, stations in enumerate(groups):
-            day = dataclasses.replace(sub, demand=tuple(ln for ln in sub.demand
-                                                        if ln.station_id in stations))
-            if not day.demand:
-                continue
-            _, doc = planner(day, m, structure, time_limit_s)
-            parts.append(_outcome(name, kind, scenario, day, m, carriers, structure, every,
-                                  doc, handling_per_parcel, offset=g))
-        option = _combine(parts, scenario)
-        if best is None or (option.unserved_lines, option.cost_day) < (best.unserved_lines,
-                                                                       best.cost_day):
+
+def _plan_schedule(job: _Job, schedule: Schedule) -> Outcome:
+    """One plan per day of the schedule's period, and their daily figures."""
+    days = []
+    for day in day_scenarios(job.sub, schedule):
+        days.append(None if day is None else
+                    (day, job.planner(day, job.m, job.structure, job.time_limit_s)[1]))
+    return _outcome(job, schedule, days)
+
+
+def _plan_every(job: _Job, every: dict[str, int]) -> Outcome:
+    """Stations at the given frequencies: by sectors, and all on one day when that differs;
+    the better kept."""
+    best = _plan_schedule(job, sector_schedule(job.sub, every))
+    same = same_day_schedule(every)
+    if same != best.schedule:
+        option = _plan_schedule(job, same)
+        if _better(option, best):
             best = option
-    assert best is not None  # sub always has demand here
     return best
 
 
-def _combine(parts: list[Outcome], scenario: Scenario) -> Outcome:
-    """One outcome from the plans of the visit-day groups: each already counts per day."""
-    if len(parts) == 1:
-        return parts[0]
-    first = parts[0]
-    timings = tuple(t for p in parts for t in p.timings)
-    return dataclasses.replace(
-        first, docs=tuple(d for p in parts for d in p.docs),
-        violations=tuple(v for p in parts for v in p.violations),
-        vehicles=max(p.vehicles for p in parts), km_day=sum(p.km_day for p in parts),
-        vehicle_cost_day=sum(p.vehicle_cost_day for p in parts),
-        handling_day=sum(p.handling_day for p in parts),
-        cost_down_day=sum(p.cost_down_day for p in parts),
-        cost_up_day=sum(p.cost_up_day for p in parts),
-        parcels_down_day=sum(p.parcels_down_day for p in parts),
-        parcels_up_day=sum(p.parcels_up_day for p in parts),
-        unserved_lines=sum(p.unserved_lines for p in parts), timings=timings,
-        sla=sla_report(list(timings), scenario))
+def _plan_auto(job: _Job, fixed: dict[str, int], choices: tuple[int, ...]) -> Outcome:
+    """Periodic planning: each station the least frequent visits that keep the targets.
+
+    The daily plan bounds each station's frequency by its slack (see
+    :mod:`routing.evaluate.periodic`); stations the chosen schedule still makes late are
+    visited more often, up to three rounds. The daily plan stays if it is better.
+    """
+    daily = {sid: fixed.get(sid, 1) for sid in volumes(job.sub)}
+    best = _plan_every(job, daily)
+    every = choose_every(slack_h(best.timings, job.scenario.targets), choices, fixed)
+    tried = [daily]
+    for _ in range(3):
+        if every in tried:
+            break
+        tried.append(every)
+        option = _plan_schedule(job, sector_schedule(job.sub, every))
+        if _better(option, best):
+            best = option
+        late = [b["station_id"] for b in option.sla["stations_breaking_target"]]
+        every = more_often(every, late, choices, fixed)
+    return best
 
 
-def _outcome(name: str, kind: str, scenario: Scenario, sub: Scenario, m: Matrices,
-             carriers: tuple[str, ...], structure: str, every: int, plan_doc: dict[str, Any],
-             handling_per_parcel: float, *, offset: int = 0) -> Outcome:
-    """Daily figures of one plan (made for ``every`` days of parcels) of scenario ``sub``."""
-    violations = tuple(check_plan(plan_doc, sub, m))
-    lines = {ln.id: ln for ln in scenario.demand}  # the daily quantities
-    down = up = 0
-    cost_down = cost_up = 0.0
-    for r in plan_doc["routes"]:
-        own = [lines[i] for s in r["stops"] for i in s["lines"]
-               if i not in s.get("transfers", [])]
-        handled = [lines[i] for s in r["stops"] for i in s["lines"]]
-        n_down = sum(ln.parcels for ln in handled if ln.direction is Direction.DOWN)
-        n_all = sum(ln.parcels for ln in handled) or 1
-        cost_down += r["cost"]["total"] * n_down / n_all
-        cost_up += r["cost"]["total"] * (n_all - n_down) / n_all
-        down += sum(ln.parcels for ln in own if ln.direction is Direction.DOWN)
-        up += sum(ln.parcels for ln in own if ln.direction is Direction.UP)
-    transferred = sum(lines[i].parcels for r in plan_doc["routes"] for s in r["stops"]
-                      for i in s.get("transfers", []))
-    sc = scenario.costs
-    handling = ((down + up) * (handling_per_parcel + sc.station_per_parcel)
-                + transferred * sc.station_per_parcel)
-    day_scenario = dataclasses.replace(sub, demand=tuple(
+def _outcome(job: _Job, schedule: Schedule,
+             days: list[tuple[Scenario, dict[str, Any]] | None]) -> Outcome:
+    """Daily figures of a schedule's plans: ``days[j]`` is the (day scenario, plan.json) run
+    on the days ≡ j of its period. Costs and km are averaged over the period; parcels and
+    handling are the daily quantities; every plan is re-checked against its day scenario."""
+    period = len(days)
+    lines = {ln.id: ln for ln in job.scenario.demand}  # the daily quantities
+    violations: list[Violation] = []
+    served: set[str] = set()
+    transferred: set[str] = set()
+    unserved: set[str] = set()
+    cost_down = cost_up = km = vehicle_cost = 0.0
+    vehicles = 0
+    for entry in days:
+        if entry is None:
+            continue
+        day, doc = entry
+        violations.extend(check_plan(doc, day, job.m))
+        vehicles = max(vehicles, len({r["vehicle_id"] for r in doc["routes"]}))
+        km += doc["totals"]["distance_km"]
+        vehicle_cost += doc["totals"]["cost"]
+        on_day = set()
+        for r in doc["routes"]:
+            handled = [lines[i] for s in r["stops"] for i in s["lines"]]
+            n_down = sum(ln.parcels for ln in handled if ln.direction is Direction.DOWN)
+            n_all = sum(ln.parcels for ln in handled) or 1
+            cost_down += r["cost"]["total"] * n_down / n_all
+            cost_up += r["cost"]["total"] * (n_all - n_down) / n_all
+            for s in r["stops"]:
+                handed = set(s.get("transfers", []))
+                transferred |= handed
+                on_day |= {i for i in s["lines"] if i not in handed}
+        served |= on_day
+        unserved |= {ln.id for ln in day.demand if ln.id not in on_day}
+    down = sum(lines[i].parcels for i in served if lines[i].direction is Direction.DOWN)
+    up = sum(lines[i].parcels for i in served if lines[i].direction is Direction.UP)
+    sc = job.scenario.costs
+    handling = ((down + up) * (job.handling_per_parcel + sc.station_per_parcel)
+                + sum(lines[i].parcels for i in transferred) * sc.station_per_parcel)
+    daily = dataclasses.replace(job.sub, demand=tuple(
         dataclasses.replace(lines[ln.id], station_id=ln.station_id)
-        for ln in sub.demand))  # daily quantities at the served point, for the hours
-    timings = tuple(line_timings(plan_doc, day_scenario, visit_every_days=every, offset=offset,
-                                 waves=scenario.compare.waves))
-    sla = sla_report(list(timings), day_scenario)
-    served = {i for r in plan_doc["routes"] for s in r["stops"] for i in s["lines"]
-              if i not in s.get("transfers", [])}
+        for ln in job.sub.demand))  # daily quantities at the served point, for the hours
+    timings = tuple(schedule_timings([None if e is None else e[1] for e in days], daily,
+                                     waves=job.scenario.compare.waves))
     return Outcome(
-        name=name, kind=kind, carriers=carriers, structure=structure, visit_every_days=every,
-        docs=(plan_doc,), violations=violations,
-        vehicles=len({r["vehicle_id"] for r in plan_doc["routes"]}),
-        km_day=plan_doc["totals"]["distance_km"] / every,
-        vehicle_cost_day=plan_doc["totals"]["cost"] / every, handling_day=handling,
-        cost_down_day=cost_down / every, cost_up_day=cost_up / every,
-        parcels_down_day=down, parcels_up_day=up,
-        unserved_lines=sum(1 for ln in sub.demand if ln.id not in served), sla=sla,
-        timings=timings)
+        name=job.name, kind=job.kind, carriers=job.carriers, structure=job.structure,
+        visit_every_days=job.setting, schedule=schedule,
+        docs=tuple(e[1] for e in days if e is not None), violations=tuple(violations),
+        vehicles=vehicles, km_day=km / period, vehicle_cost_day=vehicle_cost / period,
+        handling_day=handling, cost_down_day=cost_down / period, cost_up_day=cost_up / period,
+        parcels_down_day=down, parcels_up_day=up, unserved_lines=len(unserved),
+        sla=sla_report(list(timings), daily), timings=timings)
 
 
 def plan_baseline(scenario: Scenario, m: Matrices, planner: Planner,
                   time_limit_s: float) -> dict[str, Outcome]:
-    """Each carrier with parcels, alone."""
+    """Each carrier with parcels, alone, at its own frequency."""
     out = {}
     for c in scenario.carriers:
         if not any(ln.carrier_id == c.id for ln in scenario.demand):
@@ -221,15 +234,18 @@ def plan_baseline(scenario: Scenario, m: Matrices, planner: Planner,
             raise ModelError(f"carrier '{c.id}' has parcels but no vehicle of its own "
                              "(vehicles.csv owner); the baseline needs its fleet")
         sub = alone_scenario(scenario, c.id)
-        out[c.id] = _plan_groups(f"{c.id} alone", "baseline", scenario, sub, m, (c.id,),
-                                 "direct", c.visit_every_days, planner, time_limit_s,
-                                 scenario.costs.outlet_per_parcel)
+        job = _Job(name=f"{c.id} alone", kind="baseline", scenario=scenario, sub=sub, m=m,
+                   carriers=(c.id,), structure="direct", setting=c.visit_every_days,
+                   planner=planner, time_limit_s=time_limit_s,
+                   handling_per_parcel=scenario.costs.outlet_per_parcel)
+        out[c.id] = _plan_every(job, dict.fromkeys(volumes(sub), c.visit_every_days))
     return out
 
 
 def plan_variant(scenario: Scenario, m: Matrices, variant: Variant, planner: Planner,
                  time_limit_s: float, *, kind: str = "variant") -> Outcome:
-    """The alliance of the variant's members on the shared fleet."""
+    """The alliance of the variant's members on the shared fleet, at the variant's frequency
+    (stations with their own ``visit_every_days`` keep theirs)."""
     members = variant.carriers or tuple(c.id for c in scenario.carriers)
     merge = dict(variant.merge)
     known = {s.id: s for s in scenario.stations}
@@ -237,12 +253,19 @@ def plan_variant(scenario: Scenario, m: Matrices, variant: Variant, planner: Pla
         if a not in known or b not in known or known[b].tier in (Tier.HUB, Tier.OUTLET):
             raise ModelError(f"variant '{variant.name}': merge {a!r} into {b!r} needs two known "
                              "stations, the second a township station or village point")
-    sub = member_scenario(scenario, members, variant.visit_every_days, merge)
+    sub = member_scenario(scenario, members, merge)
     if variant.vehicle_types is not None:
         sub = dataclasses.replace(sub, vehicle_types=variant.vehicle_types)
-    return _plan_groups(variant.name, kind, scenario, sub, m, tuple(members), variant.structure,
-                        variant.visit_every_days, planner, time_limit_s,
-                        scenario.costs.hub_per_parcel)
+    job = _Job(name=variant.name, kind=kind, scenario=scenario, sub=sub, m=m,
+               carriers=tuple(members), structure=variant.structure,
+               setting=variant.visit_every_days, planner=planner, time_limit_s=time_limit_s,
+               handling_per_parcel=scenario.costs.hub_per_parcel)
+    fixed = {sid: k for sid in volumes(sub)
+             if (k := known[sid].visit_every_days) is not None}
+    if variant.visit_every_days == AUTO:
+        return _plan_auto(job, fixed, scenario.compare.auto_every_days)
+    every = int(variant.visit_every_days)
+    return _plan_every(job, {sid: fixed.get(sid, every) for sid in volumes(sub)})
 
 
 def shapley(costs: dict[frozenset[str], float], players: tuple[str, ...]) -> dict[str, float]:

@@ -12,6 +12,7 @@ feeder reaches the hub on the next day's trunk.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -37,24 +38,10 @@ class LineTiming:
     weights: tuple[float, ...] = ()  # per entry of ``hours``; empty: all equal
 
 
-def _wait_days(arrival_day: int, ready_s: int, leaves_s: int, every: int, offset: int) -> int:
-    """Days from the arrival day to the visit day (days ≡ offset mod every) that takes it."""
-    d = arrival_day
-    while True:
-        if (d - offset) % every == 0 and (d > arrival_day or leaves_s >= ready_s):
-            return d - arrival_day
-        d += 1
-
-
-def line_timings(doc: dict[str, Any], scenario: Scenario, *, visit_every_days: int = 1,
-                 cycle_days: int = CYCLE_DAYS, offset: int = 0,
-                 waves: tuple[tuple[int, float], ...] = ()) -> list[LineTiming]:
-    """Hours for every demand line of the scenario over a ``cycle_days`` cycle.
-
-    ``waves``: inbound waves at the hub as (seconds of day, share of the day's down parcels);
-    down parcels then arrive in those waves instead of at their line's ready time.
-    ``offset``: the plan runs on days ≡ offset (mod ``visit_every_days``) of the cycle.
-    """
+def _visits(doc: dict[str, Any]) -> dict[str, tuple[int, int, int]]:
+    """Per line served by one plan: (its vehicle leaves the hub, service at the station, it
+    reaches the hub), seconds of the visit day. In two echelons the trunk leaves with down
+    parcels, and produce a feeder collected reaches the hub on the next day's trunk."""
     trunk: dict[str, tuple[int, int]] = {}  # line -> (trunk start, trunk end), seconds
     final: dict[str, tuple[int, int, int]] = {}  # line -> (route start, service, route end)
     for r in doc["routes"]:
@@ -66,25 +53,47 @@ def line_timings(doc: dict[str, Any], scenario: Scenario, *, visit_every_days: i
                     trunk[i] = (start, end)
                 else:
                     final[i] = (start, round(s["start_min"] * 60), end)
+    return {i: (trunk[i][0] if i in trunk else start, service,
+                DAY_S + trunk[i][1] if i in trunk else end)
+            for i, (start, service, end) in final.items()}
+
+
+def schedule_timings(days: Sequence[dict[str, Any] | None], scenario: Scenario, *,
+                     cycle_days: int = CYCLE_DAYS,
+                     waves: tuple[tuple[int, float], ...] = ()) -> list[LineTiming]:
+    """Hours for every demand line of the scenario under a periodic schedule.
+
+    ``days[j]`` is the plan run on the days ≡ j (mod ``len(days)``) of the cycle, None for a
+    day without one; a line may appear in several (a daily village in a two-day schedule).
+    A parcel is taken by the first visit that leaves after it is ready, on its arrival day or
+    later. ``waves``: inbound waves at the hub as (seconds of day, share of the day's down
+    parcels); down parcels then arrive in those waves instead of at their line's ready time.
+    """
+    period = len(days)
+    visits: dict[str, dict[int, tuple[int, int, int]]] = defaultdict(dict)
+    for j, doc in enumerate(days):
+        if doc is not None:
+            for i, v in _visits(doc).items():
+                visits[i][j] = v
     out = []
     for ln in scenario.demand:
         hours: tuple[float, ...] | None = None
-        arrivals = (waves if waves and ln.direction is Direction.DOWN
-                    else ((ln.ready_s, 1.0),))
+        down = ln.direction is Direction.DOWN
+        arrivals = waves if waves and down else ((ln.ready_s, 1.0),)
         weights: list[float] = []
-        if ln.id in final:
-            start, service, end = final[ln.id]
+        mine = visits.get(ln.id)
+        if mine:
             vals = []
             for a in range(cycle_days):
                 for ready, share in arrivals:
-                    if ln.direction is Direction.DOWN:
-                        leaves = trunk[ln.id][0] if ln.id in trunk else start
-                        wait = _wait_days(a, ready, leaves, visit_every_days, offset)
-                        done = wait * DAY_S + service
-                    else:
-                        wait = _wait_days(a, ready, service, visit_every_days, offset)
-                        at_hub = DAY_S + trunk[ln.id][1] if ln.id in trunk else end
-                        done = wait * DAY_S + at_hub
+                    for d in range(a, a + period + 1):
+                        v = mine.get(d % period)
+                        if v is None:
+                            continue
+                        leaves, service, at_hub = v
+                        if d > a or (leaves if down else service) >= ready:
+                            done = (d - a) * DAY_S + (service if down else at_hub)
+                            break
                     vals.append((done - ready) / 3600)
                     weights.append(share)
             hours = tuple(vals)
@@ -92,6 +101,15 @@ def line_timings(doc: dict[str, Any], scenario: Scenario, *, visit_every_days: i
                               direction=ln.direction, fresh=ln.fresh, parcels=ln.parcels,
                               hours=hours, weights=tuple(weights)))
     return out
+
+
+def line_timings(doc: dict[str, Any], scenario: Scenario, *, visit_every_days: int = 1,
+                 cycle_days: int = CYCLE_DAYS, offset: int = 0,
+                 waves: tuple[tuple[int, float], ...] = ()) -> list[LineTiming]:
+    """Hours for every line of one plan run on the days ≡ ``offset`` (mod
+    ``visit_every_days``) of the cycle; see :func:`schedule_timings`."""
+    days = [doc if j == offset else None for j in range(visit_every_days)]
+    return schedule_timings(days, scenario, cycle_days=cycle_days, waves=waves)
 
 
 def _share(timings: list[LineTiming], limit_h: float) -> float | None:

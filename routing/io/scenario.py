@@ -86,6 +86,8 @@ TOML_KEYS: dict[str, dict[str, tuple[type | tuple[type, ...], str]]] = {
     "compare": {"time_limit_s": ((int, float), "seconds per plan"),
                 "coalition_time_limit_s": ((int, float), "seconds per Shapley coalition plan"),
                 "shapley": (bool, "plan every coalition for the Shapley split"),
+                "auto_every_days": (list, "frequencies a variant with visit_every_days = "
+                                          "\"auto\" chooses from, days"),
                 "variants": (list, "[[compare.variants]] tables"),
                 "waves": (list, "inbound wave times at the hub, HH:MM"),
                 "wave_shares": (list, "share of a day's down parcels in each wave")},
@@ -109,6 +111,9 @@ STATION_COLUMNS = (
     Column("cold_storage", "bool", False, "", "has cold storage (true/false)"),
     Column("generated", "bool", False, "", "coordinates generated, not surveyed"),
     Column("code", "str", False, "", "NBS division code"),
+    Column("visit_every_days", "int", False, "days",
+           "serve every k days in alliance variants (blank: the variant decides)",
+           aliases=("频次",)),
 )
 CARRIER_COLUMNS = (
     Column("id", "str", True, "", "carrier id", aliases=("编号",)),
@@ -347,6 +352,8 @@ def _specs(clean: dict[str, dict[str, Any]], root: Path, problems: list[str]) ->
                 kwargs["variants"] = _variants(kwargs["variants"], problems, root)
             if key == "compare":
                 _waves(kwargs, problems)
+                if isinstance(kwargs.get("auto_every_days"), list):
+                    kwargs["auto_every_days"] = tuple(kwargs["auto_every_days"])
             specs[key] = cls(**kwargs)
         except FieldError as exc:
             problems.append(f"{_TOML}: [{key}] {exc.field} {exc.expected}; got {exc.value!r}")
@@ -410,7 +417,8 @@ def _make_station(v: dict[str, Any], stop_s: int, window: tuple[int, int]) -> St
         township_id=v["township"] or None,
         service_s=stop_s if svc_min is None else round(svc_min * 60),
         open_s=opening, close_s=closing, cold_storage=bool(v["cold_storage"]),
-        generated=bool(v["generated"]), code=v["code"])
+        generated=bool(v["generated"]), code=v["code"],
+        visit_every_days=v["visit_every_days"])
 
 
 def _make_carrier(v: dict[str, Any]) -> Carrier:

@@ -100,6 +100,9 @@ class Station:
     cold_storage: bool = False
     generated: bool = False
     code: str | None = None
+    #: Serve every k days in the alliance's plans, whatever the variant says (None: the
+    #: variant decides). Carriers driving alone keep their own frequency.
+    visit_every_days: int | None = None
 
     def __post_init__(self) -> None:
         e = "Station"
@@ -122,6 +125,10 @@ class Station:
               f"must be <= close_s ({self.close_s})", self.open_s)
         _need(is_whole(self.service_s) and 0 <= self.service_s <= 4 * 3600, e, self.id,
               "service_s", "must be whole seconds in 0..14400", self.service_s)
+        _need(self.visit_every_days is None or (is_whole(self.visit_every_days)
+                                                and 1 <= self.visit_every_days <= 7),
+              e, self.id, "visit_every_days", "must be a whole number of days in 1..7",
+              self.visit_every_days)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-from ..constants import ALLIANCE
+from ..constants import ALLIANCE, AUTO
 from ..exceptions import FieldError, ScenarioError
 from .entities import (
     Carrier,
@@ -153,7 +153,9 @@ class Variant:
     """One consolidation variant to compare with the carriers driving alone.
 
     ``carriers``: the members (None: all); ``structure``: direct or two_echelon;
-    ``visit_every_days``: how often each station is served (1 daily, 2 every other day);
+    ``visit_every_days``: how often each station is served (1 daily, 2 every other day), or
+    "auto": each village its own frequency, the least frequent that keeps the targets (see
+    :mod:`routing.evaluate.periodic`); stations with their own ``visit_every_days`` keep it;
     ``vehicle_types``: a different shared fleet (None: the scenario's); ``merge``: station id
     → station id whose point serves it too (多站合一: one physical point for several).
     """
@@ -161,7 +163,7 @@ class Variant:
     name: str
     carriers: tuple[str, ...] | None = None
     structure: str = "direct"
-    visit_every_days: int = 1
+    visit_every_days: int | str = 1
     vehicle_types: tuple[VehicleType, ...] | None = None
     merge: tuple[tuple[str, str], ...] = ()
 
@@ -173,9 +175,10 @@ class Variant:
                "variant", "carriers", "must be a non-empty list of carrier ids", self.carriers)
         _check(self.structure in ("direct", "two_echelon"), "variant", "structure",
                "must be one of {direct, two_echelon}", self.structure)
-        _check(is_whole(self.visit_every_days) and 1 <= self.visit_every_days <= 7, "variant",
-               "visit_every_days", "must be a whole number of days in 1..7",
-               self.visit_every_days)
+        _check(self.visit_every_days == AUTO or (is_whole(self.visit_every_days)
+                                                 and 1 <= self.visit_every_days <= 7),
+               "variant", "visit_every_days",
+               f"must be a whole number of days in 1..7, or \"{AUTO}\"", self.visit_every_days)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -186,6 +189,8 @@ class CompareSpec:
     time_limit_s: float = 10.0
     coalition_time_limit_s: float = 3.0
     shapley: bool = True
+    #: The frequencies (days) a variant with ``visit_every_days = "auto"`` may give a station.
+    auto_every_days: tuple[int, ...] = (1, 2)
     #: Inbound waves at the hub for the delivery-hour simulation: (seconds of day, share of a
     #: day's down parcels). Empty: each down line arrives at its own ``ready`` time.
     waves: tuple[tuple[int, float], ...] = ()
@@ -201,6 +206,10 @@ class CompareSpec:
             _check(is_number(v) and v > 0, "compare", f, "must be > 0 seconds", v)
         _check(isinstance(self.shapley, bool), "compare", "shapley", "must be true or false",
                self.shapley)
+        _check(isinstance(self.auto_every_days, tuple) and 1 in self.auto_every_days
+               and all(is_whole(k) and 1 <= k <= 7 for k in self.auto_every_days),
+               "compare", "auto_every_days", "must list whole days in 1..7, including 1",
+               self.auto_every_days)
         if self.waves:
             _check(abs(sum(share for _, share in self.waves) - 1) < 1e-6
                    and all(0 <= t <= 86400 and share > 0 for t, share in self.waves),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +16,24 @@ def _pct(x: float | None) -> str:
     return "-" if x is None else f"{100 * x:.1f}%"
 
 
+def visit_mix(o: Outcome) -> str:
+    """How many stations are visited every k days, e.g. "1d×12 2d×40"."""
+    counts = Counter(o.schedule.every.values())
+    return " ".join(f"{k}d×{n}" for k, n in sorted(counts.items()))
+
+
+def schedules(result: dict[str, Any]) -> list[dict[str, Any]]:
+    """Per option and station: visited every k days, on which day of the cycle (1-based)."""
+    rows = []
+    for o in [*result["baseline"].values(), *result["variants"]]:
+        names = {s["station_id"]: s.get("station_name", "") for d in o.docs for r in d["routes"]
+                 for s in r["stops"]}
+        rows.extend({"variant": o.name, "station_id": sid, "name": names.get(sid, ""),
+                     "every_days": o.schedule.every[sid], "day": o.schedule.offset[sid] + 1}
+                    for sid in sorted(o.schedule.every))
+    return rows
+
+
 def outcome_row(o: Outcome, baseline_cost: float | None, cost_target: float) -> dict[str, Any]:
     """One table row: the figures a planner compares, per day."""
     reduction = None if not baseline_cost else 1 - o.cost_day / baseline_cost
@@ -25,7 +44,7 @@ def outcome_row(o: Outcome, baseline_cost: float | None, cost_target: float) -> 
     return {
         "variant": o.name, "kind": o.kind, "carriers": " ".join(o.carriers),
         "structure": o.structure, "visit_every_days": o.visit_every_days,
-        "vehicles": o.vehicles, "km_day": round(o.km_day, 1),
+        "visits": visit_mix(o), "vehicles": o.vehicles, "km_day": round(o.km_day, 1),
         "vehicle_cost_day": round(o.vehicle_cost_day, 2), "handling_day": round(o.handling_day, 2),
         "cost_day": round(o.cost_day, 2),
         "cost_per_parcel": round(o.cost_day / o.parcels_day, 3) if o.parcels_day else None,
@@ -55,6 +74,7 @@ def comparison_rows(result: dict[str, Any]) -> list[dict[str, Any]]:
     rows.append({
         "variant": "carriers alone (sum)", "kind": "baseline",
         "carriers": " ".join(base), "structure": "direct", "visit_every_days": None,
+        "visits": "",
         "vehicles": sum(o.vehicles for o in base.values()),
         "km_day": round(sum(o.km_day for o in base.values()), 1),
         "vehicle_cost_day": round(sum(o.vehicle_cost_day for o in base.values()), 2),
@@ -76,7 +96,7 @@ def comparison_rows(result: dict[str, Any]) -> list[dict[str, Any]]:
 
 def comparison_table(result: dict[str, Any]) -> str:
     """The stdout table: one line per option, figures per day."""
-    head = (f"{'variant':<26}{'veh':>4}{'km/day':>9}{'CNY/day':>11}{'CNY/parcel':>11}"
+    head = (f"{'variant':<26}{'visits':>12}{'veh':>4}{'km/day':>9}{'CNY/day':>11}{'CNY/parcel':>11}"
             f"{'vs alone':>9}{'24h':>7}{'48h':>7}{'72h':>7}{'fresh':>7}{'unsrv':>6}{'check':>6}"
             f"{'target':>8}")
     out = [head]
@@ -86,7 +106,7 @@ def comparison_table(result: dict[str, Any]) -> str:
         met = "" if r["target_met"] is None else ("MET" if r["target_met"] else "no")
         check = "ok" if not r["violations"] else str(r["violations"])
         per = "-" if r["cost_per_parcel"] is None else f"{r['cost_per_parcel']:.3f}"
-        out.append(f"{r['variant'][:25]:<26}{r['vehicles']:>4}{r['km_day']:>9,.1f}"
+        out.append(f"{r['variant'][:25]:<26}{r['visits'][:11]:>12}{r['vehicles']:>4}{r['km_day']:>9,.1f}"
                    f"{r['cost_day']:>11,.2f}{per:>11}{red:>9}{_pct(r['within_24h']):>7}"
                    f"{_pct(r['within_48h']):>7}{_pct(r['within_72h']):>7}"
                    f"{_pct(r['fresh_within']):>7}{r['unserved_lines']:>6}{check:>6}{met:>8}")
@@ -117,6 +137,7 @@ def _jsonable(result: dict[str, Any]) -> dict[str, Any]:
         "variant_sla": {v.name: v.sla for v in result["variants"]},
         "primary": result["primary"], "cost_shares": result["cost_shares"],
         "coalition_cost_day": result["coalitions"],
+        "schedules": schedules(result),
         "targets_met": bool(next(r for r in rows if r["variant"] == result["primary"])
                             ["target_met"]),
     }
@@ -140,6 +161,7 @@ def write_comparison(result: dict[str, Any], out_dir: Path) -> dict[str, Any]:
         shares.to_excel(xl, sheet_name="分摊 cost shares", index=False)
         breaking = pd.DataFrame(result["baseline_sla"]["stations_breaking_target"])
         breaking.to_excel(xl, sheet_name="未达标 baseline", index=False)
+        pd.DataFrame(doc["schedules"]).to_excel(xl, sheet_name="频次 visit days", index=False)
     from .charts import write_charts
 
     write_charts(doc, out_dir)

@@ -192,6 +192,12 @@ vehicles = "vehicles_small.csv"
     # waves whose shares do not add up
     ("", 'waves = ["06:00", "12:00"]\nwave_shares = [0.5, 0.6]\n',
      "wave_shares must be positive and add up to 1"),
+    # a frequency that is neither days nor "auto"
+    ('\n[[compare.variants]]\nname = "x"\nvisit_every_days = "sometimes"\n', "",
+     'visit_every_days must be a whole number of days in 1..7, or "auto"'),
+    # auto frequencies without daily visits to fall back on
+    ("", "auto_every_days = [2, 3]\n", "auto_every_days must list whole days in 1..7, "
+     "including 1"),
     # a wave time that is not a time
     ("", 'waves = ["6 am"]\n', "[compare] waves: must be a time of day HH:MM"),
 ])

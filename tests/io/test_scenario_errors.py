@@ -171,6 +171,10 @@ CASES = [
                  ("stations.csv: unknown column 'colour'", "Valid columns:",
                   "prefix a column with '_'"), id="unknown-column-no-hint"),  # no close match
     # --- cells ---
+    pytest.param(frame_edit("stations.csv", lambda d: d.assign(
+        visit_every_days=["", "", "", 9, "", "", "", ""])), 1,
+                 ("stations.csv row 5", "visit_every_days", "whole number of days in 1..7",
+                  "got 9"), id="station-frequency"),  # a village visited every 9 days
     pytest.param(replace("demand.csv", "D04,V1", "D04,V9"), 1,
                  ("demand.csv row 5, field 'station'", "unknown station 'V9'"),
                  id="unknown-station"),  # demand for a station not in stations.csv
