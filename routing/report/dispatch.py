@@ -32,7 +32,8 @@ from .maps import (
 
 _T: dict[str, dict[str, str]] = {
     "zh": {
-        "plan": "配送计划", "figures": "关键数据", "vehicles": "车辆", "routes": "趟次",
+        "plan": "配送计划", "figures": "关键数据", "vehicles": "车辆", "visits": "频次",
+        "routes": "趟次",
         "stops": "停靠站点", "km": "总里程 km", "cost": "车辆费用 元", "per_parcel": "每件 元",
         "down": "送件", "up": "揽件", "unserved": "未服务站点", "check": "独立核查",
         "check_ok": "通过", "check_bad": "{n} 项问题", "check_none": "未核查", "map": "地图",
@@ -55,6 +56,7 @@ _T: dict[str, dict[str, str]] = {
     },
     "en": {
         "plan": "Delivery plan", "figures": "Key figures", "vehicles": "vehicles",
+        "visits": "visits",
         "routes": "trips", "stops": "stops", "km": "km", "cost": "vehicle cost CNY",
         "per_parcel": "CNY per parcel", "down": "parcels down", "up": "parcels up",
         "unserved": "unserved stations", "check": "independent check", "check_ok": "OK",
@@ -206,7 +208,8 @@ _PLAN_PAGE = _HEAD + """<div class="muted">{{ doc.scenario.name }} · {{
 
 _COMPARE_PAGE = _HEAD + """<div class="muted">{{ t.targets }}: {{ targets }}</div>
 <p class="{{ 'ok' if cdoc.targets_met else 'bad' }}">{{ verdict }}</p>
-<table class="grid comparison"><thead><tr><th>{{ t.variant }}</th><th>{{ t.vehicles }}</th>
+<table class="grid comparison"><thead><tr><th>{{ t.variant }}</th><th>{{ t.visits }}</th>
+<th>{{ t.vehicles }}</th>
 <th>km</th><th>{{ t.per_day }}</th><th>{{ t.per_parcel }}</th><th>{{ t.vs_alone }}</th>
 <th>24 h</th><th>48 h</th><th>72 h</th><th>fresh</th><th>{{ t.unsrv }}</th>
 <th>{{ t.met }}</th></tr></thead><tbody>
@@ -413,7 +416,7 @@ def comparison_report_html(cdoc: dict[str, Any], result: dict[str, Any], scenari
                else f"{-100 * r['reduction']:+.1f}%")
         met = "" if r["target_met"] is None else (t.yes if r["target_met"] else t.no)
         rows.append({"variant": r["variant"], "cells": [
-            r["vehicles"], f"{r['km_day']:,.1f}", f"{r['cost_day']:,.2f}",
+            r["visits"], r["vehicles"], f"{r['km_day']:,.1f}", f"{r['cost_day']:,.2f}",
             "-" if r["cost_per_parcel"] is None else f"{r['cost_per_parcel']:.3f}", red,
             _pct(r["within_24h"]), _pct(r["within_48h"]), _pct(r["within_72h"]),
             _pct(r["fresh_within"]), r["unserved_lines"], met]})
