@@ -96,7 +96,7 @@ def comparison_rows(result: dict[str, Any]) -> list[dict[str, Any]]:
 
 def comparison_table(result: dict[str, Any]) -> str:
     """The stdout table: one line per option, figures per day."""
-    head = (f"{'variant':<26}{'visits':>12}{'veh':>4}{'km/day':>9}{'CNY/day':>11}{'CNY/parcel':>11}"
+    head = (f"{'variant':<26}{'visits':>15}{'veh':>4}{'km/day':>9}{'CNY/day':>11}{'CNY/parcel':>11}"
             f"{'vs alone':>9}{'24h':>7}{'48h':>7}{'72h':>7}{'fresh':>7}{'unsrv':>6}{'check':>6}"
             f"{'target':>8}")
     out = [head]
@@ -106,7 +106,7 @@ def comparison_table(result: dict[str, Any]) -> str:
         met = "" if r["target_met"] is None else ("MET" if r["target_met"] else "no")
         check = "ok" if not r["violations"] else str(r["violations"])
         per = "-" if r["cost_per_parcel"] is None else f"{r['cost_per_parcel']:.3f}"
-        out.append(f"{r['variant'][:25]:<26}{r['visits'][:11]:>12}{r['vehicles']:>4}{r['km_day']:>9,.1f}"
+        out.append(f"{r['variant'][:25]:<26}{r['visits']:>15}{r['vehicles']:>4}{r['km_day']:>9,.1f}"
                    f"{r['cost_day']:>11,.2f}{per:>11}{red:>9}{_pct(r['within_24h']):>7}"
                    f"{_pct(r['within_48h']):>7}{_pct(r['within_72h']):>7}"
                    f"{_pct(r['fresh_within']):>7}{r['unserved_lines']:>6}{check:>6}{met:>8}")
