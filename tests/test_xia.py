@@ -43,3 +43,28 @@ def test_xia_quick_plan_passes_checker(xia):
     plan, _ = plan_scenario(xia, m, solution_limit=1, time_limit_s=60)
     assert plan.unserved == ()
     assert check_scenario_plan(plan, xia, m) == []
+
+
+def test_xia_compare_alliance_and_periodic_plans_check(xia):
+    """`routing compare` on the default county (first solutions, no Shapley): every plan behind
+    the table passes the checker, the table's vehicle costs are the plans' recomputed costs, and
+    periodic planning keeps every village with fresh goods daily while the 72 h and fresh 24 h
+    targets hold."""
+    import dataclasses
+
+    from routing.pipeline import compare_scenario
+
+    keep = ("alliance", "alliance_periodic")
+    sc = dataclasses.replace(xia, compare=dataclasses.replace(
+        xia.compare, variants=tuple(v for v in xia.compare.variants if v.name in keep)))
+    res = compare_scenario(sc, shapley=False, solution_limit=1, time_limit_s=60)
+    for o in [*res["baseline"].values(), *res["variants"]]:
+        assert o.violations == (), o.name
+        assert o.vehicle_cost_day * o.schedule.period == pytest.approx(
+            sum(r["cost"]["total"] for d in o.docs for r in d["routes"]), abs=0.05), o.name
+    periodic = next(v for v in res["variants"] if v.name == "alliance_periodic")
+    fresh = {ln.station_id for ln in xia.demand if ln.fresh}
+    assert {periodic.schedule.every[s] for s in fresh} == {1}
+    assert 2 in periodic.schedule.every.values()
+    assert periodic.unserved_lines == 0
+    assert periodic.sla["within_72h"] == 1.0 and periodic.sla["fresh_within"] == 1.0
