@@ -223,23 +223,32 @@ def _outcome(job: _Job, schedule: Schedule,
         sla=sla_report(list(timings), daily), timings=timings)
 
 
+def plan_alone(scenario: Scenario, m: Matrices, carrier: str, planner: Planner,
+               time_limit_s: float) -> Outcome:
+    """One carrier alone, from its outlet with its own vehicles, at its own frequency."""
+    c = next(x for x in scenario.carriers if x.id == carrier)
+    if not any(vt.owner == c.id and vt.count > 0 for vt in scenario.vehicle_types):
+        raise ModelError(f"carrier '{c.id}' has parcels but no vehicle of its own "
+                         "(vehicles.csv owner); the baseline needs its fleet")
+    sub = alone_scenario(scenario, c.id)
+    job = _Job(name=f"{c.id} alone", kind="baseline", scenario=scenario, sub=sub, m=m,
+               carriers=(c.id,), structure="direct", setting=c.visit_every_days,
+               planner=planner, time_limit_s=time_limit_s,
+               handling_per_parcel=scenario.costs.outlet_per_parcel)
+    return _plan_every(job, dict.fromkeys(volumes(sub), c.visit_every_days))
+
+
+def carriers_with_parcels(scenario: Scenario) -> tuple[str, ...]:
+    """The carriers the baseline plans: those with parcels in the scenario."""
+    return tuple(c.id for c in scenario.carriers
+                 if any(ln.carrier_id == c.id for ln in scenario.demand))
+
+
 def plan_baseline(scenario: Scenario, m: Matrices, planner: Planner,
                   time_limit_s: float) -> dict[str, Outcome]:
-    """Each carrier with parcels, alone, at its own frequency."""
-    out = {}
-    for c in scenario.carriers:
-        if not any(ln.carrier_id == c.id for ln in scenario.demand):
-            continue
-        if not any(vt.owner == c.id and vt.count > 0 for vt in scenario.vehicle_types):
-            raise ModelError(f"carrier '{c.id}' has parcels but no vehicle of its own "
-                             "(vehicles.csv owner); the baseline needs its fleet")
-        sub = alone_scenario(scenario, c.id)
-        job = _Job(name=f"{c.id} alone", kind="baseline", scenario=scenario, sub=sub, m=m,
-                   carriers=(c.id,), structure="direct", setting=c.visit_every_days,
-                   planner=planner, time_limit_s=time_limit_s,
-                   handling_per_parcel=scenario.costs.outlet_per_parcel)
-        out[c.id] = _plan_every(job, dict.fromkeys(volumes(sub), c.visit_every_days))
-    return out
+    """Each carrier with parcels, alone."""
+    return {c: plan_alone(scenario, m, c, planner, time_limit_s)
+            for c in carriers_with_parcels(scenario)}
 
 
 def plan_variant(scenario: Scenario, m: Matrices, variant: Variant, planner: Planner,
