@@ -58,6 +58,10 @@ def main() -> None:
 @click.option("--structure", type=click.Choice(["direct", "two_echelon", "both"]), default=None,
               help="Direct from the hub, trunks + feeders, or both for comparison "
                    "(default: the scenario's).")
+@click.option("--engine", type=click.Choice(["ortools", "pyvrp", "auto"]), default="auto",
+              show_default=True,
+              help="Solver engine; auto runs OR-Tools and PyVRP side by side when PyVRP can "
+                   "express the problem and keeps the cheaper checked plan.")
 @click.option("--quiet", is_flag=True, help="No progress output.")
 @click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
               help="Language of map.html and report.html.")
@@ -66,7 +70,7 @@ def main() -> None:
               help="Map tiles: OpenStreetMap, Amap/高德 (points shifted to GCJ-02), or none.")
 def plan(scenario_dir: Path, out_dir: Path, time_limit_s: float | None, seed: int | None,
          solution_limit: int | None, reference_json: Path | None, change_penalty: float | None,
-         structure: str | None, quiet: bool, lang: str, tiles: str) -> None:
+         structure: str | None, engine: str, quiet: bool, lang: str, tiles: str) -> None:
     """Plan today's routes for SCENARIO_DIR and write the plan files to OUT.
 
     With two structures (``both``), each goes to its own subfolder of OUT and a comparison
@@ -98,7 +102,7 @@ def plan(scenario_dir: Path, out_dir: Path, time_limit_s: float | None, seed: in
                                       solution_limit=solution_limit,
                                       progress=None if quiet else _Progress(),
                                       reference=reference, change_penalty=change_penalty,
-                                      structure=kind)
+                                      structure=kind, engine=engine)
             if not quiet:
                 click.echo("", err=True)
             out.mkdir(parents=True, exist_ok=True)
