@@ -266,5 +266,39 @@ def map_command(plan_json: Path, scenario_dir: Path, out_html: Path, lang: str,
                f"{'along the roads' if data.along_roads else 'straight'}")
 
 
+@main.command()
+@click.option("--data", "data_dir", type=click.Path(path_type=Path), default=None,
+              help="Benchmark folder with bks.csv (default: $ROUTING_BENCH_DATA, else "
+                   "../shared/benchmarks).")
+@click.option("--sets", default="x,solomon", show_default=True,
+              help="Comma list: x, a, b, e, p (CVRP), solomon, dethloff, salhi_nagy, "
+                   "montane_galvao.")
+@click.option("--instances", default="", help="Comma list of name globs, e.g. 'X-n1*,C101'.")
+@click.option("--engines", default="ours,ortools,pyvrp", show_default=True,
+              help="ours (--engine auto), ortools (PATH_CHEAPEST_ARC + GLS), pyvrp (default).")
+@click.option("--time-limit-s", type=float, default=10.0, show_default=True,
+              help="Seconds per instance and engine.")
+@click.option("--seed", type=int, default=1, show_default=True)
+@click.option("-o", "--out", "out_dir", type=click.Path(path_type=Path),
+              default=Path("out/bench"), show_default=True,
+              help="Folder for results.csv, results.md and <engine>/<set>/*.sol.")
+def bench(data_dir: Path | None, sets: str, instances: str, engines: str, time_limit_s: float,
+          seed: int, out_dir: Path) -> None:
+    """Benchmark the engines side by side on literature instances: gap to best-known."""
+    import shlex
+
+    from .bench import _split, default_data, run_suite
+
+    command = "routing bench " + " ".join(shlex.quote(a) for a in sys.argv[2:])
+    try:
+        rows = run_suite(data_dir or default_data(), _split(sets), _split(instances),
+                         _split(engines), time_limit_s=time_limit_s, seed=seed, out=out_dir,
+                         command=command, echo=click.echo)
+    except ValueError as exc:
+        raise click.UsageError(str(exc)) from None
+    if not rows:
+        sys.exit(1)
+
+
 if __name__ == "__main__":
     main()

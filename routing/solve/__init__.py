@@ -210,4 +210,16 @@ def solve(scenario: Scenario, matrices: Matrices, *, time_limit_s: float | None 
     return replace(plan, meta=meta)
 
 
-__all__ = ["DROPPED", "ENGINES", "plan_score", "solve"]
+def solve_pyvrp_default(scenario: Scenario, matrices: Matrices, *, time_limit_s: float,
+                        seed: int) -> Plan:
+    """PyVRP with its defaults on the scenario's data (all visits required, cost = distance):
+    the peer that ``routing bench`` measures next to our engines."""
+    visits, unserved = presolve(scenario, set(matrices.unreachable))
+    raw = pyvrp_backend.solve_default(scenario, matrices, visits, time_limit_s=time_limit_s,
+                                      seed=seed)
+    plan = _plan(scenario, matrices, visits, list(unserved), raw, engine="pyvrp", seed=seed,
+                 time_limit_s=time_limit_s, solution_limit=None)
+    return replace(plan, meta=dict(plan.meta) | {"engine_requested": "pyvrp-default"})
+
+
+__all__ = ["DROPPED", "ENGINES", "plan_score", "solve", "solve_pyvrp_default"]

@@ -259,3 +259,38 @@ def solve_visits(scenario: Scenario, matrices: Matrices, visits: list[Visit], *,
     return RawSolution(status="SUCCESS", objective=result.cost() / scale, runtime_s=runtime,
                        sequences=sequences, starts=starts, solutions=watch.improvements,
                        first_s=watch.first_s)
+
+
+def solve_default(scenario: Scenario, matrices: Matrices, visits: list[Visit], *,
+                  time_limit_s: float, seed: int) -> RawSolution:
+    """PyVRP as a user would run it on a distance-only benchmark: every client required,
+    cost = distance (1 per unit), default parameters. The peer in ``routing bench``."""
+    t0 = time.perf_counter()
+    data, types, _ = build_data(scenario, matrices, visits)
+    clients = [pyvrp.Client(location=c.location, delivery=c.delivery, pickup=c.pickup,
+                            service_duration=c.service_duration, tw_early=c.tw_early,
+                            tw_late=c.tw_late, release_time=c.release_time, name=c.name)
+               for c in data.clients()]
+    vts = [vt.replace(fixed_cost=0, unit_distance_cost=1, unit_duration_cost=0)
+           for vt in data.vehicle_types()]
+    data = data.replace(clients=clients, vehicle_types=vts)
+    watch = _Watch(MultipleCriteria([MaxRuntime(time_limit_s)]), 1.0, None)
+    watch.t0 = t0
+    result = pyvrp.solve(data, watch, seed=seed, collect_stats=False, display=False)
+    runtime = time.perf_counter() - t0
+    best = result.best
+    if not best.is_feasible():
+        return RawSolution(status="FAIL", objective=math.inf, runtime_s=runtime, sequences={},
+                           starts={}, solutions=0, first_s=None)
+    used: dict[int, int] = {}
+    sequences: dict[tuple[str, int], list[int]] = {}
+    starts: dict[tuple[str, int], int] = {}
+    for r in best.routes():
+        t = r.vehicle_type()
+        used[t] = used.get(t, 0) + 1
+        vid = f"{types[t][0]}-{used[t]}"
+        sequences[vid, 1] = [a.idx for a in r if a.is_client()]
+        starts[vid, 1] = int(r.start_time())
+    return RawSolution(status="SUCCESS", objective=float(result.cost()), runtime_s=runtime,
+                       sequences=sequences, starts=starts, solutions=watch.improvements,
+                       first_s=watch.first_s)
