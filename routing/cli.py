@@ -58,6 +58,10 @@ def main() -> None:
 @click.option("--structure", type=click.Choice(["direct", "two_echelon", "both"]), default=None,
               help="Direct from the hub, trunks + feeders, or both for comparison "
                    "(default: the scenario's).")
+@click.option("--engine", type=click.Choice(["ortools", "pyvrp", "auto"]), default="auto",
+              show_default=True,
+              help="Solver engine; auto runs OR-Tools and PyVRP side by side when PyVRP can "
+                   "express the problem and keeps the cheaper checked plan.")
 @click.option("--quiet", is_flag=True, help="No progress output.")
 @click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
               help="Language of map.html and report.html.")
@@ -66,7 +70,7 @@ def main() -> None:
               help="Map tiles: OpenStreetMap, Amap/高德 (points shifted to GCJ-02), or none.")
 def plan(scenario_dir: Path, out_dir: Path, time_limit_s: float | None, seed: int | None,
          solution_limit: int | None, reference_json: Path | None, change_penalty: float | None,
-         structure: str | None, quiet: bool, lang: str, tiles: str) -> None:
+         structure: str | None, engine: str, quiet: bool, lang: str, tiles: str) -> None:
     """Plan today's routes for SCENARIO_DIR and write the plan files to OUT.
 
     With two structures (``both``), each goes to its own subfolder of OUT and a comparison
@@ -98,7 +102,7 @@ def plan(scenario_dir: Path, out_dir: Path, time_limit_s: float | None, seed: in
                                       solution_limit=solution_limit,
                                       progress=None if quiet else _Progress(),
                                       reference=reference, change_penalty=change_penalty,
-                                      structure=kind)
+                                      structure=kind, engine=engine)
             if not quiet:
                 click.echo("", err=True)
             out.mkdir(parents=True, exist_ok=True)
@@ -260,6 +264,40 @@ def map_command(plan_json: Path, scenario_dir: Path, out_html: Path, lang: str,
     routes = len(doc["routes"])
     click.echo(f"wrote {out_html}: {routes} route(s), {len(doc['unserved'])} unserved, legs "
                f"{'along the roads' if data.along_roads else 'straight'}")
+
+
+@main.command()
+@click.option("--data", "data_dir", type=click.Path(path_type=Path), default=None,
+              help="Benchmark folder with bks.csv (default: $ROUTING_BENCH_DATA, else "
+                   "../shared/benchmarks).")
+@click.option("--sets", default="x,solomon", show_default=True,
+              help="Comma list: x, a, b, e, p (CVRP), solomon, dethloff, salhi_nagy, "
+                   "montane_galvao.")
+@click.option("--instances", default="", help="Comma list of name globs, e.g. 'X-n1*,C101'.")
+@click.option("--engines", default="ours,ortools,pyvrp", show_default=True,
+              help="ours (--engine auto), ortools (PATH_CHEAPEST_ARC + GLS), pyvrp (default).")
+@click.option("--time-limit-s", type=float, default=10.0, show_default=True,
+              help="Seconds per instance and engine.")
+@click.option("--seed", type=int, default=1, show_default=True)
+@click.option("-o", "--out", "out_dir", type=click.Path(path_type=Path),
+              default=Path("out/bench"), show_default=True,
+              help="Folder for results.csv, results.md and <engine>/<set>/*.sol.")
+def bench(data_dir: Path | None, sets: str, instances: str, engines: str, time_limit_s: float,
+          seed: int, out_dir: Path) -> None:
+    """Benchmark the engines side by side on literature instances: gap to best-known."""
+    import shlex
+
+    from .bench import _split, default_data, run_suite
+
+    command = "routing bench " + " ".join(shlex.quote(a) for a in sys.argv[2:])
+    try:
+        rows = run_suite(data_dir or default_data(), _split(sets), _split(instances),
+                         _split(engines), time_limit_s=time_limit_s, seed=seed, out=out_dir,
+                         command=command, echo=click.echo)
+    except ValueError as exc:
+        raise click.UsageError(str(exc)) from None
+    if not rows:
+        sys.exit(1)
 
 
 if __name__ == "__main__":

@@ -57,3 +57,16 @@ class FieldError(DataError):
         self.entity, self.ident, self.field = entity, ident, field
         self.expected, self.value = expected, value
         super().__init__(f"{entity} '{ident}': {field} {expected}; got {value!r}.")
+
+
+class UnsupportedConstraintError(ModelError):
+    """The chosen engine cannot express a constraint of this problem (it refuses, never drops).
+
+    ``constraints`` lists each one in words, so ``--engine auto`` can say why it used OR-Tools.
+    """
+
+    def __init__(self, engine: str, constraints: list[str]) -> None:
+        self.engine = engine
+        self.constraints = list(constraints)
+        super().__init__(f"engine '{engine}' cannot express: " + "; ".join(self.constraints)
+                         + " — use --engine ortools (or auto)")

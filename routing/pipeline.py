@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import itertools
+from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
@@ -52,17 +53,24 @@ def _explained(plan: Plan, scenario: Scenario, m: Matrices) -> Plan:
     return replace(plan, unserved=unserved)
 
 
+def _passes(scenario: Scenario, m: Matrices) -> Callable[[Plan], bool]:
+    """The portfolio's gate: a candidate plan is kept only if the independent checker passes."""
+    return lambda plan: not check_scenario_plan(plan, scenario, m)
+
+
 def plan_scenario(scenario: Scenario, matrices: Matrices | None = None, *,
                   time_limit_s: float | None = None, seed: int | None = None,
                   solution_limit: int | None = None, progress: Progress | None = None,
                   reference: dict[str, str] | None = None, change_penalty: float | None = None,
-                  structure: str | None = None) -> tuple[Plan, Matrices]:
+                  structure: str | None = None, engine: str = "auto") -> tuple[Plan, Matrices]:
     """Solve the scenario's day and give every unserved station a concrete reason.
 
     ``structure`` {"direct", "two_echelon"} defaults to the scenario's (``both`` plans direct;
     use :func:`structures_of` to plan each). ``reference``: station id → vehicle id of a plan
     to stay close to (default: the scenario's ``[solve] reference`` file, if any);
-    ``change_penalty``: CNY per stop moved to another vehicle.
+    ``change_penalty``: CNY per stop moved to another vehicle. ``engine`` {"ortools",
+    "pyvrp", "auto"}: with "auto" both engines run when PyVRP fits and the cheaper plan that
+    passes the independent checker is kept (see routing.solve.solve).
     """
     m = travel_matrices(scenario) if matrices is None else matrices
     if reference is None and scenario.solve.reference is not None:
@@ -70,11 +78,11 @@ def plan_scenario(scenario: Scenario, matrices: Matrices | None = None, *,
     penalty = scenario.solve.change_penalty if change_penalty is None else change_penalty
     kind = structures_of(scenario, structure)[0]
     opts = {"seed": seed, "solution_limit": solution_limit, "progress": progress,
-            "reference": reference, "change_penalty": penalty}
+            "reference": reference, "change_penalty": penalty, "engine": engine}
     if kind == "two_echelon":
         return plan_two_echelon(scenario, m, time_limit_s=time_limit_s, **opts), m
     direct = replace(scenario, vehicle_types=direct_types(scenario))
-    plan = solve(direct, m, time_limit_s=time_limit_s, **opts)
+    plan = solve(direct, m, time_limit_s=time_limit_s, accept=_passes(direct, m), **opts)
     return _explained(plan, direct, m), m
 
 
@@ -91,8 +99,8 @@ def plan_two_echelon(scenario: Scenario, m: Matrices, *, time_limit_s: float | N
     budget = scenario.solve.time_limit_s if time_limit_s is None else time_limit_s
     transfers = transferred_lines(scenario)
     trunk_sc = trunk_scenario(scenario, transfers)
-    trunk = _explained(solve(trunk_sc, m, time_limit_s=max(1.0, budget / 3), **opts),
-                       trunk_sc, m)
+    trunk = _explained(solve(trunk_sc, m, time_limit_s=max(1.0, budget / 3),
+                             accept=_passes(trunk_sc, m), **opts), trunk_sc, m)
     routes: list[Route] = list(mark_trunk(trunk, transfers))
     unserved: list[Unserved] = split_unserved(trunk.unserved, scenario, transfers)
     ready = trunk_departures(routes, scenario.service.transfer_s)
@@ -110,7 +118,8 @@ def plan_two_echelon(scenario: Scenario, m: Matrices, *, time_limit_s: float | N
     for town, ids in sorted(by_town.items()):
         sub = feeder_scenario(scenario, town, (lines[i] for i in ids), ready)
         share = max(1.0, 2 * budget / 3 * len(ids) / total)
-        part = _explained(solve(sub, m, time_limit_s=share, **opts), sub, m)
+        part = _explained(solve(sub, m, time_limit_s=share, accept=_passes(sub, m), **opts),
+                          sub, m)
         routes += [dataclasses.replace(r, echelon="feeder") for r in part.routes]
         unserved += part.unserved
         runtime += part.runtime_s

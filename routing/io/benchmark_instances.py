@@ -1,7 +1,10 @@
 """Literature benchmark instances as project scenarios, so the county solver runs on them.
 
-Two readers, both returning a :class:`BenchInstance`:
+Three readers, all returning a :class:`BenchInstance`:
 
+* :func:`read_cvrp` — VRPLIB ``.vrp`` CVRP files: CVRPLIB X (Uchoa et al. 2017) and the
+  classic A/B/E/P sets (``EUC_2D``: each edge the nearest integer, TSPLIB ``nint``; or
+  ``EXPLICIT`` ``LOWER_ROW``/``FULL_MATRIX``).
 * :func:`read_solomon` — Solomon (1987) / Gehring–Homberger VRPTW text files (CRLF).
 * :func:`read_vrpspd` — LKH-3 ``.vrpspd`` files: Dethloff (``EXPLICIT FULL_MATRIX``, distance
   × 10^4), Salhi–Nagy and Montané–Galvão (``EXACT_2D``, real Euclidean distance).
@@ -24,7 +27,8 @@ Mapping to the model (the scale factors are stored on the instance):
   nothing either way gets a down line of 1 parcel and 0 kg so that it is still visited. Lines
   carry 0 parcels and 0 m3 otherwise: only the kg dimension is built. Quantities are the
   integers of the file; the model's 0.1 kg units keep them exact.
-* Distance ("metres" in the model): Solomon: the DIMACS distance truncated to one decimal × 10
+* Distance ("metres" in the model): CVRP: the file's integer distance (exact, scale 1);
+  Solomon: the DIMACS distance truncated to one decimal × 10
   (exact); Dethloff: the file's integer matrix (exact); EXACT_2D: real distance × 1000, rounded
   (the recomputed cost always uses the real values).
 * Time ("seconds"): Solomon: the same truncated distance × 10, windows and service × 10 when the
@@ -97,7 +101,7 @@ class BenchInstance:
 
     name: str
     set_name: str  #: solomon, dethloff, salhi_nagy, montane_galvao (or the folder name)
-    problem: str  #: "vrptw" or "vrpspd"
+    problem: str  #: "cvrp", "vrptw" or "vrpspd"
     source: Path
     n_customers: int
     fleet: int
@@ -148,11 +152,14 @@ class BenchInstance:
         (xi, yi), (xj, yj) = self.coords[i], self.coords[j]
         if self.problem == "vrptw":
             return _trunc_tenths(xj - xi, yj - yi) / 10
+        if self.problem == "cvrp":
+            return float(_nint(math.hypot(xj - xi, yj - yi)))
         return math.hypot(xj - xi, yj - yi)
 
     def route_cost(self, routes: Sequence[Sequence[int]]) -> float:
         """Total distance of ``routes`` (lists of customer numbers) from the original data.
 
+        CVRP: each edge the nearest integer (TSPLIB ``EUC_2D``) or the file's matrix.
         Solomon: DIMACS, each edge truncated to one decimal (summed exactly in tenths).
         VRPSPD: real Euclidean distance, or the Dethloff matrix / 10^4.
         """
@@ -234,6 +241,11 @@ class BenchInstance:
 
 
 # --- helpers ---------------------------------------------------------------------------------
+
+
+def _nint(x: float) -> int:
+    """TSPLIB ``nint``: the nearest integer, halves up (``(int)(x + 0.5)``)."""
+    return math.floor(x + 0.5)
 
 
 def _trunc_tenths(dx: float, dy: float) -> int:
@@ -343,6 +355,108 @@ def _build(name: str, *, n: int, xy: np.ndarray | None, dist: np.ndarray, dur: n
 def _speed_floor_s(dist: np.ndarray) -> np.ndarray:
     """The model's own minimum travel time for ``dist`` (as vehicle_duration_s computes it)."""
     return np.ceil(dist / (SPEED_KPH / 3.6) - 1e-9).astype(np.int64)
+
+
+# --- VRPLIB CVRP -----------------------------------------------------------------------------
+
+#: X set: the fleet is unlimited (k in the name is only the fewest routes); the model needs a
+#: count, so it gets this many times the fewest routes the demand needs, plus a margin. No
+#: X BKS uses more than k + 3 routes.
+X_FLEET_FACTOR = 1.5
+X_FLEET_MARGIN = 5
+
+
+def _explicit_matrix(name: str, fmt: str, w: list[str], dim: int) -> np.ndarray:
+    """A full symmetric matrix from TSPLIB ``EDGE_WEIGHT_SECTION`` tokens."""
+    vals = [round(float(t)) for t in w]
+    m = np.zeros((dim, dim), dtype=np.int64)
+    if fmt == "FULL_MATRIX" and len(vals) >= dim * dim:
+        return np.array(vals[:dim * dim], dtype=np.int64).reshape(dim, dim)
+    cells = {"LOWER_ROW": [(i, j) for i in range(dim) for j in range(i)],
+             "LOWER_DIAG_ROW": [(i, j) for i in range(dim) for j in range(i + 1)],
+             "UPPER_ROW": [(i, j) for i in range(dim) for j in range(i + 1, dim)],
+             "UPPER_DIAG_ROW": [(i, j) for i in range(dim) for j in range(i, dim)]}.get(fmt)
+    if cells is None or len(vals) < len(cells):
+        raise BenchInstanceError(name, f"EDGE_WEIGHT_FORMAT {fmt or '(none)'} with "
+                                 f"{len(vals)} weights is not supported for {dim} nodes")
+    for (i, j), v in zip(cells, vals, strict=False):
+        m[i, j] = m[j, i] = v
+    return m
+
+
+def read_cvrp(path: str | Path, *, set_name: str | None = None,
+              fleet: int | None = None) -> BenchInstance:
+    """Read a VRPLIB ``.vrp`` CVRP file (CVRPLIB X, A, B, E, P).
+
+    Customers are node id − 1 (depot 0), as in VRPLIB ``.sol`` files. ``fleet`` defaults to k
+    from the name (``-k25``) for the classic sets, where it is a limit; for the X set, where
+    the fleet is unlimited, to max(k, ⌈demand / capacity⌉) × 1.5 + 5, which never binds.
+    """
+    path = Path(path)
+    header, sec = _lkh_sections(path)
+    name = header.get("NAME", path.stem).strip()
+    try:
+        dim = int(header["DIMENSION"])
+        capacity = float(header["CAPACITY"])
+    except KeyError as e:
+        raise BenchInstanceError(name, f"{path}: header field {e.args[0]} missing") from None
+    n = dim - 1
+    dem = sec.get("DEMAND_SECTION", [])
+    if len(dem) < 2 * dim:
+        raise BenchInstanceError(name, "DEMAND_SECTION missing or short")
+    demand_of = {int(dem[2 * k]): float(dem[2 * k + 1]) for k in range(dim)}
+    depot_ids = [int(t) for t in sec.get("DEPOT_SECTION", ["1"]) if int(t) != -1]
+    if depot_ids != [1]:
+        raise BenchInstanceError(name, f"only a single depot at node 1 is supported, got "
+                                 f"{depot_ids}")
+    delivery = tuple(demand_of.get(k, 0.0) for k in range(1, dim + 1))
+    ewt = header.get("EDGE_WEIGHT_TYPE", "").upper()
+    coords = explicit = None
+    xy: np.ndarray | None = None
+    if ewt == "EUC_2D":
+        c = sec.get("NODE_COORD_SECTION", [])
+        if len(c) < 3 * dim:
+            raise BenchInstanceError(name, "NODE_COORD_SECTION missing or short")
+        pts = {int(c[3 * k]): (float(c[3 * k + 1]), float(c[3 * k + 2])) for k in range(dim)}
+        xy = np.array([pts[k] for k in range(1, dim + 1)])
+        coords = tuple((float(x), float(y)) for x, y in xy)
+        real = np.hypot(xy[:, 0][:, None] - xy[:, 0][None, :],
+                        xy[:, 1][:, None] - xy[:, 1][None, :])
+        dist = np.floor(real + 0.5).astype(np.int64)
+    elif ewt == "EXPLICIT":
+        fmt = header.get("EDGE_WEIGHT_FORMAT", "").upper().strip()
+        dist = _explicit_matrix(name, fmt, sec.get("EDGE_WEIGHT_SECTION", []), dim)
+        explicit = tuple(tuple(int(v) for v in row) for row in dist)
+    else:
+        raise BenchInstanceError(name, f"EDGE_WEIGHT_TYPE {ewt or '(none)'} is not supported")
+    k_name = re.search(r"-k(\d+)", name)
+    k = int(k_name.group(1)) if k_name else 0
+    if set_name is None:
+        set_name = "x" if name.upper().startswith("X-") else path.parent.name.lower()
+    if fleet is None:
+        need = math.ceil(sum(delivery) / capacity) if capacity > 0 else n
+        if set_name.lower() == "x" or not k:
+            fleet = min(n, math.ceil(max(k, need) * X_FLEET_FACTOR) + X_FLEET_MARGIN)
+        else:
+            fleet = k
+    notes = [f"fleet {fleet}" + (" (unlimited in the X set; a bound that does not bind)"
+                                 if set_name.lower() == "x" else "")]
+    reach = DAY_S * SPEED_KPH / 3.6
+    if 2 * int(dist.max()) > reach:
+        raise BenchInstanceError(name, f"an edge of {int(dist.max())} exceeds the model's "
+                                 f"half-day reach of {reach / 2:g} at {SPEED_KPH:g} km/h")
+    cost_per_km = _cost_per_km(fleet)
+    scenario, matrices = _build(
+        name, n=n, xy=xy, dist=dist, dur=_speed_floor_s(dist), delivery=delivery,
+        pickup=[0.0] * dim, open_s=[0] * dim, close_s=[DAY_S] * dim, service_s=[0] * dim,
+        fleet=fleet, capacity=capacity, max_shift_s=DAY_S, cost_per_km=cost_per_km)
+    return BenchInstance(
+        name=name, set_name=set_name, problem="cvrp", source=path, n_customers=n, fleet=fleet,
+        capacity=capacity, coords=coords, explicit=explicit, explicit_scale=1,
+        delivery=delivery, pickup=(0.0,) * dim, ready=(0.0,) * dim,
+        due=(float(DAY_S),) * dim, service=(0.0,) * dim, distance_limit=None,
+        scenario=scenario, matrices=matrices, scale=1, time_scale=0.0,
+        cost_per_km=cost_per_km, notes=tuple(notes))
 
 
 # --- Solomon ---------------------------------------------------------------------------------
@@ -604,5 +718,5 @@ def write_vrplib_sol(path: str | Path, routes: Sequence[Sequence[int]], cost: fl
     Path(path).write_text("\n".join([*lines, f"Cost {cost:.10g}"]) + "\n")
 
 
-__all__ = ["BenchInstance", "BenchInstanceError", "read_lkh_tour", "read_solomon",
+__all__ = ["BenchInstance", "BenchInstanceError", "read_cvrp", "read_lkh_tour", "read_solomon",
            "read_vrplib_sol", "read_vrpspd", "write_vrplib_sol"]

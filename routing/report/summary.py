@@ -34,6 +34,7 @@ def summary_text(doc: dict[str, Any], scenario: Scenario, *, violations: int | N
         f"cost {t['cost']:,.2f} CNY/day" + (f"  = {t['cost'] / parcels:.2f} CNY/parcel"
                                              if parcels else ""),
     ]
+    lines += _engine_lines(doc.get("meta", {}))
     stab = doc.get("meta", {}).get("stability")
     if stab:
         lines.append(f"stable routes: {stab['kept']} stops on the reference vehicle, "
@@ -66,6 +67,21 @@ def summary_text(doc: dict[str, Any], scenario: Scenario, *, violations: int | N
         lines.append("independent check: " + ("OK, no violation" if violations == 0
                                               else f"{violations} VIOLATION(S)"))
     return "\n".join(lines)
+
+
+def _engine_lines(meta: dict[str, Any]) -> list[str]:
+    """With --engine auto: each engine's cost, and why an engine was not used."""
+    out = []
+    runs = meta.get("portfolio") or []
+    if runs:
+        parts = [f"{r['engine']} {r['cost']:,.2f} CNY"
+                 + (f" ({r['dropped']} dropped)" if r.get("dropped") else "")
+                 + ("" if r.get("accepted", True) else " (failed the check)")
+                 if "error" not in r else f"{r['engine']} failed: {r['error']}" for r in runs]
+        out.append("engines: " + ", ".join(parts) + "; the cheapest checked plan is kept")
+    if meta.get("engine_note"):
+        out.append(f"engine: {meta['engine_note']}")
+    return out
 
 
 def comparison_text(rows: list[tuple[str, dict[str, Any], int]]) -> str:

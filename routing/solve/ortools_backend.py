@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import random
 import time
-from collections.abc import Callable
-from dataclasses import dataclass
 
 import numpy as np
 from ortools.constraint_solver import pywrapcp, routing_enums_pb2
@@ -29,24 +27,10 @@ from ..units import (
     to_kg_units,
     to_m3_units,
 )
+from .raw import Progress, RawSolution
 from .visits import Visit, fits
 
 TIME = "time_s"
-
-#: Progress callback: (elapsed seconds, best objective in CNY, solutions found).
-Progress = Callable[[float, float, int], None]
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class RawSolution:
-    """What the engine found: per vehicle the visit sequence and the depot departure (s)."""
-
-    status: str
-    objective: float
-    runtime_s: float
-    sequences: dict[tuple[str, int], list[int]]  # (vehicle id, trip) -> visits in order
-    starts: dict[tuple[str, int], int]
-    solutions: int
 
 
 def _status_name(routing: pywrapcp.RoutingModel) -> str:
@@ -189,6 +173,7 @@ def solve_visits(scenario: Scenario, matrices: Matrices, visits: list[Visit], *,
         params.solution_limit = solution_limit
 
     found = [0]
+    first: list[float] = []
     t0 = time.perf_counter()
 
     # The callback must not hold the RoutingModel itself: the model keeps the callback, and
@@ -197,6 +182,8 @@ def solve_visits(scenario: Scenario, matrices: Matrices, visits: list[Visit], *,
 
     def on_solution() -> None:
         found[0] += 1
+        if not first:
+            first.append(time.perf_counter() - t0)
         if progress is not None:
             progress(time.perf_counter() - t0, cost_var.Value() / COST_SCALE, found[0])
 
@@ -208,7 +195,8 @@ def solve_visits(scenario: Scenario, matrices: Matrices, visits: list[Visit], *,
         if status in ("INVALID",):
             raise SolverError(f"OR-Tools rejected the model (status {status})")
         return RawSolution(status=status, objective=float("inf"), runtime_s=runtime,
-                           sequences={}, starts={}, solutions=found[0])
+                           sequences={}, starts={}, solutions=found[0],
+                           first_s=first[0] if first else None)
     sequences: dict[tuple[str, int], list[int]] = {}
     starts_s: dict[tuple[str, int], int] = {}
     for v, (vid, _, trip) in enumerate(vehicles):
@@ -224,7 +212,7 @@ def solve_visits(scenario: Scenario, matrices: Matrices, visits: list[Visit], *,
             starts_s[vid, trip] = solution.Min(tdim.CumulVar(routing.Start(v)))
     return RawSolution(status=status, objective=solution.ObjectiveValue() / COST_SCALE,
                        runtime_s=runtime, sequences=sequences, starts=starts_s,
-                       solutions=found[0])
+                       solutions=found[0], first_s=first[0] if first else None)
 
 
 def _chain_trips(routing: pywrapcp.RoutingModel, solver: pywrapcp.Solver,

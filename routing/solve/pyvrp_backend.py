@@ -1,0 +1,296 @@
+"""The PyVRP engine: the same visits and fleet as the OR-Tools model, solved by PyVRP's
+iterated local search. The only module that imports pyvrp.
+
+Mapping (every input is already an integer in the project's units, see routing.units):
+
+* Locations are the stations involved (depots first, then visited stations); a station split
+  into several visits (split delivery, fresh apart from ambient) gives several clients on one
+  location, so no duplicate matrix rows are needed.
+* Distance: metres; duration: seconds, one routing profile per distinct vehicle speed
+  (``vehicle_duration_s``), service time on the client. Both are exact, no extra scaling.
+* Loads: one dimension per quantity that occurs — 0.1 kg, litres, parcels — with delivery
+  and pickup per client (PyVRP's simultaneous pickup and delivery: on board = deliveries not
+  yet made + pickups made, within capacity all along). Cold chain is one more dimension,
+  fresh 0.1 kg, whose capacity is the vehicle's ``fresh_capacity_kg`` (all of it for a
+  reefer, the cold box for a dry van, 0 otherwise): fresh goods go only on cold vehicles and
+  never exceed the box. A fresh visit of 0 kg counts 0.1 kg there so it still needs one.
+* Time: the client window is [max(open, pickups ready), min(close, delivery due)]; the
+  hub-ready time of its down parcels is PyVRP's ``release_time`` (the route leaves after
+  every release time on it); the vehicle works within its depot's opening hours and
+  ``max_shift_s`` (``shift_duration``, no overtime).
+* Costs: CNY × ``cost_scale`` units, a power of ten chosen per problem so the smallest
+  per-metre or per-second price is at least 100 units (≤ 0.5 % rounding); fixed cost per
+  vehicle used; unserved visits are optional clients whose prize is the unserved penalty.
+  PyVRP's penalty bound for excess load and time warp grows with the largest price, so
+  that a unit of violation weighs against costs as it does in PyVRP's own unit scale.
+  The plan's costs are recomputed from the routes afterwards, so this scale never reaches a
+  report.
+
+What it cannot express it refuses (:class:`~routing.exceptions.UnsupportedConstraintError`),
+listing each constraint: several trips per vehicle with reloads at the hub, the
+stable-route change penalty, and fresh pickups that must be back at the hub by an hour.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass
+
+import numpy as np
+import pyvrp
+from pyvrp.PenaltyManager import PenaltyParams
+from pyvrp.stop import MaxIterations, MaxRuntime, MultipleCriteria
+
+from ..constants import DAY_S
+from ..exceptions import ModelError, SolverError, UnsupportedConstraintError
+from ..model import Scenario
+from ..network.matrix import Matrices, vehicle_duration_s
+from ..units import cap_kg_units, cap_m3_units, hhmm, to_kg_units, to_m3_units
+from .raw import Progress, RawSolution
+from .visits import Visit
+
+ENGINE = "pyvrp"
+#: Smallest price (per metre, per second) in cost units; sets the cost scale (see module doc).
+#: Larger is more exact but moves costs away from the load and time-warp penalties PyVRP
+#: learns (its default penalty bound, 10^5 per unit, assumes costs of about 1 per metre).
+MIN_PRICE_UNITS = 100
+#: PyVRP's default maximum penalty per unit of excess load or time warp, for a price of 1.
+BASE_MAX_PENALTY = 100_000.0
+#: Values above this overflow PyVRP's penalty arithmetic (pyvrp.constants.MAX_VALUE is 2^44
+#: for matrices; sums of costs and prizes get this much more room).
+MAX_TOTAL = 1 << 60
+
+
+def unsupported(scenario: Scenario, visits: list[Visit], *,
+                reference: dict[str, str] | None = None,
+                change_penalty: float = 0.0) -> list[str]:
+    """The constraints of this problem PyVRP cannot express, in words (empty: it fits)."""
+    out: list[str] = []
+    multi = [vt.id for vt in scenario.vehicle_types if vt.count > 0 and vt.max_trips > 1]
+    if multi:
+        out.append(f"several trips per vehicle with reloads at the hub (max_trips > 1 on "
+                   f"{', '.join(repr(v) for v in multi)})")
+    if reference and change_penalty > 0:
+        out.append(f"stable routes: {change_penalty:g} CNY per stop moved off its reference "
+                   "vehicle")
+    late = [vs for vs in visits if vs.return_by_s < DAY_S]
+    if late:
+        first = min(late, key=lambda v: v.return_by_s)
+        out.append(f"fresh pickups that must be back at the hub by a deadline ({len(late)} "
+                   f"visit(s), e.g. '{first.station_id}' by {hhmm(first.return_by_s)})")
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class _Dim:
+    """One load dimension: its name and per-visit delivery and pickup amounts (units)."""
+
+    name: str
+    delivery: list[int]
+    pickup: list[int]
+
+
+def _dimensions(visits: list[Visit]) -> list[_Dim]:
+    """The load dimensions that occur, in the OR-Tools model's units."""
+    vs = visits
+    dims = [
+        _Dim("kg", [to_kg_units(v.down_kg) for v in vs], [to_kg_units(v.up_kg) for v in vs]),
+        _Dim("m3", [to_m3_units(v.down_m3) for v in vs], [to_m3_units(v.up_m3) for v in vs]),
+        _Dim("parcels", [v.down_parcels for v in vs], [v.up_parcels for v in vs]),
+    ]
+    out = [d for d in dims if any(d.delivery) or any(d.pickup)]
+    if any(v.fresh for v in visits):
+        down = [to_kg_units(v.down_kg) if v.fresh else 0 for v in visits]
+        up = [to_kg_units(v.up_kg) if v.fresh else 0 for v in visits]
+        for k, v in enumerate(visits):
+            if v.fresh and not down[k] and not up[k]:
+                down[k] = 1  # still needs a cold vehicle
+        out.append(_Dim("fresh_kg", down, up))
+    return out
+
+
+def cost_scale(scenario: Scenario) -> float:
+    """Cost units per CNY: a power of ten making the smallest price ≥ MIN_PRICE_UNITS."""
+    prices = [p for vt in scenario.vehicle_types if vt.count > 0
+              for p in (vt.cost_per_km / 1000, vt.cost_per_hour / 3600) if p > 0]
+    if not prices:
+        return 1000.0  # only fixed costs and penalties: 0.001 CNY is plenty
+    return float(10 ** math.ceil(math.log10(MIN_PRICE_UNITS / min(prices))))
+
+
+class _Watch:
+    """Stopping criterion wrapper: reports progress and the time to the first feasible plan.
+
+    PyVRP calls the stopping criterion once per iteration with the best feasible cost
+    (``inf`` while there is none); there is no solution callback.
+    """
+
+    def __init__(self, stop: MultipleCriteria, scale: float, progress: Progress | None) -> None:
+        self.stop, self.scale, self.progress = stop, scale, progress
+        self.t0 = time.perf_counter()
+        self.best = math.inf
+        self.improvements = 0
+        self.first_s: float | None = None
+
+    def __call__(self, best_cost: float) -> bool:
+        if best_cost < self.best:
+            self.best = best_cost
+            self.improvements += 1
+            elapsed = time.perf_counter() - self.t0
+            if self.first_s is None:
+                self.first_s = elapsed
+            if self.progress is not None:
+                self.progress(elapsed, best_cost / self.scale, self.improvements)
+        return bool(self.stop(best_cost))
+
+
+def build_data(scenario: Scenario, matrices: Matrices, visits: list[Visit]
+               ) -> tuple[pyvrp.ProblemData, list[tuple[str, int]], float]:
+    """PyVRP problem data; also (vehicle type id, count) per PyVRP type and the cost scale.
+
+    Distances and durations are passed as numpy matrices (ProblemData), not edge by edge
+    through pyvrp.Model, which would cost a Python call per pair (10^6 at 1,000 stops).
+    """
+    types = [vt for vt in scenario.vehicle_types if vt.count > 0]
+    if not types:
+        raise ModelError("the fleet has no vehicle")
+    idx = matrices.index()
+    depots = sorted({vt.depot_id for vt in types}, key=lambda d: idx[d])
+    stations = list(depots)
+    loc_of = {d: i for i, d in enumerate(depots)}
+    for vs in visits:
+        if vs.station_id not in loc_of:
+            loc_of[vs.station_id] = len(stations)
+            stations.append(vs.station_id)
+    rows = np.array([idx[s] for s in stations])
+    scale = cost_scale(scenario)
+    dims = _dimensions(visits)
+    prize = round(scenario.solve.unserved_penalty * scale)
+    if prize * max(1, len(visits)) > MAX_TOTAL:
+        raise SolverError(f"unserved penalty {scenario.solve.unserved_penalty:g} CNY × "
+                          f"{len(visits)} visits at {scale:g} units/CNY overflows PyVRP's "
+                          "integers; lower [solve] unserved_penalty")
+
+    locations = [pyvrp.Location(x=float(k), y=0.0, name=s) for k, s in enumerate(stations)]
+    pv_depots = []
+    for d in depots:
+        st = scenario.station(d)
+        pv_depots.append(pyvrp.Depot(location=loc_of[d], tw_early=st.open_s, tw_late=st.close_s,
+                                     name=d))
+    clients = []
+    for k, vs in enumerate(visits):
+        carries_down = bool(vs.down_kg or vs.down_m3 or vs.down_parcels)
+        clients.append(pyvrp.Client(
+            location=loc_of[vs.station_id],
+            delivery=[d.delivery[k] for d in dims], pickup=[d.pickup[k] for d in dims],
+            service_duration=vs.service_s, tw_early=max(vs.open_s, vs.ready_up_s),
+            tw_late=min(vs.close_s, vs.deliver_by_s),
+            release_time=vs.ready_down_s if carries_down else 0,
+            prize=prize, required=False, name=f"{vs.station_id}#{k}"))
+
+    dist = np.ascontiguousarray(matrices.distance_m[np.ix_(rows, rows)], dtype=np.int64)
+    speeds = sorted({vt.speed_kph for vt in types})
+    profile = {s: p for p, s in enumerate(speeds)}
+    durations = [np.ascontiguousarray(vehicle_duration_s(matrices, s)[np.ix_(rows, rows)],
+                                      dtype=np.int64) for s in speeds]
+    pv_types = []
+    for vt in types:
+        caps = {"kg": cap_kg_units(vt.capacity_kg), "m3": cap_m3_units(vt.capacity_m3),
+                "parcels": vt.capacity_parcels, "fresh_kg": cap_kg_units(vt.fresh_capacity_kg)}
+        st = scenario.station(vt.depot_id)
+        pv_types.append(pyvrp.VehicleType(
+            num_available=vt.count, capacity=[caps[d.name] for d in dims],
+            start_depot=loc_of[vt.depot_id], end_depot=loc_of[vt.depot_id],
+            fixed_cost=round(vt.fixed_cost * scale), tw_early=st.open_s, tw_late=st.close_s,
+            shift_duration=vt.max_shift_s,
+            unit_distance_cost=round(vt.cost_per_km / 1000 * scale),
+            unit_duration_cost=round(vt.cost_per_hour / 3600 * scale),
+            profile=profile[vt.speed_kph], name=vt.id))
+    data = pyvrp.ProblemData(locations, clients, pv_depots, pv_types,
+                             [dist] * len(speeds), durations)
+    return data, [(vt.id, vt.count) for vt in types], scale
+
+
+def solve_visits(scenario: Scenario, matrices: Matrices, visits: list[Visit], *,
+                 time_limit_s: float, seed: int, solution_limit: int | None = None,
+                 progress: Progress | None = None, reference: dict[str, str] | None = None,
+                 change_penalty: float = 0.0) -> RawSolution:
+    """Solve one day over ``visits`` with PyVRP; same inputs and output as the OR-Tools backend.
+
+    ``solution_limit`` becomes PyVRP's iteration limit (deterministic work, for tests);
+    ``time_limit_s`` always applies too. Raises UnsupportedConstraintError, naming each
+    constraint, when the problem uses one PyVRP cannot express.
+    """
+    missing = unsupported(scenario, visits, reference=reference, change_penalty=change_penalty)
+    if missing:
+        raise UnsupportedConstraintError(ENGINE, missing)
+    t0 = time.perf_counter()
+    if not visits:
+        return RawSolution(status="SUCCESS", objective=0.0, runtime_s=0.0, sequences={},
+                           starts={}, solutions=1, first_s=0.0)
+    data, types, scale = build_data(scenario, matrices, visits)
+    criteria: list[object] = [MaxRuntime(time_limit_s)]
+    if solution_limit is not None:
+        criteria.append(MaxIterations(solution_limit))
+    watch = _Watch(MultipleCriteria(criteria), scale, progress)
+    watch.t0 = t0  # time to first solution counts model building, as for OR-Tools
+    top = max((max(vt.unit_distance_cost, vt.unit_duration_cost)
+               for vt in data.vehicle_types()), default=1)
+    params = pyvrp.SolveParams(penalty=PenaltyParams(max_penalty=BASE_MAX_PENALTY * max(1, top)))
+    result = pyvrp.solve(data, watch, seed=seed, collect_stats=False, display=False,
+                         params=params)
+    runtime = time.perf_counter() - t0
+    best = result.best
+    if not best.is_feasible():
+        return RawSolution(status="FAIL", objective=math.inf, runtime_s=runtime, sequences={},
+                           starts={}, solutions=0, first_s=None)
+    sequences: dict[tuple[str, int], list[int]] = {}
+    starts: dict[tuple[str, int], int] = {}
+    used: dict[int, int] = {}
+    # Routes in a fixed order (type, then first visit) so vehicle numbering is reproducible.
+    routes = sorted(((r.vehicle_type(), [a.idx for a in r if a.is_client()], r.start_time())
+                     for r in best.routes()), key=lambda x: (x[0], x[1]))
+    for t, seq, start in routes:
+        used[t] = used.get(t, 0) + 1
+        vid = f"{types[t][0]}-{used[t]}"
+        sequences[vid, 1] = [int(c) for c in seq]
+        starts[vid, 1] = int(start)
+    return RawSolution(status="SUCCESS", objective=result.cost() / scale, runtime_s=runtime,
+                       sequences=sequences, starts=starts, solutions=watch.improvements,
+                       first_s=watch.first_s)
+
+
+def solve_default(scenario: Scenario, matrices: Matrices, visits: list[Visit], *,
+                  time_limit_s: float, seed: int) -> RawSolution:
+    """PyVRP as a user would run it on a distance-only benchmark: every client required,
+    cost = distance (1 per unit), default parameters. The peer in ``routing bench``."""
+    t0 = time.perf_counter()
+    data, types, _ = build_data(scenario, matrices, visits)
+    clients = [pyvrp.Client(location=c.location, delivery=c.delivery, pickup=c.pickup,
+                            service_duration=c.service_duration, tw_early=c.tw_early,
+                            tw_late=c.tw_late, release_time=c.release_time, name=c.name)
+               for c in data.clients()]
+    vts = [vt.replace(fixed_cost=0, unit_distance_cost=1, unit_duration_cost=0)
+           for vt in data.vehicle_types()]
+    data = data.replace(clients=clients, vehicle_types=vts)
+    watch = _Watch(MultipleCriteria([MaxRuntime(time_limit_s)]), 1.0, None)
+    watch.t0 = t0
+    result = pyvrp.solve(data, watch, seed=seed, collect_stats=False, display=False)
+    runtime = time.perf_counter() - t0
+    best = result.best
+    if not best.is_feasible():
+        return RawSolution(status="FAIL", objective=math.inf, runtime_s=runtime, sequences={},
+                           starts={}, solutions=0, first_s=None)
+    used: dict[int, int] = {}
+    sequences: dict[tuple[str, int], list[int]] = {}
+    starts: dict[tuple[str, int], int] = {}
+    for r in best.routes():
+        t = r.vehicle_type()
+        used[t] = used.get(t, 0) + 1
+        vid = f"{types[t][0]}-{used[t]}"
+        sequences[vid, 1] = [a.idx for a in r if a.is_client()]
+        starts[vid, 1] = int(r.start_time())
+    return RawSolution(status="SUCCESS", objective=float(result.cost()), runtime_s=runtime,
+                       sequences=sequences, starts=starts, solutions=watch.improvements,
+                       first_s=watch.first_s)

@@ -1,0 +1,26 @@
+"""What every engine backend returns: plain sequences, no solver objects (shared by backends)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+#: Progress callback: (elapsed seconds, best objective in CNY, solutions found).
+Progress = Callable[[float, float, int], None]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RawSolution:
+    """What the engine found: per vehicle the visit sequence and the depot departure (s).
+
+    ``first_s`` is the time to the first feasible solution (None if none was found), so
+    benchmarks can report it for every engine the same way.
+    """
+
+    status: str
+    objective: float
+    runtime_s: float
+    sequences: dict[tuple[str, int], list[int]]  # (vehicle id, trip) -> visits in order
+    starts: dict[tuple[str, int], int]
+    solutions: int
+    first_s: float | None = None

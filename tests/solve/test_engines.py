@@ -1,0 +1,115 @@
+"""The PyVRP engine behind the same problem, its refusals, and the auto portfolio.
+
+Runs use an iteration/solution limit, so results do not depend on the machine's speed.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+from routing.exceptions import ModelError, UnsupportedConstraintError
+from routing.model import Targets
+from routing.pipeline import check_scenario_plan, plan_scenario
+from routing.solve import solve
+
+#: The tiny county's OR-Tools plan at 50 solutions (see test_solve): PyVRP must match it.
+TINY_COST = 462.83
+
+
+def _types(sc, **by_type):
+    """Replace fields per vehicle type; None drops the type."""
+    out = [dataclasses.replace(vt, **by_type[vt.id]) if by_type.get(vt.id) else vt
+           for vt in sc.vehicle_types if not (vt.id in by_type and by_type[vt.id] is None)]
+    return dataclasses.replace(sc, vehicle_types=tuple(out))
+
+
+@pytest.fixture(scope="module")
+def tiny_pyvrp(tiny):
+    """The tiny county planned by PyVRP alone, 200 iterations."""
+    return plan_scenario(tiny, engine="pyvrp", solution_limit=200, time_limit_s=30)
+
+
+def test_pyvrp_plans_tiny_and_passes_the_checker(tiny, tiny_pyvrp):
+    """Pickups, fresh goods, windows, two vehicle types: all served, checker silent."""
+    plan, m = tiny_pyvrp
+    assert plan.engine == "pyvrp"
+    assert plan.unserved == ()
+    assert check_scenario_plan(plan, tiny, m) == []
+    assert plan.cost <= TINY_COST * 1.001
+
+
+def test_pyvrp_plan_has_simultaneous_pickup_and_delivery_within_windows(tiny, tiny_pyvrp):
+    """Villages with both directions are served in one stop, inside their windows."""
+    plan, _ = tiny_pyvrp
+    stops = {s.station_id: s for r in plan.routes for s in r.stops}
+    both = [s for s in stops.values() if s.delivered and s.picked_up]
+    assert both, "tiny has villages with parcels both ways"
+    for sid in ("V1", "V2"):  # the narrow windows
+        st = tiny.station(sid)
+        assert st.open_s <= stops[sid].start_s <= st.close_s
+
+
+def test_fresh_goods_ride_only_cold_vehicles(tiny):
+    """No reefer but a van with a 100 kg cold box: fresh goes on the van within the box."""
+    sc = _types(tiny, reefer=None, van={"cold_capacity_kg": 100.0, "count": 3})
+    plan, m = plan_scenario(sc, engine="pyvrp", solution_limit=200, time_limit_s=30)
+    assert check_scenario_plan(plan, sc, m) == []
+    fresh = {ln.id for ln in sc.demand if ln.fresh}
+    carried = {i for r in plan.routes for s in r.stops for i in s.line_ids}
+    assert fresh & carried
+
+
+def test_same_seed_same_plan(tiny):
+    """Seed and iteration limit fix the search: two runs give identical routes."""
+    a = solve(tiny, plan_scenario(tiny, engine="ortools", solution_limit=1)[1],
+              engine="pyvrp", solution_limit=100, time_limit_s=30)
+    b = solve(tiny, plan_scenario(tiny, engine="ortools", solution_limit=1)[1],
+              engine="pyvrp", solution_limit=100, time_limit_s=30)
+    assert [r.stops for r in a.routes] == [r.stops for r in b.routes]
+
+
+@pytest.mark.parametrize(("change", "words"), [
+    # several trips per vehicle: PyVRP's reloads do not model our reload time and shift
+    ({"types": {"van": {"max_trips": 2}}}, "several trips per vehicle"),
+    # fresh pickups due back at the hub: a bound on the route end per client
+    ({"targets": Targets(fresh_h=6)}, "back at the hub by a deadline"),
+    # stable routes: a per-vehicle change penalty
+    ({"reference": {"V1": "reefer-1"}}, "stable routes"),
+])
+def test_pyvrp_refuses_what_it_cannot_express(tiny, change, words):
+    """Each constraint PyVRP lacks is named in the error, never silently dropped."""
+    sc = _types(tiny, **change.get("types", {}))
+    if "targets" in change:
+        sc = dataclasses.replace(sc, targets=change["targets"])
+    with pytest.raises(UnsupportedConstraintError, match=words):
+        plan_scenario(sc, engine="pyvrp", solution_limit=10, time_limit_s=5,
+                      reference=change.get("reference"), change_penalty=50.0)
+
+
+def test_auto_falls_back_to_ortools_and_says_why(tiny):
+    """With a constraint PyVRP lacks, auto plans with OR-Tools and records the reason."""
+    sc = _types(tiny, van={"max_trips": 2})
+    plan, _ = plan_scenario(sc, engine="auto", solution_limit=50, time_limit_s=10)
+    assert plan.engine == "ortools"
+    assert "several trips" in plan.meta["engine_note"]
+    assert "portfolio" not in plan.meta
+
+
+def test_auto_runs_both_and_keeps_the_cheaper_checked_plan(tiny):
+    """The portfolio lists both engines; the kept plan is the cheapest accepted one."""
+    plan, m = plan_scenario(tiny, engine="auto", solution_limit=50, time_limit_s=10)
+    runs = {r["engine"]: r for r in plan.meta["portfolio"]}
+    assert set(runs) == {"ortools", "pyvrp"}
+    assert all(r["accepted"] for r in runs.values())
+    assert runs[plan.engine]["score"] == min(r["score"] for r in runs.values())
+    assert plan.meta["engine_requested"] == "auto"
+    assert check_scenario_plan(plan, tiny, m) == []
+
+
+def test_unknown_engine_is_a_model_error(tiny):
+    """A misspelt engine lists the valid choices."""
+    _, m = plan_scenario(tiny, engine="ortools", solution_limit=1)
+    with pytest.raises(ModelError, match="ortools, pyvrp, auto"):
+        solve(tiny, m, engine="vroom")
