@@ -116,7 +116,19 @@ def _portfolio(scenario: Scenario, matrices: Matrices, visits: list[Visit],
 
     Each gets the full time limit (wall time stays the limit on a 2-core machine). A child
     that fails or hangs past twice the limit is dropped; OR-Tools' plan is then used alone.
+    Inside a daemonic process (a Dask worker, a process pool), which may not start children,
+    the engines run one after the other on half the time limit each.
     """
+    if multiprocessing.current_process().daemon:
+        half = dict(opts, time_limit_s=opts["time_limit_s"] / 2)
+        out_seq: dict[str, RawSolution | str] = {}
+        try:
+            out_seq["pyvrp"] = pyvrp_backend.solve_visits(scenario, matrices, visits, **half)
+        except Exception as exc:  # as in the child: report it, OR-Tools' plan stands
+            out_seq["pyvrp"] = f"{type(exc).__name__}: {exc}"
+        out_seq["ortools"] = ortools_backend.solve_visits(scenario, matrices, visits,
+                                                          progress=progress, **half)
+        return out_seq
     ctx = multiprocessing.get_context("fork")
     parent, child = ctx.Pipe(duplex=False)
     proc = ctx.Process(target=_run_pyvrp_child, args=(child, scenario, matrices, visits, opts),
