@@ -300,5 +300,33 @@ def bench(data_dir: Path | None, sets: str, instances: str, engines: str, time_l
         sys.exit(1)
 
 
+@main.command()
+@click.argument("spec_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("-o", "--out", "out_dir", required=True, type=click.Path(path_type=Path),
+              help="Folder for results.parquet/.csv/.xlsx, shares.csv and jobs/ (one file per "
+                   "finished job; a rerun skips them).")
+@click.option("--scheduler", default=None,
+              help="Address of a running Dask scheduler (tcp://host:8786); default: a "
+                   "LocalCluster on this machine.")
+@click.option("--workers", type=int, default=None,
+              help="LocalCluster worker processes (default: one per core).")
+@click.option("--quiet", is_flag=True, help="No progress bar.")
+def sweep(spec_file: Path, out_dir: Path, scheduler: str | None, workers: int | None,
+          quiet: bool) -> None:
+    """Plan many scenarios × variants × seeds (and Shapley coalitions) on Dask."""
+    from .sweep import read_spec, run_sweep
+
+    try:
+        result = run_sweep(read_spec(spec_file), out_dir, scheduler=scheduler,
+                           workers=workers, progress=not quiet)
+    except (RoutingError, ValueError, ConnectionError) as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"{len(result.rows)} jobs: {result.ran} run now, {result.skipped} done before, "
+               f"{result.failed} failed; wrote {out_dir / 'results.parquet'}, results.csv, "
+               "results.xlsx, shares.csv")
+    if result.failed:
+        sys.exit(EXIT_NOT_ALL_MET)
+
+
 if __name__ == "__main__":
     main()

@@ -147,13 +147,14 @@ def check_scenario_plan(plan: Plan, scenario: Scenario, matrices: Matrices) -> l
 
 
 
-def _planner(seed: int | None, solution_limit: int | None) -> Any:
+def planner(seed: int | None, solution_limit: int | None, engine: str = "auto") -> Any:
     """The compare engine's planner: our solver, no reference plan, one structure."""
     def plan(sub: Scenario, m: Matrices, structure: str, time_limit_s: float
              ) -> tuple[Plan, dict[str, Any]]:
         sub = replace(sub, solve=replace(sub.solve, reference=None))
         result, _ = plan_scenario(sub, m, time_limit_s=time_limit_s, seed=seed,
-                                  solution_limit=solution_limit, structure=structure)
+                                  solution_limit=solution_limit, structure=structure,
+                                  engine=engine)
         return result, plan_to_dict(result, sub)
     return plan
 
@@ -176,16 +177,16 @@ def compare_scenario(scenario: Scenario, matrices: Matrices | None = None, *,
     tl = spec.time_limit_s if time_limit_s is None else time_limit_s
     ctl = spec.coalition_time_limit_s if coalition_time_limit_s is None else coalition_time_limit_s
     do_shapley = spec.shapley if shapley is None else shapley
-    planner = _planner(seed, solution_limit)
+    plan_with = planner(seed, solution_limit)
     say = note or (lambda _msg: None)
     say(f"baseline: {len(scenario.carriers)} carriers alone, {tl:g} s each")
-    baseline = co.plan_baseline(scenario, m, planner, tl)
+    baseline = co.plan_baseline(scenario, m, plan_with, tl)
     variants = []
     for v in spec.variants:
         every = ("each station's frequency chosen" if v.visit_every_days == AUTO
                  else f"every {v.visit_every_days} day(s)")
         say(f"variant {v.name}: {v.structure}, {every}")
-        variants.append(co.plan_variant(scenario, m, v, planner, tl))
+        variants.append(co.plan_variant(scenario, m, v, plan_with, tl))
     everyone = tuple(baseline)
     coalitions = None
     if do_shapley and len(everyone) > 1:
@@ -198,7 +199,7 @@ def compare_scenario(scenario: Scenario, matrices: Matrices | None = None, *,
                     coalitions[frozenset(members)] = variants[0].cost_day
                     continue
                 o = co.plan_variant(scenario, m, Variant(name="+".join(members),
-                                                         carriers=members), planner, ctl,
+                                                         carriers=members), plan_with, ctl,
                                     kind="coalition")
                 coalitions[frozenset(members)] = o.cost_day
     primary = next((v for v in variants if set(v.carriers) == set(everyone)), variants[0])

@@ -1,0 +1,135 @@
+"""Sweep jobs: one plan option each (a carrier alone, a variant, a Shapley coalition).
+
+A job is small and plain (strings and numbers) so it travels to any worker; the worker reads the
+scenario from its path and takes the travel matrices from the cluster's memory, sent once per
+scenario. Its key hashes everything the result depends on — the scenario's full content, what is
+planned, the seed and budget, the routing version — so a rerun skips what is already done.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import itertools
+import time
+from dataclasses import dataclass
+from importlib.metadata import version
+from pathlib import Path
+from typing import Any
+
+from ..evaluate import consolidation as co
+from ..io import read_scenario
+from ..model import Scenario, Variant
+from ..network.matrix import Matrices, travel_matrices
+from ..report.comparison import outcome_row
+from .spec import SweepSpec
+
+KINDS = ("baseline", "variant", "coalition")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Job:
+    """One option of one scenario, with one seed."""
+
+    key: str
+    scenario: str  # folder path
+    scenario_name: str
+    kind: str  # baseline | variant | coalition
+    name: str  # carrier id, variant name, or members joined by "+"
+    seed: int
+    time_limit_s: float
+    solution_limit: int | None
+    engine: str
+
+    def as_row(self) -> dict[str, Any]:
+        """The job's own columns in the results table."""
+        return {"job_key": self.key, "scenario": self.scenario_name, "scenario_path":
+                self.scenario, "kind": self.kind, "option": self.name, "seed": self.seed,
+                "time_limit_s": self.time_limit_s}
+
+
+@functools.lru_cache(maxsize=16)
+def load_scenario(path: str) -> Scenario:
+    """A scenario folder, read once per process."""
+    return read_scenario(Path(path))
+
+
+def _key(scenario: Scenario, *parts: Any) -> str:
+    text = repr((version("routing"), scenario, parts))
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()[:20]
+
+
+def jobs_of(spec: SweepSpec) -> list[Job]:
+    """Every job of the sweep, in a stable order: per scenario and seed, carriers alone,
+    variants, coalitions."""
+    out = []
+    for item in spec.scenarios:
+        sc = load_scenario(str(item.path))
+        declared = {v.name: v for v in sc.compare.variants}
+        names = item.variants if item.variants is not None else tuple(declared)
+        unknown = [n for n in names if n not in declared]
+        if unknown:
+            raise ValueError(f"{item.path}: no variant {unknown} in its [compare] "
+                             f"(declared: {', '.join(declared)})")
+        carriers = co.carriers_with_parcels(sc)
+        coalitions = ([members for size in range(1, len(carriers) + 1)
+                       for members in itertools.combinations(carriers, size)]
+                      if spec.shapley and len(carriers) > 1 else [])
+        ctl = spec.coalition_time_limit_s or spec.time_limit_s
+        for seed in item.seeds:
+            todo = ([("baseline", c, spec.time_limit_s, c) for c in carriers]
+                    + [("variant", n, spec.time_limit_s, declared[n]) for n in names]
+                    + [("coalition", "+".join(m), ctl, m) for m in coalitions])
+            for kind, name, tl, what in todo:
+                out.append(Job(key=_key(sc, kind, what, seed, tl, spec.solution_limit,
+                                        spec.engine),
+                               scenario=str(item.path), scenario_name=sc.name, kind=kind,
+                               name=name, seed=seed, time_limit_s=tl,
+                               solution_limit=spec.solution_limit, engine=spec.engine))
+    return out
+
+
+def matrices_of(path: str) -> Matrices:
+    """The scenario's travel matrices (from the on-disk cache when computed before)."""
+    return travel_matrices(load_scenario(path))
+
+
+def _worker_name() -> str:
+    try:
+        from distributed import get_worker
+
+        return str(get_worker().address)
+    except (ImportError, ValueError):
+        return "local"
+
+
+def run_job(job: Job, matrices: Matrices | None = None) -> dict[str, Any]:
+    """Plan one job and return its results row; any failure becomes the row's ``error``."""
+    from ..pipeline import planner
+
+    started = time.perf_counter()
+    row: dict[str, Any] = job.as_row()
+    try:
+        sc = load_scenario(job.scenario)
+        m = matrices if matrices is not None else matrices_of(job.scenario)
+        plan = planner(job.seed, job.solution_limit, job.engine)
+        if job.kind == "baseline":
+            o = co.plan_alone(sc, m, job.name, plan, job.time_limit_s)
+        elif job.kind == "variant":
+            v = next(x for x in sc.compare.variants if x.name == job.name)
+            o = co.plan_variant(sc, m, v, plan, job.time_limit_s)
+        else:
+            o = co.plan_variant(sc, m, Variant(name=job.name, carriers=tuple(
+                job.name.split("+"))), plan, job.time_limit_s, kind="coalition")
+        figures = outcome_row(o, None, sc.targets.cost_reduction)
+        figures.pop("variant")
+        figures["sla_met"] = figures.pop("target_met")
+        row |= figures
+        row["cost_target"] = sc.targets.cost_reduction
+        row["engine"] = ",".join(sorted({str(d.get("engine", "ortools")) for d in o.docs}))
+        row["error"] = ""
+    except Exception as exc:  # a failed job is a row, the sweep goes on
+        row["error"] = f"{type(exc).__name__}: {exc}"
+    row["solve_time_s"] = round(time.perf_counter() - started, 3)
+    row["worker"] = _worker_name()
+    return row
