@@ -57,3 +57,7 @@ class FieldError(DataError):
         self.entity, self.ident, self.field = entity, ident, field
         self.expected, self.value = expected, value
         super().__init__(f"{entity} '{ident}': {field} {expected}; got {value!r}.")
+
+
+class StoreError(RoutingError):
+    """The plan store cannot be opened or does not hold what was asked (URL, server, plan id)."""
