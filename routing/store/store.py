@@ -16,6 +16,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
+from alembic.util import CommandError
 from sqlalchemy import Engine, create_engine, event, select
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
@@ -247,7 +248,8 @@ class PlanStore:
         """
         try:
             with self._session() as session, session.begin():
-                doc = session.scalar(select(PlanRow.document).where(PlanRow.id == plan_id))
+                doc: dict[str, Any] | None = session.scalar(
+                    select(PlanRow.document).where(PlanRow.id == plan_id))
         except SQLAlchemyError as exc:
             raise self._failed(exc) from None
         if doc is None:
@@ -331,6 +333,10 @@ def open_store(url: str | None = None) -> PlanStore:
     except SQLAlchemyError as exc:
         engine.dispose()
         raise StoreError(f"store {_masked(parsed)}: cannot open ({_first_line(exc)})") from None
+    except CommandError as exc:  # e.g. a revision this version of routing does not know
+        engine.dispose()
+        raise StoreError(f"store {_masked(parsed)}: schema cannot be migrated ({exc}); was it "
+                         "written by a newer version of routing?") from None
     return PlanStore(parsed, engine)
 
 

@@ -93,3 +93,10 @@ def test_bad_store_url_is_a_clear_error(tmp_path, url, message, command):
     assert "Traceback" not in r.output and "secret" not in r.output
     assert len(r.output.strip().splitlines()) == 1
     assert not (tmp_path / "o").exists()
+
+
+def test_cli_names_the_same_store_variable():
+    """cli.py repeats the variable's name (to start fast); it must match the store's."""
+    from routing import cli, store
+
+    assert cli.STORE_ENV == store.STORE_ENV

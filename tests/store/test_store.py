@@ -146,3 +146,16 @@ def test_reopening_a_store_keeps_its_plans(store_url, tiny_doc):
     with open_store(store_url) as store:
         assert store.get(plan_id) == tiny_doc
         assert [p.id for p in store.history()] == [plan_id]
+
+
+def test_store_from_a_newer_version_is_a_clear_error(tmp_path):
+    """A store migrated past the revisions this version ships is refused with a StoreError."""
+    import sqlite3
+
+    url = f"sqlite:///{tmp_path / 'plans.sqlite'}"
+    open_store(url).close()
+    with sqlite3.connect(tmp_path / "plans.sqlite") as db:
+        db.execute("UPDATE alembic_version SET version_num = '9999'")
+    db.close()
+    with pytest.raises(StoreError, match="written by a newer version of routing"):
+        open_store(url)

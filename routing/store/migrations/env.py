@@ -35,5 +35,7 @@ else:
     # The alembic command line (maintainers): a URL from alembic.ini or -x url=...
     url = context.get_x_argument(as_dictionary=True).get("url") or \
         config.get_main_option("sqlalchemy.url")
+    if not url:
+        raise SystemExit("give the store's URL: alembic -c routing/store/alembic.ini -x url=...")
     with create_engine(url).begin() as conn:
         _run(conn)
