@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import sys
 import time
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -18,8 +19,11 @@ from .exceptions import RoutingError
 if TYPE_CHECKING:
     from .model import Scenario
     from .network.matrix import Matrices
+    from .store import PlanStore
 
 EXIT_NOT_ALL_MET = 3
+DEFAULT_STORE = "default"  # what `--store` alone means: the default store URL
+STORE_ENV = "ROUTING_STORE_URL"  # routing.store.STORE_ENV, not imported to keep startup fast
 
 
 class _Progress:
@@ -49,9 +53,10 @@ def main() -> None:
 @click.option("--seed", type=int, default=None, help="Seed (default: the scenario's).")
 @click.option("--solution-limit", type=int, default=None,
               help="Stop after this many solutions (deterministic runs).")
-@click.option("--reference", "reference_json", default=None,
-              type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="Keep routes stable against this plan.json (yesterday's, or fixed routes).")
+@click.option("--reference", "reference", default=None, metavar="PLAN_JSON|ID|latest",
+              callback=lambda _ctx, _param, value: _check_reference(value),
+              help="Keep routes stable against this plan.json (yesterday's, or fixed routes), "
+                   "a stored plan id, or the latest stored plan of the scenario.")
 @click.option("--change-penalty", type=float, default=None,
               help="CNY per stop moved to another vehicle than in the reference "
                    "(default: the scenario's, 50).")
@@ -68,9 +73,15 @@ def main() -> None:
 @click.option("--tiles", type=click.Choice(["osm", "amap", "none"]), default="osm",
               show_default=True,
               help="Map tiles: OpenStreetMap, Amap/高德 (points shifted to GCJ-02), or none.")
+@click.option("--store", "store_url", is_flag=False, flag_value=DEFAULT_STORE, default=None,
+              metavar="[URL]",
+              help="Save the checked plan in the plan store and print its id: SQLite "
+                   "(sqlite:///plans.sqlite) or PostgreSQL (postgresql+psycopg://user:pw@host/db); "
+                   f"alone: ${STORE_ENV} or ~/.local/share/routing/plans.sqlite.")
 def plan(scenario_dir: Path, out_dir: Path, time_limit_s: float | None, seed: int | None,
-         solution_limit: int | None, reference_json: Path | None, change_penalty: float | None,
-         structure: str | None, engine: str, quiet: bool, lang: str, tiles: str) -> None:
+         solution_limit: int | None, reference: str | None, change_penalty: float | None,
+         structure: str | None, engine: str, quiet: bool, lang: str, tiles: str,
+         store_url: str | None) -> None:
     """Plan today's routes for SCENARIO_DIR and write the plan files to OUT.
 
     With two structures (``both``), each goes to its own subfolder of OUT and a comparison
@@ -87,21 +98,33 @@ def plan(scenario_dir: Path, out_dir: Path, time_limit_s: float | None, seed: in
     from .report.tables import write_routes_csv, write_routes_geojson, write_routes_xlsx
 
     results = []
+    stored: list[int] = []
+    store = None
     try:
         t0 = time.perf_counter()
+        if store_url is not None:  # opened first: a bad URL should not wait for a solve
+            store = _open_store(store_url)
         scenario = read_scenario(scenario_dir)
         matrices = travel_matrices(scenario)
         if not quiet:
             _network_note(scenario, matrices, time.perf_counter() - t0)
-        reference = (reference_from_plan(read_plan_json(reference_json))
-                     if reference_json else None)
+        ref_doc = None
+        if reference is not None and Path(reference).is_file():
+            ref_doc = read_plan_json(Path(reference))
+        elif reference is not None:
+            with _open_store(store_url) as ref_store:
+                ref_id, ref_doc = ref_store.find(reference, scenario=scenario.name)
+            if not quiet:
+                click.echo(f"reference: stored plan {ref_id} ({ref_doc['scenario'].get('date')})",
+                           err=True)
+        ref_map = reference_from_plan(ref_doc) if ref_doc is not None else None
         kinds = structures_of(scenario, structure)
         for kind in kinds:
             out = out_dir if len(kinds) == 1 else out_dir / kind
             result, _ = plan_scenario(scenario, matrices, time_limit_s=time_limit_s, seed=seed,
                                       solution_limit=solution_limit,
                                       progress=None if quiet else _Progress(),
-                                      reference=reference, change_penalty=change_penalty,
+                                      reference=ref_map, change_penalty=change_penalty,
                                       structure=kind, engine=engine)
             if not quiet:
                 click.echo("", err=True)
@@ -115,9 +138,14 @@ def plan(scenario_dir: Path, out_dir: Path, time_limit_s: float | None, seed: in
             write_map(data, out / "map.html", tiles=tiles)
             write_report(doc, scenario, out / "report.html", data, tiles=tiles,
                          violations=len(violations))
+            if store is not None:
+                stored.append(store.save(doc, violations=len(violations)))
             results.append((kind, out, doc, violations))
     except RoutingError as exc:
         raise click.ClickException(str(exc)) from None
+    finally:
+        if store is not None:
+            store.close()
     for kind, out, doc, violations in results:
         if len(results) > 1:
             click.echo(f"\n=== {kind} ===")
@@ -126,10 +154,27 @@ def plan(scenario_dir: Path, out_dir: Path, time_limit_s: float | None, seed: in
             click.echo(f"  {v}")
         click.echo(f"\nwrote {out}/plan.json, routes.csv, routes.xlsx, routes.geojson, "
                    "map.html, report.html")
+    if store is not None:
+        click.echo(f"stored as plan {', '.join(map(str, stored))} in {store.where}")
     if len(results) > 1:
         click.echo("\n" + comparison_text([(k, d, len(v)) for k, _, d, v in results]))
     if any(v or d["unserved"] for _, _, d, v in results):
         sys.exit(EXIT_NOT_ALL_MET)
+
+
+def _check_reference(value: str | None) -> str | None:
+    """``--reference`` is an existing file, a plan id or ``latest``; anything else is a typo."""
+    if value is None or value == "latest" or value.isdigit() or Path(value).is_file():
+        return value
+    raise click.BadParameter(f"'{value}' is neither a plan.json file, a stored plan id nor "
+                             "'latest'.")
+
+
+def _open_store(url: str | None) -> PlanStore:
+    """The plan store at ``url`` (``DEFAULT_STORE`` or None: the default one)."""
+    from .store import open_store
+
+    return open_store(None if url in (None, DEFAULT_STORE) else url)
 
 
 def _network_note(scenario: Scenario, matrices: Matrices, seconds: float) -> None:
@@ -326,6 +371,34 @@ def sweep(spec_file: Path, out_dir: Path, scheduler: str | None, workers: int | 
                "results.xlsx, shares.csv")
     if result.failed:
         sys.exit(EXIT_NOT_ALL_MET)
+
+
+@main.command()
+@click.option("--store", "store_url", default=None, metavar="URL",
+              help=f"The plan store (default: ${STORE_ENV} or "
+                   "~/.local/share/routing/plans.sqlite).")
+@click.option("--scenario", default=None, help="Only plans of this scenario (its name).")
+@click.option("--since", type=click.DateTime(["%Y-%m-%d"]), default=None,
+              help="Only plans for this day (YYYY-MM-DD) or later.")
+@click.option("--until", type=click.DateTime(["%Y-%m-%d"]), default=None,
+              help="Only plans for this day (YYYY-MM-DD) or earlier.")
+def history(store_url: str | None, scenario: str | None, since: datetime | None,
+            until: datetime | None) -> None:
+    """List the stored plans with their totals, oldest first."""
+    from .store import history_table
+
+    try:
+        with _open_store(store_url) as store:
+            plans = store.history(scenario=scenario, since=since.date() if since else None,
+                                  until=until.date() if until else None)
+            where = store.where
+    except RoutingError as exc:
+        raise click.ClickException(str(exc)) from None
+    if not plans:
+        click.echo(f"no stored plans match in {where}")
+        return
+    click.echo(history_table(plans))
+    click.echo(f"\n{len(plans)} plan(s) in {where}")
 
 
 if __name__ == "__main__":

@@ -70,3 +70,7 @@ class UnsupportedConstraintError(ModelError):
         self.constraints = list(constraints)
         super().__init__(f"engine '{engine}' cannot express: " + "; ".join(self.constraints)
                          + " — use --engine ortools (or auto)")
+
+
+class StoreError(RoutingError):
+    """The plan store cannot be opened or does not hold what was asked (URL, server, plan id)."""

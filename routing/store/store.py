@@ -1,0 +1,356 @@
+"""The plan store: plans kept in a database (SQLite file or PostgreSQL) through SQLAlchemy.
+
+Several planning processes may write at once and none loses a plan: every save is one
+transaction; on SQLite the database runs in WAL mode, each transaction takes the write lock
+up front (``BEGIN IMMEDIATE``) and waits up to :data:`BUSY_TIMEOUT_S` for it instead of
+failing; on PostgreSQL rows get their ids from sequences, so concurrent inserts never collide.
+Opening a store brings its schema to the newest Alembic revision (see :mod:`.migrate`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+from alembic.util import CommandError
+from sqlalchemy import Engine, create_engine, event, select
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
+from sqlalchemy.orm import Session, defer
+
+from ..exceptions import StoreError
+from .tables import PlanRow, RouteRow, StopRow, UnservedRow
+
+#: Environment variable naming the default store URL.
+STORE_ENV = "ROUTING_STORE_URL"
+#: Seconds a SQLite writer waits for another writer's lock before giving up.
+BUSY_TIMEOUT_S = 60.0
+#: Seconds to wait for a PostgreSQL server to answer a connection attempt.
+CONNECT_TIMEOUT_S = 5
+DIALECTS = ("sqlite", "postgresql")
+
+
+def default_store_url() -> str:
+    """``$ROUTING_STORE_URL``, else the SQLite file ``$XDG_DATA_HOME/routing/plans.sqlite``.
+
+    A per-user file rather than one in the working folder, so the history does not depend on
+    where a dispatcher happens to run the command.
+    """
+    env = os.environ.get(STORE_ENV)
+    if env:
+        return env
+    base = Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share")
+    return f"sqlite:///{base / 'routing' / 'plans.sqlite'}"
+
+
+def parse_store_url(url: str) -> URL:
+    """The SQLAlchemy URL of a store; ``postgresql://`` and ``postgres://`` mean psycopg 3.
+
+    Raises
+    ------
+    StoreError
+        The URL is malformed or names a database other than {"sqlite", "postgresql"}.
+    """
+    try:
+        parsed = make_url(url)
+    except (ArgumentError, ValueError) as exc:
+        raise StoreError(f"store URL '{url}': not a database URL ({exc}); expected e.g. "
+                         "sqlite:///plans.sqlite or postgresql+psycopg://user:pw@host/db") \
+            from None
+    backend = parsed.get_backend_name()
+    if backend == "postgres":
+        backend = "postgresql"
+    if backend not in DIALECTS:
+        raise StoreError(f"store URL '{_masked(parsed)}': database must be one of "
+                         f"{{{', '.join(DIALECTS)}}}; got '{backend}'.")
+    if backend == "postgresql" and "+" not in parsed.drivername:
+        # psycopg 3 is the driver we ship; SQLAlchemy 2.0's default for postgresql:// is
+        # psycopg2 (and postgres:// is not a name SQLAlchemy knows).
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    return parsed
+
+
+def _masked(url: URL) -> str:
+    return url.render_as_string(hide_password=True)
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(getattr(exc, "orig", None) or exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
+def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
+    # Let SQLAlchemy emit BEGIN itself (pysqlite's own transaction handling would defer it),
+    # and make writers queue for the lock instead of failing with "database is locked".
+    dbapi_conn.isolation_level = None
+    cur = dbapi_conn.cursor()
+    cur.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
+    cur.execute("PRAGMA journal_mode = WAL")  # readers do not block the writer, nor it them
+    cur.execute("PRAGMA foreign_keys = ON")
+    cur.close()
+
+
+def _sqlite_begin(conn: Any) -> None:
+    # Take the write lock at BEGIN: a deferred transaction that reads first (as a migration
+    # does) and writes later fails at once if another writer got in between, busy timeout
+    # or not.
+    conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def _engine(url: URL) -> Engine:
+    try:
+        if url.get_backend_name() == "sqlite":
+            engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_S})
+            event.listen(engine, "connect", _sqlite_pragmas)
+            event.listen(engine, "begin", _sqlite_begin)
+            return engine
+        args = {} if "connect_timeout" in url.query else {"connect_timeout": CONNECT_TIMEOUT_S}
+        return create_engine(url, connect_args=args, pool_pre_ping=True)
+    except (NoSuchModuleError, ModuleNotFoundError) as exc:
+        raise StoreError(f"store URL '{_masked(url)}': driver not installed ({exc}); "
+                         "PostgreSQL needs psycopg 3: pip install 'psycopg[binary]'") from None
+    except ArgumentError as exc:
+        raise StoreError(f"store URL '{_masked(url)}': {exc}") from None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class StoredPlan:
+    """One line of the history: a stored plan's identity and totals (money CNY, km)."""
+
+    id: int
+    scenario: str
+    scenario_hash: str
+    plan_date: dt.date
+    created_at: dt.datetime  # UTC
+    engine: str
+    seed: int
+    status: str
+    structure: str
+    cost: float
+    distance_km: float
+    vehicles: int
+    routes: int
+    stops: int
+    unserved: int
+    violations: int | None
+
+
+def _plan_date(doc: dict[str, Any], now: dt.datetime) -> dt.date:
+    """The day the plan is for: the scenario's date, or the day it was saved if it has none."""
+    try:
+        return dt.date.fromisoformat(doc["scenario"].get("date") or "")
+    except ValueError:
+        return now.date()
+
+
+def _sum(amounts: list[dict[str, Any]], key: str) -> Any:
+    return sum(a[key] for a in amounts)
+
+
+def _rows(doc: dict[str, Any], *, violations: int | None, now: dt.datetime) -> PlanRow:
+    """The rows of one plan document: the plan, its routes with their stops, its unserved."""
+    totals = doc["totals"]
+    plan = PlanRow(
+        scenario=doc["scenario"]["name"], scenario_hash=doc["scenario"]["hash"],
+        plan_date=_plan_date(doc, now), created_at=now, engine=doc["engine"], seed=doc["seed"],
+        status=doc["status"], structure=str(doc.get("meta", {}).get("structure", "direct")),
+        cost=totals["cost"], distance_km=totals["distance_km"], vehicles=totals["vehicles"],
+        routes=totals.get("routes", len(doc["routes"])), stops=totals["stops"],
+        unserved=totals.get("unserved_stations", len({u["station_id"] for u in doc["unserved"]})),
+        violations=violations, document=doc)
+    for no, r in enumerate(doc["routes"], start=1):
+        route = RouteRow(route_no=no, vehicle_id=r["vehicle_id"], vehicle_type=r["vehicle_type"],
+                         trip=r.get("trip", 1), echelon=r.get("echelon", "direct"),
+                         depot_id=r.get("depot_id", ""), start_min=r["start_min"],
+                         end_min=r["end_min"], distance_km=r["distance_km"],
+                         cost=r["cost"]["total"])
+        route.stop_rows = [
+            StopRow(plan=plan, seq=s.get("seq", k), station_id=s["station_id"],
+                    station_name=s.get("station_name", ""), arrival_min=s["arrival_min"],
+                    departure_min=s["departure_min"],
+                    parcels_delivered=_sum(s["delivered"], "parcels"),
+                    parcels_picked_up=_sum(s["picked_up"], "parcels"),
+                    kg_delivered=round(_sum(s["delivered"], "kg"), 3),
+                    kg_picked_up=round(_sum(s["picked_up"], "kg"), 3))
+            for k, s in enumerate(r["stops"], start=1)]
+        plan.route_rows.append(route)
+    plan.unserved_rows = [UnservedRow(station_id=u["station_id"], reason=u["reason"])
+                          for u in doc["unserved"]]
+    return plan
+
+
+def _stored(row: PlanRow) -> StoredPlan:
+    created = row.created_at
+    if created.tzinfo is None:  # SQLite keeps no zone; we always write UTC
+        created = created.replace(tzinfo=dt.UTC)
+    return StoredPlan(id=row.id, scenario=row.scenario, scenario_hash=row.scenario_hash,
+                      plan_date=row.plan_date, created_at=created, engine=row.engine,
+                      seed=row.seed, status=row.status, structure=row.structure, cost=row.cost,
+                      distance_km=row.distance_km, vehicles=row.vehicles, routes=row.routes,
+                      stops=row.stops, unserved=row.unserved, violations=row.violations)
+
+
+class PlanStore:
+    """An open plan store. Use :func:`open_store`; close it (or use ``with``) when done."""
+
+    def __init__(self, url: URL, engine: Engine) -> None:
+        self.url = url
+        self.engine = engine
+
+    @property
+    def where(self) -> str:
+        """The store's URL with the password hidden, for messages."""
+        return _masked(self.url)
+
+    def __enter__(self) -> PlanStore:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Release the connections."""
+        self.engine.dispose()
+
+    def _session(self) -> Session:
+        return Session(self.engine, expire_on_commit=False)
+
+    def _failed(self, exc: SQLAlchemyError) -> StoreError:
+        return StoreError(f"store {self.where}: {_first_line(exc)}")
+
+    def save(self, doc: dict[str, Any], *, violations: int | None = None) -> int:
+        """Store a plan document (as written to plan.json) in one transaction; return its id.
+
+        ``violations``: how many violations the independent checker found (None: not checked).
+        """
+        now = dt.datetime.now(dt.UTC)
+        try:
+            with self._session() as session, session.begin():
+                row = _rows(doc, violations=violations, now=now)
+                session.add(row)
+                session.flush()
+                return row.id
+        except SQLAlchemyError as exc:
+            raise self._failed(exc) from None
+
+    def get(self, plan_id: int) -> dict[str, Any]:
+        """The plan document stored under ``plan_id``, exactly as saved.
+
+        Raises
+        ------
+        StoreError
+            No plan has that id.
+        """
+        try:
+            with self._session() as session, session.begin():
+                doc: dict[str, Any] | None = session.scalar(
+                    select(PlanRow.document).where(PlanRow.id == plan_id))
+        except SQLAlchemyError as exc:
+            raise self._failed(exc) from None
+        if doc is None:
+            raise StoreError(f"plan {plan_id}: not in the store {self.where}; "
+                             "`routing history` lists the stored plans.")
+        return doc
+
+    def latest(self, scenario: str) -> tuple[int, dict[str, Any]]:
+        """Id and document of the newest plan saved for ``scenario`` (by name).
+
+        Raises
+        ------
+        StoreError
+            The store holds no plan of that scenario.
+        """
+        query = (select(PlanRow.id, PlanRow.document).where(PlanRow.scenario == scenario)
+                 .order_by(PlanRow.created_at.desc(), PlanRow.id.desc()).limit(1))
+        try:
+            with self._session() as session, session.begin():
+                found = session.execute(query).first()
+        except SQLAlchemyError as exc:
+            raise self._failed(exc) from None
+        if found is None:
+            raise StoreError(f"scenario '{scenario}': no stored plan in {self.where} to take "
+                             "as the reference; plan once with --store first.")
+        return found[0], found[1]
+
+    def find(self, ref: str, *, scenario: str) -> tuple[int, dict[str, Any]]:
+        """Id and document for a reference: ``"latest"`` (of ``scenario``) or a plan id."""
+        if ref == "latest":
+            return self.latest(scenario)
+        try:
+            plan_id = int(ref)
+        except ValueError:
+            raise StoreError(f"plan reference '{ref}': must be 'latest' or a plan id.") from None
+        return plan_id, self.get(plan_id)
+
+    def history(self, *, scenario: str | None = None, since: dt.date | None = None,
+                until: dt.date | None = None) -> list[StoredPlan]:
+        """Stored plans, oldest first, filtered by scenario name and plan day (inclusive)."""
+        query = select(PlanRow).order_by(PlanRow.created_at, PlanRow.id)
+        if scenario is not None:
+            query = query.where(PlanRow.scenario == scenario)
+        if since is not None:
+            query = query.where(PlanRow.plan_date >= since)
+        if until is not None:
+            query = query.where(PlanRow.plan_date <= until)
+        # Only the summary columns: the documents can be large.
+        query = query.options(defer(PlanRow.document))
+        try:
+            with self._session() as session, session.begin():
+                return [_stored(r) for r in session.scalars(query)]
+        except SQLAlchemyError as exc:
+            raise self._failed(exc) from None
+
+
+def open_store(url: str | None = None) -> PlanStore:
+    """Open (creating and migrating as needed) the plan store at ``url``.
+
+    Parameters
+    ----------
+    url
+        ``sqlite:///path/plans.sqlite`` (relative to the working folder; four slashes for an
+        absolute path) or ``postgresql+psycopg://user:password@host:5432/db``; default
+        :func:`default_store_url`.
+
+    Raises
+    ------
+    StoreError
+        Bad URL, unknown database, server unreachable or refusing us, file not writable.
+    """
+    from .migrate import upgrade
+
+    text = url or default_store_url()
+    parsed = parse_store_url(text)
+    if url is None and parsed.get_backend_name() == "sqlite" and parsed.database:
+        Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+    engine = _engine(parsed)
+    try:
+        upgrade(engine)
+    except SQLAlchemyError as exc:
+        engine.dispose()
+        raise StoreError(f"store {_masked(parsed)}: cannot open ({_first_line(exc)})") from None
+    except CommandError as exc:  # e.g. a revision this version of routing does not know
+        engine.dispose()
+        raise StoreError(f"store {_masked(parsed)}: schema cannot be migrated ({exc}); was it "
+                         "written by a newer version of routing?") from None
+    return PlanStore(parsed, engine)
+
+
+def history_table(plans: list[StoredPlan]) -> str:
+    """The history as a fixed-width text table: one line per plan, saved time in local time."""
+    head = ("id", "saved", "scenario", "day", "engine", "seed", "vehicles", "stops", "km",
+            "cost CNY", "unserved", "violations")
+    rows = [head] + [(
+        str(p.id), p.created_at.astimezone().strftime("%Y-%m-%d %H:%M"), p.scenario,
+        p.plan_date.isoformat(), p.engine, str(p.seed), str(p.vehicles), str(p.stops),
+        f"{p.distance_km:,.1f}", f"{p.cost:,.2f}", str(p.unserved),
+        "-" if p.violations is None else str(p.violations)) for p in plans]
+    widths = [max(len(r[k]) for r in rows) for k in range(len(head))]
+    left = {1, 2, 3, 4}  # text columns; numbers align right
+    return "\n".join("  ".join(c.ljust(w) if k in left else c.rjust(w)
+                               for k, (c, w) in enumerate(zip(r, widths, strict=True))).rstrip()
+                     for r in rows)

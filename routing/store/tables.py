@@ -1,0 +1,119 @@
+"""The plan store's tables: plans with their totals, and their routes, stops and unserved
+stations as rows so that SQL can query them.
+
+The plan document itself (plan.json, as a JSON column) is the record; the other columns and
+tables are copies of its parts for queries. Changing a table here needs a migration in
+``migrations/versions`` (a test compares the two).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import JSON, Date, DateTime, Float, ForeignKey, Integer, MetaData, String
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+# Explicit constraint names, so later migrations can address them on every dialect.
+NAMING = {"ix": "ix_%(column_0_label)s", "uq": "uq_%(table_name)s_%(column_0_name)s",
+          "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+          "pk": "pk_%(table_name)s"}
+
+# JSONB on PostgreSQL so the document can be queried and indexed there; dict equality of the
+# document survives both (JSONB reorders keys, which a dict does not see).
+DOCUMENT = JSON().with_variant(JSONB(), "postgresql")
+
+
+class Base(DeclarativeBase):
+    """Declarative base with the naming convention above."""
+
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class PlanRow(Base):
+    """One stored plan: who made it for which scenario and day, its totals, the document."""
+
+    __tablename__ = "plans"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    scenario: Mapped[str] = mapped_column(String(), index=True)
+    scenario_hash: Mapped[str] = mapped_column(String())
+    plan_date: Mapped[dt.date] = mapped_column(Date, index=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), index=True)
+    engine: Mapped[str] = mapped_column(String())
+    seed: Mapped[int] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String())
+    structure: Mapped[str] = mapped_column(String())
+    cost: Mapped[float] = mapped_column(Float)
+    distance_km: Mapped[float] = mapped_column(Float)
+    vehicles: Mapped[int] = mapped_column(Integer)
+    routes: Mapped[int] = mapped_column(Integer)
+    stops: Mapped[int] = mapped_column(Integer)
+    unserved: Mapped[int] = mapped_column(Integer)
+    violations: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    document: Mapped[dict[str, Any]] = mapped_column(DOCUMENT)
+
+    route_rows: Mapped[list[RouteRow]] = relationship(
+        back_populates="plan", cascade="all, delete-orphan", order_by="RouteRow.route_no")
+    unserved_rows: Mapped[list[UnservedRow]] = relationship(
+        back_populates="plan", cascade="all, delete-orphan")
+
+
+class RouteRow(Base):
+    """One route (one trip of one vehicle) of a stored plan."""
+
+    __tablename__ = "routes"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id", ondelete="CASCADE"), index=True)
+    route_no: Mapped[int] = mapped_column(Integer)  # position in plan.json's routes, from 1
+    vehicle_id: Mapped[str] = mapped_column(String(), index=True)
+    vehicle_type: Mapped[str] = mapped_column(String())
+    trip: Mapped[int] = mapped_column(Integer)
+    echelon: Mapped[str] = mapped_column(String())
+    depot_id: Mapped[str] = mapped_column(String())
+    start_min: Mapped[float] = mapped_column(Float)
+    end_min: Mapped[float] = mapped_column(Float)
+    distance_km: Mapped[float] = mapped_column(Float)
+    cost: Mapped[float] = mapped_column(Float)
+
+    plan: Mapped[PlanRow] = relationship(back_populates="route_rows")
+    stop_rows: Mapped[list[StopRow]] = relationship(
+        back_populates="route", cascade="all, delete-orphan", order_by="StopRow.seq")
+
+
+class StopRow(Base):
+    """One stop of a stored route; ``plan_id`` repeated so stops can be queried per plan."""
+
+    __tablename__ = "stops"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    route_id: Mapped[int] = mapped_column(ForeignKey("routes.id", ondelete="CASCADE"),
+                                          index=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id", ondelete="CASCADE"), index=True)
+    seq: Mapped[int] = mapped_column(Integer)
+    station_id: Mapped[str] = mapped_column(String(), index=True)
+    station_name: Mapped[str] = mapped_column(String())
+    arrival_min: Mapped[float] = mapped_column(Float)
+    departure_min: Mapped[float] = mapped_column(Float)
+    parcels_delivered: Mapped[int] = mapped_column(Integer)
+    parcels_picked_up: Mapped[int] = mapped_column(Integer)
+    kg_delivered: Mapped[float] = mapped_column(Float)
+    kg_picked_up: Mapped[float] = mapped_column(Float)
+
+    route: Mapped[RouteRow] = relationship(back_populates="stop_rows")
+    plan: Mapped[PlanRow] = relationship()
+
+
+class UnservedRow(Base):
+    """A station a stored plan leaves unserved, with the reason."""
+
+    __tablename__ = "unserved"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id", ondelete="CASCADE"), index=True)
+    station_id: Mapped[str] = mapped_column(String(), index=True)
+    reason: Mapped[str] = mapped_column(String())
+
+    plan: Mapped[PlanRow] = relationship(back_populates="unserved_rows")
