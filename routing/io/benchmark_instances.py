@@ -384,6 +384,20 @@ def _explicit_matrix(name: str, fmt: str, w: list[str], dim: int) -> np.ndarray:
     return m
 
 
+def _node_coords(name: str, sec: dict[str, list[str]], dim: int
+                 ) -> tuple[np.ndarray, tuple[tuple[float, float], ...], np.ndarray]:
+    """NODE_COORD_SECTION as an array, as tuples, and the exact Euclidean distance matrix."""
+    c = sec.get("NODE_COORD_SECTION", [])
+    if len(c) < 3 * dim:
+        raise BenchInstanceError(name, "NODE_COORD_SECTION missing or short")
+    pts = {int(c[3 * k]): (float(c[3 * k + 1]), float(c[3 * k + 2])) for k in range(dim)}
+    xy = np.array([pts[k] for k in range(1, dim + 1)])
+    coords = tuple((float(x), float(y)) for x, y in xy)
+    real = np.hypot(xy[:, 0][:, None] - xy[:, 0][None, :],
+                    xy[:, 1][:, None] - xy[:, 1][None, :])
+    return xy, coords, real
+
+
 def read_cvrp(path: str | Path, *, set_name: str | None = None,
               fleet: int | None = None) -> BenchInstance:
     """Read a VRPLIB ``.vrp`` CVRP file (CVRPLIB X, A, B, E, P).
@@ -414,14 +428,7 @@ def read_cvrp(path: str | Path, *, set_name: str | None = None,
     coords = explicit = None
     xy: np.ndarray | None = None
     if ewt == "EUC_2D":
-        c = sec.get("NODE_COORD_SECTION", [])
-        if len(c) < 3 * dim:
-            raise BenchInstanceError(name, "NODE_COORD_SECTION missing or short")
-        pts = {int(c[3 * k]): (float(c[3 * k + 1]), float(c[3 * k + 2])) for k in range(dim)}
-        xy = np.array([pts[k] for k in range(1, dim + 1)])
-        coords = tuple((float(x), float(y)) for x, y in xy)
-        real = np.hypot(xy[:, 0][:, None] - xy[:, 0][None, :],
-                        xy[:, 1][:, None] - xy[:, 1][None, :])
+        xy, coords, real = _node_coords(name, sec, dim)
         dist = np.floor(real + 0.5).astype(np.int64)
     elif ewt == "EXPLICIT":
         fmt = header.get("EDGE_WEIGHT_FORMAT", "").upper().strip()
@@ -604,14 +611,7 @@ def read_vrpspd(path: str | Path, *, set_name: str | None = None) -> BenchInstan
     elif ewt in ("EXACT_2D", "EUC_2D"):
         if ewt == "EUC_2D":
             raise BenchInstanceError(name, "EUC_2D (rounded) VRPSPD files are not supported")
-        c = sec.get("NODE_COORD_SECTION", [])
-        if len(c) < 3 * dim:
-            raise BenchInstanceError(name, "NODE_COORD_SECTION missing or short")
-        pts = {int(c[3 * k]): (float(c[3 * k + 1]), float(c[3 * k + 2])) for k in range(dim)}
-        xy = np.array([pts[k] for k in range(1, dim + 1)])
-        coords = tuple((float(x), float(y)) for x, y in xy)
-        real = np.hypot(xy[:, 0][:, None] - xy[:, 0][None, :],
-                        xy[:, 1][:, None] - xy[:, 1][None, :])
+        xy, coords, real = _node_coords(name, sec, dim)
         scale = EXACT_2D_SCALE
         dist = np.rint(real * scale).astype(np.int64)
         notes.append(f"real distances × {scale} rounded to integers in the model "
