@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import sqlite3
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
@@ -89,9 +91,27 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     dbapi_conn.isolation_level = None
     cur = dbapi_conn.cursor()
     cur.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
-    cur.execute("PRAGMA journal_mode = WAL")  # readers do not block the writer, nor it them
+    _wal(cur)
     cur.execute("PRAGMA foreign_keys = ON")
     cur.close()
+
+
+def _wal(cur: Any) -> None:
+    """Switch to WAL (readers do not block the writer, nor it them). Changing the journal mode
+    needs the database to itself and SQLite does not wait for that through the busy timeout,
+    so a store opened by several processes at once retries here."""
+    deadline = time.monotonic() + BUSY_TIMEOUT_S
+    pause = 0.01
+    while True:
+        try:
+            if cur.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
+                cur.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(pause)
+            pause = min(0.5, pause * 2)
 
 
 def _sqlite_begin(conn: Any) -> None:
