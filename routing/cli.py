@@ -353,7 +353,7 @@ def bench(data_dir: Path | None, sets: str, instances: str, engines: str, time_l
 @click.option("--scheduler", default=None,
               help="Address of a running Dask scheduler (tcp://host:8786); default: a "
                    "LocalCluster on this machine.")
-@click.option("--workers", type=int, default=None,
+@click.option("--workers", type=click.IntRange(min=1), default=None,
               help="LocalCluster worker processes (default: one per core).")
 @click.option("--quiet", is_flag=True, help="No progress bar.")
 def sweep(spec_file: Path, out_dir: Path, scheduler: str | None, workers: int | None,

@@ -68,14 +68,21 @@ NARROW_WINDOWS = (("08:00", "12:00"), ("14:00", "18:00"))
 COLD_TOWNSHIPS = ("140828102", "140828203")        # 裴介镇, 南大里乡
 
 # --- generated village points ---------------------------------------------------
-EDGE_BUFFER_M = 150        # generated points stay >= 150 m inside their township's cell
-MIN_SPACING_M = 500        # between any two villages (real points are exempt among themselves)
-MIN_TO_STATION_M = 300     # between a generated village and any township point or the hub
-R_MEDIAN_FACTOR = 0.5      # median distance to the seat = 0.5 x equivalent radius of the cell,
-R_MEDIAN_MIN_M = 1500      #   clipped to 1.5 .. 6 km
-R_MEDIAN_MAX_M = 6000
-R_SIGMA = 0.5              # log-normal spread of the distance
-SEAT_R_M = (300, 800)      # the village named like its township (seat village): 0.3-0.8 km
+# Shared with the other counties (data/common_params.py): EDGE_BUFFER_M (points >= 150 m inside
+# their cell), MIN_SPACING_M (500 m between villages; real points exempt among themselves),
+# MIN_TO_STATION_M, R_MEDIAN_FACTOR / _MIN_M / _MAX_M (median distance to the seat: 0.5 x the
+# cell's equivalent radius, 1.5-6 km), R_SIGMA, SEAT_R_M (seat village 0.3-0.8 km).
+from common_params import (  # noqa: E402
+    EDGE_BUFFER_M,
+    MIN_SPACING_M,
+    MIN_TO_STATION_M,
+    R_MEDIAN_FACTOR,
+    R_MEDIAN_MAX_M,
+    R_MEDIAN_MIN_M,
+    R_SIGMA,
+    SEAT_R_M,
+)
+
 COMMUNITY_R_M = (600, 1600)  # 城东/城西/城南/城北社区: 0.6-1.6 km from 瑶峰镇 in that direction
 GATE_R_M = (1000, 2500)    # 南关村, 西关村 (suburbs "south gate", "west gate")
 DIRECTION_SPREAD_DEG = 25

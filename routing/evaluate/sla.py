@@ -1,10 +1,11 @@
-"""Delivery hours over a weekly cycle, from a plan document and the scenario alone.
+"""Delivery hours over a weekly cycle, from the plan documents and the scenario alone.
 
 "Within N hours" is measured per parcel (DOMAIN.md): down, from its arrival at the county hub
 (the line's ready time) to service at its village point; up, from its ready time at the station
-to its arrival at the hub. The plan is the same on every visit day; parcels arrive every day of
-the cycle. A parcel that arrives after its vehicle has left waits for the next visit day: one
-day for daily visits, up to ``visit_every_days`` for less frequent ones. In two echelons, down
+to its arrival at the hub. A schedule repeats its day plans (one plan for daily visits, one
+per day of a periodic schedule's cycle); parcels arrive every day of the cycle. A parcel that
+arrives after its vehicle has left waits for the next visit to its station: a day for daily
+visits, up to k days for visits every k days. In two echelons, down
 parcels leave on the trunk and are delivered by the feeder the same day; produce collected by a
 feeder reaches the hub on the next day's trunk.
 """
@@ -101,15 +102,6 @@ def schedule_timings(days: Sequence[dict[str, Any] | None], scenario: Scenario, 
                               direction=ln.direction, fresh=ln.fresh, parcels=ln.parcels,
                               hours=hours, weights=tuple(weights)))
     return out
-
-
-def line_timings(doc: dict[str, Any], scenario: Scenario, *, visit_every_days: int = 1,
-                 cycle_days: int = CYCLE_DAYS, offset: int = 0,
-                 waves: tuple[tuple[int, float], ...] = ()) -> list[LineTiming]:
-    """Hours for every line of one plan run on the days ≡ ``offset`` (mod
-    ``visit_every_days``) of the cycle; see :func:`schedule_timings`."""
-    days = [doc if j == offset else None for j in range(visit_every_days)]
-    return schedule_timings(days, scenario, cycle_days=cycle_days, waves=waves)
 
 
 def _share(timings: list[LineTiming], limit_h: float) -> float | None:

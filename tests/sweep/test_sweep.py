@@ -153,3 +153,10 @@ def test_cli_sweep_on_a_local_cluster(tmp_path):
     assert fresh.exit_code == 1
     assert "cannot reach the Dask scheduler at tcp://127.0.0.1:1" in fresh.output
     assert "Traceback" not in fresh.output
+
+
+def test_cli_sweep_refuses_zero_workers(tmp_path):
+    spec = _spec(tmp_path, scenarios=f'[[scenarios]]\npath = "{DATA / "periodic"}"\n')
+    res = CliRunner().invoke(main, ["sweep", str(spec), "-o", str(tmp_path / "o"),
+                                    "--workers", "0"])
+    assert res.exit_code == 2 and "Invalid value for '--workers'" in res.output
