@@ -74,10 +74,13 @@ def _engine_lines(meta: dict[str, Any]) -> list[str]:
     out = []
     runs = meta.get("portfolio") or []
     if runs:
-        parts = [f"{r['engine']} {r['cost']:,.2f} CNY"
+        def name(r: dict[str, Any]) -> str:
+            return f"{r['engine']} seed {r['seed']}" if "seed" in r else str(r["engine"])
+
+        parts = [f"{name(r)} {r['cost']:,.2f} CNY"
                  + (f" ({r['dropped']} dropped)" if r.get("dropped") else "")
                  + ("" if r.get("accepted", True) else " (failed the check)")
-                 if "error" not in r else f"{r['engine']} failed: {r['error']}" for r in runs]
+                 if "error" not in r else f"{name(r)}: {r['error']}" for r in runs]
         out.append("engines: " + ", ".join(parts) + "; the cheapest checked plan is kept")
     if meta.get("engine_note"):
         out.append(f"engine: {meta['engine_note']}")

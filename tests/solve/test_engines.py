@@ -97,15 +97,32 @@ def test_auto_falls_back_to_ortools_and_says_why(tiny):
     assert "portfolio" not in plan.meta
 
 
-def test_auto_runs_both_and_keeps_the_cheaper_checked_plan(tiny):
-    """The portfolio lists both engines; the kept plan is the cheapest accepted one."""
-    plan, m = plan_scenario(tiny, engine="auto", solution_limit=50, time_limit_s=10)
-    runs = {r["engine"]: r for r in plan.meta["portfolio"]}
-    assert set(runs) == {"ortools", "pyvrp"}
-    assert all(r["accepted"] for r in runs.values())
-    assert runs[plan.engine]["score"] == min(r["score"] for r in runs.values())
+def test_auto_runs_two_pyvrp_seeds_and_keeps_the_cheaper_checked_plan(tiny):
+    """Where PyVRP fits, the portfolio runs it with two seeds (one per core); the kept plan
+    is the cheapest accepted one."""
+    plan, m = plan_scenario(tiny, engine="auto", solution_limit=50, time_limit_s=10, seed=3)
+    runs = plan.meta["portfolio"]
+    assert sorted((r["engine"], r["seed"]) for r in runs) == [("pyvrp", 3), ("pyvrp", 4)]
+    assert all(r["accepted"] for r in runs)
+    kept = [r for r in runs if r["kept"]]
+    assert len(kept) == 1 and kept[0]["score"] == min(r["score"] for r in runs)
+    assert plan.engine == "pyvrp"
     assert plan.meta["engine_requested"] == "auto"
     assert check_scenario_plan(plan, tiny, m) == []
+
+
+def test_auto_hands_over_to_ortools_when_pyvrp_finds_nothing_feasible(tiny):
+    """One van for the whole county: PyVRP, every visit required, finds no feasible plan and
+    gives up early; OR-Tools takes the time left and drops what the van cannot carry, and
+    the plan says why each line is unserved."""
+    sc = _types(tiny, reefer=None, van={"count": 1, "cold_capacity_kg": 100.0})
+    plan, m = plan_scenario(sc, engine="auto", solution_limit=50, time_limit_s=10)
+    runs = plan.meta["portfolio"]
+    by = {(r["engine"], r["seed"]): r for r in runs}
+    assert "OR-Tools took over" in by["pyvrp", sc.solve.seed + 1]["error"]
+    assert plan.engine == "ortools" and by["ortools", sc.solve.seed]["kept"]
+    assert plan.unserved and all(u.reason for u in plan.unserved)
+    assert check_scenario_plan(plan, sc, m) == []
 
 
 def test_unknown_engine_is_a_model_error(tiny):
