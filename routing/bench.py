@@ -30,7 +30,9 @@ import shlex
 import statistics
 import sys
 import time
+from multiprocessing import get_context
 from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import replace
 from pathlib import Path
 
@@ -154,7 +156,9 @@ def run_one(path: Path, set_name: str, bks: dict[tuple[str, str], float], *,
     plan = _solve(bi, engine, time_limit_s=time_limit_s, seed=seed)
     m = bi.matrices
     wall = time.perf_counter() - t0
-    rss = _peak_mb(reset_ok)
+    # The portfolio's PyVRP child runs alongside this process: its peak counts too.
+    rss = _peak_mb(reset_ok) + max((float(r.get("peak_rss_mb") or 0.0) for r in
+                                    plan.meta.get("portfolio", [])), default=0.0)  # type: ignore[union-attr]
     first = [f] if (f := _first_s(plan)) is not None else []
     routes = bi.routes_from_plan(plan)
     model_bad = check_scenario_plan(plan, bi.scenario, m)
@@ -264,8 +268,13 @@ def write_outputs(out: Path, rows: list[dict[str, object]], summary: list[dict[s
 
 def run_suite(data: Path, sets: list[str], patterns: list[str], engines: list[str], *,
               time_limit_s: float, seed: int, out: Path, command: str,
-              echo: Callable[[str], None] = print) -> list[dict[str, object]]:
+              echo: Callable[[str], None] = print, peers_at_once: bool = True
+              ) -> list[dict[str, object]]:
     """Run every matching instance with every engine; write results.csv/.md and .sol files.
+
+    Per instance ``ours`` runs first with the machine to itself (its portfolio uses both
+    cores); then the single-threaded peers, with ``peers_at_once`` side by side in two
+    processes — the same load of two busy cores — otherwise one after the other.
 
     Raises ValueError for an unknown set or engine, or a data folder without bks.csv.
     """
@@ -285,19 +294,40 @@ def run_suite(data: Path, sets: list[str], patterns: list[str], engines: list[st
         f"command: {command}",
         f"time limit {time_limit_s:g} s per instance and engine, seed {seed}, engines "
         f"{', '.join(engines)}; OR-Tools {ortools.__version__}, PyVRP {version('pyvrp')}, "
-        f"Python {platform.python_version()}, {os.cpu_count()} cores ('ours' runs both "
-        "engines at once, one per core)",
+        f"Python {platform.python_version()}, {os.cpu_count()} cores ('ours' runs its "
+        "portfolio of two searches, one per core; "
+        + ("the peers then run side by side, one per core)" if peers_at_once and
+           len([e for e in engines if e != "ours"]) > 1 else "the peers one after the other)"),
     ]
     echo("\n".join(header))
     echo(HEAD)
     rows = []
-    for s in sets:
-        for path in instance_files(data, s, patterns):
-            for e in engines:
-                r = run_one(path, s, bks, time_limit_s=time_limit_s, seed=seed, out=out,
-                            engine=e)
-                rows.append(r)
-                echo(fmt_row(r))
+    peers = [e for e in engines if e != "ours"]
+    pool = (ProcessPoolExecutor(max_workers=len(peers), mp_context=get_context("fork"))
+            if peers_at_once and len(peers) > 1 else None)
+    try:
+        for s in sets:
+            for path in instance_files(data, s, patterns):
+                kw = {"time_limit_s": time_limit_s, "seed": seed, "out": out}
+                done = []
+                if "ours" in engines:  # alone on the machine: both cores are its own
+                    done.append(run_one(path, s, bks, engine="ours", **kw))
+                    echo(fmt_row(done[-1]))
+                if pool is not None:  # the peers together, one core each
+                    futures = [pool.submit(run_one, path, s, bks, engine=e, **kw)
+                               for e in peers]
+                    results = [f.result() for f in futures]
+                else:
+                    results = []
+                    for e in peers:
+                        results.append(run_one(path, s, bks, engine=e, **kw))
+                for r in results:
+                    done.append(r)
+                    echo(fmt_row(r))
+                rows += done
+    finally:
+        if pool is not None:
+            pool.shutdown()
     if not rows:
         echo("no instance matched")
         return rows
@@ -328,6 +358,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--time-limit-s", type=float, default=10.0)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--out", type=Path, default=Path("out/bench_literature"))
+    ap.add_argument("--peers-one-by-one", action="store_true",
+                    help="run the peer engines one after the other (default: side by side)")
     args = ap.parse_args(argv)
     command = ("python benchmarks/bench_literature.py "
                + " ".join(shlex.quote(a) for a in (sys.argv[1:] if argv is None else argv)))
@@ -335,7 +367,7 @@ def main(argv: list[str] | None = None) -> int:
         rows = run_suite(args.data or default_data(), _split(args.sets),
                          _split(args.instances), _split(args.engines),
                          time_limit_s=args.time_limit_s, seed=args.seed, out=args.out,
-                         command=command)
+                         command=command, peers_at_once=not args.peers_one_by_one)
     except ValueError as exc:
         ap.error(str(exc))
     return 0 if rows else 1

@@ -327,8 +327,11 @@ def map_command(plan_json: Path, scenario_dir: Path, out_html: Path, lang: str,
 @click.option("-o", "--out", "out_dir", type=click.Path(path_type=Path),
               default=Path("out/bench"), show_default=True,
               help="Folder for results.csv, results.md and <engine>/<set>/*.sol.")
+@click.option("--peers-one-by-one", is_flag=True,
+              help="Run the peer engines one after the other (default: side by side, one "
+                   "per core, after ours has had both cores).")
 def bench(data_dir: Path | None, sets: str, instances: str, engines: str, time_limit_s: float,
-          seed: int, out_dir: Path) -> None:
+          seed: int, out_dir: Path, peers_one_by_one: bool) -> None:
     """Benchmark the engines side by side on literature instances: gap to best-known."""
     import shlex
 
@@ -338,7 +341,8 @@ def bench(data_dir: Path | None, sets: str, instances: str, engines: str, time_l
     try:
         rows = run_suite(data_dir or default_data(), _split(sets), _split(instances),
                          _split(engines), time_limit_s=time_limit_s, seed=seed, out=out_dir,
-                         command=command, echo=click.echo)
+                         command=command, echo=click.echo,
+                         peers_at_once=not peers_one_by_one)
     except ValueError as exc:
         raise click.UsageError(str(exc)) from None
     if not rows:

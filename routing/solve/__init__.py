@@ -82,6 +82,8 @@ def _plan(scenario: Scenario, matrices: Matrices, visits: list[Visit], unserved:
                                "unreachable": list(matrices.unreachable),
                                "first_solution_s": None if raw.first_s is None
                                else round(raw.first_s, 3)}
+    if raw.peak_rss_mb is not None:
+        meta["peak_rss_mb"] = raw.peak_rss_mb
     return Plan(scenario=scenario.name, scenario_hash=scenario_hash(scenario), date=scenario.date,
                 engine=engine, seed=seed, time_limit_s=time_limit_s, status=raw.status,
                 runtime_s=round(raw.runtime_s, 3),
@@ -108,11 +110,23 @@ def _run_pyvrp_child(conn: Connection, scenario: Scenario, matrices: Matrices,
                      visits: list[Visit], opts: dict[str, Any]) -> None:
     """Child process of the portfolio: solve with PyVRP, send the RawSolution (or the error)."""
     try:
-        conn.send(pyvrp_backend.solve_visits(scenario, matrices, visits, **opts))
+        raw = pyvrp_backend.solve_visits(scenario, matrices, visits, **opts)
+        conn.send(replace(raw, peak_rss_mb=_own_peak_mb()))
     except Exception as exc:  # any failure is reported to the parent, which falls back
         conn.send(f"{type(exc).__name__}: {exc}")
     finally:
         conn.close()
+
+
+def _own_peak_mb() -> float | None:
+    """This process's peak resident memory (VmHWM; pages shared with the parent count too)."""
+    try:
+        for ln in open("/proc/self/status", encoding="ascii"):
+            if ln.startswith("VmHWM:"):
+                return round(int(ln.split()[1]) / 1024, 1)
+    except OSError:
+        pass
+    return None
 
 
 #: One run of the portfolio: engine, seed, and its solution (or why it has none).
@@ -259,7 +273,8 @@ def solve(scenario: Scenario, matrices: Matrices, *, time_limit_s: float | None 
             {"engine": name, "seed": run_seed, "cost": round(p.cost, 2),
              "dropped": sum(1 for u in p.unserved if u.reason == DROPPED),
              "score": round(plan_score(p, penalty), 2), "accepted": good,
-             "kept": k == best, "first_solution_s": p.meta["first_solution_s"]}
+             "kept": k == best, "first_solution_s": p.meta["first_solution_s"],
+             "peak_rss_mb": p.meta.get("peak_rss_mb")}
             for k, ((name, run_seed, p), good) in enumerate(zip(plans, ok, strict=True))
         ] + [{"engine": name, "seed": run_seed, "error": msg} for name, run_seed, msg in failed]
     if note:

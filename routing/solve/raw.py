@@ -14,7 +14,9 @@ class RawSolution:
     """What the engine found: per vehicle the visit sequence and the depot departure (s).
 
     ``first_s`` is the time to the first feasible solution (None if none was found), so
-    benchmarks can report it for every engine the same way.
+    benchmarks can report it for every engine the same way; ``peak_rss_mb`` is the peak
+    memory of the process that solved it, when that was a separate process (the portfolio's
+    child), so a benchmark can add it to its own.
     """
 
     status: str
@@ -24,3 +26,4 @@ class RawSolution:
     starts: dict[tuple[str, int], int]
     solutions: int
     first_s: float | None = None
+    peak_rss_mb: float | None = None
