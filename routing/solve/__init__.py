@@ -84,6 +84,8 @@ def _plan(scenario: Scenario, matrices: Matrices, visits: list[Visit], unserved:
                                else round(raw.first_s, 3)}
     if raw.peak_rss_mb is not None:
         meta["peak_rss_mb"] = raw.peak_rss_mb
+    if raw.warm_start:
+        meta["warm_start"] = "pyvrp"  # OR-Tools' search began from PyVRP's routes
     return Plan(scenario=scenario.name, scenario_hash=scenario_hash(scenario), date=scenario.date,
                 engine=engine, seed=seed, time_limit_s=time_limit_s, status=raw.status,
                 runtime_s=round(raw.runtime_s, 3),
@@ -92,13 +94,17 @@ def _plan(scenario: Scenario, matrices: Matrices, visits: list[Visit], unserved:
                 routes=tuple(routes), unserved=tuple(unserved + left), meta=meta)
 
 
-def plan_score(plan: Plan, penalty: float) -> float:
-    """Cost of a plan as the engines minimise it: route costs + penalty per dropped visit.
+def plan_score(plan: Plan, penalty: float, reference: dict[str, str] | None = None,
+               change_penalty: float = 0.0) -> float:
+    """Cost of a plan as the engines minimise it: route costs + penalty per dropped visit
+    (+ the change penalty per stop moved off its reference vehicle, with a reference).
 
     Recomputed from the timed routes, so plans from different engines compare on equal terms
     (their own objectives differ in tie-breakers and rounding).
     """
-    return plan.cost + penalty * sum(1 for u in plan.unserved if u.reason == DROPPED)
+    moved = stability(plan.routes, reference)["moved"] if reference else 0
+    return (plan.cost + penalty * sum(1 for u in plan.unserved if u.reason == DROPPED)
+            + change_penalty * moved)
 
 
 #: Share of its budget after which the portfolio's second PyVRP search, still without a
@@ -129,6 +135,70 @@ def _own_peak_mb() -> float | None:
     return None
 
 
+def _match_reference(sequences: dict[tuple[str, int], list[int]], visits: list[Visit],
+                     reference: dict[str, str] | None) -> dict[tuple[str, int], list[int]]:
+    """Renumber routes within each vehicle type so each route sits on the vehicle that
+    served most of its stations in the reference plan (greedy, largest overlap first).
+
+    PyVRP numbers its routes arbitrarily; a stable-routes search started from them would
+    otherwise begin with nearly every stop "moved"."""
+    if not reference:
+        return sequences
+    type_of = {vid: vid.rsplit("-", 1)[0] for vid, _ in sequences}
+    pairs = []
+    for key, seq in sequences.items():
+        votes: dict[str, int] = {}
+        for k in seq:
+            ref = reference.get(visits[k].station_id)
+            if ref is not None and ref.rsplit("-", 1)[0] == type_of[key[0]]:
+                votes[ref] = votes.get(ref, 0) + 1
+        pairs += [(n, key, ref) for ref, n in votes.items()]
+    taken_key: dict[tuple[str, int], str] = {}
+    taken_vid: set[str] = set()
+    for _, key, ref in sorted(pairs, key=lambda x: (-x[0], x[1], x[2])):
+        if key not in taken_key and ref not in taken_vid:
+            taken_key[key] = ref
+            taken_vid.add(ref)
+    # Routes without a match take the ids no match claimed (there are always enough: each
+    # unmatched route's own id, unless a match took it, which frees that match's route id).
+    spare = {t: sorted((vid for vid, _ in sequences if type_of[vid] == t and vid not in
+                        taken_vid), key=lambda v: int(v.rsplit("-", 1)[1]), reverse=True)
+             for t in set(type_of.values())}
+    out: dict[tuple[str, int], list[int]] = {}
+    for key, seq in sorted(sequences.items()):
+        vid = taken_key.get(key) or spare[type_of[key[0]]].pop()
+        out[vid, key[1]] = seq
+    return out
+
+
+def _relaxed_then_ortools(scenario: Scenario, matrices: Matrices, visits: list[Visit],
+                          opts: dict[str, Any]) -> RawSolution:
+    """PyVRP without the constraints it lacks for half the time, then OR-Tools with all of
+    them from PyVRP's routes (renumbered onto the reference vehicles) for the rest."""
+    t0 = time.perf_counter()
+    half = dict(opts, time_limit_s=opts["time_limit_s"] / 2)
+    relaxed = pyvrp_backend.solve_visits(scenario, matrices, visits, relax=True, **half)
+    fleet = {vid for vid, _ in scenario.vehicles()}
+    reference = {st: vid for st, vid in (opts.get("reference") or {}).items() if vid in fleet}
+    initial = (_match_reference(relaxed.sequences, visits, reference)
+               if relaxed.status == "SUCCESS" else None)
+    left = max(1.0, opts["time_limit_s"] - (time.perf_counter() - t0))
+    return ortools_backend.solve_visits(scenario, matrices, visits, initial=initial,
+                                        **dict(opts, time_limit_s=left))
+
+
+def _run_warm_child(conn: Connection, scenario: Scenario, matrices: Matrices,
+                    visits: list[Visit], opts: dict[str, Any]) -> None:
+    """Child process: PyVRP relaxed, then OR-Tools from its routes; sends the result."""
+    try:
+        raw = _relaxed_then_ortools(scenario, matrices, visits, opts)
+        conn.send(replace(raw, peak_rss_mb=_own_peak_mb()))
+    except Exception as exc:  # reported to the parent, whose own OR-Tools plan stands
+        conn.send(f"{type(exc).__name__}: {exc}")
+    finally:
+        conn.close()
+
+
 #: One run of the portfolio: engine, seed, and its solution (or why it has none).
 Run = tuple[str, int, "RawSolution | str"]
 
@@ -157,6 +227,49 @@ def _second_core(scenario: Scenario, matrices: Matrices, visits: list[Visit],
     return runs
 
 
+def _fork(target: Callable[..., None], scenario: Scenario, matrices: Matrices,
+          visits: list[Visit], opts: dict[str, Any]) -> Callable[[], RawSolution | str]:
+    """Start ``target`` in a forked child; returns the function that waits for its result
+    (a child that fails or hangs past twice the time limit gives a message instead)."""
+    ctx = multiprocessing.get_context("fork")
+    parent, child = ctx.Pipe(duplex=False)
+    proc = ctx.Process(target=target, args=(child, scenario, matrices, visits, opts),
+                       daemon=True)
+    proc.start()
+    child.close()
+
+    def collect() -> RawSolution | str:
+        out: RawSolution | str
+        if parent.poll(max(5.0, 2 * opts["time_limit_s"])):
+            try:
+                out = parent.recv()
+            except EOFError:
+                out = "the child process ended without a result"
+        else:
+            out = "the child process did not finish in time"
+        proc.join(timeout=1)
+        if proc.is_alive():
+            proc.terminate()
+            proc.join()
+        parent.close()
+        return out
+
+    return collect
+
+
+def _warm_portfolio(scenario: Scenario, matrices: Matrices, visits: list[Visit],
+                    opts: dict[str, Any], progress: Progress | None) -> list[Run]:
+    """For a problem PyVRP cannot express: OR-Tools here, and in a child PyVRP without the
+    missing constraints followed by OR-Tools from its routes (both cores, wall time = the
+    limit). Inside a daemonic process, OR-Tools alone."""
+    if multiprocessing.current_process().daemon:
+        return [("ortools", opts["seed"], ortools_backend.solve_visits(
+            scenario, matrices, visits, progress=progress, **opts))]
+    collect = _fork(_run_warm_child, scenario, matrices, visits, opts)
+    here = ortools_backend.solve_visits(scenario, matrices, visits, progress=progress, **opts)
+    return [("ortools", opts["seed"], here), ("ortools", opts["seed"], collect())]
+
+
 def _portfolio(scenario: Scenario, matrices: Matrices, visits: list[Visit],
                opts: dict[str, Any], progress: Progress | None) -> list[Run]:
     """Two searches at once on two cores: PyVRP in a forked child with the given seed, and
@@ -182,27 +295,10 @@ def _portfolio(scenario: Scenario, matrices: Matrices, visits: list[Visit],
                 first = f"{type(exc).__name__}: {exc}"
             runs.insert(0, ("pyvrp", seed, first))
         return runs
-    ctx = multiprocessing.get_context("fork")
-    parent, child = ctx.Pipe(duplex=False)
-    proc = ctx.Process(target=_run_pyvrp_child, args=(child, scenario, matrices, visits, opts),
-                       daemon=True)
-    proc.start()
-    child.close()
+    collect = _fork(_run_pyvrp_child, scenario, matrices, visits, opts)
     here = _second_core(scenario, matrices, visits, opts, progress, budget_s=tl,
                         seed=seed + 1)
-    theirs: RawSolution | str
-    if parent.poll(max(5.0, 2 * tl)):
-        try:
-            theirs = parent.recv()
-        except EOFError:
-            theirs = "the PyVRP process ended without a result"
-    else:
-        theirs = "the PyVRP process did not finish in time"
-    proc.join(timeout=1)
-    if proc.is_alive():
-        proc.terminate()
-        proc.join()
-    parent.close()
+    theirs = collect()
     return [("pyvrp", seed, theirs), *here]
 
 
@@ -237,9 +333,10 @@ def solve(scenario: Scenario, matrices: Matrices, *, time_limit_s: float | None 
         missing = pyvrp_backend.unsupported(scenario, visits, reference=reference,
                                             change_penalty=change_penalty)
         if missing:
-            note = "OR-Tools alone: PyVRP cannot express " + "; ".join(missing)
-            runs = [("ortools", sd, ortools_backend.solve_visits(
-                scenario, matrices, visits, progress=progress, **opts))]
+            runs = _warm_portfolio(scenario, matrices, visits, opts, progress)
+            note = ("OR-Tools (" + ("from its own first solution, and from PyVRP's routes "
+                                  "solved without these" if len(runs) > 1 else "alone")
+                    + "): PyVRP cannot express " + "; ".join(missing))
         else:
             runs = _portfolio(scenario, matrices, visits, opts, progress)
     else:
@@ -263,7 +360,10 @@ def solve(scenario: Scenario, matrices: Matrices, *, time_limit_s: float | None 
             f"{name} (seed {run_seed}): {msg}" for name, run_seed, msg in failed))
     penalty = spec.unserved_penalty
     # Cheapest first; on a tie OR-Tools, then the lower seed (a stable choice).
-    plans.sort(key=lambda x: (plan_score(x[2], penalty), x[0] != "ortools", x[1]))
+    def score(p: Plan) -> float:
+        return plan_score(p, penalty, reference, change_penalty)
+
+    plans.sort(key=lambda x: (score(x[2]), x[0] != "ortools", x[1]))
     ok = [accept(p) if accept is not None else True for _, _, p in plans]
     best = next((k for k, good in enumerate(ok) if good), 0)
     plan = plans[best][2]
@@ -272,8 +372,9 @@ def solve(scenario: Scenario, matrices: Matrices, *, time_limit_s: float | None 
         meta["portfolio"] = [
             {"engine": name, "seed": run_seed, "cost": round(p.cost, 2),
              "dropped": sum(1 for u in p.unserved if u.reason == DROPPED),
-             "score": round(plan_score(p, penalty), 2), "accepted": good,
+             "score": round(score(p), 2), "accepted": good,
              "kept": k == best, "first_solution_s": p.meta["first_solution_s"],
+             "warm_start": bool(p.meta.get("warm_start")),
              "peak_rss_mb": p.meta.get("peak_rss_mb")}
             for k, ((name, run_seed, p), good) in enumerate(zip(plans, ok, strict=True))
         ] + [{"engine": name, "seed": run_seed, "error": msg} for name, run_seed, msg in failed]

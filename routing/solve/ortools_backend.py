@@ -42,8 +42,14 @@ def _status_name(routing: pywrapcp.RoutingModel) -> str:
 def solve_visits(scenario: Scenario, matrices: Matrices, visits: list[Visit], *,
                  time_limit_s: float, seed: int, solution_limit: int | None = None,
                  progress: Progress | None = None, reference: dict[str, str] | None = None,
-                 change_penalty: float = 0.0) -> RawSolution:
+                 change_penalty: float = 0.0,
+                 initial: dict[tuple[str, int], list[int]] | None = None) -> RawSolution:
     """Solve one day over ``visits`` with the scenario's fleet; return sequences, not a plan.
+
+    ``initial`` ((vehicle id, trip) → visit indices in order, as in RawSolution.sequences)
+    starts the search from those routes instead of a first-solution heuristic, when they
+    are feasible in this model (see routing.solve: PyVRP's routes for a problem PyVRP could
+    only solve without one of its constraints); otherwise the search starts as usual.
 
     ``seed`` permutes the order in which visits enter the model: OR-Tools' routing search has
     no random seed of its own, and node order decides its tie-breaks, so a seed gives a
@@ -188,7 +194,19 @@ def solve_visits(scenario: Scenario, matrices: Matrices, visits: list[Visit], *,
             progress(time.perf_counter() - t0, cost_var.Value() / COST_SCALE, found[0])
 
     routing.AddAtSolutionCallback(on_solution)
-    solution = routing.SolveWithParameters(params)
+    start = None
+    if initial:
+        routing.CloseModelWithParameters(params)
+        node_of = {k: node for node, k in enumerate(node_visit) if k is not None}
+        slot = {(vid, trip): v for v, (vid, _, trip) in enumerate(vehicles)}
+        routes = [[] for _ in vehicles]
+        for key, seq in initial.items():
+            if key in slot:
+                routes[slot[key]] = [manager.NodeToIndex(node_of[k]) for k in seq]
+        if sum(len(r) for r in routes) == sum(len(seq) for seq in initial.values()):
+            start = routing.ReadAssignmentFromRoutes(routes, True)
+    solution = (routing.SolveFromAssignmentWithParameters(start, params) if start is not None
+                else routing.SolveWithParameters(params))
     runtime = time.perf_counter() - t0
     status = _status_name(routing)
     if solution is None:
@@ -212,7 +230,8 @@ def solve_visits(scenario: Scenario, matrices: Matrices, visits: list[Visit], *,
             starts_s[vid, trip] = solution.Min(tdim.CumulVar(routing.Start(v)))
     return RawSolution(status=status, objective=solution.ObjectiveValue() / COST_SCALE,
                        runtime_s=runtime, sequences=sequences, starts=starts_s,
-                       solutions=found[0], first_s=first[0] if first else None)
+                       solutions=found[0], first_s=first[0] if first else None,
+                       warm_start=start is not None)
 
 
 def _chain_trips(routing: pywrapcp.RoutingModel, solver: pywrapcp.Solver,

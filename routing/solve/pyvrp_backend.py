@@ -270,17 +270,20 @@ class _GiveUp:
 def solve_visits(scenario: Scenario, matrices: Matrices, visits: list[Visit], *,
                  time_limit_s: float, seed: int, solution_limit: int | None = None,
                  progress: Progress | None = None, reference: dict[str, str] | None = None,
-                 change_penalty: float = 0.0, give_up: float | None = None) -> RawSolution:
+                 change_penalty: float = 0.0, give_up: float | None = None,
+                 relax: bool = False) -> RawSolution:
     """Solve one day over ``visits`` with PyVRP; same inputs and output as the OR-Tools backend.
 
     ``solution_limit`` becomes PyVRP's iteration limit (deterministic work, for tests);
     ``time_limit_s`` always applies too. ``give_up`` (a share of the budget, 0–1) stops the
     search early when it has no feasible plan by then; the result is then FAIL with its
     runtime, so the caller may use the rest of the time. Raises UnsupportedConstraintError,
-    naming each constraint, when the problem uses one PyVRP cannot express.
+    naming each constraint, when the problem uses one PyVRP cannot express — unless
+    ``relax``: then it solves the problem without them (one trip per vehicle, no change
+    penalty, no return deadline), for routes that only seed OR-Tools' search.
     """
     missing = unsupported(scenario, visits, reference=reference, change_penalty=change_penalty)
-    if missing:
+    if missing and not relax:
         raise UnsupportedConstraintError(ENGINE, missing)
     t0 = time.perf_counter()
     if not visits:

@@ -27,3 +27,4 @@ class RawSolution:
     solutions: int
     first_s: float | None = None
     peak_rss_mb: float | None = None
+    warm_start: bool = False  #: the search started from another engine's routes

@@ -89,12 +89,52 @@ def test_pyvrp_refuses_what_it_cannot_express(tiny, change, words):
 
 
 def test_auto_falls_back_to_ortools_and_says_why(tiny):
-    """With a constraint PyVRP lacks, auto plans with OR-Tools and records the reason."""
+    """With a constraint PyVRP lacks, auto plans with OR-Tools and records the reason; the
+    second core runs OR-Tools from PyVRP's routes solved without that constraint."""
     sc = _types(tiny, van={"max_trips": 2})
-    plan, _ = plan_scenario(sc, engine="auto", solution_limit=50, time_limit_s=10)
+    plan, m = plan_scenario(sc, engine="auto", solution_limit=50, time_limit_s=10)
     assert plan.engine == "ortools"
     assert "several trips" in plan.meta["engine_note"]
-    assert "portfolio" not in plan.meta
+    runs = plan.meta["portfolio"]
+    assert [r["engine"] for r in runs] == ["ortools", "ortools"]
+    assert sorted(r["warm_start"] for r in runs) == [False, True]
+    assert check_scenario_plan(plan, sc, m) == []
+
+
+def test_stable_routes_portfolio_scores_moves(tiny):
+    """With a reference, the kept plan is the cheapest counting the change penalty per
+    moved stop, and PyVRP's routes are renumbered onto the reference vehicles first."""
+    first, m = plan_scenario(tiny, engine="ortools", solution_limit=50, time_limit_s=10)
+    reference = {s.station_id: r.vehicle_id for r in first.routes for s in r.stops}
+    plan, _ = plan_scenario(tiny, m, engine="auto", solution_limit=50, time_limit_s=10,
+                            reference=reference, change_penalty=500.0)
+    runs = plan.meta["portfolio"]
+    kept = next(r for r in runs if r["kept"])
+    assert kept["score"] == min(r["score"] for r in runs)
+    moved = plan.meta["stability"]["moved"]
+    assert kept["score"] == pytest.approx(plan.cost + 500.0 * moved, abs=0.01)
+    assert check_scenario_plan(plan, tiny, m) == []
+
+
+def test_reference_matching_puts_routes_on_their_reference_vehicles():
+    """Routes numbered arbitrarily by PyVRP move onto the reference vehicle serving most of
+    their stations; unmatched routes take ids no match claimed; types never mix."""
+    from routing.solve import _match_reference
+    from routing.solve.visits import Visit
+
+    def visit(st):
+        return Visit(station_id=st, line_ids=(), down_kg=0, up_kg=0, down_m3=0, up_m3=0,
+                     down_parcels=0, up_parcels=0, fresh=False, service_s=0, open_s=0,
+                     close_s=1, ready_down_s=0, ready_up_s=0, deliver_by_s=1,
+                     return_by_s=99_999)
+
+    visits = [visit(s) for s in "ABCDEF"]
+    seqs = {("van-1", 1): [0, 1], ("van-2", 1): [2, 3], ("van-3", 1): [4],
+            ("box-1", 1): [5]}
+    ref = {"A": "van-2", "B": "van-2", "C": "van-1", "D": "box-1", "F": "van-5"}
+    out = _match_reference(seqs, visits, ref)
+    assert out[("van-2", 1)] == [0, 1] and out[("van-1", 1)] == [2, 3]
+    assert out[("van-3", 1)] == [4] and out[("box-1", 1)] == [5]
 
 
 def test_auto_runs_two_pyvrp_seeds_and_keeps_the_cheaper_checked_plan(tiny):
