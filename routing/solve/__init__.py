@@ -181,7 +181,7 @@ def _relaxed_then_ortools(scenario: Scenario, matrices: Matrices, visits: list[V
     fleet = {vid for vid, _ in scenario.vehicles()}
     reference = {st: vid for st, vid in (opts.get("reference") or {}).items() if vid in fleet}
     initial = (_match_reference(relaxed.sequences, visits, reference)
-               if relaxed.status == "SUCCESS" else None)
+               if relaxed.found else None)
     left = max(1.0, opts["time_limit_s"] - (time.perf_counter() - t0))
     return ortools_backend.solve_visits(scenario, matrices, visits, initial=initial,
                                         **dict(opts, time_limit_s=left))
@@ -217,7 +217,7 @@ def _second_core(scenario: Scenario, matrices: Matrices, visits: list[Visit],
     except Exception as exc:  # as in the child: report it, OR-Tools takes over
         raw = f"{type(exc).__name__}: {exc}"
     runs: list[Run] = [("pyvrp", seed, raw)]
-    if isinstance(raw, str) or raw.status != "SUCCESS":
+    if isinstance(raw, str) or not raw.found:
         if not isinstance(raw, str):
             runs[0] = ("pyvrp", seed, f"no feasible plan after {raw.runtime_s:.1f} s; "
                        "OR-Tools took over")
@@ -276,9 +276,9 @@ def _portfolio(scenario: Scenario, matrices: Matrices, visits: list[Visit],
     here PyVRP with the next seed — or OR-Tools, when that finds no feasible plan early.
 
     Two PyVRP seeds beat one PyVRP and one OR-Tools wherever PyVRP can express the problem
-    (the better of two samples of the same search; OR-Tools with the usual parameters
-    trails PyVRP by 2–10 % on every benchmark set and county we measured, see
-    benchmarks/README.md). Each side gets the full time limit, so wall time stays the limit
+    (the better of two samples of the same search; OR-Tools' plans cost 14–28 % more than
+    PyVRP's on the four bundled counties at equal time, and more on the benchmark sets, see
+    README "Engines" and benchmarks/README.md). Each side gets the full time limit, so wall time stays the limit
     on a 2-core machine. A child that fails or hangs past twice the limit is dropped.
     Inside a daemonic process (a Dask worker, a process pool), which may not start children,
     the two sides run one after the other on half the time limit each.
@@ -345,11 +345,11 @@ def solve(scenario: Scenario, matrices: Matrices, *, time_limit_s: float | None 
                                                   progress=progress, **opts))]
     plans: list[tuple[str, int, Plan]] = []
     failed: list[tuple[str, int, str]] = []
-    some_success = any(not isinstance(r, str) and r.status == "SUCCESS" for _, _, r in runs)
+    some_success = any(not isinstance(r, str) and r.found for _, _, r in runs)
     for name, run_seed, raw in runs:
         if isinstance(raw, str):
             failed.append((name, run_seed, raw))
-        elif raw.status != "SUCCESS" and some_success:
+        elif not raw.found and some_success:
             failed.append((name, run_seed, f"no feasible plan in {raw.runtime_s:.1f} s"))
         else:
             plans.append((name, run_seed, _plan(scenario, matrices, visits, list(unserved), raw,

@@ -34,9 +34,18 @@ TIME = "time_s"
 
 
 def _status_name(routing: pywrapcp.RoutingModel) -> str:
-    names = {0: "NOT_SOLVED", 1: "SUCCESS", 2: "FAIL", 3: "FAIL_TIMEOUT", 4: "INVALID",
-             5: "INFEASIBLE", 6: "OPTIMAL"}
-    return names.get(routing.status(), str(routing.status()))
+    """OR-Tools' search status by its enum name, without the ROUTING_ prefix.
+
+    A search stopped by the solution limit ends with PARTIAL_SUCCESS_LOCAL_OPTIMUM_NOT_
+    REACHED; it did find a plan, so it is reported as SUCCESS like a time-limited one.
+    """
+    status = routing.status()
+    try:
+        name = routing_enums_pb2.RoutingSearchStatus.Value.Name(status)
+    except ValueError:
+        return str(status)
+    name = name.removeprefix("ROUTING_")
+    return "SUCCESS" if name == "PARTIAL_SUCCESS_LOCAL_OPTIMUM_NOT_REACHED" else name
 
 
 def solve_visits(scenario: Scenario, matrices: Matrices, visits: list[Visit], *,

@@ -28,3 +28,8 @@ class RawSolution:
     first_s: float | None = None
     peak_rss_mb: float | None = None
     warm_start: bool = False  #: the search started from another engine's routes
+
+    @property
+    def found(self) -> bool:
+        """Did the engine return a plan (SUCCESS, or OPTIMAL when it proved optimality)?"""
+        return self.status in ("SUCCESS", "OPTIMAL")
