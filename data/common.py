@@ -36,10 +36,15 @@ COUNTIES = REPO / ".." / "shared" / "data" / "counties"
 # Feeder vans stationed at each township station, used only when the scenario is planned in two
 # echelons (trunks hub → township, feeders township → villages). Assumption: light vans
 # (乡镇配送车), one per FEEDER_VILLAGES villages, two loops a day; same costs as the hub's vans.
+# Also enough vans that their two loops carry the villages' ambient down parcels with each loop
+# at most FEEDER_FILL full (assumption: village loads do not pack evenly into loops). Sized by
+# villages alone, the townships with large villages (偃师 翟镇镇, 封丘 城关镇) had fewer loop seats
+# than parcels, and their feeders left villages unserved every day.
 FEEDER = dict(name="township feeder van", name_zh="乡镇配送车", count=1, capacity_kg=800,
               capacity_m3=4.5, fixed_cost=60, cost_per_km=1.0, cost_per_hour=18, speed_kph=45,
               refrigerated=False, owner="alliance", echelon="feeder", max_trips=2)
 FEEDER_VILLAGES = 8
+FEEDER_FILL = 0.8
 
 
 class BuildError(ValueError):
@@ -426,18 +431,32 @@ def vehicle_rows(cfg: ModuleType) -> pd.DataFrame:
     return pd.DataFrame([_vehicle(cfg, v) for v in cfg.VEHICLES])
 
 
-def with_feeders(vehicles: pd.DataFrame, stations: pd.DataFrame, cfg: ModuleType) -> pd.DataFrame:
-    """Hub fleet (echelon any) plus feeder vans at each township station (FEEDER)."""
+def with_feeders(vehicles: pd.DataFrame, stations: pd.DataFrame, demand: pd.DataFrame,
+                 cfg: ModuleType) -> pd.DataFrame:
+    """Hub fleet (echelon any) plus feeder vans at each township station (FEEDER): one per
+    FEEDER_VILLAGES villages, and enough for the villages' ambient down parcels (FEEDER_FILL)."""
     feeder = getattr(cfg, "FEEDER", FEEDER)
     per = getattr(cfg, "FEEDER_VILLAGES", FEEDER_VILLAGES)
     hub = vehicles.assign(echelon="any", max_trips=[cfg.HUB_TRIPS.get(v, 1) for v in vehicles["id"]])
     parcels = floor_to(cfg.PARCEL_FILL * feeder["capacity_m3"] / cfg.PARCEL_M3, 50)
     towns = stations[stations["tier"] == "township"]
     villages = stations[stations["tier"] == "village"].groupby("township").size()
+    town_of = stations.set_index("id")["township"]
+    amb = demand[(demand["direction"] == "down") & ~demand["fresh"].astype(bool)]
+    down = amb["parcels"].groupby(amb["station"].map(town_of)).sum()
+    loop = feeder["max_trips"] * parcels * FEEDER_FILL
     feeders = pd.DataFrame([dict(feeder, id=f"FEED_{t.id}", capacity_parcels=parcels,
-                                 count=max(1, math.ceil(villages.get(t.id, 0) / per)),
+                                 count=max(1, math.ceil(villages.get(t.id, 0) / per),
+                                           math.ceil(down.get(t.id, 0) / loop)),
                                  max_shift_h=cfg.SHIFT_H, depot=t.id) for t in towns.itertuples()])
     return pd.concat([hub, feeders], ignore_index=True)
+
+
+def with_trunks(vehicles: pd.DataFrame, cfg: ModuleType) -> pd.DataFrame:
+    """Append the county's trunk trucks (cfg.TRUNK_VEHICLES, same tuples as VEHICLES): echelon
+    trunk, one route a day. Added after the demand, which they do not change."""
+    rows = [_vehicle(cfg, v, echelon="trunk", max_trips=1) for v in getattr(cfg, "TRUNK_VEHICLES", ())]
+    return pd.concat([vehicles, pd.DataFrame(rows)], ignore_index=True) if rows else vehicles
 
 
 def with_own_fleets(vehicles: pd.DataFrame, cfg: ModuleType) -> pd.DataFrame:
@@ -661,9 +680,20 @@ def own_fleet_checks(demand: pd.DataFrame, vehicles: pd.DataFrame, cfg: ModuleTy
 # =============================================================================
 # writers
 # =============================================================================
-def scenario_toml(cfg: ModuleType) -> str:
-    """scenario.toml; the county's notes (cfg.TOML_NOTES) are the comments on its figures."""
+def scenario_toml(cfg: ModuleType, county_villages: int) -> str:
+    """scenario.toml; the county's notes (cfg.TOML_NOTES) are the comments on its figures.
+
+    ``county_villages``: the county's villages of the kinds it counts (cfg.VILLAGE_KINDS, all
+    kinds without it), with a point or not: what a village-coverage target is a share of.
+    """
     n = cfg.TOML_NOTES
+    kinds = "/".join(getattr(cfg, "VILLAGE_KINDS", ())) or "all village-level units"
+    extra = ""
+    if getattr(cfg, "MAX_TRUNK_ROUTES", None) is not None:
+        extra += f"\nmax_trunk_routes = {cfg.MAX_TRUNK_ROUTES}          # {n['trunk_routes']}"
+    if getattr(cfg, "MIN_VILLAGE_COVERAGE", None) is not None:
+        extra += (f"\nmin_village_coverage = {cfg.MIN_VILLAGE_COVERAGE}    "
+                  f"# {n['village_coverage']}")
     return f'''{n["header"]}
 # See README.md in this folder for what is real, generated and assumed.
 
@@ -672,6 +702,7 @@ name = "{cfg.NAME}"
 title = "{cfg.TITLE}"
 date = "{cfg.PLAN_DATE}"          # {n["date"]}
 crs = "wgs84"                 # coordinates in the stations table: wgs84 | gcj02 | bd09
+county_villages = {county_villages}        # villages in the county, with a point or not (NBS 2023, {kinds}; data/{cfg.NAME}/villages.csv)
 
 [tables]
 stations = "stations.csv"
@@ -693,7 +724,7 @@ close = "{cfg.DEFAULT_CLOSE}"
 [targets]
 on_time_h = {cfg.ON_TIME_H}                # {n["on_time"]}
 fresh_h = {cfg.FRESH_H}                  # {n["fresh"]}
-cost_reduction = {cfg.COST_REDUCTION:.2f}         # {n["cost"]}
+cost_reduction = {cfg.COST_REDUCTION:.2f}         # {n["cost"]}{extra}
 
 [costs]
 hub_per_parcel = {cfg.HUB_PER_PARCEL:.2f}      # CNY per parcel sorted at the shared county hub (assumption: mechanised)
@@ -719,6 +750,8 @@ def compare_variants_toml(cfg: ModuleType) -> str:
             return f'"{v}"'
         if isinstance(v, list):
             return "[" + ", ".join(val(x) for x in v) + "]"
+        if isinstance(v, dict):
+            return "{ " + ", ".join(f"{k} = {val(x)}" for k, x in v.items()) + " }"
         return str(v)
     out = []
     for name, extra, comment in cfg.COMPARE_VARIANTS:
@@ -727,9 +760,10 @@ def compare_variants_toml(cfg: ModuleType) -> str:
     return "\n".join(out) + "\n"
 
 
-def write_outputs(out: Path, stations, carriers_df, vehicles, demand, readme_text: str, cfg: ModuleType):
+def write_outputs(out: Path, stations, carriers_df, vehicles, demand, readme_text: str, cfg: ModuleType,
+                  county_villages: int):
     out.mkdir(parents=True, exist_ok=True)
-    (out / "scenario.toml").write_text(scenario_toml(cfg), encoding="utf-8")
+    (out / "scenario.toml").write_text(scenario_toml(cfg, county_villages), encoding="utf-8")
     write_csv(out / "stations.csv",
               ["id", "name", "tier", "lon", "lat", "township", "service_min", "open", "close",
                "cold_storage", "generated", "code"],
@@ -887,6 +921,8 @@ def main(cfg: ModuleType, readme: Callable[..., str], argv=None) -> int:
     if (len(town), len(vill)) != cfg.EXPECT:
         raise BuildError(f"{src}: expected {cfg.EXPECT} townships and villages; got {(len(town), len(vill))}")
 
+    kinds = getattr(cfg, "VILLAGE_KINDS", None)
+    county_villages = int(vill["kind"].isin(kinds).sum()) if kinds else len(vill)
     geo = Geo(boundary, cfg.UTM_EPSG)
     if hasattr(cfg, "VILLAGE_POINTS"):  # a subset of villages; townships without a point
         town, vill = select_points(geo, town, vill, county, np.random.default_rng([args.seed, 0]), cfg)
@@ -903,7 +939,8 @@ def main(cfg: ModuleType, readme: Callable[..., str], argv=None) -> int:
     carriers_df = carriers_frame(shares, cfg)
     vehicles = vehicle_rows(cfg)
     demand, st, st_up, cap = build_demand(stations, vehicles, shares, np.random.default_rng([args.seed, 3]), cfg)
-    vehicles = with_feeders(vehicles, stations, cfg)
+    vehicles = with_feeders(vehicles, stations, demand, cfg)
+    vehicles = with_trunks(vehicles, cfg)
     # the baseline (each carrier alone): outlets and own fleets, added after the demand so that
     # the points and the demand above do not change (own random stream k = 4)
     outlets = place_outlets(geo, stations, cells, np.random.default_rng([args.seed, 4]), cfg)
@@ -914,7 +951,8 @@ def main(cfg: ModuleType, readme: Callable[..., str], argv=None) -> int:
     summary["st_up"] = st_up
 
     text = readme(all_stations, carriers_df, vehicles, demand, args.seed, summary)
-    write_outputs(Path(args.out), all_stations, carriers_df, vehicles, demand, text, cfg)
+    write_outputs(Path(args.out), all_stations, carriers_df, vehicles, demand, text, cfg,
+                  county_villages)
     print(f"wrote {args.out}: {len(all_stations)} stations, {len(demand)} demand lines")
     print(f"  down {summary['down_p']} parcels {summary['down_kg']:.0f} kg (fresh {summary['down_fresh_p']} p, "
           f"{summary['down_fresh_kg']:.0f} kg); up {summary['up_p']} parcels {summary['up_kg']:.0f} kg "
@@ -1034,7 +1072,8 @@ from the hub (assumption: the county hub is its facility).
   (assumption; reefer 1.4 × dry, DOMAIN.md 1.3–1.5×), driver 18–22 CNY/h (DOMAIN.md 150–250 CNY/day),
   fixed cost per vehicle-day from depreciation (assumption). Counts: **assumption**, {r['fleet']}
 - `FEED_<township>`: feeder vans at each township station, one per {FEEDER_VILLAGES} village points (two loops a
-  day), used only in two-echelon plans.
+  day), and at least enough that two loops, each at most {FEEDER_FILL:.0%} full, carry the villages' ambient
+  down parcels (assumption); used only in two-echelon plans.
 - The alliance uses every vehicle not based at a carrier outlet ({s['n_pool']} vehicles in {s['n_pool_types']} types); dry
   alliance vehicles carry {s['dry_slack']:.0%} of the ambient down parcels, reefers {s['fresh_slack_kg']:.0%} of the fresh down kg.
 
@@ -1069,7 +1108,8 @@ Totals: **{s['down_p']:,} down parcels ({s['down_kg']:,.0f} kg)**, of which {s['
   Every township station also ships returns and local sellers' parcels (mean {cfg.TOWN_UP['*'][0][1]}, 1.5 kg).
   {s['n_up_villages']} village points have up volume today.
 - Ready: down at the hub 06:00–07:00 by carrier; up at villages one of {', '.join(cfg.UP_READY_CHOICES)}, township
-  stations {cfg.TOWN_UP_READY}. Assumption.
+  stations {cfg.TOWN_UP_READY}. (handed in the day before, ready when the station opens; at 09:00 morning trunks
+  waited for them and two-echelon feeders left too late for villages closing at noon). Assumption.
 - Each station's down + up per class fits {cfg.STATION_CAP_FRACTION:.0%} of the smallest eligible vehicle (ambient
   {s['cap_amb']}; fresh {s['cap_fresh']}); checked by the script.
 

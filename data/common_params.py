@@ -110,4 +110,8 @@ UNITS = {  # unit parcel: kg, m3, fresh (assumptions; 5 kg = the common 10-jin p
 NOISE_SIGMA = 0.10
 TOWN_UP = {"*": [("town_mixed", 15)]}
 UP_READY_CHOICES = ("08:30", "09:00", "09:30", "10:00")   # assumption
-TOWN_UP_READY = "09:00"    # assumption
+# Township stations: produce and parcels handed in there (returns, local sellers) the day before,
+# ready when the station opens (assumption). It was 09:00: every trunk calling in the morning then
+# waited until 09:00 to collect them, and in two echelons the feeders left too late for villages
+# that close at noon.
+TOWN_UP_READY = "07:00"

@@ -88,6 +88,7 @@ def plan(scenario_dir: Path, out_dir: Path, time_limit_s: float | None, seed: in
     follows the summaries.
     """
     from .evaluate.check import check_plan
+    from .evaluate.targets import plan_verdicts
     from .io import read_scenario
     from .network.matrix import travel_matrices
     from .pipeline import plan_scenario, reference_from_plan, structures_of
@@ -149,7 +150,8 @@ def plan(scenario_dir: Path, out_dir: Path, time_limit_s: float | None, seed: in
     for kind, out, doc, violations in results:
         if len(results) > 1:
             click.echo(f"\n=== {kind} ===")
-        click.echo(summary_text(doc, scenario, violations=len(violations)))
+        click.echo(summary_text(doc, scenario, violations=len(violations),
+                                verdicts=plan_verdicts(doc, scenario)))
         for v in violations[:20]:
             click.echo(f"  {v}")
         click.echo(f"\nwrote {out}/plan.json, routes.csv, routes.xlsx, routes.geojson, "

@@ -16,9 +16,9 @@ from .constants import AUTO
 from .evaluate.check import Violation, check_plan
 from .evaluate.explain import explain_unserved
 from .exceptions import ModelError
-from .model import Scenario, Variant
+from .model import Direction, Scenario, Tier, Variant, VehicleType
 from .model.plan import Plan, Route, Unserved
-from .network.matrix import Matrices, travel_matrices
+from .network.matrix import Matrices, travel_matrices, vehicle_duration_s
 from .report.plan_json import plan_to_dict, read_plan_json
 from .solve import DROPPED, scenario_hash, solve
 from .solve.echelons import (
@@ -33,6 +33,7 @@ from .solve.echelons import (
     trunk_types,
 )
 from .solve.ortools_backend import Progress
+from .solve.visits import build_visits
 
 STRUCTURES = ("direct", "two_echelon")
 
@@ -98,9 +99,9 @@ def plan_two_echelon(scenario: Scenario, m: Matrices, *, time_limit_s: float | N
                          "echelon 'trunk' or 'any' based at the hub")
     budget = scenario.solve.time_limit_s if time_limit_s is None else time_limit_s
     transfers = transferred_lines(scenario)
-    trunk_sc = trunk_scenario(scenario, transfers)
-    trunk = _explained(solve(trunk_sc, m, time_limit_s=max(1.0, budget / 3),
-                             accept=_passes(trunk_sc, m), **opts), trunk_sc, m)
+    trunk_sc = feeder_deadlines(trunk_scenario(scenario, transfers), scenario, transfers, m)
+    trunk = _plan_trunks(trunk_sc, m, scenario.targets.max_trunk_routes,
+                         max(1.0, budget / 3), opts)
     routes: list[Route] = list(mark_trunk(trunk, transfers))
     unserved: list[Unserved] = split_unserved(trunk.unserved, scenario, transfers)
     ready = trunk_departures(routes, scenario.service.transfer_s)
@@ -134,6 +135,140 @@ def plan_two_echelon(scenario: Scenario, m: Matrices, *, time_limit_s: float | N
     return replace(trunk, routes=tuple(routes), unserved=tuple(unserved),
                    runtime_s=round(runtime, 3), objective=round(objective, 2), meta=meta,
                    scenario_hash=scenario_hash(scenario))
+
+
+def feeder_deadlines(trunk_sc: Scenario, scenario: Scenario, transfers: dict[str, str],
+                     m: Matrices) -> Scenario:
+    """The trunk problem with each township station closing in time for its feeders.
+
+    A feeder leaves only ``transfer_s`` after the trunk that brought its parcels has left the
+    township, so a trunk that is free to come at any hour the township is open may bring a
+    village's parcels after the village has closed (a village open 08:00–12:00, a trunk at
+    14:00). In the trunk problem a township therefore closes at the latest service start from
+    which a feeder, leaving after that trunk visit's service and the transfer, still reaches
+    each village it has down parcels for before that village closes (driving at the fastest
+    feeder's speed) — but never before the trunk could be there at all (opening, the
+    township's own produce ready, the parcels sorted at the hub plus the drive): then the
+    feeder problem says which village is late and why.
+    """
+    lines = {ln.id: ln for ln in scenario.demand}
+    villages: dict[str, set[str]] = {}
+    for i, town in transfers.items():
+        if lines[i].direction is Direction.DOWN:
+            villages.setdefault(town, set()).add(lines[i].station_id)
+    if not villages:
+        return trunk_sc
+    feeders = feeder_types(scenario)
+    idx = m.index()
+    durations: dict[float, Any] = {}
+
+    def drive_s(speed: float, a: str, b: str) -> int:
+        if speed not in durations:
+            durations[speed] = vehicle_duration_s(m, speed)
+        return int(durations[speed][idx[a], idx[b]])
+
+    service: dict[str, int] = {}
+    earliest: dict[str, int] = {}
+    trunks = trunk_types(trunk_sc)
+    for v in build_visits(trunk_sc):
+        if v.fresh or v.station_id not in villages:
+            continue
+        service[v.station_id] = max(service.get(v.station_id, 0), v.service_s)
+        arrive = min(v.ready_down_s + drive_s(vt.speed_kph, vt.depot_id, v.station_id)
+                     for vt in trunks)
+        earliest[v.station_id] = max(earliest.get(v.station_id, 0), v.open_s, v.ready_up_s,
+                                     arrive)
+    stations = []
+    for st in trunk_sc.stations:
+        if st.id in service:
+            speed = max(vt.speed_kph for vt in feeders[st.id])
+            latest = min(scenario.station(v).close_s - drive_s(speed, st.id, v)
+                         for v in villages[st.id])
+            due = latest - scenario.service.transfer_s - service[st.id]
+            st = replace(st, close_s=min(st.close_s, max(due, earliest[st.id])))
+        stations.append(st)
+    return replace(trunk_sc, stations=tuple(stations))
+
+
+def trunk_fleet(types: tuple[VehicleType, ...], limit: int
+                ) -> tuple[tuple[VehicleType, ...], dict[str, int]]:
+    """At most ``limit`` trunk vehicles, one route each, and how many of each type they are.
+
+    Trunk-only types first (a scenario names its trunk trucks so), then dry before
+    refrigerated (reefers are kept for the fresh goods), then the largest by parcels and kg.
+    """
+    order = sorted(range(len(types)), key=lambda k: (
+        types[k].echelon != "trunk", types[k].refrigerated, -types[k].capacity_parcels,
+        -types[k].capacity_kg, k))
+    picked: list[VehicleType] = []
+    taken: dict[str, int] = {}
+    left = limit
+    for k in order:
+        n = min(types[k].count, left)
+        if n > 0:
+            picked.append(replace(types[k], count=n, max_trips=1))
+            taken[types[k].id] = n
+            left -= n
+    return tuple(picked), taken
+
+
+def _renumbered(routes: tuple[Route, ...], offset: dict[str, int]) -> tuple[Route, ...]:
+    """Vehicle ``TYPE-k`` → ``TYPE-(k + offset[TYPE])``: the first vehicles of a type ran in
+    another sub-problem, numbered from 1 there."""
+    out = []
+    for r in routes:
+        k = int(r.vehicle_id.rsplit("-", 1)[1])
+        out.append(replace(r, vehicle_id=f"{r.vehicle_type}-{k + offset.get(r.vehicle_type, 0)}"))
+    return tuple(out)
+
+
+def _plan_trunks(trunk_sc: Scenario, m: Matrices, limit: int | None, time_limit_s: float,
+                 opts: dict[str, Any]) -> Plan:
+    """The trunk problem; under a trunk-route limit, in two parts.
+
+    With ``[targets] max_trunk_routes`` the township stations' ambient parcels (their own and
+    their villages') ride at most that many trunk vehicles, one route each (see
+    :func:`trunk_fleet`); the rest of the trunk problem — fresh goods, villages served directly
+    — is planned after it with the other hub vehicles. Whatever the limited trunks cannot
+    carry is unserved with its reason, and the trunk-route verdict says so.
+    """
+    if limit is None:
+        return _explained(solve(trunk_sc, m, time_limit_s=time_limit_s,
+                                accept=_passes(trunk_sc, m), **opts), trunk_sc, m)
+    towns = {s.id for s in trunk_sc.stations if s.tier is Tier.TOWNSHIP}
+    main = tuple(ln for ln in trunk_sc.demand if not ln.fresh and ln.station_id in towns)
+    rest = tuple(ln for ln in trunk_sc.demand if ln.fresh or ln.station_id not in towns)
+    fleet, taken = trunk_fleet(trunk_types(trunk_sc), limit)
+    share = len(main) / max(1, len(trunk_sc.demand))
+    parts: list[Plan] = []
+    if main:
+        sub = replace(trunk_sc, vehicle_types=fleet, demand=main)
+        parts.append(_explained(solve(sub, m, time_limit_s=max(1.0, time_limit_s * share),
+                                      accept=_passes(sub, m), **opts), sub, m))
+    others = tuple(replace(vt, count=vt.count - taken.get(vt.id, 0))
+                   for vt in trunk_sc.vehicle_types if vt.count > taken.get(vt.id, 0))
+    if rest and others:
+        sub = replace(trunk_sc, vehicle_types=others, demand=rest)
+        part = _explained(solve(sub, m, time_limit_s=max(1.0, time_limit_s * (1 - share)),
+                                accept=_passes(sub, m), **opts), sub, m)
+        parts.append(replace(part, routes=_renumbered(part.routes, taken)))
+    elif rest:
+        by_station: dict[str, list[str]] = {}
+        for ln in rest:
+            by_station.setdefault(ln.station_id, []).append(ln.id)
+        parts.append(replace(parts[0], routes=(), unserved=tuple(
+            Unserved(station_id=sid, line_ids=tuple(ids),
+                     reason=f"the {limit} trunk routes of [targets] max_trunk_routes take "
+                     "every hub vehicle; none is left for it")
+            for sid, ids in by_station.items())))
+    first = parts[0]
+    meta = dict(first.meta) | {
+        "solutions": sum(int(p.meta.get("solutions", 0)) for p in parts),
+        "trunk_limit": {"max_trunk_routes": limit, "trunk_fleet": taken}}
+    return replace(first, routes=tuple(r for p in parts for r in p.routes),
+                   unserved=tuple(u for p in parts for u in p.unserved),
+                   runtime_s=round(sum(p.runtime_s for p in parts), 3),
+                   objective=round(sum(p.objective for p in parts), 2), meta=meta)
 
 
 def reference_from_plan(doc: dict[str, Any]) -> dict[str, str]:
@@ -206,8 +341,7 @@ def compare_scenario(scenario: Scenario, matrices: Matrices | None = None, *,
     base_timings = [t for o in baseline.values() for t in o.timings]
     return {
         "scenario": scenario.name, "title": scenario.title, "date": scenario.date,
-        "targets": {"on_time_h": scenario.targets.on_time_h, "fresh_h": scenario.targets.fresh_h,
-                    "cost_reduction": scenario.targets.cost_reduction},
+        "targets": dataclasses.asdict(scenario.targets),
         "time_limit_s": tl, "coalition_time_limit_s": ctl if coalitions else None,
         "baseline": {c: o for c, o in baseline.items()},
         "baseline_sla": sla_report(base_timings, scenario),

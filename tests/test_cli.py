@@ -21,6 +21,8 @@ def test_plan_then_check(tmp_path):
                                   "--quiet"])
     assert r.exit_code == 0, r.output
     assert "independent check: OK" in r.output
+    # the scenario's targets against this one plan day; cost needs routing compare
+    assert "targets: ≤ 48 h:" in r.output and "cost ≤ −20%: n/a" in r.output
     doc = json.loads((out / "plan.json").read_text(encoding="utf-8"))
     assert doc["totals"]["stops"] == sum(len(x["stops"]) for x in doc["routes"])
     frame = pd.read_csv(out / "routes.csv", encoding="utf-8-sig")

@@ -117,6 +117,18 @@ VEHICLES = [
     ("POSTVAN", "China Post rural mail van", "邮政农村邮路车", 4, 800, 4.5, 60, 1.0, 18, 45, False, "post"),
 ]
 STATION_CAP_FRACTION = 0.9  # a station's down+up per class stays <= 90% of the smallest vehicle
+# The plan's 4 county postal routes (邮路4条) over the 11 townships: in two echelons they carry
+# every township's ambient parcels, its villages' included (about 10,700 parcels, 12.8 t, 64 m3
+# a day here), 2,700 parcels a route, more than a 4.2 m truck's 1,200. Assumption: the routes
+# run 6.8 m box trucks (6.8米厢式货车: 40 m3 box, 6 t payload, medium truck), pooled by the
+# alliance; fixed cost from ~250 k CNY over 5 years x 300 days + insurance, 2.6 CNY/km (diesel
+# ~22 L/100 km + wear), 25 CNY/h driver. Trunk only: they call at township stations.
+TRUNK_VEHICLES = [
+    ("POSTTRUNK", "county postal trunk truck (6.8 m)", "县乡邮路干线车（6.8米厢式货车）", 4, 6000, 40.0, 200,
+     2.6, 25, 50, False, "alliance"),
+]
+MAX_TRUNK_ROUTES = 4         # 夏县 plan: 县内规划开设覆盖全县11个乡（镇）的物流快递配送邮路4条
+MIN_VILLAGE_COVERAGE = 0.5   # 夏县 plan: 村级电商物流快递服务点服务覆盖率达到50%以上行政村
 
 # --- baseline: each carrier alone, from its own outlet ------------------------------
 # DOMAIN.md: the baseline for the 20% target is each carrier serving its own parcels with its
@@ -219,7 +231,11 @@ TOWN_UP = {  # township station up volumes: {township code: [(unit, lambda), ...
 }
 UP_READY_CHOICES = ("08:30", "09:00", "09:30", "10:00")   # assumption
 VEG_READY = "08:00"        # assumption: vegetables cut in the early morning
-TOWN_UP_READY = "09:00"    # assumption
+# Township stations: produce and parcels handed in there (returns, local sellers) the day before,
+# ready when the station opens (assumption). It was 09:00: every trunk calling in the morning then
+# waited until 09:00 to collect them, and in two echelons the feeders left too late for villages
+# that close at noon.
+TOWN_UP_READY = "07:00"
 
 
 
@@ -249,6 +265,8 @@ TOML_NOTES = {
     "on_time": "夏县 plan 夏政函〔2021〕37号: 争取从县到村配送时间不超过3天",
     "fresh": "Tang 2020 plan: 生鲜24小时送达 (Xia gives no fresh target)",
     "cost": "Tang 2020 / Hebei 2020 evaluation: 降幅不低于20% (Xia gives none)",
+    "trunk_routes": "夏县 plan: 覆盖全县11个乡（镇）的物流快递配送邮路4条 (two-echelon plans)",
+    "village_coverage": "夏县 plan: 村级电商物流快递服务点服务覆盖率达到50%以上行政村",
 }
 
 def readme(stations, carriers_df, vehicles, demand, seed, s) -> str:
@@ -352,6 +370,8 @@ default to be replaced by real data.
 | on-time target | {ON_TIME_H} h | 夏县 plan: 争取从县到村配送时间不超过3天 |
 | fresh target | {FRESH_H} h | Tang 2020 plan (生鲜24小时送达); the Xia plan has none |
 | cost reduction | {COST_REDUCTION:.0%} | Tang 2020 / Hebei 2020 evaluation; the Xia plan has none |
+| trunk routes | at most {MAX_TRUNK_ROUTES}, over all 11 township stations (`max_trunk_routes`; two-echelon plans) | 夏县 plan: 县内规划开设覆盖全县11个乡（镇）的物流快递配送邮路4条 |
+| village coverage | village points in ≥ {MIN_VILLAGE_COVERAGE:.0%} of the villages (`min_village_coverage`; here 175 of 175) | 夏县 plan: 村级电商物流快递服务点服务覆盖率达到50%以上行政村 |
 
 ### Carriers (`carriers.csv`)
 {car_tab}
@@ -391,8 +411,15 @@ default to be replaced by real data.
   100 CNY per dispatch (DOMAIN.md).
 - `speed_kph`: assumption within DOMAIN.md (trucks 40–60, vans 30–50 km/h). `max_shift_h` = {SHIFT_H}.
 - The `FEED_<township>` rows are light vans at each township
-  station, one per 8 villages, at least one (`echelon` feeder, two loops a day, assumption); they are used only when the scenario
+  station, one per 8 villages, at least one, and enough that two loops, each at most {common.FEEDER_FILL:.0%} full, carry
+  the villages' ambient down parcels (`echelon` feeder, two loops a day, assumption); they are used only when the scenario
   is planned in two echelons (`routing plan scenarios/xia --structure both` compares).
+- `POSTTRUNK` × {MAX_TRUNK_ROUTES}: the plan's {MAX_TRUNK_ROUTES} county postal routes (邮路) run by 6.8 m box trucks (assumption:
+  40 m³, 6 t, 200 CNY/day, 2.6 CNY/km, 25 CNY/h; `echelon` trunk, one route a day). In two echelons the
+  {MAX_TRUNK_ROUTES} routes carry every township station's ambient parcels, its villages' included — about 10,700
+  parcels, 12.8 t, 64 m³ a day, 2,700 parcels a route, more than a 4.2 m truck holds (1,200) — so with
+  `max_trunk_routes = {MAX_TRUNK_ROUTES}` the planner gives those parcels to these {MAX_TRUNK_ROUTES} trucks and plans the fresh goods
+  (reefers, unbroken cold chain) apart. They join the alliance pool for direct plans too.
 - `POSTVAN` × 4 (owner `post`): China Post's own rural mail vans, one per planned county postal route
   (the plan's 邮路4条). The other types are pooled by the alliance. If a solver lets carrier-owned
   vehicles carry only their owner's parcels, the alliance vehicles alone still cover the demand.
@@ -479,7 +506,8 @@ Totals: **{s['down_p']:,} down parcels ({s['down_kg']:,.0f} kg, {s['down_m3']:.1
   - {s['n_up_villages']} of 175 villages ({s['n_up_villages']/175:.0%}) have up volume today: {s['up_lists']}.
 - Ready times: down lines at the hub — China Post {DOWN_READY['post']}, ZTO/YTO/Yunda {DOWN_READY['zto']}, STO {DOWN_READY['sto']}
   (assumption: sorting finished after the overnight line-haul); up lines at the station — villages one of
-  {", ".join(UP_READY_CHOICES)} (vegetables {VEG_READY}), township stations {TOWN_UP_READY}. Assumption.
+  {", ".join(UP_READY_CHOICES)} (vegetables {VEG_READY}), township stations {TOWN_UP_READY}. (handed in the day before, ready when the station opens; at 09:00 morning trunks
+  waited for them and two-echelon feeders left too late for villages closing at noon). Assumption.
 - Sizing rules (checked by the script): for each station and class (ambient / fresh), down + up stays
   within {STATION_CAP_FRACTION:.0%} of the smallest vehicle that may carry it (ambient: {s['cap_amb']}; fresh: the reefer,
   {s['cap_fresh']}), so no station needs to be split; the hub has no demand.

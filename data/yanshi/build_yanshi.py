@@ -39,6 +39,7 @@ COLD_TOWNSHIPS: tuple[str, ...] = ()
 # no village; it favours poor villages 建档立卡贫困村, which the data does not mark).
 STATION_TOWNSHIPS = tuple(f"410307{s}" for s in ("103", "104", "105", "106", "107", "108", "109", "110", "111"))
 VILLAGE_KINDS = ("村委会",)
+MIN_VILLAGE_COVERAGE = 0.6     # 偃师 plan: 行政村覆盖率60%以上 (the 202 村委会 are the 行政村)
 VILLAGE_POINTS = 130
 VILLAGE_POP_MEDIAN = 1800      # assumption: large plain villages (偃师 ≈ 0.6 million residents)
 MOUNTAIN_POP_MEDIAN = 1800
@@ -82,6 +83,7 @@ TOML_NOTES = {
     "on_time": "the Yanshi plan sets no hours: Hebei 2020 evaluation's 72 h (assumption)",
     "fresh": "Tang 2020 plan: 生鲜24小时送达 (Yanshi gives none)",
     "cost": "Tang 2020 / Hebei 2020 evaluation: 降幅不低于20% (Yanshi gives none)",
+    "village_coverage": "偃师 plan: 实现全市电子商务服务站点行政村覆盖率60%以上 (of its 202 村委会)",
 }
 README = {
     "title_en": "(Yanshi, Luoyang, Henan)",
@@ -98,7 +100,9 @@ README = {
     "targets": [("on time", "72 h", "none in the Yanshi plan: Hebei 2020 evaluation's 72 h (**assumption**)"),
                 ("fresh", "24 h", "none in the Yanshi plan: Tang 2020 plan (**assumption**)"),
                 ("cost reduction", "20%", "none in the Yanshi plan: Tang 2020 / Hebei 2020 (**assumption**)"),
-                ("stations", "9 town stations, 130 village points", "Yanshi plan")],
+                ("stations", "9 town stations, 130 village points", "Yanshi plan"),
+                ("village coverage", "≥ 60% of administrative villages (`min_village_coverage = 0.6`; 130 of the "
+                 "202 村委会 = 64.4%)", "Yanshi plan: 实现全市电子商务服务站点行政村覆盖率60%以上")],
     "detour": "assumption: Luo river plain between the 邙山 (north) and the 万安山 (south)",
     "cold": "assumption: the plan names no cold store",
     "carriers": "J&T (极兔) is the fifth member: assumption (the plan names no company).",

@@ -26,7 +26,7 @@ from typing import Any
 
 from ..constants import AUTO
 from ..exceptions import ModelError
-from ..model import Direction, Scenario, Tier, Variant
+from ..model import Direction, Scenario, Targets, Tier, Variant
 from ..model.plan import Plan
 from ..network.matrix import Matrices
 from .check import Violation, check_plan
@@ -41,6 +41,7 @@ from .periodic import (
     volumes,
 )
 from .sla import LineTiming, schedule_timings, sla_report
+from .targets import Verdict, structure_verdicts
 
 #: Plans a scenario: (scenario, matrices, structure, time limit s) -> (plan, plan.json document).
 Planner = Callable[[Scenario, Matrices, str, float], tuple[Plan, dict[str, Any]]]
@@ -69,6 +70,10 @@ class Outcome:
     unserved_lines: int
     sla: dict[str, Any] = field(default_factory=dict)
     timings: tuple[LineTiming, ...] = ()
+    #: The targets this option's verdicts use: the scenario's, or a variant's own.
+    targets: Targets = field(default_factory=Targets)
+    #: Structural targets (trunk routes, village coverage) against this option's plans.
+    verdicts: tuple[Verdict, ...] = ()
 
     @property
     def cost_day(self) -> float:
@@ -117,6 +122,7 @@ class _Job:
     planner: Planner
     time_limit_s: float
     handling_per_parcel: float
+    merge: tuple[tuple[str, str], ...] = ()
 
 
 def _better(a: Outcome, b: Outcome) -> bool:
@@ -220,7 +226,9 @@ def _outcome(job: _Job, schedule: Schedule,
         vehicles=vehicles, km_day=km / period, vehicle_cost_day=vehicle_cost / period,
         handling_day=handling, cost_down_day=cost_down / period, cost_up_day=cost_up / period,
         parcels_down_day=down, parcels_up_day=up, unserved_lines=len(unserved),
-        sla=sla_report(list(timings), daily), timings=timings)
+        sla=sla_report(list(timings), daily), timings=timings, targets=job.scenario.targets,
+        verdicts=structure_verdicts(tuple(e[1] for e in days if e is not None), job.scenario,
+                                    job.scenario.targets, job.merge))
 
 
 def plan_alone(scenario: Scenario, m: Matrices, carrier: str, planner: Planner,
@@ -254,7 +262,10 @@ def plan_baseline(scenario: Scenario, m: Matrices, planner: Planner,
 def plan_variant(scenario: Scenario, m: Matrices, variant: Variant, planner: Planner,
                  time_limit_s: float, *, kind: str = "variant") -> Outcome:
     """The alliance of the variant's members on the shared fleet, at the variant's frequency
-    (stations with their own ``visit_every_days`` keep theirs)."""
+    (stations with their own ``visit_every_days`` keep theirs), planned and judged against the
+    variant's own targets when it has them."""
+    if variant.targets is not None:
+        scenario = dataclasses.replace(scenario, targets=variant.targets)
     members = variant.carriers or tuple(c.id for c in scenario.carriers)
     merge = dict(variant.merge)
     known = {s.id: s for s in scenario.stations}
@@ -268,7 +279,7 @@ def plan_variant(scenario: Scenario, m: Matrices, variant: Variant, planner: Pla
     job = _Job(name=variant.name, kind=kind, scenario=scenario, sub=sub, m=m,
                carriers=tuple(members), structure=variant.structure,
                setting=variant.visit_every_days, planner=planner, time_limit_s=time_limit_s,
-               handling_per_parcel=scenario.costs.hub_per_parcel)
+               handling_per_parcel=scenario.costs.hub_per_parcel, merge=variant.merge)
     fixed = {sid: k for sid in volumes(sub)
              if (k := known[sid].visit_every_days) is not None}
     if variant.visit_every_days == AUTO:

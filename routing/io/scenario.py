@@ -17,6 +17,7 @@ kind of error does not hide another until it is fixed:
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import math
 import tomllib
@@ -55,7 +56,8 @@ from .tables import Cell, Column, format_time, parse_closing_s, parse_time_s, re
 TOML_KEYS: dict[str, dict[str, tuple[type | tuple[type, ...], str]]] = {
     "scenario": {"name": (str, "short name"), "title": (str, "title shown on reports"),
                  "date": (str, "plan day, YYYY-MM-DD"),
-                 "crs": (str, "coordinates of the stations table: wgs84 | gcj02 | bd09")},
+                 "crs": (str, "coordinates of the stations table: wgs84 | gcj02 | bd09"),
+                 "county_villages": (int, "villages in the county, with a point or not")},
     "tables": {"stations": (str, "file"), "carriers": (str, "file"),
                "vehicles": (str, "file"), "demand": (str, "file")},
     "network": {"mode": (str, "great_circle | roads"),
@@ -71,7 +73,10 @@ TOML_KEYS: dict[str, dict[str, tuple[type | tuple[type, ...], str]]] = {
                 "open": (str, "default opening time HH:MM"),
                 "close": (str, "default closing time HH:MM")},
     "targets": {"on_time_h": ((int, float), "hours"), "fresh_h": ((int, float), "hours"),
-                "cost_reduction": ((int, float), "fraction")},
+                "cost_reduction": ((int, float), "fraction"),
+                "max_trunk_routes": (int, "hub → township trunk routes at most (two echelons)"),
+                "min_village_coverage": ((int, float), "share of the county's villages with "
+                                                       "a village point")},
     "solve": {"time_limit_s": ((int, float), "seconds"), "seed": (int, "random seed"),
               "solution_limit": (int, "stop after this many solutions"),
               "first_solution": (str, "OR-Tools first solution strategy"),
@@ -278,8 +283,34 @@ def _spec_kwargs(section: str, body: dict[str, Any], root: Path,
     return kwargs
 
 
-def _variants(items: list[Any], problems: list[str], root: Path) -> tuple[Variant, ...]:
-    """[[compare.variants]] tables → Variant objects; a bad one is reported and skipped."""
+def _variant_targets(where: str, body: Any, base: Targets, problems: list[str]
+                     ) -> Targets | None:
+    """A variant's ``targets`` table: the scenario's [targets] with these keys replaced."""
+    keys = TOML_KEYS["targets"]
+    if not isinstance(body, dict):
+        problems.append(f"{where}: targets must be a table of [targets] keys "
+                        f"({', '.join(keys)}); got {body!r}")
+        return None
+    ok = True
+    for key, value in body.items():
+        problem = _check_key("targets", key, value)
+        if problem:
+            ok = False
+            problems.append(f"{where}: targets: {problem.removeprefix(f'{_TOML}: ')}")
+    if not ok:
+        return None
+    try:
+        return dataclasses.replace(base, **body)
+    except FieldError as exc:
+        problems.append(f"{where}: targets: {exc.field} {exc.expected}; got {exc.value!r}")
+        return None
+
+
+def _variants(items: list[Any], problems: list[str], root: Path,
+              targets: Targets) -> tuple[Variant, ...]:
+    """[[compare.variants]] tables → Variant objects; a bad one is reported and skipped.
+
+    A variant's ``targets`` override the scenario's ``targets`` key by key."""
     out = []
     for k, item in enumerate(items, start=1):
         where = f"{_TOML}: [[compare.variants]] #{k}"
@@ -300,6 +331,12 @@ def _variants(items: list[Any], problems: list[str], root: Path) -> tuple[Varian
             kwargs["vehicle_types"] = _variant_fleet(root, str(kwargs.pop("vehicles")), problems)
         if isinstance(kwargs.get("merge"), dict):
             kwargs["merge"] = tuple((str(a), str(b)) for a, b in kwargs["merge"].items())
+        if "targets" in kwargs:
+            name = f" '{item['name']}'" if isinstance(item.get("name"), str) else ""
+            kwargs["targets"] = _variant_targets(f"{where}{name}", kwargs["targets"], targets,
+                                                 problems)
+            if kwargs["targets"] is None:
+                continue
         try:
             out.append(Variant(**kwargs))
         except (FieldError, TypeError) as exc:
@@ -338,7 +375,8 @@ def _waves(kwargs: dict[str, Any], problems: list[str]) -> None:
     kwargs["waves"] = tuple(zip(secs, (float(x) for x in shares), strict=True))
 
 
-VARIANT_KEYS = ("name", "carriers", "structure", "visit_every_days", "vehicles", "merge")
+VARIANT_KEYS = ("name", "carriers", "structure", "visit_every_days", "vehicles", "merge",
+                "targets")
 
 
 def _specs(clean: dict[str, dict[str, Any]], root: Path, problems: list[str]) -> dict[str, Any]:
@@ -349,7 +387,8 @@ def _specs(clean: dict[str, dict[str, Any]], root: Path, problems: list[str]) ->
         try:
             kwargs = _spec_kwargs(key, clean.get(key, {}), root, problems)
             if key == "compare" and "variants" in kwargs:
-                kwargs["variants"] = _variants(kwargs["variants"], problems, root)
+                kwargs["variants"] = _variants(kwargs["variants"], problems, root,
+                                               specs["targets"])
             if key == "compare":
                 _waves(kwargs, problems)
                 if isinstance(kwargs.get("auto_every_days"), list):
@@ -494,6 +533,25 @@ def _cross_check(tables: dict[str, _Table], built: dict[str, list[Any]],
         problems.append(f"{table.label} {where}, field '{p.field}': {p.message}")
 
 
+def _coverage_problems(villages: int | None, stations: list[Station],
+                       specs: dict[str, Any]) -> list[str]:
+    """[scenario] county_villages against the village points, and present where a village
+    coverage target needs it."""
+    points = sum(1 for s in stations if s.tier is Tier.VILLAGE)
+    if villages is not None and villages < points:
+        return [f"{_TOML}: [scenario] county_villages must be >= the {points} village points "
+                f"in the stations table (villages without a point count too); got {villages}"]
+    wanting = [f"[[compare.variants]] '{v.name}' targets" for v in specs["compare"].variants
+               if v.targets is not None and v.targets.min_village_coverage is not None]
+    if specs["targets"].min_village_coverage is not None:
+        wanting.insert(0, "[targets]")
+    if villages is None and wanting:
+        return [f"{_TOML}: {', '.join(wanting)} min_village_coverage needs [scenario] "
+                "county_villages: how many villages the county has (e.g. its NBS village-level "
+                "units), with a point or not"]
+    return []
+
+
 def read_scenario(folder: str | Path) -> Scenario:
     """Read and validate a scenario folder.
 
@@ -526,9 +584,11 @@ def read_scenario(folder: str | Path) -> Scenario:
                 did = f"; did you mean '{hint[0]}'?" if hint else ""
                 problems.append(f"{_TOML}: [[compare.variants]] '{v.name}': unknown carrier "
                                 f"'{c}'{did} Known: {', '.join(known)}")
+    problems += _coverage_problems(meta.get("county_villages"), built["stations"], specs)
     if problems:
         raise ScenarioError(problems, source=str(root))
     return Scenario(
+        county_villages=meta.get("county_villages"),
         name=meta.get("name", root.name), title=meta.get("title", ""), date=meta.get("date", ""),
         stations=tuple(built["stations"]), carriers=tuple(built["carriers"]),
         vehicle_types=tuple(built["vehicles"]), demand=tuple(built["demand"]),

@@ -252,11 +252,20 @@ class DemandLine:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Targets:
-    """The government's targets: on-time hours, fresh hours, cost-reduction fraction."""
+    """The government's targets: on-time hours, fresh hours, cost-reduction fraction, and the
+    structural ones some plans state (None: the plan states none, nothing is checked).
+
+    ``max_trunk_routes``: two echelons run at most this many hub → township trunk routes and
+    they call at every township station (Xia: 4 postal routes over its 11 townships); it also
+    limits the trunk fleet when planning. ``min_village_coverage``: the share of the county's
+    villages (``Scenario.county_villages``) that have a village point (Xia 50 %, Yanshi 60 %).
+    """
 
     on_time_h: float = 72
     fresh_h: float = 24
     cost_reduction: float = 0.20
+    max_trunk_routes: int | None = None
+    min_village_coverage: float | None = None
 
     def __post_init__(self) -> None:
         _positive("Targets", "targets", "on_time_h", self.on_time_h)
@@ -264,3 +273,10 @@ class Targets:
         ok = is_number(self.cost_reduction) and 0 <= self.cost_reduction < 1
         _need(ok, "Targets", "targets", "cost_reduction", "must be a fraction in 0..1 (0.2 = 20%)",
               self.cost_reduction)
+        routes = self.max_trunk_routes
+        _need(routes is None or (is_whole(routes) and routes >= 1), "Targets", "targets",
+              "max_trunk_routes", "must be a whole number of routes >= 1", routes)
+        share = self.min_village_coverage
+        _need(share is None or (is_number(share) and 0 < share <= 1), "Targets", "targets",
+              "min_village_coverage", "must be a fraction in (0, 1] (0.5 = half the villages)",
+              share)

@@ -157,7 +157,10 @@ class Variant:
     "auto": each village its own frequency, the least frequent that keeps the targets (see
     :mod:`routing.evaluate.periodic`); stations with their own ``visit_every_days`` keep it;
     ``vehicle_types``: a different shared fleet (None: the scenario's); ``merge``: station id
-    → station id whose point serves it too (多站合一: one physical point for several).
+    → station id whose point serves it too (多站合一: one physical point for several);
+    ``targets``: the targets this variant's verdicts use instead of the scenario's (an
+    evaluation variant: Tang's own plan asks 48 h, Hebei's evaluation 72 h); None: the
+    scenario's.
     """
 
     name: str
@@ -166,6 +169,7 @@ class Variant:
     visit_every_days: int | str = 1
     vehicle_types: tuple[VehicleType, ...] | None = None
     merge: tuple[tuple[str, str], ...] = ()
+    targets: Targets | None = None
 
     def __post_init__(self) -> None:
         _check(isinstance(self.name, str) and self.name.strip() != "", "variant", "name",
@@ -179,6 +183,8 @@ class Variant:
                                                  and 1 <= self.visit_every_days <= 7),
                "variant", "visit_every_days",
                f"must be a whole number of days in 1..7, or \"{AUTO}\"", self.visit_every_days)
+        _check(self.targets is None or isinstance(self.targets, Targets), "variant", "targets",
+               "must be a Targets", self.targets)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -358,6 +364,9 @@ class Scenario:
     solve: SolveSpec = field(default_factory=SolveSpec)
     costs: CostSpec = field(default_factory=CostSpec)
     compare: CompareSpec = field(default_factory=CompareSpec)
+    #: Villages in the county, with a point or not (NBS village-level units of the kinds the
+    #: county counts): what ``targets.min_village_coverage`` is a share of. None: not given.
+    county_villages: int | None = None
     root: Path | None = None
     # Station id → station, built from ``stations`` on construction (and so again by every
     # ``dataclasses.replace``): reports and planning look stations up once per stop.
@@ -365,6 +374,12 @@ class Scenario:
 
     def __post_init__(self) -> None:
         problems = self.cross_problems()
+        points = sum(1 for s in self.stations if s.tier is Tier.VILLAGE)
+        if self.county_villages is not None and not (is_whole(self.county_villages)
+                                                     and self.county_villages >= points):
+            problems.append(Problem(table="scenario", index=0, field="county_villages",
+                                    message=f"must be a whole number >= the {points} village "
+                                    f"points in the stations table; got {self.county_villages!r}"))
         if problems:
             raise ScenarioError([f"{p.table}[{p.index}] {p.field}: {p.message}" for p in problems],
                                 source=f"scenario '{self.name}'")

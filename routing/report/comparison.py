@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections import Counter
 from pathlib import Path
@@ -10,6 +11,8 @@ from typing import Any
 import pandas as pd
 
 from ..evaluate.consolidation import Outcome
+from ..model import Targets
+from ..evaluate.targets import Verdict, cost_verdict, hour_verdicts
 
 
 def _pct(x: float | None) -> str:
@@ -34,13 +37,25 @@ def schedules(result: dict[str, Any]) -> list[dict[str, Any]]:
     return rows
 
 
-def outcome_row(o: Outcome, baseline_cost: float | None, cost_target: float) -> dict[str, Any]:
-    """One table row: the figures a planner compares, per day."""
+def outcome_verdicts(o: Outcome, reduction: float | None) -> tuple[Verdict, ...]:
+    """Every target of the option (its own targets, see ``Outcome.targets``), met or not."""
+    return (*hour_verdicts(o.sla, o.targets, unserved_lines=o.unserved_lines),
+            cost_verdict(reduction, o.targets), *o.verdicts)
+
+
+def _structural(o: Outcome, key: str) -> str | None:
+    v = next((v for v in o.verdicts if v.key == key), None)
+    return None if v is None else f"{v.value} {'n/a' if v.met is None else v.met}"
+
+
+def outcome_row(o: Outcome, baseline_cost: float | None) -> dict[str, Any]:
+    """One table row: the figures a planner compares, per day, judged by the option's own
+    targets (``Outcome.targets``: the scenario's, or a variant's)."""
     reduction = None if not baseline_cost else 1 - o.cost_day / baseline_cost
     sla = o.sla
     met = None if o.kind == "baseline" else (
-        o.unserved_lines == 0 and not o.violations and sla.get("target_met", False)
-        and (reduction is None or reduction >= cost_target - 1e-9))
+        o.unserved_lines == 0 and not o.violations
+        and all(v.met is not False for v in outcome_verdicts(o, reduction)))
     return {
         "variant": o.name, "kind": o.kind, "carriers": " ".join(o.carriers),
         "structure": o.structure, "visit_every_days": o.visit_every_days,
@@ -59,15 +74,18 @@ def outcome_row(o: Outcome, baseline_cost: float | None, cost_target: float) -> 
         "within_24h": sla.get("within_24h"), "within_48h": sla.get("within_48h"),
         "within_72h": sla.get("within_72h"), "fresh_within": sla.get("fresh_within"),
         "unserved_lines": o.unserved_lines, "violations": len(o.violations),
+        "on_time_h": o.targets.on_time_h, "fresh_h": o.targets.fresh_h,
+        "cost_target": o.targets.cost_reduction,
+        "trunk_routes": _structural(o, "trunk_routes"),
+        "village_coverage": _structural(o, "village_coverage"),
         "target_met": met,
     }
 
 
 def comparison_rows(result: dict[str, Any]) -> list[dict[str, Any]]:
     """Baseline carriers, their sum, then every variant, as table rows."""
-    target = result["targets"]["cost_reduction"]
     base: dict[str, Outcome] = result["baseline"]
-    rows = [outcome_row(o, None, target) for o in base.values()]
+    rows = [outcome_row(o, None) for o in base.values()]
     total = sum(o.cost_day for o in base.values())
     parcels = sum(o.parcels_day for o in base.values())
     bs = result["baseline_sla"]
@@ -87,11 +105,43 @@ def comparison_rows(result: dict[str, Any]) -> list[dict[str, Any]]:
         "reduction": 0.0, "within_24h": bs["within_24h"], "within_48h": bs["within_48h"],
         "within_72h": bs["within_72h"], "fresh_within": bs["fresh_within"],
         "unserved_lines": sum(o.unserved_lines for o in base.values()),
-        "violations": sum(len(o.violations) for o in base.values()), "target_met": None})
+        "violations": sum(len(o.violations) for o in base.values()),
+        "on_time_h": result["targets"]["on_time_h"], "fresh_h": result["targets"]["fresh_h"],
+        "cost_target": result["targets"]["cost_reduction"], "trunk_routes": None,
+        "village_coverage": None, "target_met": None})
     for v in result["variants"]:
-        alone = sum(base[c].cost_day for c in v.carriers if c in base)
-        rows.append(outcome_row(v, alone, target))
+        rows.append(outcome_row(v, _alone_cost(result, v)))
     return rows
+
+
+def _alone_cost(result: dict[str, Any], o: Outcome) -> float:
+    """What the option's members cost driving alone, per day."""
+    base: dict[str, Outcome] = result["baseline"]
+    return sum(base[c].cost_day for c in o.carriers if c in base)
+
+
+def variant_verdicts(result: dict[str, Any]) -> dict[str, list[Verdict]]:
+    """Per variant, every target it is held to (its own targets) with the verdict."""
+    out = {}
+    for o in result["variants"]:
+        alone = _alone_cost(result, o)
+        out[o.name] = list(outcome_verdicts(o, 1 - o.cost_day / alone if alone else None))
+    return out
+
+
+def _targets_dict(t: Targets) -> dict[str, Any]:
+    return dataclasses.asdict(t)
+
+
+def targets_text(t: dict[str, Any]) -> str:
+    """A targets dict (comparison.json ``targets``) in words."""
+    out = (f"parcels within {t['on_time_h']:g} h, fresh within {t['fresh_h']:g} h, "
+           f"cost {-100 * t['cost_reduction']:.0f}% vs carriers alone")
+    if t.get("max_trunk_routes") is not None:
+        out += f", ≤ {t['max_trunk_routes']} trunk routes over all township stations"
+    if t.get("min_village_coverage") is not None:
+        out += f", village points in ≥ {100 * t['min_village_coverage']:g}% of villages"
+    return out
 
 
 def comparison_table(result: dict[str, Any]) -> str:
@@ -110,9 +160,14 @@ def comparison_table(result: dict[str, Any]) -> str:
                    f"{r['cost_day']:>11,.2f}{per:>11}{red:>9}{_pct(r['within_24h']):>7}"
                    f"{_pct(r['within_48h']):>7}{_pct(r['within_72h']):>7}"
                    f"{_pct(r['fresh_within']):>7}{r['unserved_lines']:>6}{check:>6}{met:>8}")
-    t = result["targets"]
-    out.append(f"targets: parcels within {t['on_time_h']:g} h, fresh within {t['fresh_h']:g} h, "
-               f"cost {-100 * t['cost_reduction']:.0f}% vs carriers alone")
+    out.append(f"targets: {targets_text(result['targets'])}")
+    out.append("")
+    out.append("verdicts (each variant against its own targets):")
+    for name, verdicts in variant_verdicts(result).items():
+        own = next(v for v in result["variants"] if v.name == name).targets
+        if _targets_dict(own) != result["targets"]:
+            out.append(f"  {name}: own targets: {targets_text(_targets_dict(own))}")
+        out.append(f"  {name[:25]:<26}" + " | ".join(v.short() for v in verdicts))
     shares = result["cost_shares"]
     out.append("")
     out.append(f"cost split of '{result['primary']}' ({shares['alliance_cost_day']:,.2f} CNY/day):")
@@ -135,6 +190,9 @@ def _jsonable(result: dict[str, Any]) -> dict[str, Any]:
         "coalition_time_limit_s": result["coalition_time_limit_s"], "rows": rows,
         "baseline_sla": result["baseline_sla"],
         "variant_sla": {v.name: v.sla for v in result["variants"]},
+        "variant_targets": {v.name: _targets_dict(v.targets) for v in result["variants"]},
+        "verdicts": {name: [v.as_dict() for v in vs]
+                     for name, vs in variant_verdicts(result).items()},
         "primary": result["primary"], "cost_shares": result["cost_shares"],
         "coalition_cost_day": result["coalitions"],
         "schedules": schedules(result),

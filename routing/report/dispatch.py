@@ -18,6 +18,7 @@ import jinja2
 
 from ..model import Scenario
 from ..units import hhmm_min
+from .comparison import targets_text
 from .maps import (
     MapData,
     carrier_names,
@@ -53,6 +54,10 @@ _T: dict[str, dict[str, str]] = {
         "charts": "图表", "shares": "费用分摊：{name}（{cost:,.2f} 元/天）", "alone": "单独配送",
         "better_alone": "单独更优", "compare_map": "地图：左为各家单独配送，右为主方案",
         "per_day": "元/天", "yes": "是", "no": "否", "kg": "kg",
+        "verdicts": "各方案目标判定（按各自目标）", "own_targets": "本方案目标",
+        "word_met": "达标", "word_missed": "未达标", "word_na": "不适用",
+        "target_trunk": "，两级配送干线不超过 {n} 条且覆盖全部乡镇",
+        "target_villages": "，村级服务点覆盖 {p:g}% 以上行政村",
     },
     "en": {
         "plan": "Delivery plan", "figures": "Key figures", "vehicles": "vehicles",
@@ -81,6 +86,10 @@ _T: dict[str, dict[str, str]] = {
         "better_alone": "better off alone",
         "compare_map": "Map: carriers alone on the left, the main option on the right",
         "per_day": "CNY/day", "yes": "yes", "no": "no", "kg": "kg",
+        "verdicts": "Each option against its own targets", "own_targets": "own targets",
+        "word_met": "MET", "word_missed": "NOT MET", "word_na": "n/a",
+        "target_trunk": ", at most {n} trunk routes over every township (two echelons)",
+        "target_villages": ", village points in {p:g}% or more of the villages",
     },
 }
 
@@ -216,6 +225,14 @@ _COMPARE_PAGE = _HEAD + """<div class="muted">{{ t.targets }}: {{ targets }}</di
 {% for r in rows %}<tr><td>{{ r.variant }}</td>{% for c in r.cells %}<td class="n">{{ c }}</td>
 {% endfor %}</tr>{% endfor %}
 </tbody></table>
+
+<h2>{{ t.verdicts }}</h2>
+<table class="grid verdicts"><tbody>
+{% for v in verdicts %}<tr><td>{{ v.variant }}{% if v.own %}<div class="muted">{{ t.own_targets }}:
+{{ v.own }}</div>{% endif %}</td>
+{% for c in v.cells %}<td class="{{ c.css }}">{{ c.label }}: {{ c.value }} {{ c.word }}
+{% if c.reason %}<div class="muted">{{ c.reason }}</div>{% endif %}</td>{% endfor %}</tr>
+{% endfor %}</tbody></table>
 
 <h2>{{ t.charts }}</h2>
 <div class="charts">{% for c in charts %}<img alt="{{ c.name }}" src="{{ c.src }}">{% endfor %}
@@ -438,11 +455,36 @@ def comparison_report_html(cdoc: dict[str, Any], result: dict[str, Any], scenari
         name=cdoc["primary"])
     return _ENV.from_string(_COMPARE_PAGE).render(
         lang=lang, t=t, title=title.strip(), cdoc=cdoc, rows=rows, charts=charts,
-        targets=t.target_text.format(h=tg["on_time_h"], f=tg["fresh_h"],
-                                     c=100 * tg["cost_reduction"]),
+        targets=_targets_line(tg, t),
         verdict=verdict, methods=sh["methods"], shares=shares,
+        verdicts=_verdict_rows(cdoc, t),
         shares_title=t.shares.format(name=cdoc["primary"], cost=sh["alliance_cost_day"]),
         map_head=head, map_body=body, map_script=script, style=_STYLE)
+
+
+def _targets_line(tg: dict[str, Any], t: _Labels) -> str:
+    """The scenario's targets in the page's language, structural ones included."""
+    out = t.target_text.format(h=tg["on_time_h"], f=tg["fresh_h"], c=100 * tg["cost_reduction"])
+    if tg.get("max_trunk_routes") is not None:
+        out += t.target_trunk.format(n=tg["max_trunk_routes"])
+    if tg.get("min_village_coverage") is not None:
+        out += t.target_villages.format(p=100 * tg["min_village_coverage"])
+    return out
+
+
+def _verdict_rows(cdoc: dict[str, Any], t: _Labels) -> list[dict[str, Any]]:
+    """Per variant: its own targets where they differ from the scenario's, and each verdict."""
+    out = []
+    for name, verdicts in cdoc.get("verdicts", {}).items():
+        own = cdoc.get("variant_targets", {}).get(name)
+        cells = [{"label": v["label"], "value": v["value"] if v["met"] is not None else "",
+                  "word": t[f"word_{w}"], "reason": v["reason"] if v["met"] is False else "",
+                  "css": {"met": "ok", "missed": "bad"}.get(w, "muted")}
+                 for v in verdicts
+                 for w in ["na" if v["met"] is None else ("met" if v["met"] else "missed")]]
+        out.append({"variant": name, "cells": cells,
+                    "own": "" if own in (None, cdoc["targets"]) else targets_text(own)})
+    return out
 
 
 def write_comparison_report(cdoc: dict[str, Any], result: dict[str, Any], scenario: Scenario,

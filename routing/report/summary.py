@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
+from ..evaluate.targets import Verdict
 from ..model import Scenario
 from ..units import hhmm_min
 
 
 def summary_text(doc: dict[str, Any], scenario: Scenario, *, violations: int | None = None,
-                 max_routes: int = 20) -> str:
-    """A compact, fixed-width summary of a plan (fits one terminal screen)."""
+                 max_routes: int = 20, verdicts: Sequence[Verdict] = ()) -> str:
+    """A compact, fixed-width summary of a plan (fits one terminal screen); ``verdicts``, the
+    plan's target verdicts, close it."""
     t = doc["totals"]
     types = {v.id: v for v in scenario.vehicle_types}
     # Vehicles this plan could use: not those at carrier outlets (they drive alone), and
@@ -66,6 +69,8 @@ def summary_text(doc: dict[str, Any], scenario: Scenario, *, violations: int | N
         lines.append("")
         lines.append("independent check: " + ("OK, no violation" if violations == 0
                                               else f"{violations} VIOLATION(S)"))
+    if verdicts:
+        lines.append("targets: " + " | ".join(v.short() for v in verdicts))
     return "\n".join(lines)
 
 
