@@ -1,8 +1,8 @@
 """Sweep jobs: one plan option each (a carrier alone, a variant, a Shapley coalition).
 
 A job is small and plain (strings and numbers) so it travels to any worker; the worker reads the
-scenario from its path and takes the travel matrices from the cluster's memory, sent once per
-scenario. Its key hashes everything the result depends on — the scenario's full content, what is
+scenario from its path and takes the travel matrices from the cluster's memory, computed once
+per scenario. Its key hashes everything the result depends on — the scenario's full content, what is
 planned, the seed and budget, the routing version — so a rerun skips what is already done.
 """
 

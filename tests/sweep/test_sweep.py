@@ -8,6 +8,8 @@ rerun finishes without redoing what was done; every plan behind the table was ch
 from __future__ import annotations
 
 import shutil
+import time
+from dataclasses import replace
 from pathlib import Path
 
 import pandas as pd
@@ -17,6 +19,7 @@ from click.testing import CliRunner
 from routing.cli import main
 from routing.exceptions import ScenarioError
 from routing.sweep import jobs_of, read_spec, run_job, run_sweep
+from routing.sweep import runner as sweep_runner
 
 from ..conftest import HERE
 
@@ -104,6 +107,41 @@ def test_an_interrupted_sweep_rerun_skips_finished_jobs(tmp_path, client):
     again = run_sweep(spec, tmp_path / "out", client=client, progress=False)
     assert again.ran == 0 and again.skipped == len(result.rows)
 
+
+
+def test_jobs_past_their_timeout_are_error_rows_and_a_rerun_retries_them(tmp_path, client,
+                                                                         monkeypatch):
+    """Two jobs run long (60 s budget, no solution limit), one on each worker, past
+    job_timeout_s = 2: their rows say they timed out; the two jobs Dask queued behind them are
+    not charged their wait and finish once the workers restart (with the matrices computed
+    again, both holders having restarted); a rerun runs only the two that timed out."""
+    duo = tmp_path / "duo"
+    shutil.copytree(DATA / "duo", duo)
+    toml = duo / "scenario.toml"  # no solution limit of its own: the solver runs its time out
+    toml.write_text(toml.read_text().replace("solution_limit = 30\n", ""), encoding="utf-8")
+    spec = read_spec(_spec(tmp_path, "shapley = false\njob_timeout_s = 2\n",
+                           f'[[scenarios]]\npath = "{duo}"\nseeds = [1]\n'))
+    jobs = jobs_of(spec)
+    assert [j.name for j in jobs] == ["a", "b", "alliance", "every_other_day"]
+    slow = {j.key for j in jobs[:2]}  # submitted first: one starts on each worker
+
+    def two_slow(s):
+        return [replace(j, time_limit_s=60.0, solution_limit=None) if j.key in slow else j
+                for j in jobs_of(s)]
+
+    monkeypatch.setattr(sweep_runner, "jobs_of", two_slow)
+    started = time.monotonic()
+    result = run_sweep(spec, tmp_path / "out", client=client, progress=False)
+    assert time.monotonic() - started < 30  # far from the slow jobs' 60 s
+    errors = {r["option"]: r["error"] for r in result.rows}
+    assert errors == {"a": "timed out after 2 s", "b": "timed out after 2 s", "alliance": "",
+                      "every_other_day": ""}
+    assert (result.ran, result.failed) == (4, 2)
+    assert all(r["violations"] == 0 for r in result.rows if not r["error"])
+    monkeypatch.undo()
+    again = run_sweep(spec, tmp_path / "out", client=client, progress=False)
+    assert (again.ran, again.skipped, again.failed) == (2, 2, 0)
+    assert len(client.scheduler_info()["workers"]) == 2  # both restarted workers are back
 
 DUO_TABLE = f'[[scenarios]]\npath = "{DATA / "duo"}"\n'
 
