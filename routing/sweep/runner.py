@@ -104,10 +104,10 @@ def run_sweep(spec: SweepSpec, out_dir: Path, *, client: Any = None,
         clock = _Clock(spec.job_timeout_s)
         futures: dict[Any, Job] = {}
         try:
-            shared = {path: client.submit(matrices_of, path, pure=False)
-                      for path in sorted({j.scenario for j in todo})}
-            futures = {client.submit(run_job, j, shared[j.scenario], key=f"job-{j.key}",
-                                     pure=False): j for j in todo}
+            shared = {src: client.submit(matrices_of, *src, pure=False)
+                      for src in sorted({(j.scenario, j.scenario_digest) for j in todo})}
+            futures = {client.submit(run_job, j, shared[j.scenario, j.scenario_digest],
+                                     key=f"job-{j.key}", pure=False): j for j in todo}
             pending = set(futures)
             while pending:
                 finished = {f for f in pending if f.status != "pending"}

@@ -37,16 +37,6 @@ def _spec(tmp_path: Path, body: str = "", scenarios: str | None = None) -> Path:
     return path
 
 
-@pytest.fixture(scope="module")
-def client():
-    distributed = pytest.importorskip("distributed")
-    cluster = distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                                       dashboard_address=":0")
-    with distributed.Client(cluster) as c:
-        yield c
-    cluster.close()
-
-
 def _stable(rows):
     return [{k: v for k, v in r.items() if k not in VOLATILE} for r in rows]
 
@@ -152,7 +142,6 @@ DUO_TABLE = f'[[scenarios]]\npath = "{DATA / "duo"}"\n'
     ("[sweep]\nseeds = []\n" + DUO_TABLE, "seeds must be a non-empty list of whole numbers"),
     ("[sweep]\ntime_limit_s = -1\n" + DUO_TABLE, "time_limit_s must be > 0 seconds"),
     ('[[scenarios]]\npath = "nowhere"\n', "path 'nowhere' is not a scenario folder"),
-    ('[[scenarios]]\npath = "https://example.org/xia"\n', "unsupported scheme 'https://'"),
     ("[sweep]\n", "needs at least one [[scenarios]] table"),
     ("[sweep\n", "not valid TOML"),
 ])
