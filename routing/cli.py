@@ -382,15 +382,17 @@ def sweep(spec_file: Path, out_dir: Path, scheduler: str | None, workers: int | 
               help="Only plans for this day (YYYY-MM-DD) or later.")
 @click.option("--until", type=click.DateTime(["%Y-%m-%d"]), default=None,
               help="Only plans for this day (YYYY-MM-DD) or earlier.")
+@click.option("--job", "sweep_job", default=None, metavar="JOB_KEY",
+              help="Only the plans of this sweep job (job_key of the sweep's results).")
 def history(store_url: str | None, scenario: str | None, since: datetime | None,
-            until: datetime | None) -> None:
-    """List the stored plans with their totals, oldest first."""
+            until: datetime | None, sweep_job: str | None) -> None:
+    """List the stored plans with their totals, oldest first; a sweep's plans name their job."""
     from .store import history_table
 
     try:
         with _open_store(store_url) as store:
             plans = store.history(scenario=scenario, since=since.date() if since else None,
-                                  until=until.date() if until else None)
+                                  until=until.date() if until else None, sweep_job=sweep_job)
             where = store.where
     except RoutingError as exc:
         raise click.ClickException(str(exc)) from None
