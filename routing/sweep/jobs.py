@@ -108,8 +108,26 @@ def _worker_name() -> str:
         return "local"
 
 
-def run_job(job: Job, matrices: Matrices | None = None) -> dict[str, Any]:
-    """Plan one job and return its results row; any failure becomes the row's ``error``."""
+def save_plans(store_url: str, job: Job, outcome: co.Outcome) -> list[int]:
+    """Keep a job's plans in the plan store, tagged with the job and each with the violations
+    the checker found in it, in one transaction (all or none); return their ids."""
+    from ..store import SweepTag, open_store
+
+    with open_store(store_url) as store:
+        return store.save_all([
+            (doc, found, SweepTag(job=job.key, kind=job.kind, option=job.name, part=k))
+            for k, (doc, found) in enumerate(zip(outcome.docs, outcome.checked, strict=True),
+                                             start=1)])
+
+
+def run_job(job: Job, matrices: Matrices | None = None,
+            store_url: str | None = None) -> dict[str, Any]:
+    """Plan one job and return its results row; any failure becomes the row's ``error``.
+
+    The row says how many plans are behind it and whether the independent checker passed every
+    one (``plans``, ``check_passed``); with ``store_url`` they are saved in the plan store and
+    the row lists their ids (``plan_ids``).
+    """
     from ..pipeline import planner
 
     started = time.perf_counter()
@@ -132,6 +150,10 @@ def run_job(job: Job, matrices: Matrices | None = None) -> dict[str, Any]:
         row |= figures
         row["cost_target"] = sc.targets.cost_reduction
         row["engine"] = ",".join(sorted({str(d.get("engine", "ortools")) for d in o.docs}))
+        row["plans"] = len(o.docs)
+        row["check_passed"] = len(o.checked) == len(o.docs) and not o.violations
+        if store_url is not None:
+            row["plan_ids"] = " ".join(map(str, save_plans(store_url, job, o)))
         row["error"] = ""
     except Exception as exc:  # a failed job is a row, the sweep goes on
         row["error"] = f"{type(exc).__name__}: {exc}"

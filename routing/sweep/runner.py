@@ -85,11 +85,37 @@ def make_client(scheduler: str | None = None, workers: int | None = None) -> Any
     return Client(cluster)
 
 
+def store_for_workers(url: str) -> str:
+    """The plan store URL as workers get it: a SQLite path made absolute, the store created or
+    migrated here, once, and a store that cannot be opened refused before any job runs.
+
+    Raises
+    ------
+    StoreError
+        Bad URL, server unreachable, or an in-memory SQLite database (one per process).
+    """
+    from ..exceptions import StoreError
+    from ..store import absolute_url, open_store
+
+    url = absolute_url(url)
+    with open_store(url) as store:
+        if store.url.get_backend_name() == "sqlite" and store.url.database in (None, "",
+                                                                                ":memory:"):
+            raise StoreError(f"store {store.where}: an in-memory SQLite store lives in one "
+                             "process; give a file (sqlite:///plans.sqlite) or PostgreSQL")
+    return url
+
+
 def run_sweep(spec: SweepSpec, out_dir: Path, *, client: Any = None,
               scheduler: str | None = None, workers: int | None = None,
               progress: bool = True, on_row: Callable[[dict[str, Any]], None] | None = None,
-              ) -> SweepResult:
-    """Run every job of ``spec`` not yet done in ``out_dir``; write the tables."""
+              store: str | None = None) -> SweepResult:
+    """Run every job of ``spec`` not yet done in ``out_dir``; write the tables.
+
+    ``store`` (a plan store URL, else the SPEC's ``store``): every job saves its plans there,
+    from the worker, and its row lists their ids. Jobs done before are not run again, so
+    their plans are not stored now.
+    """
     out_dir = Path(out_dir)
     folder = out_dir / "jobs"
     folder.mkdir(parents=True, exist_ok=True)
@@ -98,6 +124,8 @@ def run_sweep(spec: SweepSpec, out_dir: Path, *, client: Any = None,
     todo = [j for j in jobs if j.key not in done]
     ran = failed = 0
     if todo:
+        url = store if store is not None else spec.store
+        url = None if url is None else store_for_workers(url)
         own = client is None
         client = client or make_client(scheduler, workers)
         bar = _bar(len(todo), progress)
@@ -106,7 +134,7 @@ def run_sweep(spec: SweepSpec, out_dir: Path, *, client: Any = None,
         try:
             shared = {src: client.submit(matrices_of, *src, pure=False)
                       for src in sorted({(j.scenario, j.scenario_digest) for j in todo})}
-            futures = {client.submit(run_job, j, shared[j.scenario, j.scenario_digest],
+            futures = {client.submit(run_job, j, shared[j.scenario, j.scenario_digest], url,
                                      key=f"job-{j.key}", pure=False): j for j in todo}
             pending = set(futures)
             while pending:

@@ -7,6 +7,7 @@ seeds = [1, 2]           # default seeds of every scenario
 shapley = true           # plan every coalition of each scenario's carriers
 engine = "auto"          # ortools | pyvrp | auto
 job_timeout_s = 600      # a job still running after this becomes an error row
+store = "sqlite:///plans.sqlite"   # keep every plan in the plan store (path relative to here)
 
 [[scenarios]]
 path = "../scenarios/xia"           # relative to this file, or a URL (see .fetch)
@@ -26,12 +27,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..exceptions import FetchError, ScenarioError
+from ..exceptions import FetchError, ScenarioError, StoreError
 from ..solve import ENGINES
 from .fetch import archive_suffix, fetch, in_place, is_url
 
 SWEEP_KEYS = ("time_limit_s", "coalition_time_limit_s", "solution_limit", "seeds", "shapley",
-              "engine", "job_timeout_s")
+              "engine", "job_timeout_s", "store")
 SCENARIO_KEYS = ("path", "variants", "seeds")
 
 
@@ -66,6 +67,7 @@ class SweepSpec:
     shapley: bool = True
     engine: str = "auto"
     job_timeout_s: float = 1800.0
+    store: str | None = None  # plan store URL (a SQLite path made absolute); None: no store
 
 
 def scenario_source(ref: str, base: Path) -> tuple[str, str, Path]:
@@ -149,6 +151,15 @@ def read_spec(path: Path) -> SweepSpec:
                             f"got {head['engine']!r}")
         else:
             kwargs["engine"] = head["engine"]
+    if "store" in head:
+        from ..store import absolute_url
+
+        try:
+            if not isinstance(head["store"], str):
+                raise StoreError(f"must be a database URL in quotes; got {head['store']!r}")
+            kwargs["store"] = absolute_url(head["store"], Path(path).resolve().parent)
+        except StoreError as exc:
+            problems.append(f"{label}: [sweep] store: {exc}")
     default_seeds = _seeds(head["seeds"], f"{label}: [sweep]", problems) \
         if "seeds" in head else (1,)
     items = raw.get("scenarios", [])

@@ -122,6 +122,7 @@ def test_sweep_reads_scenarios_by_http_and_file_urls(tmp_path, served, client):
     local.write_text(f'{HEAD}\n[[scenarios]]\npath = "{DATA / "periodic"}"\n\n'
                      f'[[scenarios]]\npath = "{DATA / "duo"}"\n', encoding="utf-8")
     assert _stable(result.rows) == _stable([run_job(j) for j in jobs_of(read_spec(local))])
+    assert all(r["check_passed"] for r in result.rows)
 
     _zip(_edited(DATA / "periodic", tmp_path), served.root / "periodic.zip")
     again = run_sweep(read_spec(spec_file), tmp_path / "out", client=client, progress=False)

@@ -1,8 +1,9 @@
-"""Sweeps on a real LocalCluster with two worker processes.
+"""Sweeps on a real LocalCluster with two worker processes (tests/sweep/conftest.py).
 
 The same jobs planned in this process and on the cluster give the same rows (solution limits,
-fixed seeds); a job that raises is an error row while the others finish; an interrupted sweep
-rerun finishes without redoing what was done; every plan behind the table was checked.
+fixed seeds); a job that raises, or runs past its timeout, is an error row while the others
+finish; an interrupted sweep rerun finishes without redoing what was done; every plan behind
+the table was checked: each successful row says the checker passed all its plans.
 """
 
 from __future__ import annotations
@@ -37,6 +38,13 @@ def _spec(tmp_path: Path, body: str = "", scenarios: str | None = None) -> Path:
     return path
 
 
+def _all_checked(rows):
+    """Every successful row's plans were all checked and passed."""
+    ok = [r for r in rows if not r["error"]]
+    assert ok and all(r["check_passed"] is True and r["violations"] == 0 and r["plans"] >= 1
+                      for r in ok)
+
+
 def _stable(rows):
     return [{k: v for k, v in r.items() if k not in VOLATILE} for r in rows]
 
@@ -51,7 +59,9 @@ def test_sweep_rows_equal_planning_each_job_alone(tmp_path, client):
     assert _stable(result.rows) == _stable([run_job(j) for j in jobs])
     assert {r["worker"] for r in result.rows} <= set(client.scheduler_info()["workers"])
     assert all(r["violations"] == 0 and r["unserved_lines"] == 0 for r in result.rows)
+    _all_checked(result.rows)
     table = pd.read_parquet(tmp_path / "out" / "results.parquet")
+    assert table.check_passed.all() and (table.plans >= 1).all()
     alliance = table[(table.scenario == "duo") & (table.option == "alliance")]
     assert list(alliance.reduction.round(4)) == [0.4569, 0.4569]  # 1 - 176.48 / (2 x 162.48)
     assert alliance.target_met.all()
@@ -72,6 +82,7 @@ def test_a_failing_job_is_an_error_row_and_the_rest_finish(tmp_path, client):
     assert [(r["kind"], r["option"]) for r in failed] == [("baseline", "b")] * 2
     assert "carrier 'b' has parcels but no vehicle of its own" in failed[0]["error"]
     assert len(result.rows) - len(failed) == 12 and result.failed == 2
+    _all_checked(result.rows)
     table = pd.read_csv(tmp_path / "out" / "results.csv")
     assert len(table) == 14 and table.error.notna().sum() == 2
 
@@ -94,6 +105,7 @@ def test_an_interrupted_sweep_rerun_skips_finished_jobs(tmp_path, client):
     result = run_sweep(spec, tmp_path / "out", client=client, progress=False)
     assert result.skipped == 3 and result.ran == len(jobs_of(spec)) - 3
     assert all((jobs_dir / n).stat().st_mtime_ns == t for n, t in before.items())
+    _all_checked(result.rows)
     again = run_sweep(spec, tmp_path / "out", client=client, progress=False)
     assert again.ran == 0 and again.skipped == len(result.rows)
 
@@ -127,7 +139,7 @@ def test_jobs_past_their_timeout_are_error_rows_and_a_rerun_retries_them(tmp_pat
     assert errors == {"a": "timed out after 2 s", "b": "timed out after 2 s", "alliance": "",
                       "every_other_day": ""}
     assert (result.ran, result.failed) == (4, 2)
-    assert all(r["violations"] == 0 for r in result.rows if not r["error"])
+    _all_checked(result.rows)
     monkeypatch.undo()
     again = run_sweep(spec, tmp_path / "out", client=client, progress=False)
     assert (again.ran, again.skipped, again.failed) == (2, 2, 0)
@@ -144,6 +156,10 @@ DUO_TABLE = f'[[scenarios]]\npath = "{DATA / "duo"}"\n'
     ('[[scenarios]]\npath = "nowhere"\n', "path 'nowhere' is not a scenario folder"),
     ("[sweep]\n", "needs at least one [[scenarios]] table"),
     ("[sweep\n", "not valid TOML"),
+    ('[sweep]\nstore = "mysql://u@host/db"\n' + DUO_TABLE,
+     "[sweep] store: store URL 'mysql://u@host/db': database must be one of {sqlite, "
+     "postgresql}"),
+    ("[sweep]\nstore = 1\n" + DUO_TABLE, "[sweep] store: must be a database URL in quotes"),
 ])
 def test_bad_spec_is_named(tmp_path, text, message):
     path = tmp_path / "spec.toml"
