@@ -362,19 +362,35 @@ def bench(data_dir: Path | None, sets: str, instances: str, engines: str, time_l
 @click.option("--workers", type=click.IntRange(min=1), default=None,
               help="LocalCluster worker processes (default: one per core).")
 @click.option("--quiet", is_flag=True, help="No progress bar.")
+@click.option("--store", "store_url", is_flag=False, flag_value=DEFAULT_STORE, default=None,
+              metavar="[URL]",
+              help="Every job saves its checked plans in the plan store, from its worker "
+                   "(overrides the SPEC's [sweep] store); alone: "
+                   f"${STORE_ENV} or ~/.local/share/routing/plans.sqlite. Workers on other "
+                   "machines need PostgreSQL or a shared file.")
 def sweep(spec_file: Path, out_dir: Path, scheduler: str | None, workers: int | None,
-          quiet: bool) -> None:
+          quiet: bool, store_url: str | None) -> None:
     """Plan many scenarios × variants × seeds (and Shapley coalitions) on Dask."""
+    from .store import parse_store_url
     from .sweep import read_spec, run_sweep
 
     try:
-        result = run_sweep(read_spec(spec_file), out_dir, scheduler=scheduler,
-                           workers=workers, progress=not quiet)
+        spec = read_spec(spec_file)
+        if store_url == DEFAULT_STORE:  # opened here: creates the default store's folder
+            with _open_store(store_url) as default:
+                store_url = default.url.render_as_string(hide_password=False)
+        result = run_sweep(spec, out_dir, scheduler=scheduler, workers=workers,
+                           progress=not quiet, store=store_url)
     except (RoutingError, ValueError, ConnectionError) as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(f"{len(result.rows)} jobs: {result.ran} run now, {result.skipped} done before, "
                f"{result.failed} failed; wrote {out_dir / 'results.parquet'}, results.csv, "
                "results.xlsx, shares.csv")
+    if (store_url or spec.store) and result.ran:
+        where = parse_store_url(store_url or spec.store or "").render_as_string(
+            hide_password=True)
+        click.echo(f"plans of the jobs run now stored in {where} (plan_ids column; "
+                   "`routing history` lists them)")
     if result.failed:
         sys.exit(EXIT_NOT_ALL_MET)
 
@@ -388,15 +404,17 @@ def sweep(spec_file: Path, out_dir: Path, scheduler: str | None, workers: int | 
               help="Only plans for this day (YYYY-MM-DD) or later.")
 @click.option("--until", type=click.DateTime(["%Y-%m-%d"]), default=None,
               help="Only plans for this day (YYYY-MM-DD) or earlier.")
+@click.option("--job", "sweep_job", default=None, metavar="JOB_KEY",
+              help="Only the plans of this sweep job (job_key of the sweep's results).")
 def history(store_url: str | None, scenario: str | None, since: datetime | None,
-            until: datetime | None) -> None:
-    """List the stored plans with their totals, oldest first."""
+            until: datetime | None, sweep_job: str | None) -> None:
+    """List the stored plans with their totals, oldest first; a sweep's plans name their job."""
     from .store import history_table
 
     try:
         with _open_store(store_url) as store:
             plans = store.history(scenario=scenario, since=since.date() if since else None,
-                                  until=until.date() if until else None)
+                                  until=until.date() if until else None, sweep_job=sweep_job)
             where = store.where
     except RoutingError as exc:
         raise click.ClickException(str(exc)) from None

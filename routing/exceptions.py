@@ -30,6 +30,10 @@ class ScenarioError(DataError):
         super().__init__("\n".join(lines))
 
 
+class FetchError(DataError):
+    """A scenario URL cannot be fetched, or what it names is not a scenario folder."""
+
+
 class RoadNetworkError(DataError):
     """A road network file cannot be read or used."""
 

@@ -58,7 +58,8 @@ class Outcome:
     visit_every_days: int | str  # as asked: days, or "auto"
     schedule: Schedule  # each station's frequency and visit day
     docs: tuple[dict[str, Any], ...]  # one plan per day of the schedule's period with visits
-    violations: tuple[Violation, ...]
+    violations: tuple[Violation, ...]  # the checker's findings in all of docs
+    checked: tuple[int, ...]  # violations found in each of docs, in order: every plan checked
     vehicles: int
     km_day: float
     vehicle_cost_day: float
@@ -183,6 +184,7 @@ def _outcome(job: _Job, schedule: Schedule,
     period = len(days)
     lines = {ln.id: ln for ln in job.scenario.demand}  # the daily quantities
     violations: list[Violation] = []
+    checked: list[int] = []
     served: set[str] = set()
     transferred: set[str] = set()
     unserved: set[str] = set()
@@ -192,7 +194,9 @@ def _outcome(job: _Job, schedule: Schedule,
         if entry is None:
             continue
         day, doc = entry
-        violations.extend(check_plan(doc, day, job.m))
+        found = check_plan(doc, day, job.m)
+        violations.extend(found)
+        checked.append(len(found))
         vehicles = max(vehicles, len({r["vehicle_id"] for r in doc["routes"]}))
         km += doc["totals"]["distance_km"]
         vehicle_cost += doc["totals"]["cost"]
@@ -223,6 +227,7 @@ def _outcome(job: _Job, schedule: Schedule,
         name=job.name, kind=job.kind, carriers=job.carriers, structure=job.structure,
         visit_every_days=job.setting, schedule=schedule,
         docs=tuple(e[1] for e in days if e is not None), violations=tuple(violations),
+        checked=tuple(checked),
         vehicles=vehicles, km_day=km / period, vehicle_cost_day=vehicle_cost / period,
         handling_day=handling, cost_down_day=cost_down / period, cost_up_day=cost_up / period,
         parcels_down_day=down, parcels_up_day=up, unserved_lines=len(unserved),

@@ -8,6 +8,8 @@ from .store import DIALECTS as DIALECTS
 from .store import STORE_ENV as STORE_ENV
 from .store import PlanStore as PlanStore
 from .store import StoredPlan as StoredPlan
+from .store import SweepTag as SweepTag
+from .store import absolute_url as absolute_url
 from .store import default_store_url as default_store_url
 from .store import history_table as history_table
 from .store import open_store as open_store

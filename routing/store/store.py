@@ -13,6 +13,7 @@ import datetime as dt
 import os
 import sqlite3
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
@@ -74,6 +75,23 @@ def parse_store_url(url: str) -> URL:
         # psycopg2 (and postgres:// is not a name SQLAlchemy knows).
         parsed = parsed.set(drivername="postgresql+psycopg")
     return parsed
+
+
+def absolute_url(url: str, base: Path | None = None) -> str:
+    """The store URL with a SQLite file's relative path made absolute against ``base`` (else
+    the working folder), for processes that run elsewhere: sweep workers.
+
+    Raises
+    ------
+    StoreError
+        As :func:`parse_store_url`.
+    """
+    parsed = parse_store_url(url)
+    db = parsed.database
+    if parsed.get_backend_name() == "sqlite" and db and db != ":memory:" \
+            and not db.startswith("file:") and not Path(db).is_absolute():
+        parsed = parsed.set(database=str((base or Path.cwd()) / db))
+    return parsed.render_as_string(hide_password=False)
 
 
 def _masked(url: URL) -> str:
@@ -138,6 +156,18 @@ def _engine(url: URL) -> Engine:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class SweepTag:
+    """Which sweep job made a plan: the job's key, kind (baseline | variant | coalition) and
+    option (carrier, variant, or members joined by "+"), and the plan's place among the job's
+    plans, from 1."""
+
+    job: str
+    kind: str
+    option: str
+    part: int = 1
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class StoredPlan:
     """One line of the history: a stored plan's identity and totals (money CNY, km)."""
 
@@ -157,6 +187,7 @@ class StoredPlan:
     stops: int
     unserved: int
     violations: int | None
+    sweep: SweepTag | None = None  # None: not made by a sweep
 
 
 def _plan_date(doc: dict[str, Any], now: dt.datetime) -> dt.date:
@@ -171,10 +202,13 @@ def _sum(amounts: list[dict[str, Any]], key: str) -> Any:
     return sum(a[key] for a in amounts)
 
 
-def _rows(doc: dict[str, Any], *, violations: int | None, now: dt.datetime) -> PlanRow:
+def _rows(doc: dict[str, Any], *, violations: int | None, now: dt.datetime,
+          sweep: SweepTag | None = None) -> PlanRow:
     """The rows of one plan document: the plan, its routes with their stops, its unserved."""
     totals = doc["totals"]
-    plan = PlanRow(
+    tag = {} if sweep is None else {"sweep_job": sweep.job, "sweep_kind": sweep.kind,
+                                    "sweep_option": sweep.option, "sweep_part": sweep.part}
+    plan = PlanRow(**tag,
         scenario=doc["scenario"]["name"], scenario_hash=doc["scenario"]["hash"],
         plan_date=_plan_date(doc, now), created_at=now, engine=doc["engine"], seed=doc["seed"],
         status=doc["status"], structure=str(doc.get("meta", {}).get("structure", "direct")),
@@ -211,7 +245,10 @@ def _stored(row: PlanRow) -> StoredPlan:
                       plan_date=row.plan_date, created_at=created, engine=row.engine,
                       seed=row.seed, status=row.status, structure=row.structure, cost=row.cost,
                       distance_km=row.distance_km, vehicles=row.vehicles, routes=row.routes,
-                      stops=row.stops, unserved=row.unserved, violations=row.violations)
+                      stops=row.stops, unserved=row.unserved, violations=row.violations,
+                      sweep=None if row.sweep_job is None else SweepTag(
+                          job=row.sweep_job, kind=row.sweep_kind or "",
+                          option=row.sweep_option or "", part=row.sweep_part or 1))
 
 
 class PlanStore:
@@ -243,18 +280,27 @@ class PlanStore:
     def _failed(self, exc: SQLAlchemyError) -> StoreError:
         return StoreError(f"store {self.where}: {_first_line(exc)}")
 
-    def save(self, doc: dict[str, Any], *, violations: int | None = None) -> int:
+    def save(self, doc: dict[str, Any], *, violations: int | None = None,
+             sweep: SweepTag | None = None) -> int:
         """Store a plan document (as written to plan.json) in one transaction; return its id.
 
-        ``violations``: how many violations the independent checker found (None: not checked).
+        ``violations``: how many violations the independent checker found (None: not checked);
+        ``sweep``: the sweep job that made it.
         """
+        return self.save_all([(doc, violations, sweep)])[0]
+
+    def save_all(self, plans: Sequence[tuple[dict[str, Any], int | None, SweepTag | None]]
+                 ) -> list[int]:
+        """Store several plans — (document, violations, sweep tag) each — in one transaction,
+        so that a job's plans are kept all or none; return their ids in order."""
         now = dt.datetime.now(dt.UTC)
         try:
             with self._session() as session, session.begin():
-                row = _rows(doc, violations=violations, now=now)
-                session.add(row)
+                rows = [_rows(doc, violations=violations, now=now, sweep=sweep)
+                        for doc, violations, sweep in plans]
+                session.add_all(rows)
                 session.flush()
-                return row.id
+                return [row.id for row in rows]
         except SQLAlchemyError as exc:
             raise self._failed(exc) from None
 
@@ -308,11 +354,15 @@ class PlanStore:
         return plan_id, self.get(plan_id)
 
     def history(self, *, scenario: str | None = None, since: dt.date | None = None,
-                until: dt.date | None = None) -> list[StoredPlan]:
-        """Stored plans, oldest first, filtered by scenario name and plan day (inclusive)."""
+                until: dt.date | None = None, sweep_job: str | None = None
+                ) -> list[StoredPlan]:
+        """Stored plans, oldest first, filtered by scenario name, plan day (inclusive) and the
+        key of the sweep job that made them."""
         query = select(PlanRow).order_by(PlanRow.created_at, PlanRow.id)
         if scenario is not None:
             query = query.where(PlanRow.scenario == scenario)
+        if sweep_job is not None:
+            query = query.where(PlanRow.sweep_job == sweep_job)
         if since is not None:
             query = query.where(PlanRow.plan_date >= since)
         if until is not None:
@@ -360,17 +410,26 @@ def open_store(url: str | None = None) -> PlanStore:
     return PlanStore(parsed, engine)
 
 
+def _sweep_cell(tag: SweepTag | None) -> str:
+    """A plan's sweep job as the history shows it: key (shortened), kind, option, part."""
+    if tag is None:
+        return "-"
+    return f"{tag.job[:10]} {tag.kind} {tag.option} #{tag.part}"
+
+
 def history_table(plans: list[StoredPlan]) -> str:
-    """The history as a fixed-width text table: one line per plan, saved time in local time."""
-    head = ("id", "saved", "scenario", "day", "engine", "seed", "vehicles", "stops", "km",
-            "cost CNY", "unserved", "violations")
+    """The history as a fixed-width text table: one line per plan, saved time in local time,
+    the scenario's hash shortened, and for a sweep's plans the job that made them."""
+    head = ("id", "saved", "scenario", "day", "hash", "engine", "seed", "vehicles", "stops",
+            "km", "cost CNY", "unserved", "violations", "sweep job")
     rows = [head] + [(
         str(p.id), p.created_at.astimezone().strftime("%Y-%m-%d %H:%M"), p.scenario,
-        p.plan_date.isoformat(), p.engine, str(p.seed), str(p.vehicles), str(p.stops),
-        f"{p.distance_km:,.1f}", f"{p.cost:,.2f}", str(p.unserved),
-        "-" if p.violations is None else str(p.violations)) for p in plans]
+        p.plan_date.isoformat(), p.scenario_hash[:8], p.engine, str(p.seed), str(p.vehicles),
+        str(p.stops), f"{p.distance_km:,.1f}", f"{p.cost:,.2f}", str(p.unserved),
+        "-" if p.violations is None else str(p.violations), _sweep_cell(p.sweep))
+        for p in plans]
     widths = [max(len(r[k]) for r in rows) for k in range(len(head))]
-    left = {1, 2, 3, 4}  # text columns; numbers align right
+    left = {1, 2, 3, 4, 5, 13}  # text columns; numbers align right
     return "\n".join("  ".join(c.ljust(w) if k in left else c.rjust(w)
                                for k, (c, w) in enumerate(zip(r, widths, strict=True))).rstrip()
                      for r in rows)

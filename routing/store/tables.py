@@ -53,6 +53,13 @@ class PlanRow(Base):
     unserved: Mapped[int] = mapped_column(Integer)
     violations: Mapped[int | None] = mapped_column(Integer, nullable=True)
     document: Mapped[dict[str, Any]] = mapped_column(DOCUMENT)
+    # The sweep job that made the plan (all None for `routing plan`): its key (the results
+    # table's job_key), kind, option, and the plan's place among the job's plans, from 1 (a
+    # schedule visiting every k days has one plan per visiting day).
+    sweep_job: Mapped[str | None] = mapped_column(String(), nullable=True, index=True)
+    sweep_kind: Mapped[str | None] = mapped_column(String(), nullable=True)
+    sweep_option: Mapped[str | None] = mapped_column(String(), nullable=True)
+    sweep_part: Mapped[int | None] = mapped_column(Integer, nullable=True)
 
     route_rows: Mapped[list[RouteRow]] = relationship(
         back_populates="plan", cascade="all, delete-orphan", order_by="RouteRow.route_no")

@@ -1,9 +1,11 @@
 """Sweep jobs: one plan option each (a carrier alone, a variant, a Shapley coalition).
 
 A job is small and plain (strings and numbers) so it travels to any worker; the worker reads the
-scenario from its path and takes the travel matrices from the cluster's memory, sent once per
-scenario. Its key hashes everything the result depends on — the scenario's full content, what is
-planned, the seed and budget, the routing version — so a rerun skips what is already done.
+scenario from its path or URL (fetching it once per machine, see :mod:`.fetch`) and takes the
+travel matrices from the cluster's memory, computed once per scenario. Its key hashes
+everything the result depends on — the scenario's full content as read (for a URL, from a
+cache folder named after the content's hash), what is planned, the seed and budget, the
+routing version — so a rerun skips what is already done and a changed scenario runs again.
 """
 
 from __future__ import annotations
@@ -14,7 +16,6 @@ import itertools
 import time
 from dataclasses import dataclass
 from importlib.metadata import version
-from pathlib import Path
 from typing import Any
 
 from ..evaluate import consolidation as co
@@ -22,6 +23,7 @@ from ..io import read_scenario
 from ..model import Scenario, Variant
 from ..network.matrix import Matrices, travel_matrices
 from ..report.comparison import outcome_row
+from .fetch import local_folder
 from .spec import SweepSpec
 
 KINDS = ("baseline", "variant", "coalition")
@@ -32,7 +34,8 @@ class Job:
     """One option of one scenario, with one seed."""
 
     key: str
-    scenario: str  # folder path
+    scenario: str  # folder path or URL
+    scenario_digest: str  # hash of the content fetched from a URL; "" for a folder
     scenario_name: str
     kind: str  # baseline | variant | coalition
     name: str  # carrier id, variant name, or members joined by "+"
@@ -49,9 +52,10 @@ class Job:
 
 
 @functools.lru_cache(maxsize=16)
-def load_scenario(path: str) -> Scenario:
-    """A scenario folder, read once per process."""
-    return read_scenario(Path(path))
+def load_scenario(source: str, digest: str = "") -> Scenario:
+    """A scenario folder or URL (with the content hash the client saw), read once per
+    process."""
+    return read_scenario(local_folder(source, digest))
 
 
 def _key(scenario: Scenario, *parts: Any) -> str:
@@ -64,7 +68,7 @@ def jobs_of(spec: SweepSpec) -> list[Job]:
     variants, coalitions."""
     out = []
     for item in spec.scenarios:
-        sc = load_scenario(str(item.path))
+        sc = load_scenario(item.source, item.digest)
         declared = {v.name: v for v in sc.compare.variants}
         names = item.variants if item.variants is not None else tuple(declared)
         unknown = [n for n in names if n not in declared]
@@ -83,15 +87,16 @@ def jobs_of(spec: SweepSpec) -> list[Job]:
             for kind, name, tl, what in todo:
                 out.append(Job(key=_key(sc, kind, what, seed, tl, spec.solution_limit,
                                         spec.engine),
-                               scenario=str(item.path), scenario_name=sc.name, kind=kind,
+                               scenario=item.source, scenario_digest=item.digest,
+                               scenario_name=sc.name, kind=kind,
                                name=name, seed=seed, time_limit_s=tl,
                                solution_limit=spec.solution_limit, engine=spec.engine))
     return out
 
 
-def matrices_of(path: str) -> Matrices:
+def matrices_of(source: str, digest: str = "") -> Matrices:
     """The scenario's travel matrices (from the on-disk cache when computed before)."""
-    return travel_matrices(load_scenario(path))
+    return travel_matrices(load_scenario(source, digest))
 
 
 def _worker_name() -> str:
@@ -103,15 +108,33 @@ def _worker_name() -> str:
         return "local"
 
 
-def run_job(job: Job, matrices: Matrices | None = None) -> dict[str, Any]:
-    """Plan one job and return its results row; any failure becomes the row's ``error``."""
+def save_plans(store_url: str, job: Job, outcome: co.Outcome) -> list[int]:
+    """Keep a job's plans in the plan store, tagged with the job and each with the violations
+    the checker found in it, in one transaction (all or none); return their ids."""
+    from ..store import SweepTag, open_store
+
+    with open_store(store_url) as store:
+        return store.save_all([
+            (doc, found, SweepTag(job=job.key, kind=job.kind, option=job.name, part=k))
+            for k, (doc, found) in enumerate(zip(outcome.docs, outcome.checked, strict=True),
+                                             start=1)])
+
+
+def run_job(job: Job, matrices: Matrices | None = None,
+            store_url: str | None = None) -> dict[str, Any]:
+    """Plan one job and return its results row; any failure becomes the row's ``error``.
+
+    The row says how many plans are behind it and whether the independent checker passed every
+    one (``plans``, ``check_passed``); with ``store_url`` they are saved in the plan store and
+    the row lists their ids (``plan_ids``).
+    """
     from ..pipeline import planner
 
     started = time.perf_counter()
     row: dict[str, Any] = job.as_row()
     try:
-        sc = load_scenario(job.scenario)
-        m = matrices if matrices is not None else matrices_of(job.scenario)
+        sc = load_scenario(job.scenario, job.scenario_digest)
+        m = matrices if matrices is not None else matrices_of(job.scenario, job.scenario_digest)
         plan = planner(job.seed, job.solution_limit, job.engine)
         if job.kind == "baseline":
             o = co.plan_alone(sc, m, job.name, plan, job.time_limit_s)
@@ -127,6 +150,10 @@ def run_job(job: Job, matrices: Matrices | None = None) -> dict[str, Any]:
         row |= figures
         row["cost_target"] = o.targets.cost_reduction  # a variant's own, if it has one
         row["engine"] = ",".join(sorted({str(d.get("engine", "ortools")) for d in o.docs}))
+        row["plans"] = len(o.docs)
+        row["check_passed"] = len(o.checked) == len(o.docs) and not o.violations
+        if store_url is not None:
+            row["plan_ids"] = " ".join(map(str, save_plans(store_url, job, o)))
         row["error"] = ""
     except Exception as exc:  # a failed job is a row, the sweep goes on
         row["error"] = f"{type(exc).__name__}: {exc}"

@@ -2,13 +2,18 @@
 
 By default a LocalCluster with one single-threaded worker process per core; with a scheduler
 address, an existing cluster (``dask scheduler`` / ``dask worker``). Each scenario's travel
-matrices are scattered to the workers once and every job of that scenario refers to them.
+matrices are one task on the cluster, computed once and passed to every job of that scenario
+by Dask: a task rather than scattered data, so that the scheduler can compute them again when
+the workers holding them are restarted (see below).
 
 Nothing is lost: each finished job is written at once to ``OUT_DIR/jobs/<key>.json`` (via a
 temporary file and a rename, so a killed sweep leaves no half-written row); a rerun with the
 same SPEC and OUT_DIR skips every job with a successful row and runs the rest, failed ones
 included. A job that raises, whose worker dies, or that runs past ``job_timeout_s`` becomes a
-row with its error; the sweep goes on.
+row with its error; the sweep goes on. The timeout counts from when a worker starts executing
+the job (Dask may queue a second job on a busy worker; its wait does not count), and a job past
+it is cancelled and its worker restarted in the background, since a running Python task cannot
+be stopped otherwise; the loop meanwhile keeps collecting the other jobs.
 """
 
 from __future__ import annotations
@@ -16,9 +21,10 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -79,11 +85,37 @@ def make_client(scheduler: str | None = None, workers: int | None = None) -> Any
     return Client(cluster)
 
 
+def store_for_workers(url: str) -> str:
+    """The plan store URL as workers get it: a SQLite path made absolute, the store created or
+    migrated here, once, and a store that cannot be opened refused before any job runs.
+
+    Raises
+    ------
+    StoreError
+        Bad URL, server unreachable, or an in-memory SQLite database (one per process).
+    """
+    from ..exceptions import StoreError
+    from ..store import absolute_url, open_store
+
+    url = absolute_url(url)
+    with open_store(url) as store:
+        if store.url.get_backend_name() == "sqlite" and store.url.database in (None, "",
+                                                                                ":memory:"):
+            raise StoreError(f"store {store.where}: an in-memory SQLite store lives in one "
+                             "process; give a file (sqlite:///plans.sqlite) or PostgreSQL")
+    return url
+
+
 def run_sweep(spec: SweepSpec, out_dir: Path, *, client: Any = None,
               scheduler: str | None = None, workers: int | None = None,
               progress: bool = True, on_row: Callable[[dict[str, Any]], None] | None = None,
-              ) -> SweepResult:
-    """Run every job of ``spec`` not yet done in ``out_dir``; write the tables."""
+              store: str | None = None) -> SweepResult:
+    """Run every job of ``spec`` not yet done in ``out_dir``; write the tables.
+
+    ``store`` (a plan store URL, else the SPEC's ``store``): every job saves its plans there,
+    from the worker, and its row lists their ids. Jobs done before are not run again, so
+    their plans are not stored now.
+    """
     out_dir = Path(out_dir)
     folder = out_dir / "jobs"
     folder.mkdir(parents=True, exist_ok=True)
@@ -92,15 +124,18 @@ def run_sweep(spec: SweepSpec, out_dir: Path, *, client: Any = None,
     todo = [j for j in jobs if j.key not in done]
     ran = failed = 0
     if todo:
+        url = store if store is not None else spec.store
+        url = None if url is None else store_for_workers(url)
         own = client is None
         client = client or make_client(scheduler, workers)
         bar = _bar(len(todo), progress)
+        clock = _Clock(spec.job_timeout_s)
+        futures: dict[Any, Job] = {}
         try:
-            shared = {path: client.scatter(matrices_of(path), broadcast=True, hash=False)
-                      for path in sorted({j.scenario for j in todo})}
-            futures = {client.submit(run_job, j, shared[j.scenario], key=f"job-{j.key}",
-                                     pure=False): j for j in todo}
-            running_since: dict[str, float] = {}
+            shared = {src: client.submit(matrices_of, *src, pure=False)
+                      for src in sorted({(j.scenario, j.scenario_digest) for j in todo})}
+            futures = {client.submit(run_job, j, shared[j.scenario, j.scenario_digest], url,
+                                     key=f"job-{j.key}", pure=False): j for j in todo}
             pending = set(futures)
             while pending:
                 finished = {f for f in pending if f.status != "pending"}
@@ -121,17 +156,16 @@ def run_sweep(spec: SweepSpec, out_dir: Path, *, client: Any = None,
                     if on_row:
                         on_row(row)
                     bar.update(1)
-                for fut in finished:
-                    running_since.pop(futures[fut].key, None)
-                expired = _expire(client, pending, futures, running_since, spec, folder)
+                expired = clock.expire(client, pending, futures, folder)
                 pending -= expired
                 ran += len(expired)
                 failed += len(expired)
                 bar.update(len(expired))
-                bar.set_postfix(done=ran, failed=failed, running=len(running_since))
+                bar.set_postfix(done=ran, failed=failed, running=clock.running)
         finally:
             bar.close()
             client.cancel([f for f in futures if f.status == "pending"])
+            clock.join()  # restarts under way: leave the cluster whole for the caller
             if own:
                 cluster = getattr(client, "cluster", None)
                 client.close()
@@ -144,33 +178,69 @@ def run_sweep(spec: SweepSpec, out_dir: Path, *, client: Any = None,
                        failed=sum(1 for r in rows if r.get("error")), out_dir=out_dir)
 
 
-def _expire(client: Any, pending: set[Any], futures: dict[Any, Job],
-            running_since: dict[str, float], spec: SweepSpec, folder: Path) -> set[Any]:
-    """Track when each job started running; one past ``job_timeout_s`` gets an error row,
-    is cancelled, and its worker is restarted (a running task cannot be stopped otherwise).
-    Returns the expired futures."""
-    processing = client.processing()
-    now = time.monotonic()
-    by_key = {f.key: f for f in pending}
-    where: dict[str, str] = {}
-    for worker, keys in processing.items():
-        for k in keys:
-            if k in by_key:
-                where[k] = worker
-                running_since.setdefault(futures[by_key[k]].key, now)
-    expired = set()
-    for k, worker in where.items():
-        job = futures[by_key[k]]
-        if now - running_since[job.key] > spec.job_timeout_s:
-            _write_row(folder, _error_row(job, f"timed out after {spec.job_timeout_s:g} s",
-                                          worker))
-            running_since.pop(job.key, None)
-            client.cancel(by_key[k], force=True)
-            # a worker that will not restart is left to the scheduler
-            with contextlib.suppress(Exception):
-                client.restart_workers([worker])
-            expired.add(by_key[k])
-    return expired
+@dataclass(slots=True)
+class _Clock:
+    """Times the jobs the workers are executing and expires those past ``timeout_s``.
+
+    Which jobs execute is asked of the workers (``Client.call_stack``), not taken from the
+    scheduler's ``processing``: that also lists jobs queued behind a running one on the same
+    worker, whose time spent waiting is not theirs.
+    """
+
+    timeout_s: float
+    every_s: float = 0.5  # how often the workers are asked
+    since: dict[Any, tuple[str, float]] = field(default_factory=dict)  # key: (worker, start)
+    next_check: float = 0.0
+    restarts: list[threading.Thread] = field(default_factory=list)
+
+    @property
+    def running(self) -> int:
+        """Jobs executing at the last look."""
+        return len(self.since)
+
+    def expire(self, client: Any, pending: set[Any], futures: dict[Any, Job],
+               folder: Path) -> set[Any]:
+        """Write an error row for each job executing longer than ``timeout_s``, cancel it and
+        restart its worker; return the expired futures."""
+        now = time.monotonic()
+        if now < self.next_check:
+            return set()
+        self.next_check = now + self.every_s
+        by_key = {f.key: f for f in pending}
+        assigned = [k for keys in client.processing().values() for k in keys if k in by_key]
+        try:
+            stacks = client.call_stack(keys=assigned) if assigned else {}
+        except (KeyError, OSError):  # a job just finished or a worker just left: next look
+            return set()
+        executing = {k: w for w, keys in stacks.items() for k in keys if k in by_key}
+        self.since = {k: self.since[k] if self.since.get(k, ("",))[0] == w else (w, now)
+                      for k, w in executing.items()}  # a job moved to another worker restarts
+        expired = {k for k, (_, start) in self.since.items() if now - start > self.timeout_s}
+        for k in expired:
+            worker = self.since.pop(k)[0]
+            _write_row(folder, _error_row(futures[by_key[k]],
+                                          f"timed out after {self.timeout_s:g} s", worker))
+        if expired:
+            client.cancel([by_key[k] for k in expired], force=True)
+            workers = sorted({executing[k] for k in expired})
+            thread = threading.Thread(target=_restart, args=(client, workers), daemon=True,
+                                      name="sweep-restart")
+            thread.start()
+            self.restarts.append(thread)
+        return {by_key[k] for k in expired}
+
+    def join(self, timeout_s: float = 60.0) -> None:
+        """Wait for the worker restarts under way."""
+        for thread in self.restarts:
+            thread.join(timeout_s)
+
+
+def _restart(client: Any, workers: list[str]) -> None:
+    # A worker that will not restart (no nanny, or gone) is left to the scheduler; the
+    # restart takes seconds (the nanny waits for the busy worker before killing it), so it
+    # runs in its own thread while the sweep goes on.
+    with contextlib.suppress(Exception):
+        client.restart_workers(workers)
 
 
 def _bar(total: int, show: bool) -> Any:

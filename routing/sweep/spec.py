@@ -7,12 +7,16 @@ seeds = [1, 2]           # default seeds of every scenario
 shapley = true           # plan every coalition of each scenario's carriers
 engine = "auto"          # ortools | pyvrp | auto
 job_timeout_s = 600      # a job still running after this becomes an error row
+store = "sqlite:///plans.sqlite"   # keep every plan in the plan store (path relative to here)
 
 [[scenarios]]
-path = "../scenarios/xia"           # relative to this file; or file:// URL
+path = "../scenarios/xia"           # relative to this file, or a URL (see .fetch)
 variants = ["alliance", "alliance_periodic"]   # default: all the scenario declares
 seeds = [1]                         # default: [sweep] seeds
 ```
+
+A scenario given by URL is fetched when the SPEC is read, so an unreachable URL or a bad
+archive stops the sweep before it starts, with every such problem listed at once.
 """
 
 from __future__ import annotations
@@ -22,23 +26,34 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote, urlparse
 
-from ..exceptions import ScenarioError
+from ..exceptions import FetchError, ScenarioError, StoreError
 from ..solve import ENGINES
+from .fetch import archive_suffix, fetch, in_place, is_url
 
 SWEEP_KEYS = ("time_limit_s", "coalition_time_limit_s", "solution_limit", "seeds", "shapley",
-              "engine", "job_timeout_s")
+              "engine", "job_timeout_s", "store")
 SCENARIO_KEYS = ("path", "variants", "seeds")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class SweepScenario:
-    """One scenario folder of the sweep, with the variants and seeds to plan."""
+    """One scenario of the sweep, with the variants and seeds to plan.
+
+    ``source`` is what the workers read (an absolute folder path, or a URL) and ``digest`` the
+    hash of the content fetched from a URL ("" for a folder read in place), so that workers
+    read what the client read; ``path`` is the folder on this machine.
+    """
 
     path: Path
     variants: tuple[str, ...] | None  # None: all the scenario declares
     seeds: tuple[int, ...]
+    source: str = ""  # "": str(path)
+    digest: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.source:
+            object.__setattr__(self, "source", str(self.path))
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -52,19 +67,31 @@ class SweepSpec:
     shapley: bool = True
     engine: str = "auto"
     job_timeout_s: float = 1800.0
+    store: str | None = None  # plan store URL (a SQLite path made absolute); None: no store
 
 
-def scenario_path(ref: str, base: Path) -> Path:
-    """A scenario reference as a folder: a path (relative to the SPEC's folder) or a
-    ``file://`` URL, which workers on other machines reach through a shared file system."""
-    url = urlparse(ref)
-    if url.scheme == "file":
-        return Path(unquote(url.path))
-    if url.scheme and len(url.scheme) > 1:
-        raise ValueError(f"unsupported scheme '{url.scheme}://' (use a path or file:// URL "
-                         "on a file system every worker can reach)")
-    p = Path(ref)
-    return p if p.is_absolute() else (base / p).resolve()
+def scenario_source(ref: str, base: Path) -> tuple[str, str, Path]:
+    """A SPEC's scenario reference as (source the workers read, content digest, local folder).
+
+    A path is taken relative to the SPEC's folder; a path to an archive is read as its
+    ``file://`` URL; a URL other than a ``file://`` folder is fetched now (see :mod:`.fetch`).
+
+    Raises
+    ------
+    FetchError
+        The URL cannot be fetched or holds no scenario.
+    """
+    if not is_url(ref):
+        p = Path(ref)
+        p = p if p.is_absolute() else (base / p).resolve()
+        if not (p.is_file() and archive_suffix(p.name)):
+            return str(p), "", p
+        ref = p.as_uri()
+    folder = in_place(ref)
+    if folder is not None:
+        return ref, "", folder
+    got = fetch(ref)
+    return ref, got.digest, got.folder
 
 
 def _unknown(where: str, keys: Any, valid: tuple[str, ...], problems: list[str]) -> None:
@@ -124,6 +151,15 @@ def read_spec(path: Path) -> SweepSpec:
                             f"got {head['engine']!r}")
         else:
             kwargs["engine"] = head["engine"]
+    if "store" in head:
+        from ..store import absolute_url
+
+        try:
+            if not isinstance(head["store"], str):
+                raise StoreError(f"must be a database URL in quotes; got {head['store']!r}")
+            kwargs["store"] = absolute_url(head["store"], Path(path).resolve().parent)
+        except StoreError as exc:
+            problems.append(f"{label}: [sweep] store: {exc}")
     default_seeds = _seeds(head["seeds"], f"{label}: [sweep]", problems) \
         if "seeds" in head else (1,)
     items = raw.get("scenarios", [])
@@ -138,9 +174,10 @@ def read_spec(path: Path) -> SweepSpec:
             continue
         _unknown(where, item, SCENARIO_KEYS, problems)
         try:
-            folder = scenario_path(item["path"], Path(path).resolve().parent)
-        except ValueError as exc:
-            problems.append(f"{where}: path {exc}")
+            source, digest, folder = scenario_source(item["path"],
+                                                     Path(path).resolve().parent)
+        except FetchError as exc:
+            problems.append(f"{where}: {exc}")
             continue
         if not (folder / "scenario.toml").is_file():
             problems.append(f"{where}: path '{item['path']}' is not a scenario folder "
@@ -152,7 +189,7 @@ def read_spec(path: Path) -> SweepSpec:
                             f"got {variants!r}")
             variants = None
         seeds = _seeds(item["seeds"], where, problems) if "seeds" in item else default_seeds
-        scenarios.append(SweepScenario(path=folder, seeds=seeds,
+        scenarios.append(SweepScenario(path=folder, source=source, digest=digest, seeds=seeds,
                                        variants=None if variants is None else tuple(variants)))
     if problems:
         raise ScenarioError(problems, source="sweep spec")

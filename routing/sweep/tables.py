@@ -18,7 +18,8 @@ from ..evaluate.consolidation import shapley
 FIRST = ("scenario", "kind", "option", "seed", "carriers", "structure", "visit_every_days",
          "visits", "vehicles", "km_day", "cost_day", "cost_per_parcel", "reduction",
          "within_24h", "within_48h", "within_72h", "fresh_within", "unserved_lines",
-         "violations", "target_met", "engine", "solve_time_s", "worker", "job_key", "error")
+         "violations", "plans", "check_passed", "target_met", "engine", "solve_time_s",
+         "worker", "job_key", "plan_ids", "error")
 
 
 def _alone(rows: list[dict[str, Any]]) -> dict[tuple[str, int], dict[str, float]]:

@@ -159,3 +159,53 @@ def test_store_from_a_newer_version_is_a_clear_error(tmp_path):
     db.close()
     with pytest.raises(StoreError, match="written by a newer version of routing"):
         open_store(url)
+
+
+def test_sweep_tags_survive_the_round_trip_and_show_in_the_history(store_url, tiny_doc):
+    """save_all keeps a job's plans in order with their tags; history filters by job and shows
+    the scenario hash and the job; plans saved without a tag show '-'."""
+    from routing.store import SweepTag, history_table
+
+    tags = [SweepTag(job="0123456789abcdef", kind="variant", option="alliance", part=k)
+            for k in (1, 2)]
+    with open_store(store_url) as store:
+        alone = store.save(tiny_doc, violations=0)
+        ids = store.save_all([(tiny_doc, 0, tags[0]), (tiny_doc, 1, tags[1])])
+        assert ids == [alone + 1, alone + 2]
+        mine = store.history(sweep_job="0123456789abcdef")
+        everything = store.history()
+    assert [(p.id, p.sweep, p.violations) for p in mine] == list(zip(ids, tags, [0, 1],
+                                                                     strict=True))
+    lines = history_table(everything).splitlines()
+    assert lines[0].split()[-2:] == ["sweep", "job"]
+    assert lines[1].endswith(" -") and tiny_doc["scenario"]["hash"][:8] in lines[1]
+    assert lines[3].endswith("0123456789 variant alliance #2")
+
+
+def test_a_store_from_revision_0001_gains_the_sweep_columns_and_keeps_its_plans(store_url,
+                                                                                tiny_doc):
+    """Down to 0001 (no sweep columns) and up again: plans, routes and stops stay; the tags
+    of the plans stored meanwhile are gone, as the columns were."""
+    from alembic import command
+    from sqlalchemy import inspect
+
+    from routing.store import SweepTag
+    from routing.store.migrate import alembic_config, upgrade
+
+    def count(store, table) -> int:
+        with store.engine.connect() as conn:
+            return conn.scalar(select(func.count()).select_from(table))
+
+    with open_store(store_url) as store:
+        plain = store.save(tiny_doc)
+        store.save(tiny_doc, sweep=SweepTag(job="k", kind="baseline", option="a"))
+        stops = count(store, StopRow)
+        with store.engine.begin() as conn:
+            command.downgrade(alembic_config(conn), "0001")
+        with store.engine.connect() as conn:
+            columns = {c["name"] for c in inspect(conn).get_columns("plans")}
+        assert "sweep_job" not in columns and "violations" in columns
+        upgrade(store.engine)
+        assert count(store, StopRow) == stops > 0
+        assert store.get(plain) == tiny_doc
+        assert [p.sweep for p in store.history()] == [None, None]

@@ -1,13 +1,16 @@
-"""Sweeps on a real LocalCluster with two worker processes.
+"""Sweeps on a real LocalCluster with two worker processes (tests/sweep/conftest.py).
 
 The same jobs planned in this process and on the cluster give the same rows (solution limits,
-fixed seeds); a job that raises is an error row while the others finish; an interrupted sweep
-rerun finishes without redoing what was done; every plan behind the table was checked.
+fixed seeds); a job that raises, or runs past its timeout, is an error row while the others
+finish; an interrupted sweep rerun finishes without redoing what was done; every plan behind
+the table was checked: each successful row says the checker passed all its plans.
 """
 
 from __future__ import annotations
 
 import shutil
+import time
+from dataclasses import replace
 from pathlib import Path
 
 import pandas as pd
@@ -17,6 +20,7 @@ from click.testing import CliRunner
 from routing.cli import main
 from routing.exceptions import ScenarioError
 from routing.sweep import jobs_of, read_spec, run_job, run_sweep
+from routing.sweep import runner as sweep_runner
 
 from ..conftest import HERE
 
@@ -34,14 +38,11 @@ def _spec(tmp_path: Path, body: str = "", scenarios: str | None = None) -> Path:
     return path
 
 
-@pytest.fixture(scope="module")
-def client():
-    distributed = pytest.importorskip("distributed")
-    cluster = distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                                       dashboard_address=":0")
-    with distributed.Client(cluster) as c:
-        yield c
-    cluster.close()
+def _all_checked(rows):
+    """Every successful row's plans were all checked and passed."""
+    ok = [r for r in rows if not r["error"]]
+    assert ok and all(r["check_passed"] is True and r["violations"] == 0 and r["plans"] >= 1
+                      for r in ok)
 
 
 def _stable(rows):
@@ -58,7 +59,9 @@ def test_sweep_rows_equal_planning_each_job_alone(tmp_path, client):
     assert _stable(result.rows) == _stable([run_job(j) for j in jobs])
     assert {r["worker"] for r in result.rows} <= set(client.scheduler_info()["workers"])
     assert all(r["violations"] == 0 and r["unserved_lines"] == 0 for r in result.rows)
+    _all_checked(result.rows)
     table = pd.read_parquet(tmp_path / "out" / "results.parquet")
+    assert table.check_passed.all() and (table.plans >= 1).all()
     alliance = table[(table.scenario == "duo") & (table.option == "alliance")]
     assert list(alliance.reduction.round(4)) == [0.4569, 0.4569]  # 1 - 176.48 / (2 x 162.48)
     assert alliance.target_met.all()
@@ -79,6 +82,7 @@ def test_a_failing_job_is_an_error_row_and_the_rest_finish(tmp_path, client):
     assert [(r["kind"], r["option"]) for r in failed] == [("baseline", "b")] * 2
     assert "carrier 'b' has parcels but no vehicle of its own" in failed[0]["error"]
     assert len(result.rows) - len(failed) == 12 and result.failed == 2
+    _all_checked(result.rows)
     table = pd.read_csv(tmp_path / "out" / "results.csv")
     assert len(table) == 14 and table.error.notna().sum() == 2
 
@@ -101,9 +105,45 @@ def test_an_interrupted_sweep_rerun_skips_finished_jobs(tmp_path, client):
     result = run_sweep(spec, tmp_path / "out", client=client, progress=False)
     assert result.skipped == 3 and result.ran == len(jobs_of(spec)) - 3
     assert all((jobs_dir / n).stat().st_mtime_ns == t for n, t in before.items())
+    _all_checked(result.rows)
     again = run_sweep(spec, tmp_path / "out", client=client, progress=False)
     assert again.ran == 0 and again.skipped == len(result.rows)
 
+
+
+def test_jobs_past_their_timeout_are_error_rows_and_a_rerun_retries_them(tmp_path, client,
+                                                                         monkeypatch):
+    """Two jobs run long (60 s budget, no solution limit), one on each worker, past
+    job_timeout_s = 2: their rows say they timed out; the two jobs Dask queued behind them are
+    not charged their wait and finish once the workers restart (with the matrices computed
+    again, both holders having restarted); a rerun runs only the two that timed out."""
+    duo = tmp_path / "duo"
+    shutil.copytree(DATA / "duo", duo)
+    toml = duo / "scenario.toml"  # no solution limit of its own: the solver runs its time out
+    toml.write_text(toml.read_text().replace("solution_limit = 30\n", ""), encoding="utf-8")
+    spec = read_spec(_spec(tmp_path, "shapley = false\njob_timeout_s = 2\n",
+                           f'[[scenarios]]\npath = "{duo}"\nseeds = [1]\n'))
+    jobs = jobs_of(spec)
+    assert [j.name for j in jobs] == ["a", "b", "alliance", "every_other_day"]
+    slow = {j.key for j in jobs[:2]}  # submitted first: one starts on each worker
+
+    def two_slow(s):
+        return [replace(j, time_limit_s=60.0, solution_limit=None) if j.key in slow else j
+                for j in jobs_of(s)]
+
+    monkeypatch.setattr(sweep_runner, "jobs_of", two_slow)
+    started = time.monotonic()
+    result = run_sweep(spec, tmp_path / "out", client=client, progress=False)
+    assert time.monotonic() - started < 30  # far from the slow jobs' 60 s
+    errors = {r["option"]: r["error"] for r in result.rows}
+    assert errors == {"a": "timed out after 2 s", "b": "timed out after 2 s", "alliance": "",
+                      "every_other_day": ""}
+    assert (result.ran, result.failed) == (4, 2)
+    _all_checked(result.rows)
+    monkeypatch.undo()
+    again = run_sweep(spec, tmp_path / "out", client=client, progress=False)
+    assert (again.ran, again.skipped, again.failed) == (2, 2, 0)
+    assert len(client.scheduler_info()["workers"]) == 2  # both restarted workers are back
 
 DUO_TABLE = f'[[scenarios]]\npath = "{DATA / "duo"}"\n'
 
@@ -114,9 +154,12 @@ DUO_TABLE = f'[[scenarios]]\npath = "{DATA / "duo"}"\n'
     ("[sweep]\nseeds = []\n" + DUO_TABLE, "seeds must be a non-empty list of whole numbers"),
     ("[sweep]\ntime_limit_s = -1\n" + DUO_TABLE, "time_limit_s must be > 0 seconds"),
     ('[[scenarios]]\npath = "nowhere"\n', "path 'nowhere' is not a scenario folder"),
-    ('[[scenarios]]\npath = "https://example.org/xia"\n', "unsupported scheme 'https://'"),
     ("[sweep]\n", "needs at least one [[scenarios]] table"),
     ("[sweep\n", "not valid TOML"),
+    ('[sweep]\nstore = "mysql://u@host/db"\n' + DUO_TABLE,
+     "[sweep] store: store URL 'mysql://u@host/db': database must be one of {sqlite, "
+     "postgresql}"),
+    ("[sweep]\nstore = 1\n" + DUO_TABLE, "[sweep] store: must be a database URL in quotes"),
 ])
 def test_bad_spec_is_named(tmp_path, text, message):
     path = tmp_path / "spec.toml"
