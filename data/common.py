@@ -694,6 +694,9 @@ def scenario_toml(cfg: ModuleType, county_villages: int) -> str:
     if getattr(cfg, "MIN_VILLAGE_COVERAGE", None) is not None:
         extra += (f"\nmin_village_coverage = {cfg.MIN_VILLAGE_COVERAGE}    "
                   f"# {n['village_coverage']}")
+    if getattr(cfg, "MIN_ALLIANCE_CARRIERS", None) is not None:
+        extra += (f"\nmin_alliance_carriers = {cfg.MIN_ALLIANCE_CARRIERS}     "
+                  f"# {n['alliance_carriers']}")
     return f'''{n["header"]}
 # See README.md in this folder for what is real, generated and assumed.
 

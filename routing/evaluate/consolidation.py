@@ -233,7 +233,8 @@ def _outcome(job: _Job, schedule: Schedule,
         parcels_down_day=down, parcels_up_day=up, unserved_lines=len(unserved),
         sla=sla_report(list(timings), daily), timings=timings, targets=job.scenario.targets,
         verdicts=structure_verdicts(tuple(e[1] for e in days if e is not None), job.scenario,
-                                    job.scenario.targets, job.merge))
+                                    job.scenario.targets, job.merge,
+                                    None if job.kind == "baseline" else job.carriers))
 
 
 def plan_alone(scenario: Scenario, m: Matrices, carrier: str, planner: Planner,

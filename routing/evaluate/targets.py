@@ -14,6 +14,8 @@ plan documents and the scenario alone:
 - ``min_village_coverage`` (Xia ≥ 50 %, Yanshi ≥ 60 % of administrative villages): village
   points in the stations table — less those a variant merges into another point (多站合一) —
   over ``Scenario.county_villages``, the county's villages with a point or not.
+- ``min_alliance_carriers`` (Fengqiu 4, Tang 5 carriers pooled): the carriers of an alliance
+  option with parcels that day; a carrier alone is not an alliance, the target does not apply.
 """
 
 from __future__ import annotations
@@ -30,7 +32,7 @@ from ..model import Scenario, Targets, Tier
 class Verdict:
     """One target against one plan or option: ``met`` None when it does not apply."""
 
-    key: str  # on_time | fresh | cost_reduction | trunk_routes | village_coverage
+    key: str  # on_time | fresh | cost_reduction | trunk_routes | village_coverage | alliance_carriers
     target: str  # what is asked, in words
     label: str  # the same, short, for one-line summaries
     value: str  # what the plan reaches
@@ -127,14 +129,34 @@ def village_coverage_verdict(scenario: Scenario, share: float,
                    "needed")
 
 
+def alliance_verdict(members: Sequence[str] | None, least: int) -> Verdict:
+    """How many carriers pool their parcels (None: a carrier alone, no alliance)."""
+    target = f"alliance of ≥ {least} carriers"
+    label = f"carriers ≥ {least}"
+    if members is None:
+        return Verdict(key="alliance_carriers", target=target, label=label, value="-",
+                       met=None, reason="a carrier alone")
+    ok = len(members) >= least
+    return Verdict(key="alliance_carriers", target=target, label=label,
+                   value=f"{len(members)} carriers", met=ok,
+                   reason="" if ok else f"only {', '.join(members)}")
+
+
 def structure_verdicts(docs: Sequence[dict[str, Any]], scenario: Scenario, targets: Targets,
-                       merge: Iterable[tuple[str, str]] = ()) -> tuple[Verdict, ...]:
-    """The structural targets ``targets`` sets (none: empty), against these plan days."""
+                       merge: Iterable[tuple[str, str]] = (),
+                       members: Sequence[str] | None = ()) -> tuple[Verdict, ...]:
+    """The structural targets ``targets`` sets (none: empty), against these plan days;
+    ``members``: the option's carriers (None for a carrier alone; by default those with
+    parcels in ``scenario``)."""
+    if members == ():
+        members = sorted({ln.carrier_id for ln in scenario.demand})
     out = []
     if targets.max_trunk_routes is not None:
         out.append(trunk_routes_verdict(docs, scenario, targets.max_trunk_routes))
     if targets.min_village_coverage is not None:
         out.append(village_coverage_verdict(scenario, targets.min_village_coverage, merge))
+    if targets.min_alliance_carriers is not None:
+        out.append(alliance_verdict(members, targets.min_alliance_carriers))
     return tuple(out)
 
 

@@ -76,7 +76,8 @@ TOML_KEYS: dict[str, dict[str, tuple[type | tuple[type, ...], str]]] = {
                 "cost_reduction": ((int, float), "fraction"),
                 "max_trunk_routes": (int, "hub → township trunk routes at most (two echelons)"),
                 "min_village_coverage": ((int, float), "share of the county's villages with "
-                                                       "a village point")},
+                                                       "a village point"),
+                "min_alliance_carriers": (int, "carriers an alliance pools at least")},
     "solve": {"time_limit_s": ((int, float), "seconds"), "seed": (int, "random seed"),
               "solution_limit": (int, "stop after this many solutions"),
               "first_solution": (str, "OR-Tools first solution strategy"),

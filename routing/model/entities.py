@@ -259,6 +259,8 @@ class Targets:
     they call at every township station (Xia: 4 postal routes over its 11 townships); it also
     limits the trunk fleet when planning. ``min_village_coverage``: the share of the county's
     villages (``Scenario.county_villages``) that have a village point (Xia 50 %, Yanshi 60 %).
+    ``min_alliance_carriers``: a shared-delivery alliance pools at least this many carriers
+    (Fengqiu 4, Tang 5: 整合…企业4家/5家以上).
     """
 
     on_time_h: float = 72
@@ -266,6 +268,7 @@ class Targets:
     cost_reduction: float = 0.20
     max_trunk_routes: int | None = None
     min_village_coverage: float | None = None
+    min_alliance_carriers: int | None = None
 
     def __post_init__(self) -> None:
         _positive("Targets", "targets", "on_time_h", self.on_time_h)
@@ -280,3 +283,6 @@ class Targets:
         _need(share is None or (is_number(share) and 0 < share <= 1), "Targets", "targets",
               "min_village_coverage", "must be a fraction in (0, 1] (0.5 = half the villages)",
               share)
+        members = self.min_alliance_carriers
+        _need(members is None or (is_whole(members) and members >= 2), "Targets", "targets",
+              "min_alliance_carriers", "must be a whole number of carriers >= 2", members)

@@ -78,6 +78,7 @@ def outcome_row(o: Outcome, baseline_cost: float | None) -> dict[str, Any]:
         "cost_target": o.targets.cost_reduction,
         "trunk_routes": _structural(o, "trunk_routes"),
         "village_coverage": _structural(o, "village_coverage"),
+        "alliance_carriers": _structural(o, "alliance_carriers"),
         "target_met": met,
     }
 
@@ -108,7 +109,7 @@ def comparison_rows(result: dict[str, Any]) -> list[dict[str, Any]]:
         "violations": sum(len(o.violations) for o in base.values()),
         "on_time_h": result["targets"]["on_time_h"], "fresh_h": result["targets"]["fresh_h"],
         "cost_target": result["targets"]["cost_reduction"], "trunk_routes": None,
-        "village_coverage": None, "target_met": None})
+        "village_coverage": None, "alliance_carriers": None, "target_met": None})
     for v in result["variants"]:
         rows.append(outcome_row(v, _alone_cost(result, v)))
     return rows
@@ -141,6 +142,8 @@ def targets_text(t: dict[str, Any]) -> str:
         out += f", ≤ {t['max_trunk_routes']} trunk routes over all township stations"
     if t.get("min_village_coverage") is not None:
         out += f", village points in ≥ {100 * t['min_village_coverage']:g}% of villages"
+    if t.get("min_alliance_carriers") is not None:
+        out += f", an alliance of ≥ {t['min_alliance_carriers']} carriers"
     return out
 
 

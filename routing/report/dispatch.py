@@ -58,6 +58,7 @@ _T: dict[str, dict[str, str]] = {
         "word_met": "达标", "word_missed": "未达标", "word_na": "不适用",
         "target_trunk": "，两级配送干线不超过 {n} 条且覆盖全部乡镇",
         "target_villages": "，村级服务点覆盖 {p:g}% 以上行政村",
+        "target_alliance": "，整合快递企业 {n} 家以上",
     },
     "en": {
         "plan": "Delivery plan", "figures": "Key figures", "vehicles": "vehicles",
@@ -90,6 +91,7 @@ _T: dict[str, dict[str, str]] = {
         "word_met": "MET", "word_missed": "NOT MET", "word_na": "n/a",
         "target_trunk": ", at most {n} trunk routes over every township (two echelons)",
         "target_villages": ", village points in {p:g}% or more of the villages",
+        "target_alliance": ", an alliance of {n} or more carriers",
     },
 }
 
@@ -469,6 +471,8 @@ def _targets_line(tg: dict[str, Any], t: _Labels) -> str:
         out += t.target_trunk.format(n=tg["max_trunk_routes"])
     if tg.get("min_village_coverage") is not None:
         out += t.target_villages.format(p=100 * tg["min_village_coverage"])
+    if tg.get("min_alliance_carriers") is not None:
+        out += t.target_alliance.format(n=tg["min_alliance_carriers"])
     return out
 
 

@@ -151,3 +151,27 @@ def test_targets_reject_a_zero_route_limit():
         Targets(max_trunk_routes=0)
     with pytest.raises(FieldError, match="min_village_coverage must be a fraction"):
         Targets(min_village_coverage=1.5)
+
+
+def test_alliance_size_target_is_judged_per_option(tmp_path):
+    """The duo county pools two carriers: an alliance of at least 3 is NOT MET and names
+    them; the carriers alone are not an alliance (n/a)."""
+    sc = _with_compare(tmp_path, '\n[[compare.variants]]\nname = "three_or_more"\n'
+                       'targets = { min_alliance_carriers = 3 }\n')
+    res = compare_scenario(sc, shapley=False)
+    verdicts = {v.key: v for v in variant_verdicts(res)["three_or_more"]}
+    v = verdicts["alliance_carriers"]
+    assert v.met is False and v.value == "2 carriers"
+    assert v.reason.startswith("only ") and all(c.id in v.reason for c in sc.carriers)
+    assert "alliance_carriers" not in {v.key for v in variant_verdicts(res)["alliance"]}
+    from routing.evaluate.targets import alliance_verdict
+
+    assert alliance_verdict(None, 3).met is None
+    assert alliance_verdict(["a", "b", "c"], 3).met is True
+
+
+def test_alliance_size_must_be_two_or_more():
+    from routing.exceptions import FieldError
+
+    with pytest.raises(FieldError, match="min_alliance_carriers must be a whole number"):
+        Targets(min_alliance_carriers=1)
