@@ -4,11 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import math
-import multiprocessing
-import time
 from collections.abc import Callable
 from dataclasses import replace
-from multiprocessing.connection import Connection
 from typing import Any
 
 import numpy as np
@@ -18,6 +15,7 @@ from ..model import Scenario
 from ..model.plan import Plan, Route, Unserved
 from ..network.matrix import Matrices, vehicle_duration_s
 from . import ortools_backend, pyvrp_backend
+from .portfolio import Run, pyvrp_portfolio, warm_portfolio
 from .raw import Progress, RawSolution
 from .schedule import timed_route
 from .visits import Visit, presolve
@@ -107,201 +105,6 @@ def plan_score(plan: Plan, penalty: float, reference: dict[str, str] | None = No
             + change_penalty * moved)
 
 
-#: Share of its budget after which the portfolio's second PyVRP search, still without a
-#: feasible plan, hands the rest of its core to OR-Tools.
-GIVE_UP = 0.25
-
-
-def _run_pyvrp_child(conn: Connection, scenario: Scenario, matrices: Matrices,
-                     visits: list[Visit], opts: dict[str, Any]) -> None:
-    """Child process of the portfolio: solve with PyVRP, send the RawSolution (or the error)."""
-    try:
-        raw = pyvrp_backend.solve_visits(scenario, matrices, visits, **opts)
-        conn.send(replace(raw, peak_rss_mb=_own_peak_mb()))
-    except Exception as exc:  # any failure is reported to the parent, which falls back
-        conn.send(f"{type(exc).__name__}: {exc}")
-    finally:
-        conn.close()
-
-
-def _own_peak_mb() -> float | None:
-    """This process's peak resident memory (VmHWM; pages shared with the parent count too)."""
-    try:
-        for ln in open("/proc/self/status", encoding="ascii"):
-            if ln.startswith("VmHWM:"):
-                return round(int(ln.split()[1]) / 1024, 1)
-    except OSError:
-        pass
-    return None
-
-
-def _match_reference(sequences: dict[tuple[str, int], list[int]], visits: list[Visit],
-                     reference: dict[str, str] | None) -> dict[tuple[str, int], list[int]]:
-    """Renumber routes within each vehicle type so each route sits on the vehicle that
-    served most of its stations in the reference plan (greedy, largest overlap first).
-
-    PyVRP numbers its routes arbitrarily; a stable-routes search started from them would
-    otherwise begin with nearly every stop "moved"."""
-    if not reference:
-        return sequences
-    type_of = {vid: vid.rsplit("-", 1)[0] for vid, _ in sequences}
-    pairs = []
-    for key, seq in sequences.items():
-        votes: dict[str, int] = {}
-        for k in seq:
-            ref = reference.get(visits[k].station_id)
-            if ref is not None and ref.rsplit("-", 1)[0] == type_of[key[0]]:
-                votes[ref] = votes.get(ref, 0) + 1
-        pairs += [(n, key, ref) for ref, n in votes.items()]
-    taken_key: dict[tuple[str, int], str] = {}
-    taken_vid: set[str] = set()
-    for _, key, ref in sorted(pairs, key=lambda x: (-x[0], x[1], x[2])):
-        if key not in taken_key and ref not in taken_vid:
-            taken_key[key] = ref
-            taken_vid.add(ref)
-    # Routes without a match take the ids no match claimed (there are always enough: each
-    # unmatched route's own id, unless a match took it, which frees that match's route id).
-    spare = {t: sorted((vid for vid, _ in sequences if type_of[vid] == t and vid not in
-                        taken_vid), key=lambda v: int(v.rsplit("-", 1)[1]), reverse=True)
-             for t in set(type_of.values())}
-    out: dict[tuple[str, int], list[int]] = {}
-    for key, seq in sorted(sequences.items()):
-        vid = taken_key.get(key) or spare[type_of[key[0]]].pop()
-        out[vid, key[1]] = seq
-    return out
-
-
-def _relaxed_then_ortools(scenario: Scenario, matrices: Matrices, visits: list[Visit],
-                          opts: dict[str, Any]) -> RawSolution:
-    """PyVRP without the constraints it lacks for half the time, then OR-Tools with all of
-    them from PyVRP's routes (renumbered onto the reference vehicles) for the rest."""
-    t0 = time.perf_counter()
-    half = dict(opts, time_limit_s=opts["time_limit_s"] / 2)
-    relaxed = pyvrp_backend.solve_visits(scenario, matrices, visits, relax=True, **half)
-    fleet = {vid for vid, _ in scenario.vehicles()}
-    reference = {st: vid for st, vid in (opts.get("reference") or {}).items() if vid in fleet}
-    initial = (_match_reference(relaxed.sequences, visits, reference)
-               if relaxed.found else None)
-    left = max(1.0, opts["time_limit_s"] - (time.perf_counter() - t0))
-    return ortools_backend.solve_visits(scenario, matrices, visits, initial=initial,
-                                        **dict(opts, time_limit_s=left))
-
-
-def _run_warm_child(conn: Connection, scenario: Scenario, matrices: Matrices,
-                    visits: list[Visit], opts: dict[str, Any]) -> None:
-    """Child process: PyVRP relaxed, then OR-Tools from its routes; sends the result."""
-    try:
-        raw = _relaxed_then_ortools(scenario, matrices, visits, opts)
-        conn.send(replace(raw, peak_rss_mb=_own_peak_mb()))
-    except Exception as exc:  # reported to the parent, whose own OR-Tools plan stands
-        conn.send(f"{type(exc).__name__}: {exc}")
-    finally:
-        conn.close()
-
-
-#: One run of the portfolio: engine, seed, and its solution (or why it has none).
-Run = tuple[str, int, "RawSolution | str"]
-
-
-def _second_core(scenario: Scenario, matrices: Matrices, visits: list[Visit],
-                 opts: dict[str, Any], progress: Progress | None, *, budget_s: float,
-                 seed: int) -> list[Run]:
-    """PyVRP with another seed, giving up after GIVE_UP of ``budget_s`` without a feasible
-    plan; OR-Tools then gets the time left (a fleet too small for every required visit, or
-    windows PyVRP's penalties do not meet, are what OR-Tools' dropping handles)."""
-    t0 = time.perf_counter()
-    try:
-        raw: RawSolution | str = pyvrp_backend.solve_visits(
-            scenario, matrices, visits, progress=progress, give_up=GIVE_UP,
-            **dict(opts, time_limit_s=budget_s, seed=seed))
-    except Exception as exc:  # as in the child: report it, OR-Tools takes over
-        raw = f"{type(exc).__name__}: {exc}"
-    runs: list[Run] = [("pyvrp", seed, raw)]
-    if isinstance(raw, str) or not raw.found:
-        if not isinstance(raw, str):
-            runs[0] = ("pyvrp", seed, f"no feasible plan after {raw.runtime_s:.1f} s; "
-                       "OR-Tools took over")
-        left = max(1.0, budget_s - (time.perf_counter() - t0))
-        runs.append(("ortools", opts["seed"], ortools_backend.solve_visits(
-            scenario, matrices, visits, progress=progress, **dict(opts, time_limit_s=left))))
-    return runs
-
-
-def _fork(target: Callable[..., None], scenario: Scenario, matrices: Matrices,
-          visits: list[Visit], opts: dict[str, Any]) -> Callable[[], RawSolution | str]:
-    """Start ``target`` in a forked child; returns the function that waits for its result
-    (a child that fails or hangs past twice the time limit gives a message instead)."""
-    ctx = multiprocessing.get_context("fork")
-    parent, child = ctx.Pipe(duplex=False)
-    proc = ctx.Process(target=target, args=(child, scenario, matrices, visits, opts),
-                       daemon=True)
-    proc.start()
-    child.close()
-
-    def collect() -> RawSolution | str:
-        out: RawSolution | str
-        if parent.poll(max(5.0, 2 * opts["time_limit_s"])):
-            try:
-                out = parent.recv()
-            except EOFError:
-                out = "the child process ended without a result"
-        else:
-            out = "the child process did not finish in time"
-        proc.join(timeout=1)
-        if proc.is_alive():
-            proc.terminate()
-            proc.join()
-        parent.close()
-        return out
-
-    return collect
-
-
-def _warm_portfolio(scenario: Scenario, matrices: Matrices, visits: list[Visit],
-                    opts: dict[str, Any], progress: Progress | None) -> list[Run]:
-    """For a problem PyVRP cannot express: OR-Tools here, and in a child PyVRP without the
-    missing constraints followed by OR-Tools from its routes (both cores, wall time = the
-    limit). Inside a daemonic process, OR-Tools alone."""
-    if multiprocessing.current_process().daemon:
-        return [("ortools", opts["seed"], ortools_backend.solve_visits(
-            scenario, matrices, visits, progress=progress, **opts))]
-    collect = _fork(_run_warm_child, scenario, matrices, visits, opts)
-    here = ortools_backend.solve_visits(scenario, matrices, visits, progress=progress, **opts)
-    return [("ortools", opts["seed"], here), ("ortools", opts["seed"], collect())]
-
-
-def _portfolio(scenario: Scenario, matrices: Matrices, visits: list[Visit],
-               opts: dict[str, Any], progress: Progress | None) -> list[Run]:
-    """Two searches at once on two cores: PyVRP in a forked child with the given seed, and
-    here PyVRP with the next seed — or OR-Tools, when that finds no feasible plan early.
-
-    Two PyVRP seeds beat one PyVRP and one OR-Tools wherever PyVRP can express the problem
-    (the better of two samples of the same search; OR-Tools' plans cost 14–28 % more than
-    PyVRP's on the four bundled counties at equal time, and more on the benchmark sets, see
-    README "Engines" and benchmarks/README.md). Each side gets the full time limit, so wall time stays the limit
-    on a 2-core machine. A child that fails or hangs past twice the limit is dropped.
-    Inside a daemonic process (a Dask worker, a process pool), which may not start children,
-    the two sides run one after the other on half the time limit each.
-    """
-    tl, seed = opts["time_limit_s"], opts["seed"]
-    if multiprocessing.current_process().daemon:
-        runs = _second_core(scenario, matrices, visits, opts, progress, budget_s=tl / 2,
-                            seed=seed + 1)
-        if runs[-1][0] == "pyvrp":
-            try:
-                first: RawSolution | str = pyvrp_backend.solve_visits(
-                    scenario, matrices, visits, **dict(opts, time_limit_s=tl / 2))
-            except Exception as exc:
-                first = f"{type(exc).__name__}: {exc}"
-            runs.insert(0, ("pyvrp", seed, first))
-        return runs
-    collect = _fork(_run_pyvrp_child, scenario, matrices, visits, opts)
-    here = _second_core(scenario, matrices, visits, opts, progress, budget_s=tl,
-                        seed=seed + 1)
-    theirs = collect()
-    return [("pyvrp", seed, theirs), *here]
-
-
 def solve(scenario: Scenario, matrices: Matrices, *, time_limit_s: float | None = None,
           seed: int | None = None, solution_limit: int | None = None,
           progress: Progress | None = None, reference: dict[str, str] | None = None,
@@ -312,8 +115,10 @@ def solve(scenario: Scenario, matrices: Matrices, *, time_limit_s: float | None 
     ``engine`` {"ortools", "pyvrp", "auto"}: "pyvrp" raises UnsupportedConstraintError when
     the problem has a constraint PyVRP cannot express; "auto", when PyVRP fits, runs a
     portfolio on two cores (PyVRP with two seeds, OR-Tools instead of the second when it
-    finds no feasible plan early, see :func:`_portfolio`) and keeps the cheapest plan that
-    ``accept`` admits; OR-Tools alone otherwise (``meta.engine_note`` says why).
+    finds no feasible plan early; large problems in three phases, see
+    :mod:`routing.solve.portfolio`) and keeps the cheapest plan that ``accept`` admits;
+    otherwise OR-Tools, also from PyVRP's routes without the missing constraints
+    (``meta.engine_note`` says why).
 
     ``reference`` (station id → vehicle id) and ``change_penalty`` (CNY per moved stop) keep
     routes stable against a reference plan; the plan's meta counts kept and moved stops.
@@ -333,12 +138,12 @@ def solve(scenario: Scenario, matrices: Matrices, *, time_limit_s: float | None 
         missing = pyvrp_backend.unsupported(scenario, visits, reference=reference,
                                             change_penalty=change_penalty)
         if missing:
-            runs = _warm_portfolio(scenario, matrices, visits, opts, progress)
+            runs = warm_portfolio(scenario, matrices, visits, opts, progress)
             note = ("OR-Tools (" + ("from its own first solution, and from PyVRP's routes "
                                   "solved without these" if len(runs) > 1 else "alone")
                     + "): PyVRP cannot express " + "; ".join(missing))
         else:
-            runs = _portfolio(scenario, matrices, visits, opts, progress)
+            runs = pyvrp_portfolio(scenario, matrices, visits, opts, progress)
     else:
         backend = pyvrp_backend if engine == "pyvrp" else ortools_backend
         runs = [(engine, sd, backend.solve_visits(scenario, matrices, visits,

@@ -271,7 +271,8 @@ def solve_visits(scenario: Scenario, matrices: Matrices, visits: list[Visit], *,
                  time_limit_s: float, seed: int, solution_limit: int | None = None,
                  progress: Progress | None = None, reference: dict[str, str] | None = None,
                  change_penalty: float = 0.0, give_up: float | None = None,
-                 relax: bool = False) -> RawSolution:
+                 relax: bool = False,
+                 initial: dict[tuple[str, int], list[int]] | None = None) -> RawSolution:
     """Solve one day over ``visits`` with PyVRP; same inputs and output as the OR-Tools backend.
 
     ``solution_limit`` becomes PyVRP's iteration limit (deterministic work, for tests);
@@ -280,7 +281,10 @@ def solve_visits(scenario: Scenario, matrices: Matrices, visits: list[Visit], *,
     runtime, so the caller may use the rest of the time. Raises UnsupportedConstraintError,
     naming each constraint, when the problem uses one PyVRP cannot express — unless
     ``relax``: then it solves the problem without them (one trip per vehicle, no change
-    penalty, no return deadline), for routes that only seed OR-Tools' search.
+    penalty, no return deadline), for routes that only seed OR-Tools' search. ``initial``
+    (vehicle id → visit indices, as in RawSolution.sequences) is the search's starting
+    solution instead of a random one (routing.solve's decomposition passes the routes of an
+    earlier phase); its vehicle ids only name the type.
     """
     missing = unsupported(scenario, visits, reference=reference, change_penalty=change_penalty)
     if missing and not relax:
@@ -300,8 +304,13 @@ def solve_visits(scenario: Scenario, matrices: Matrices, visits: list[Visit], *,
     top = max((max(vt.unit_distance_cost, vt.unit_duration_cost)
                for vt in data.vehicle_types()), default=1)
     params = pyvrp.SolveParams(penalty=PenaltyParams(max_penalty=BASE_MAX_PENALTY * max(1, top)))
+    start = None
+    if initial:
+        type_index = {tid: t for t, (tid, _) in enumerate(types)}
+        start = pyvrp.Solution(data, [pyvrp.Route(data, seq, type_index[vid.rsplit("-", 1)[0]])
+                                      for (vid, _), seq in sorted(initial.items()) if seq])
     result = pyvrp.solve(data, watch, seed=seed, collect_stats=False, display=False,
-                         params=params)
+                         params=params, initial_solution=start)
     runtime = time.perf_counter() - t0
     best = result.best
     if not best.is_feasible():

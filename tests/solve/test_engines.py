@@ -119,7 +119,7 @@ def test_stable_routes_portfolio_scores_moves(tiny):
 def test_reference_matching_puts_routes_on_their_reference_vehicles():
     """Routes numbered arbitrarily by PyVRP move onto the reference vehicle serving most of
     their stations; unmatched routes take ids no match claimed; types never mix."""
-    from routing.solve import _match_reference
+    from routing.solve.portfolio import match_reference
     from routing.solve.visits import Visit
 
     def visit(st):
@@ -132,7 +132,7 @@ def test_reference_matching_puts_routes_on_their_reference_vehicles():
     seqs = {("van-1", 1): [0, 1], ("van-2", 1): [2, 3], ("van-3", 1): [4],
             ("box-1", 1): [5]}
     ref = {"A": "van-2", "B": "van-2", "C": "van-1", "D": "box-1", "F": "van-5"}
-    out = _match_reference(seqs, visits, ref)
+    out = match_reference(seqs, visits, ref)
     assert out[("van-2", 1)] == [0, 1] and out[("van-1", 1)] == [2, 3]
     assert out[("van-3", 1)] == [4] and out[("box-1", 1)] == [5]
 
@@ -170,3 +170,36 @@ def test_unknown_engine_is_a_model_error(tiny):
     _, m = plan_scenario(tiny, engine="ortools", solution_limit=1)
     with pytest.raises(ModelError, match="ortools, pyvrp, auto"):
         solve(tiny, m, engine="vroom")
+
+
+def test_split_routes_cuts_whole_routes_into_two_sectors(tiny):
+    """Each visit in exactly one group; a route's visits never split across groups."""
+    from routing.solve.portfolio import split_routes
+    from routing.solve.visits import presolve
+
+    plan, m = plan_scenario(tiny, engine="pyvrp", solution_limit=100, time_limit_s=30)
+    visits, _ = presolve(tiny, set(m.unreachable))
+    index = {(v.station_id, v.line_ids): k for k, v in enumerate(visits)}
+    seqs = {(r.vehicle_id, r.trip): [index[s.station_id, s.line_ids] for s in r.stops]
+            for r in plan.routes}
+    groups = split_routes(tiny, visits, seqs)
+    assert len(groups) == 2 and all(groups)
+    assert sorted(k for g in groups for k in g) == list(range(len(visits)))
+    where = {k: i for i, g in enumerate(groups) for k in g}
+    for seq in seqs.values():
+        assert len({where[k] for k in seq}) == 1
+
+
+def test_decomposed_portfolio_plans_completely(tiny, monkeypatch):
+    """Forced on the tiny county: whole, halves, whole again; the kept plan is the
+    cheapest of every phase's plans, complete and checked."""
+    import routing.solve.portfolio as pf
+
+    monkeypatch.setattr(pf, "DECOMPOSE_MIN", 1)
+    monkeypatch.setattr(pf, "DECOMPOSE_MIN_S", 0.0)
+    plan, m = plan_scenario(tiny, engine="auto", solution_limit=100, time_limit_s=10)
+    runs = plan.meta["portfolio"]
+    assert sorted(r["seed"] for r in runs) == [1, 2, 5, 6]  # whole (1, 2), joined (5, 6)
+    assert plan.unserved == ()
+    assert next(r for r in runs if r["kept"])["score"] == min(r["score"] for r in runs)
+    assert check_scenario_plan(plan, tiny, m) == []

@@ -1,0 +1,358 @@
+"""The ``auto`` engine: several searches on the machine's two cores, the cheapest plan kept.
+
+Where PyVRP can express the problem (:func:`pyvrp_portfolio`): PyVRP with two seeds, one per core —
+the better of two samples of the same search. OR-Tools' plans cost 14–28 % more than
+PyVRP's on the four bundled counties at equal time, and more on the benchmark sets (README
+"Engines", benchmarks/README.md), so a second PyVRP search is worth more than an OR-Tools one.
+The second search gives up after GIVE_UP of its time without a feasible plan (a fleet too
+small for every required visit, which OR-Tools' dropping handles) and OR-Tools takes over.
+
+Large problems (:data:`DECOMPOSE_MIN` visits or more, time limit of at least
+:data:`DECOMPOSE_MIN_S`) are solved in three phases on both cores (:func:`_decomposed`):
+both seeds on the whole problem; then the best plan's routes cut in two halves around the
+hub, each half re-solved on its own core from its routes (a half converges much faster than
+the whole); then the two halves joined and both cores on the whole again from there.
+
+Where PyVRP cannot express the problem (:func:`warm_portfolio`): OR-Tools on one core, and on
+the other PyVRP without the missing constraints followed by OR-Tools started from its routes.
+
+Each search in another process is a forked child (:func:`_fork`), so wall time stays the time
+limit. Inside a daemonic process (a Dask worker, a process pool), which may not start
+children, the searches run one after the other on a share of the time each.
+"""
+
+from __future__ import annotations
+
+import math
+import multiprocessing
+import time
+from collections.abc import Callable
+from dataclasses import replace
+from typing import Any
+
+import numpy as np
+
+from ..model import Scenario
+from ..network.matrix import Matrices
+from . import ortools_backend, pyvrp_backend
+from .raw import Progress, RawSolution
+from .visits import Visit
+
+#: Share of its budget after which the portfolio's second PyVRP search, still without a
+#: feasible plan, hands the rest of its core to OR-Tools.
+GIVE_UP = 0.25
+#: Decompose problems with at least this many visits … (measured at 60 s on generated
+#: counties, benchmarks/bench_county_scale.py: 5,000 villages 1.4 % cheaper decomposed,
+#: 600 villages no better — the whole problem converges fast enough there)
+DECOMPOSE_MIN = 1000
+#: … and a time limit of at least this many seconds (below, the phases are too short).
+DECOMPOSE_MIN_S = 20.0
+#: Shares of the time limit for the three phases: whole, halves, whole again.
+PHASES = (0.3, 0.45, 0.25)
+
+#: One run of the portfolio: engine, seed, and its solution (or why it has none).
+Run = tuple[str, int, "RawSolution | str"]
+Sequences = dict[tuple[str, int], list[int]]
+
+
+def _own_peak_mb() -> float | None:
+    """This process's peak resident memory (VmHWM; pages shared with the parent count too)."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as f:
+            for ln in f:
+                if ln.startswith("VmHWM:"):
+                    return round(int(ln.split()[1]) / 1024, 1)
+    except OSError:
+        pass
+    return None
+
+
+def _fork(fn: Callable[[], RawSolution], timeout_s: float) -> Callable[[], RawSolution | str]:
+    """Run ``fn`` in a forked child; returns the function that waits for its result (a
+    child that fails, or hangs past ``timeout_s``, gives a message instead)."""
+    ctx = multiprocessing.get_context("fork")
+    parent, child = ctx.Pipe(duplex=False)
+
+    def run() -> None:
+        try:
+            child.send(replace(fn(), peak_rss_mb=_own_peak_mb()))
+        except Exception as exc:  # any failure is reported to the parent, which goes on
+            child.send(f"{type(exc).__name__}: {exc}")
+        finally:
+            child.close()
+
+    proc = ctx.Process(target=run, daemon=True)
+    proc.start()
+    child.close()
+
+    def collect() -> RawSolution | str:
+        out: RawSolution | str
+        if parent.poll(max(5.0, timeout_s)):
+            try:
+                out = parent.recv()
+            except EOFError:
+                out = "the child process ended without a result"
+        else:
+            out = "the child process did not finish in time"
+        proc.join(timeout=1)
+        if proc.is_alive():
+            proc.terminate()
+            proc.join()
+        parent.close()
+        return out
+
+    return collect
+
+
+def _pyvrp(scenario: Scenario, matrices: Matrices, visits: list[Visit], opts: dict[str, Any],
+           **over: Any) -> RawSolution | str:
+    """PyVRP with ``opts`` changed by ``over``; an exception becomes its message."""
+    try:
+        return pyvrp_backend.solve_visits(scenario, matrices, visits, **(opts | over))
+    except Exception as exc:  # reported in the portfolio, the other searches stand
+        return f"{type(exc).__name__}: {exc}"
+
+
+def _second_core(scenario: Scenario, matrices: Matrices, visits: list[Visit],
+                 opts: dict[str, Any], progress: Progress | None, *, budget_s: float,
+                 seed: int) -> list[Run]:
+    """PyVRP with another seed, giving up after GIVE_UP of ``budget_s`` without a feasible
+    plan; OR-Tools then gets the time left."""
+    t0 = time.perf_counter()
+    raw = _pyvrp(scenario, matrices, visits, opts, progress=progress, give_up=GIVE_UP,
+                 time_limit_s=budget_s, seed=seed)
+    runs: list[Run] = [("pyvrp", seed, raw)]
+    if isinstance(raw, str) or not raw.found:
+        if not isinstance(raw, str):
+            runs[0] = ("pyvrp", seed, f"no feasible plan after {raw.runtime_s:.1f} s; "
+                       "OR-Tools took over")
+        left = max(1.0, budget_s - (time.perf_counter() - t0))
+        runs.append(("ortools", opts["seed"], ortools_backend.solve_visits(
+            scenario, matrices, visits, progress=progress, **(opts | {"time_limit_s": left}))))
+    return runs
+
+
+def pyvrp_portfolio(scenario: Scenario, matrices: Matrices, visits: list[Visit],
+              opts: dict[str, Any], progress: Progress | None) -> list[Run]:
+    """PyVRP with two seeds at once, or the decomposition for large problems (module doc)."""
+    tl, seed = opts["time_limit_s"], opts["seed"]
+    daemon = multiprocessing.current_process().daemon
+    if (not daemon and len(visits) >= opts.get("decompose_min", DECOMPOSE_MIN)
+            and tl >= DECOMPOSE_MIN_S):
+        return _decomposed(scenario, matrices, visits, opts, progress)
+    opts = {k: v for k, v in opts.items() if k != "decompose_min"}
+    if daemon:
+        runs = _second_core(scenario, matrices, visits, opts, progress, budget_s=tl / 2,
+                            seed=seed + 1)
+        if runs[-1][0] == "pyvrp":
+            runs.insert(0, ("pyvrp", seed, _pyvrp(scenario, matrices, visits, opts,
+                                                  time_limit_s=tl / 2)))
+        return runs
+    collect = _fork(lambda: pyvrp_backend.solve_visits(scenario, matrices, visits, **opts),
+                    2 * tl)
+    here = _second_core(scenario, matrices, visits, opts, progress, budget_s=tl,
+                        seed=seed + 1)
+    return [("pyvrp", seed, collect()), *here]
+
+
+def _best(raws: list[RawSolution | str]) -> RawSolution | None:
+    found = [r for r in raws if not isinstance(r, str) and r.found]
+    return min(found, key=lambda r: r.objective) if found else None
+
+
+def split_routes(scenario: Scenario, visits: list[Visit], sequences: Sequences
+                 ) -> list[list[int]]:
+    """Two groups of visit indices: the plan's routes cut in two arcs around the hub with
+    about as many visits each (routes stay whole); visits on no route go with the arc
+    nearest their station."""
+    types = {vt.id: vt for vt in scenario.vehicle_types}
+    hub = scenario.station(next(iter(types.values())).depot_id)
+
+    def angle(ks: list[int]) -> float:
+        xs = [scenario.station(visits[k].station_id) for k in ks]
+        dx = np.mean([math.cos(math.atan2(s.lat - hub.lat, s.lon - hub.lon)) for s in xs])
+        dy = np.mean([math.sin(math.atan2(s.lat - hub.lat, s.lon - hub.lon)) for s in xs])
+        return math.atan2(dy, dx) % (2 * math.pi)
+
+    routes = sorted((angle(seq), seq) for seq in sequences.values() if seq)
+    if len(routes) < 2:
+        return [sorted(k for _, seq in routes for k in seq)]
+    # Start the sweep after the widest empty arc, so each half is one contiguous sector.
+    gaps = [(routes[(i + 1) % len(routes)][0] - a) % (2 * math.pi)
+            for i, (a, _) in enumerate(routes)]
+    first = (int(np.argmax(gaps)) + 1) % len(routes)
+    ordered = routes[first:] + routes[:first]
+    total = sum(len(seq) for _, seq in ordered)
+    groups: list[list[int]] = [[], []]
+    arcs: list[list[float]] = [[], []]
+    for a, seq in ordered:
+        g = 0 if len(groups[0]) + len(seq) / 2 <= total / 2 and not groups[1] else 1
+        groups[g] += seq
+        arcs[g].append(a)
+    if not groups[1]:  # one huge route: nothing to split
+        return [sorted(groups[0])]
+    means = [math.atan2(np.mean(np.sin(x)), np.mean(np.cos(x))) for x in arcs]
+    routed = {k for g in groups for k in g}
+    for k in range(len(visits)):
+        if k not in routed:
+            a = angle([k])
+            d = [abs((a - m + math.pi) % (2 * math.pi) - math.pi) for m in means]
+            groups[int(np.argmin(d))].append(k)
+    return [sorted(g) for g in groups]
+
+
+def _sub_problem(scenario: Scenario, visits: list[Visit], group: list[int],
+                 sequences: Sequences, spare: dict[str, int]
+                 ) -> tuple[Scenario, list[Visit], Sequences]:
+    """The scenario with the fleet of one group (its routes' vehicles + ``spare`` unused
+    ones), the group's visits, and its routes renumbered into them."""
+    pos = {k: i for i, k in enumerate(group)}
+    initial: Sequences = {}
+    count: dict[str, int] = dict(spare)
+    for (vid, trip), seq in sorted(sequences.items()):
+        if seq and seq[0] in pos:
+            tid = vid.rsplit("-", 1)[0]
+            count[tid] = count.get(tid, 0) + 1
+            initial[f"{tid}-{count[tid]}", trip] = [pos[k] for k in seq]
+    fleet = tuple(replace(vt, count=count.get(vt.id, 0)) for vt in scenario.vehicle_types)
+    return replace(scenario, vehicle_types=fleet), [visits[k] for k in group], initial
+
+
+def _spares(scenario: Scenario, sequences: Sequences) -> list[dict[str, int]]:
+    """Unused vehicles of each type, split between the two groups (the first gets the odd one)."""
+    used: dict[str, int] = {}
+    for vid, _ in sequences:
+        tid = vid.rsplit("-", 1)[0]
+        used[tid] = used.get(tid, 0) + 1
+    free = {vt.id: vt.count - used.get(vt.id, 0) for vt in scenario.vehicle_types}
+    return [{t: (n + 1) // 2 for t, n in free.items()}, {t: n // 2 for t, n in free.items()}]
+
+
+def _joined(parts: list[tuple[list[int], RawSolution | str, Sequences]]) -> Sequences:
+    """The halves' routes back in the whole problem's visit numbering (a half whose search
+    failed keeps its routes from before)."""
+    out: Sequences = {}
+    count: dict[str, int] = {}
+    for group, raw, before in parts:
+        seqs = raw.sequences if not isinstance(raw, str) and raw.found else before
+        for (vid, trip), seq in sorted(seqs.items()):
+            tid = vid.rsplit("-", 1)[0]
+            count[tid] = count.get(tid, 0) + 1
+            out[f"{tid}-{count[tid]}", trip] = [group[i] for i in seq]
+    return out
+
+
+def _decomposed(scenario: Scenario, matrices: Matrices, visits: list[Visit],
+                opts: dict[str, Any], progress: Progress | None) -> list[Run]:
+    """Whole problem on both cores, then the two halves of its best plan, one per core,
+    then the joined plan improved on both cores; every phase's plans are candidates."""
+    opts = {k: v for k, v in opts.items() if k != "decompose_min"}
+    tl, seed, sl = opts["time_limit_s"], opts["seed"], opts["solution_limit"]
+
+    def budget(share: float) -> dict[str, Any]:
+        return {"time_limit_s": share * tl,
+                "solution_limit": None if sl is None else max(1, int(share * sl))}
+
+    t0 = time.perf_counter()
+    a = budget(PHASES[0])
+    collect = _fork(lambda: pyvrp_backend.solve_visits(scenario, matrices, visits,
+                                                       **(opts | a)), 2 * tl)
+    here = _second_core(scenario, matrices, visits, opts, progress, budget_s=a["time_limit_s"],
+                        seed=seed + 1)
+    runs: list[Run] = [("pyvrp", seed, collect()), *here]
+    best = _best([r for name, _, r in runs if name == "pyvrp"])
+    if best is None:  # no feasible PyVRP plan: OR-Tools (already running here) goes on
+        left = max(1.0, tl - (time.perf_counter() - t0))
+        runs.append(("ortools", seed, ortools_backend.solve_visits(
+            scenario, matrices, visits, progress=progress, **(opts | {"time_limit_s": left}))))
+        return runs
+    groups = split_routes(scenario, visits, best.sequences)
+    if len(groups) < 2:
+        return runs
+    spares = _spares(scenario, best.sequences)
+    subs = [_sub_problem(scenario, visits, g, best.sequences, sp)
+            for g, sp in zip(groups, spares, strict=True)]
+    b = budget(PHASES[1])
+    (sc0, v0, i0), (sc1, v1, i1) = subs
+    collect = _fork(lambda: pyvrp_backend.solve_visits(sc0, matrices, v0, initial=i0,
+                                                       **(opts | b | {"seed": seed + 2})),
+                    2 * tl)
+    half1 = _pyvrp(sc1, matrices, v1, opts, initial=i1, seed=seed + 3, **b)
+    half0 = collect()
+    joined = _joined([(groups[0], half0, i0), (groups[1], half1, i1)])
+    left = max(1.0, tl - (time.perf_counter() - t0))
+    c = {"time_limit_s": left, "solution_limit": None if sl is None
+         else max(1, int(PHASES[2] * sl))}
+    collect = _fork(lambda: pyvrp_backend.solve_visits(scenario, matrices, visits,
+                                                       initial=joined,
+                                                       **(opts | c | {"seed": seed + 4})),
+                    2 * tl)
+    last = _pyvrp(scenario, matrices, visits, opts, progress=progress, initial=joined,
+                  seed=seed + 5, **c)
+    return [*runs, ("pyvrp", seed + 4, collect()), ("pyvrp", seed + 5, last)]
+
+
+def match_reference(sequences: Sequences, visits: list[Visit],
+                    reference: dict[str, str] | None) -> Sequences:
+    """Renumber routes within each vehicle type so each route sits on the vehicle that
+    served most of its stations in the reference plan (greedy, largest overlap first).
+
+    PyVRP numbers its routes arbitrarily; a stable-routes search started from them would
+    otherwise begin with nearly every stop "moved"."""
+    if not reference:
+        return sequences
+    type_of = {vid: vid.rsplit("-", 1)[0] for vid, _ in sequences}
+    pairs = []
+    for key, seq in sequences.items():
+        votes: dict[str, int] = {}
+        for k in seq:
+            ref = reference.get(visits[k].station_id)
+            if ref is not None and ref.rsplit("-", 1)[0] == type_of[key[0]]:
+                votes[ref] = votes.get(ref, 0) + 1
+        pairs += [(n, key, ref) for ref, n in votes.items()]
+    taken_key: dict[tuple[str, int], str] = {}
+    taken_vid: set[str] = set()
+    for _, key, ref in sorted(pairs, key=lambda x: (-x[0], x[1], x[2])):
+        if key not in taken_key and ref not in taken_vid:
+            taken_key[key] = ref
+            taken_vid.add(ref)
+    # Routes without a match take the ids no match claimed (there are always enough: each
+    # unmatched route's own id, unless a match took it, which frees that match's route id).
+    spare = {t: sorted((vid for vid, _ in sequences if type_of[vid] == t and vid not in
+                        taken_vid), key=lambda v: int(v.rsplit("-", 1)[1]), reverse=True)
+             for t in set(type_of.values())}
+    out: Sequences = {}
+    for key, seq in sorted(sequences.items()):
+        vid = taken_key.get(key) or spare[type_of[key[0]]].pop()
+        out[vid, key[1]] = seq
+    return out
+
+
+def _relaxed_then_ortools(scenario: Scenario, matrices: Matrices, visits: list[Visit],
+                          opts: dict[str, Any]) -> RawSolution:
+    """PyVRP without the constraints it lacks for half the time, then OR-Tools with all of
+    them from PyVRP's routes (renumbered onto the reference vehicles) for the rest."""
+    t0 = time.perf_counter()
+    half = opts | {"time_limit_s": opts["time_limit_s"] / 2}
+    relaxed = pyvrp_backend.solve_visits(scenario, matrices, visits, relax=True, **half)
+    fleet = {vid for vid, _ in scenario.vehicles()}
+    reference = {st: vid for st, vid in (opts.get("reference") or {}).items() if vid in fleet}
+    initial = match_reference(relaxed.sequences, visits, reference) if relaxed.found else None
+    left = max(1.0, opts["time_limit_s"] - (time.perf_counter() - t0))
+    return ortools_backend.solve_visits(scenario, matrices, visits, initial=initial,
+                                        **(opts | {"time_limit_s": left}))
+
+
+def warm_portfolio(scenario: Scenario, matrices: Matrices, visits: list[Visit],
+                   opts: dict[str, Any], progress: Progress | None) -> list[Run]:
+    """For a problem PyVRP cannot express: OR-Tools here, and in a child PyVRP without the
+    missing constraints followed by OR-Tools from its routes. Inside a daemonic process,
+    OR-Tools alone."""
+    opts = {k: v for k, v in opts.items() if k != "decompose_min"}
+    if multiprocessing.current_process().daemon:
+        return [("ortools", opts["seed"], ortools_backend.solve_visits(
+            scenario, matrices, visits, progress=progress, **opts))]
+    collect = _fork(lambda: _relaxed_then_ortools(scenario, matrices, visits, opts),
+                    2 * opts["time_limit_s"])
+    here = ortools_backend.solve_visits(scenario, matrices, visits, progress=progress, **opts)
+    return [("ortools", opts["seed"], here), ("ortools", opts["seed"], collect())]
