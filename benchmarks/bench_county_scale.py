@@ -74,15 +74,15 @@ def main() -> None:
     if args.one:
         print(json.dumps(one(args.one, args.budget, args.seed)))
         return
+    from routing.io import read_scenario
     from routing.io.synthetic import write_county
     from routing.network.matrix import travel_matrices
-    from routing.io import read_scenario
 
     args.out.mkdir(parents=True, exist_ok=True)
     os.environ.setdefault("ROUTING_CACHE_DIR", tempfile.mkdtemp(prefix="county-scale-cache-"))
     budgets = [float(x) for x in args.budgets.split(",") if x]
     rows = []
-    print(f"| villages | stations | lines | matrix s | first feasible s | "
+    print("| villages | stations | lines | matrix s | first feasible s | "
           + " | ".join(f"cost {b:g} s (gap)" for b in budgets)
           + f" | best {args.long_s:g} s | vehicles | unserved | check | peak MB |")
     print("|" + "---:|" * (10 + len(budgets)))

@@ -30,10 +30,10 @@ import shlex
 import statistics
 import sys
 import time
-from multiprocessing import get_context
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import replace
+from multiprocessing import get_context
 from pathlib import Path
 
 from routing.io.benchmark_instances import (

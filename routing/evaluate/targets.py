@@ -32,7 +32,8 @@ from ..model import Scenario, Targets, Tier
 class Verdict:
     """One target against one plan or option: ``met`` None when it does not apply."""
 
-    key: str  # on_time | fresh | cost_reduction | trunk_routes | village_coverage | alliance_carriers
+    #: on_time | fresh | cost_reduction | trunk_routes | village_coverage | alliance_carriers
+    key: str
     target: str  # what is asked, in words
     label: str  # the same, short, for one-line summaries
     value: str  # what the plan reaches

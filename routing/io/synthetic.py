@@ -148,7 +148,8 @@ def write_county(folder: Path, villages: int, *, seed: int = 1, time_limit_s: fl
     for fname, rows in (("stations.csv", stations), ("demand.csv", demand),
                         ("vehicles.csv", vehicles), ("carriers.csv", carriers)):
         (folder / fname).write_text("\n".join(rows) + "\n", encoding="utf-8")
-    (folder / "scenario.toml").write_text(f'''# Generated county: {villages} village points, seed {seed}
+    head = f"# Generated county: {villages} village points, seed {seed}"
+    (folder / "scenario.toml").write_text(f'''{head}
 # (routing.io.synthetic.write_county; every figure an assumption, see its docstring).
 [scenario]
 name = "{name or f'generated{villages}'}"

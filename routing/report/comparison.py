@@ -11,8 +11,8 @@ from typing import Any
 import pandas as pd
 
 from ..evaluate.consolidation import Outcome
-from ..model import Targets
 from ..evaluate.targets import Verdict, cost_verdict, hour_verdicts
+from ..model import Targets
 
 
 def _pct(x: float | None) -> str:
