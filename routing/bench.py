@@ -178,7 +178,10 @@ def run_one(path: Path, set_name: str, bks: dict[tuple[str, str], float], *,
         model_violations=len(model_bad), own_violations=len(own_bad),
         model_minus_true=round(bi.model_distance(plan) - cost, 4), status=plan.status,
         error="; ".join([*(str(v) for v in model_bad[:2]), *own_bad[:2]]) if routes
-        else f"no solution within the time limit (status {plan.status})")
+        else f"no solution within the time limit (status {plan.status})"
+        if plan.status not in ("SUCCESS", "OPTIMAL")
+        else f"a plan with no route: all {unserved} customers left unserved "
+             f"(status {plan.status})")
     if not routes:
         return row
     sol_dir = out / engine / set_name

@@ -44,11 +44,12 @@ from __future__ import annotations
 
 import math
 import time
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
 import pyvrp
-from pyvrp.PenaltyManager import PenaltyParams
+from pyvrp.PenaltyManager import PenaltyBoundWarning, PenaltyParams
 from pyvrp.stop import MaxIterations, MaxRuntime, MultipleCriteria
 
 from ..constants import DAY_S
@@ -309,8 +310,13 @@ def solve_visits(scenario: Scenario, matrices: Matrices, visits: list[Visit], *,
         type_index = {tid: t for t, (tid, _) in enumerate(types)}
         start = pyvrp.Solution(data, [pyvrp.Route(data, seq, type_index[vid.rsplit("-", 1)[0]])
                                       for (vid, _), seq in sorted(initial.items()) if seq])
-    result = pyvrp.solve(data, watch, seed=seed, collect_stats=False, display=False,
-                         params=params, initial_solution=start)
+    with warnings.catch_warnings():
+        # "A penalty parameter has reached its maximum value": PyVRP struggling for a
+        # feasible plan. The caller hears it as a FAIL (and the portfolio hands over to
+        # OR-Tools); a dispatcher's terminal should not fill with library warnings.
+        warnings.simplefilter("ignore", PenaltyBoundWarning)
+        result = pyvrp.solve(data, watch, seed=seed, collect_stats=False, display=False,
+                             params=params, initial_solution=start)
     runtime = time.perf_counter() - t0
     best = result.best
     if not best.is_feasible():
