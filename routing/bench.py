@@ -47,6 +47,8 @@ from routing.io.benchmark_instances import (
 from routing.model.plan import Plan
 from routing.pipeline import check_scenario_plan, plan_scenario
 from routing.solve import solve_pyvrp_default
+from routing.solve.portfolio import own_peak_mb
+from routing.solve.raw import FOUND
 
 ROOT = Path(__file__).resolve().parents[1]  #: the repository, in a source checkout
 
@@ -101,11 +103,8 @@ def _reset_peak() -> bool:
 
 
 def _peak_mb(reset_ok: bool) -> float:
-    if reset_ok:
-        for ln in Path("/proc/self/status").read_text().splitlines():
-            if ln.startswith("VmHWM:"):
-                return int(ln.split()[1]) / 1024
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    peak = own_peak_mb() if reset_ok else None
+    return peak if peak is not None else resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def instance_files(data: Path, set_name: str, patterns: list[str]) -> list[Path]:
@@ -179,7 +178,7 @@ def run_one(path: Path, set_name: str, bks: dict[tuple[str, str], float], *,
         model_minus_true=round(bi.model_distance(plan) - cost, 4), status=plan.status,
         error="; ".join([*(str(v) for v in model_bad[:2]), *own_bad[:2]]) if routes
         else f"no solution within the time limit (status {plan.status})"
-        if plan.status not in ("SUCCESS", "OPTIMAL")
+        if plan.status not in FOUND
         else f"a plan with no route: all {unserved} customers left unserved "
              f"(status {plan.status})")
     if not routes:

@@ -84,7 +84,7 @@ def _engine_lines(meta: dict[str, Any]) -> list[str]:
 
         parts = [f"{name(r)} {r['cost']:,.2f} CNY"
                  + (f" ({r['dropped']} dropped)" if r.get("dropped") else "")
-                 + ("" if r.get("accepted", True) else " (failed the check)")
+                 + (" (failed the check)" if r.get("accepted") is False else "")
                  if "error" not in r else f"{name(r)}: {r['error']}" for r in runs]
         out.append("engines: " + ", ".join(parts) + "; the cheapest checked plan is kept")
     if meta.get("engine_note"):

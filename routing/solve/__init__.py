@@ -169,7 +169,14 @@ def solve(scenario: Scenario, matrices: Matrices, *, time_limit_s: float | None 
         return plan_score(p, penalty, reference, change_penalty)
 
     plans.sort(key=lambda x: (score(x[2]), x[0] != "ortools", x[1]))
-    ok = [accept(p) if accept is not None else True for _, _, p in plans]
+    # Check in rank order and stop at the first plan that passes: the checker is the
+    # costly part on a large county, and a dearer plan cannot be kept anyway (None: not
+    # checked).
+    ok: list[bool | None] = [None] * len(plans)
+    for k, (_, _, p) in enumerate(plans):
+        ok[k] = accept(p) if accept is not None else True
+        if ok[k]:
+            break
     best = next((k for k, good in enumerate(ok) if good), 0)
     plan = plans[best][2]
     meta = dict(plan.meta) | {"engine_requested": engine}

@@ -55,7 +55,7 @@ Run = tuple[str, int, "RawSolution | str"]
 Sequences = dict[tuple[str, int], list[int]]
 
 
-def _own_peak_mb() -> float | None:
+def own_peak_mb() -> float | None:
     """This process's peak resident memory (VmHWM; pages shared with the parent count too)."""
     try:
         with open("/proc/self/status", encoding="ascii") as f:
@@ -75,7 +75,7 @@ def _fork(fn: Callable[[], RawSolution], timeout_s: float) -> Callable[[], RawSo
 
     def run() -> None:
         try:
-            child.send(replace(fn(), peak_rss_mb=_own_peak_mb()))
+            child.send(replace(fn(), peak_rss_mb=own_peak_mb()))
         except Exception as exc:  # any failure is reported to the parent, which goes on
             child.send(f"{type(exc).__name__}: {exc}")
         finally:
@@ -137,10 +137,8 @@ def pyvrp_portfolio(scenario: Scenario, matrices: Matrices, visits: list[Visit],
     """PyVRP with two seeds at once, or the decomposition for large problems (module doc)."""
     tl, seed = opts["time_limit_s"], opts["seed"]
     daemon = multiprocessing.current_process().daemon
-    if (not daemon and len(visits) >= opts.get("decompose_min", DECOMPOSE_MIN)
-            and tl >= DECOMPOSE_MIN_S):
+    if not daemon and len(visits) >= DECOMPOSE_MIN and tl >= DECOMPOSE_MIN_S:
         return _decomposed(scenario, matrices, visits, opts, progress)
-    opts = {k: v for k, v in opts.items() if k != "decompose_min"}
     if daemon:
         runs = _second_core(scenario, matrices, visits, opts, progress, budget_s=tl / 2,
                             seed=seed + 1)
@@ -246,7 +244,6 @@ def _decomposed(scenario: Scenario, matrices: Matrices, visits: list[Visit],
                 opts: dict[str, Any], progress: Progress | None) -> list[Run]:
     """Whole problem on both cores, then the two halves of its best plan, one per core,
     then the joined plan improved on both cores; every phase's plans are candidates."""
-    opts = {k: v for k, v in opts.items() if k != "decompose_min"}
     tl, seed, sl = opts["time_limit_s"], opts["seed"], opts["solution_limit"]
 
     def budget(share: float) -> dict[str, Any]:
@@ -261,7 +258,7 @@ def _decomposed(scenario: Scenario, matrices: Matrices, visits: list[Visit],
                         seed=seed + 1)
     runs: list[Run] = [("pyvrp", seed, collect()), *here]
     best = _best([r for name, _, r in runs if name == "pyvrp"])
-    if best is None:  # no feasible PyVRP plan: OR-Tools (already running here) goes on
+    if best is None:  # no feasible PyVRP plan: OR-Tools on the time left
         left = max(1.0, tl - (time.perf_counter() - t0))
         runs.append(("ortools", seed, ortools_backend.solve_visits(
             scenario, matrices, visits, progress=progress, **(opts | {"time_limit_s": left}))))
@@ -348,7 +345,6 @@ def warm_portfolio(scenario: Scenario, matrices: Matrices, visits: list[Visit],
     """For a problem PyVRP cannot express: OR-Tools here, and in a child PyVRP without the
     missing constraints followed by OR-Tools from its routes. Inside a daemonic process,
     OR-Tools alone."""
-    opts = {k: v for k, v in opts.items() if k != "decompose_min"}
     if multiprocessing.current_process().daemon:
         return [("ortools", opts["seed"], ortools_backend.solve_visits(
             scenario, matrices, visits, progress=progress, **opts))]

@@ -5,6 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+#: Statuses of a search that returned a plan (OPTIMAL: it also proved optimality).
+FOUND = ("SUCCESS", "OPTIMAL")
+
 #: Progress callback: (elapsed seconds, best objective in CNY, solutions found).
 Progress = Callable[[float, float, int], None]
 
@@ -32,4 +35,4 @@ class RawSolution:
     @property
     def found(self) -> bool:
         """Did the engine return a plan (SUCCESS, or OPTIMAL when it proved optimality)?"""
-        return self.status in ("SUCCESS", "OPTIMAL")
+        return self.status in FOUND

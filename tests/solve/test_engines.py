@@ -12,6 +12,7 @@ import pytest
 from routing.exceptions import ModelError, UnsupportedConstraintError
 from routing.model import Targets
 from routing.pipeline import check_scenario_plan, plan_scenario
+from routing.report.summary import _engine_lines
 from routing.solve import solve
 
 #: The tiny county's OR-Tools plan at 50 solutions (see test_solve): PyVRP must match it.
@@ -143,9 +144,11 @@ def test_auto_runs_two_pyvrp_seeds_and_keeps_the_cheaper_checked_plan(tiny):
     plan, m = plan_scenario(tiny, engine="auto", solution_limit=50, time_limit_s=10, seed=3)
     runs = plan.meta["portfolio"]
     assert sorted((r["engine"], r["seed"]) for r in runs) == [("pyvrp", 3), ("pyvrp", 4)]
-    assert all(r["accepted"] for r in runs)
     kept = [r for r in runs if r["kept"]]
     assert len(kept) == 1 and kept[0]["score"] == min(r["score"] for r in runs)
+    # The checker runs in rank order and stops at the first plan that passes.
+    assert kept[0]["accepted"] is True
+    assert [r["accepted"] for r in runs if not r["kept"]] == [None]
     assert plan.engine == "pyvrp"
     assert plan.meta["engine_requested"] == "auto"
     assert check_scenario_plan(plan, tiny, m) == []
@@ -203,3 +206,20 @@ def test_decomposed_portfolio_plans_completely(tiny, monkeypatch):
     assert plan.unserved == ()
     assert next(r for r in runs if r["kept"])["score"] == min(r["score"] for r in runs)
     assert check_scenario_plan(plan, tiny, m) == []
+
+
+def test_a_cheaper_plan_that_fails_the_check_is_not_kept(tiny):
+    """``accept`` says no to the cheapest plan: the next one is checked and kept, and the
+    portfolio records both verdicts."""
+    _, m = plan_scenario(tiny, engine="ortools", solution_limit=1)
+    seen = []
+
+    def accept(plan):
+        seen.append(plan.cost)
+        return len(seen) > 1  # refuse the first (cheapest) plan offered
+
+    plan = solve(tiny, m, engine="auto", solution_limit=50, time_limit_s=10, accept=accept)
+    runs = sorted(plan.meta["portfolio"], key=lambda r: r["score"])
+    assert [r["accepted"] for r in runs] == [False, True]
+    assert runs[1]["kept"] and plan.cost == pytest.approx(runs[1]["cost"], abs=0.01)
+    assert "failed the check" in _engine_lines(plan.meta)[0]
