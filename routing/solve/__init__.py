@@ -84,6 +84,8 @@ def _plan(scenario: Scenario, matrices: Matrices, visits: list[Visit], unserved:
         meta["peak_rss_mb"] = raw.peak_rss_mb
     if raw.warm_start:
         meta["warm_start"] = "pyvrp"  # OR-Tools' search began from PyVRP's routes
+    if raw.restarts:
+        meta["restarts"] = raw.restarts  # fresh starts after stagnation (PyVRP "wide")
     return Plan(scenario=scenario.name, scenario_hash=scenario_hash(scenario), date=scenario.date,
                 engine=engine, seed=seed, time_limit_s=time_limit_s, status=raw.status,
                 runtime_s=round(raw.runtime_s, 3),
@@ -187,6 +189,7 @@ def solve(scenario: Scenario, matrices: Matrices, *, time_limit_s: float | None 
              "score": round(score(p), 2), "accepted": good,
              "kept": k == best, "first_solution_s": p.meta["first_solution_s"],
              "warm_start": bool(p.meta.get("warm_start")),
+             "restarts": p.meta.get("restarts", 0),
              "peak_rss_mb": p.meta.get("peak_rss_mb")}
             for k, ((name, run_seed, p), good) in enumerate(zip(plans, ok, strict=True))
         ] + [{"engine": name, "seed": run_seed, "error": msg} for name, run_seed, msg in failed]

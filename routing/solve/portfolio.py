@@ -1,7 +1,9 @@
 """The ``auto`` engine: several searches on the machine's two cores, the cheapest plan kept.
 
-Where PyVRP can express the problem (:func:`pyvrp_portfolio`): PyVRP with two seeds, one per core —
-the better of two samples of the same search. OR-Tools' plans cost 14–28 % more than
+Where PyVRP can express the problem (:func:`pyvrp_portfolio`): PyVRP on each core, one with
+PyVRP's own parameters and one with the "wide" search (a wider neighbourhood, a shorter
+acceptance history, fresh restarts when stuck; see pyvrp_backend.SEARCHES) and another seed —
+the better of two different searches. OR-Tools' plans cost 14–28 % more than
 PyVRP's on the four bundled counties at equal time, and more on the benchmark sets (README
 "Engines", benchmarks/README.md), so a second PyVRP search is worth more than an OR-Tools one.
 The second search gives up after GIVE_UP of its time without a feasible plan (a fleet too
@@ -116,11 +118,12 @@ def _pyvrp(scenario: Scenario, matrices: Matrices, visits: list[Visit], opts: di
 def _second_core(scenario: Scenario, matrices: Matrices, visits: list[Visit],
                  opts: dict[str, Any], progress: Progress | None, *, budget_s: float,
                  seed: int) -> list[Run]:
-    """PyVRP with another seed, giving up after GIVE_UP of ``budget_s`` without a feasible
-    plan; OR-Tools then gets the time left."""
+    """PyVRP with another seed and the "wide" search (pyvrp_backend.SEARCHES: the two
+    cores sample different neighbourhoods, not only different seeds), giving up after GIVE_UP
+    of ``budget_s`` without a feasible plan; OR-Tools then gets the time left."""
     t0 = time.perf_counter()
     raw = _pyvrp(scenario, matrices, visits, opts, progress=progress, give_up=GIVE_UP,
-                 time_limit_s=budget_s, seed=seed)
+                 time_limit_s=budget_s, seed=seed, search="wide")
     runs: list[Run] = [("pyvrp", seed, raw)]
     if isinstance(raw, str) or not raw.found:
         if not isinstance(raw, str):

@@ -31,6 +31,7 @@ class RawSolution:
     first_s: float | None = None
     peak_rss_mb: float | None = None
     warm_start: bool = False  #: the search started from another engine's routes
+    restarts: int = 0  #: fresh starts of a search that stagnated (PyVRP's "wide" search)
 
     @property
     def found(self) -> bool:

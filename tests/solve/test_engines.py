@@ -168,6 +168,32 @@ def test_auto_hands_over_to_ortools_when_pyvrp_finds_nothing_feasible(tiny):
     assert check_scenario_plan(plan, sc, m) == []
 
 
+def test_wide_search_restarts_when_stuck_and_serves_every_visit_once(tiny):
+    """The portfolio's second search ("wide") starts afresh from a new random solution when
+    RESTART_PER_CLIENT iterations per client bring no better plan: on the tiny county that
+    happens well within an iteration budget of four times that, and the plan kept (the best
+    over the restarts) still serves every visit exactly once."""
+    from routing.network.matrix import travel_matrices
+    from routing.solve import pyvrp_backend as pb
+    from routing.solve.echelons import direct_types
+    from routing.solve.visits import presolve
+
+    sc = dataclasses.replace(tiny, vehicle_types=direct_types(tiny))
+    m = travel_matrices(sc)
+    visits, _ = presolve(sc, set(m.unreachable))
+    budget = 4 * pb.RESTART_PER_CLIENT * len(visits)
+    raw = pb.solve_visits(sc, m, visits, time_limit_s=60, seed=1, search="wide",
+                          solution_limit=budget)
+    assert raw.found and raw.restarts >= 1
+    served = sorted(k for seq in raw.sequences.values() for k in seq)
+    assert served == list(range(len(visits)))
+    # The default search never restarts; an unknown search is refused by name.
+    plain = pb.solve_visits(sc, m, visits, time_limit_s=60, seed=1, solution_limit=budget)
+    assert plain.restarts == 0
+    with pytest.raises(ModelError, match="default"):
+        pb.solve_visits(sc, m, visits, time_limit_s=1, seed=1, search="narrow")
+
+
 def test_unknown_engine_is_a_model_error(tiny):
     """A misspelt engine lists the valid choices."""
     _, m = plan_scenario(tiny, engine="ortools", solution_limit=1)
