@@ -83,6 +83,9 @@ SEARCHES = ("default", "wide")
 WIDE_NEIGHBOURS = 80
 WIDE_HISTORY = 150
 RESTART_PER_CLIENT = 50
+#: The cost PyVRP's cost evaluator gives a solution that is not feasible (the largest int64,
+#: not ``inf``): what stopping criteria see until the search has a feasible plan.
+INFEASIBLE_COST = int(np.iinfo(np.int64).max)
 #: Values above this overflow PyVRP's penalty arithmetic (pyvrp.constants.MAX_VALUE is 2^44
 #: for matrices; sums of costs and prizes get this much more room).
 MAX_TOTAL = 1 << 60
@@ -149,7 +152,7 @@ class _Watch:
     """Stopping criterion wrapper: reports progress and the time to the first feasible plan.
 
     PyVRP calls the stopping criterion once per iteration with the best feasible cost
-    (``inf`` while there is none); there is no solution callback.
+    (INFEASIBLE_COST while there is none); there is no solution callback.
     """
 
     def __init__(self, stop: MultipleCriteria, scale: float, progress: Progress | None) -> None:
@@ -161,7 +164,7 @@ class _Watch:
         self.done = False  # the budget is spent (not just one restart's stagnation)
 
     def __call__(self, best_cost: float) -> bool:
-        if best_cost < self.best:
+        if best_cost < min(self.best, INFEASIBLE_COST):  # infeasible bests are not plans
             self.best = best_cost
             self.improvements += 1
             elapsed = time.perf_counter() - self.t0
@@ -280,7 +283,7 @@ class _GiveUp:
 
     def __call__(self, best_cost: float) -> bool:
         self.it += 1
-        if math.isfinite(best_cost) or self.found:
+        if best_cost < INFEASIBLE_COST or self.found:
             self.found = True
             return False
         if self.after_it is not None:

@@ -249,3 +249,45 @@ def test_a_cheaper_plan_that_fails_the_check_is_not_kept(tiny):
     assert [r["accepted"] for r in runs] == [False, True]
     assert runs[1]["kept"] and plan.cost == pytest.approx(runs[1]["cost"], abs=0.01)
     assert "failed the check" in _engine_lines(plan.meta)[0]
+
+
+def test_an_infeasible_search_reports_no_plan_and_gives_up_on_time(tiny):
+    """While PyVRP has no feasible plan its stopping criteria see the largest int64, not
+    inf: that is no first solution, no progress, and no reason to stop giving up. One van
+    for the whole county cannot serve it; with 5 % of a 30 s budget to find a plan, the
+    search must stop after about 1.5 s (the margin is wide: a search that never gives up
+    runs all 30 s)."""
+    from routing.network.matrix import travel_matrices
+    from routing.solve import pyvrp_backend as pb
+    from routing.solve.echelons import direct_types
+    from routing.solve.visits import presolve
+
+    sc = _types(tiny, reefer=None, van={"count": 1, "cold_capacity_kg": 100.0})
+    sc = dataclasses.replace(sc, vehicle_types=direct_types(sc))
+    m = travel_matrices(sc)
+    visits, _ = presolve(sc, set(m.unreachable))
+    seen: list[float] = []
+    raw = pb.solve_visits(sc, m, visits, time_limit_s=30, seed=1, give_up=0.05,
+                          progress=lambda _t, cost, _n: seen.append(cost))
+    assert not raw.found and raw.first_s is None and raw.solutions == 0
+    assert seen == []
+    assert raw.runtime_s < 15
+
+
+def test_progress_reports_only_feasible_plans(tiny):
+    """Every cost the progress callback hears is a feasible plan's: none above the first,
+    the last equal to the plan's objective, and the time to the first one recorded."""
+    from routing.network.matrix import travel_matrices
+    from routing.solve import pyvrp_backend as pb
+    from routing.solve.echelons import direct_types
+    from routing.solve.visits import presolve
+
+    sc = dataclasses.replace(tiny, vehicle_types=direct_types(tiny))
+    m = travel_matrices(sc)
+    visits, _ = presolve(sc, set(m.unreachable))
+    seen: list[float] = []
+    raw = pb.solve_visits(sc, m, visits, time_limit_s=30, seed=1, solution_limit=200,
+                          progress=lambda _t, cost, _n: seen.append(cost))
+    assert raw.found and raw.first_s is not None
+    assert seen and seen == sorted(seen, reverse=True)
+    assert seen[0] < 10 * TINY_COST and seen[-1] == pytest.approx(raw.objective)
