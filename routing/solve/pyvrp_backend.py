@@ -86,6 +86,12 @@ RESTART_PER_CLIENT = 50
 #: The cost PyVRP's cost evaluator gives a solution that is not feasible (the largest int64,
 #: not ``inf``): what stopping criteria see until the search has a feasible plan.
 INFEASIBLE_COST = int(np.iinfo(np.int64).max)
+#: A search told to give up waits at least this long per visit for its first feasible plan:
+#: large problems take seconds to get there without being infeasible (generated counties,
+#: benchmarks/bench_search_curve.py, two searches at once: 744 visits 1.3–1.4 s, about 1,480
+#: visits 3–10 s, about 6,100 visits 15 s), and a share of a short budget would hand a
+#: merely slow search to OR-Tools.
+GIVE_UP_S_PER_VISIT = 0.01
 #: Values above this overflow PyVRP's penalty arithmetic (pyvrp.constants.MAX_VALUE is 2^44
 #: for matrices; sums of costs and prizes get this much more room).
 MAX_TOTAL = 1 << 60
@@ -300,7 +306,8 @@ def solve_visits(scenario: Scenario, matrices: Matrices, visits: list[Visit], *,
     """Solve one day over ``visits`` with PyVRP; same inputs and output as the OR-Tools backend.
 
     ``solution_limit`` becomes PyVRP's iteration limit (deterministic work, for tests);
-    ``time_limit_s`` always applies too. ``give_up`` (a share of the budget, 0–1) stops the
+    ``time_limit_s`` always applies too. ``give_up`` (a share of the budget, 0–1, but at least
+    GIVE_UP_S_PER_VISIT per visit) stops the
     search early when it has no feasible plan by then; the result is then FAIL with its
     runtime, so the caller may use the rest of the time. Raises UnsupportedConstraintError,
     naming each constraint, when the problem uses one PyVRP cannot express — unless
@@ -325,7 +332,8 @@ def solve_visits(scenario: Scenario, matrices: Matrices, visits: list[Visit], *,
     if solution_limit is not None:
         criteria.append(MaxIterations(solution_limit))
     if give_up is not None:
-        criteria.append(_GiveUp(give_up, time_limit_s, solution_limit))
+        criteria.append(_GiveUp(give_up, max(time_limit_s, GIVE_UP_S_PER_VISIT * len(visits)
+                                             / give_up), solution_limit))
     watch = _Watch(MultipleCriteria(criteria), scale, progress)
     watch.t0 = t0  # time to first solution counts model building, as for OR-Tools
     top = max((max(vt.unit_distance_cost, vt.unit_duration_cost)
