@@ -26,6 +26,19 @@ def _types(sc, **by_type):
     return dataclasses.replace(sc, vehicle_types=tuple(out))
 
 
+def _direct_visits(sc):
+    """The scenario on its direct fleet, its matrices and the visits to plan: what the
+    backends get from routing.solve."""
+    from routing.network.matrix import travel_matrices
+    from routing.solve.echelons import direct_types
+    from routing.solve.visits import presolve
+
+    sc = dataclasses.replace(sc, vehicle_types=direct_types(sc))
+    m = travel_matrices(sc)
+    visits, _ = presolve(sc, set(m.unreachable))
+    return sc, m, visits
+
+
 @pytest.fixture(scope="module")
 def tiny_pyvrp(tiny):
     """The tiny county planned by PyVRP alone, 200 iterations."""
@@ -173,14 +186,9 @@ def test_wide_search_restarts_when_stuck_and_serves_every_visit_once(tiny):
     RESTART_PER_CLIENT iterations per client bring no better plan: on the tiny county that
     happens well within an iteration budget of four times that, and the plan kept (the best
     over the restarts) still serves every visit exactly once."""
-    from routing.network.matrix import travel_matrices
     from routing.solve import pyvrp_backend as pb
-    from routing.solve.echelons import direct_types
-    from routing.solve.visits import presolve
 
-    sc = dataclasses.replace(tiny, vehicle_types=direct_types(tiny))
-    m = travel_matrices(sc)
-    visits, _ = presolve(sc, set(m.unreachable))
+    sc, m, visits = _direct_visits(tiny)
     budget = 4 * pb.RESTART_PER_CLIENT * len(visits)
     raw = pb.solve_visits(sc, m, visits, time_limit_s=60, seed=1, search="wide",
                           solution_limit=budget)
@@ -257,15 +265,10 @@ def test_an_infeasible_search_reports_no_plan_and_gives_up_on_time(tiny):
     for the whole county cannot serve it; with 5 % of a 30 s budget to find a plan, the
     search must stop after about 1.5 s (the margin is wide: a search that never gives up
     runs all 30 s)."""
-    from routing.network.matrix import travel_matrices
     from routing.solve import pyvrp_backend as pb
-    from routing.solve.echelons import direct_types
-    from routing.solve.visits import presolve
 
-    sc = _types(tiny, reefer=None, van={"count": 1, "cold_capacity_kg": 100.0})
-    sc = dataclasses.replace(sc, vehicle_types=direct_types(sc))
-    m = travel_matrices(sc)
-    visits, _ = presolve(sc, set(m.unreachable))
+    sc, m, visits = _direct_visits(_types(tiny, reefer=None,
+                                          van={"count": 1, "cold_capacity_kg": 100.0}))
     seen: list[float] = []
     raw = pb.solve_visits(sc, m, visits, time_limit_s=30, seed=1, give_up=0.05,
                           progress=lambda _t, cost, _n: seen.append(cost))
@@ -277,14 +280,9 @@ def test_an_infeasible_search_reports_no_plan_and_gives_up_on_time(tiny):
 def test_progress_reports_only_feasible_plans(tiny):
     """Every cost the progress callback hears is a feasible plan's: none above the first,
     the last equal to the plan's objective, and the time to the first one recorded."""
-    from routing.network.matrix import travel_matrices
     from routing.solve import pyvrp_backend as pb
-    from routing.solve.echelons import direct_types
-    from routing.solve.visits import presolve
 
-    sc = dataclasses.replace(tiny, vehicle_types=direct_types(tiny))
-    m = travel_matrices(sc)
-    visits, _ = presolve(sc, set(m.unreachable))
+    sc, m, visits = _direct_visits(tiny)
     seen: list[float] = []
     raw = pb.solve_visits(sc, m, visits, time_limit_s=30, seed=1, solution_limit=200,
                           progress=lambda _t, cost, _n: seen.append(cost))
