@@ -88,8 +88,8 @@ RESTART_PER_CLIENT = 50
 INFEASIBLE_COST = int(np.iinfo(np.int64).max)
 #: A search told to give up waits at least this long per visit for its first feasible plan:
 #: large problems take seconds to get there without being infeasible (generated counties,
-#: benchmarks/bench_search_curve.py, two searches at once: 744 visits 1.3–1.4 s, about 1,480
-#: visits 3–10 s, about 6,100 visits 15 s), and a share of a short budget would hand a
+#: benchmarks/bench_search_curve.py, two searches at once: 744 visits 1.3–1.4 s, 1,506
+#: visits 3–10 s, 6,169 visits about 15 s), and a share of a short budget would hand a
 #: merely slow search to OR-Tools.
 GIVE_UP_S_PER_VISIT = 0.01
 #: Values above this overflow PyVRP's penalty arithmetic (pyvrp.constants.MAX_VALUE is 2^44
@@ -278,10 +278,12 @@ def _required(visits: list[Visit], locs: list[int], prize: int, types: list[Vehi
 
 class _GiveUp:
     """Stops a search that has found no feasible plan after a share of its budget (time, and
-    iterations when an iteration limit is set), so the caller can hand the rest to OR-Tools."""
+    iterations when an iteration limit is set; by time never before ``min_s``), so the caller
+    can hand the rest to OR-Tools."""
 
-    def __init__(self, share: float, time_limit_s: float, iterations: int | None) -> None:
-        self.after_s = share * time_limit_s
+    def __init__(self, share: float, time_limit_s: float, iterations: int | None,
+                 min_s: float = 0.0) -> None:
+        self.after_s = max(share * time_limit_s, min_s)
         self.after_it = None if iterations is None else max(1, int(share * iterations))
         self.t0 = time.perf_counter()
         self.it = 0
@@ -307,16 +309,15 @@ def solve_visits(scenario: Scenario, matrices: Matrices, visits: list[Visit], *,
 
     ``solution_limit`` becomes PyVRP's iteration limit (deterministic work, for tests);
     ``time_limit_s`` always applies too. ``give_up`` (a share of the budget, 0–1, but at least
-    GIVE_UP_S_PER_VISIT per visit) stops the
-    search early when it has no feasible plan by then; the result is then FAIL with its
-    runtime, so the caller may use the rest of the time. Raises UnsupportedConstraintError,
-    naming each constraint, when the problem uses one PyVRP cannot express — unless
-    ``relax``: then it solves the problem without them (one trip per vehicle, no change
-    penalty, no return deadline), for routes that only seed OR-Tools' search. ``initial``
-    (vehicle id → visit indices, as in RawSolution.sequences) is the search's starting
-    solution instead of a random one (routing.solve's decomposition passes the routes of an
-    earlier phase); its vehicle ids only name the type. ``search`` is one of SEARCHES
-    (see there); a "wide" search restarts only when it has no ``initial`` solution.
+    GIVE_UP_S_PER_VISIT per visit) stops the search early when it has no feasible plan by then;
+    the result is then FAIL with its runtime, so the caller may use the rest of the time. Raises
+    UnsupportedConstraintError, naming each constraint, when the problem uses one PyVRP cannot
+    express — unless ``relax``: then it solves the problem without them (one trip per vehicle,
+    no change penalty, no return deadline), for routes that only seed OR-Tools' search.
+    ``initial`` (vehicle id → visit indices, as in RawSolution.sequences) is the search's
+    starting solution instead of a random one (routing.solve's decomposition passes the routes
+    of an earlier phase); its vehicle ids only name the type. ``search`` is one of SEARCHES (see
+    there); a "wide" search restarts only when it has no ``initial`` solution.
     """
     if search not in SEARCHES:
         raise ModelError(f"search must be one of {SEARCHES}; got {search!r}")
@@ -332,8 +333,8 @@ def solve_visits(scenario: Scenario, matrices: Matrices, visits: list[Visit], *,
     if solution_limit is not None:
         criteria.append(MaxIterations(solution_limit))
     if give_up is not None:
-        criteria.append(_GiveUp(give_up, max(time_limit_s, GIVE_UP_S_PER_VISIT * len(visits)
-                                             / give_up), solution_limit))
+        criteria.append(_GiveUp(give_up, time_limit_s, solution_limit,
+                                min_s=GIVE_UP_S_PER_VISIT * len(visits)))
     watch = _Watch(MultipleCriteria(criteria), scale, progress)
     watch.t0 = t0  # time to first solution counts model building, as for OR-Tools
     top = max((max(vt.unit_distance_cost, vt.unit_duration_cost)
