@@ -355,11 +355,12 @@ def main(argv: list[str] | None = None) -> int:
                     help=f"comma list of {', '.join(SETS)} (default {DEFAULT_SETS})")
     ap.add_argument("--instances", default="",
                     help="comma list of name globs, case-insensitive (e.g. 'C101,R2*,CMT1?')")
-    ap.add_argument("--engines", default="ours",
-                    help=f"comma list of {', '.join(ENGINES)} (default ours)")
+    # The same defaults as `routing bench`: every figure next to the peers'.
+    ap.add_argument("--engines", default=",".join(ENGINES),
+                    help=f"comma list of {', '.join(ENGINES)} (default all)")
     ap.add_argument("--time-limit-s", type=float, default=10.0)
     ap.add_argument("--seed", type=int, default=1)
-    ap.add_argument("--out", type=Path, default=Path("out/bench_literature"))
+    ap.add_argument("-o", "--out", type=Path, default=Path("out/bench_literature"))
     ap.add_argument("--peers-one-by-one", action="store_true",
                     help="run the peer engines one after the other (default: side by side)")
     args = ap.parse_args(argv)

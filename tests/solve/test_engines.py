@@ -181,6 +181,28 @@ def test_auto_hands_over_to_ortools_when_pyvrp_finds_nothing_feasible(tiny):
     assert check_scenario_plan(plan, sc, m) == []
 
 
+def test_auto_hands_over_to_ortools_on_time_without_an_iteration_limit(tiny):
+    """A dispatcher's run has no iteration limit: the give-up goes by the clock. One van
+    for the whole county, 8 s: the second PyVRP search stops after GIVE_UP of its time
+    (2 s; the per-visit minimum is 0.1 s here) and OR-Tools plans in the time left. The
+    margin is wide: a give-up that never fires leaves OR-Tools its 1 s floor after 8 s."""
+    import re
+
+    from routing.solve import portfolio
+
+    van = _types(tiny, reefer=None, van={"count": 1, "cold_capacity_kg": 100.0})
+    sc = dataclasses.replace(van, solve=dataclasses.replace(van.solve, solution_limit=None))
+    plan, m = plan_scenario(sc, engine="auto", time_limit_s=8)
+    by = {(r["engine"], r["seed"]): r for r in plan.meta["portfolio"]}
+    msg = by["pyvrp", sc.solve.seed + 1]["error"]
+    found = re.fullmatch(r"no feasible plan after ([\d.]+) s; OR-Tools took over", msg)
+    assert found, msg
+    assert portfolio.GIVE_UP * 8 <= float(found[1]) < 4.0
+    assert plan.engine == "ortools" and by["ortools", sc.solve.seed]["kept"]
+    assert plan.runtime_s > 3.0  # OR-Tools had the rest of the 8 s, not a 1 s floor
+    assert check_scenario_plan(plan, sc, m) == []
+
+
 def test_wide_search_restarts_when_stuck_and_serves_every_visit_once(tiny):
     """The portfolio's second search ("wide") starts afresh from a new random solution when
     RESTART_PER_CLIENT iterations per client bring no better plan: on the tiny county that
