@@ -65,7 +65,7 @@ SETS: dict[str, tuple[str, str, str, Callable[..., BenchInstance]]] = {
     "montane_galvao": ("vrpspd/montane_galvao", "*.vrpspd", "vrpspd_montane_galvao",
                        read_vrpspd),
 }
-DEFAULT_SETS = "solomon,dethloff,salhi_nagy"
+DEFAULT_SETS = "x,solomon"  # the same defaults as `routing bench` (routing/cli.py)
 ENGINES = ("ours", "ortools", "pyvrp")
 
 COLUMNS = ["set", "instance", "engine", "engine_used", "n", "fleet", "vehicles", "cost", "bks",
