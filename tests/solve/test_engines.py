@@ -26,6 +26,11 @@ def _types(sc, **by_type):
     return dataclasses.replace(sc, vehicle_types=tuple(out))
 
 
+def _one_van(sc):
+    """One van (100 kg cold box) for the whole county, no reefer: no plan serves every visit."""
+    return _types(sc, reefer=None, van={"count": 1, "cold_capacity_kg": 100.0})
+
+
 def _direct_visits(sc):
     """The scenario on its direct fleet, its matrices and the visits to plan: what the
     backends get from routing.solve."""
@@ -171,7 +176,7 @@ def test_auto_hands_over_to_ortools_when_pyvrp_finds_nothing_feasible(tiny):
     """One van for the whole county: PyVRP, every visit required, finds no feasible plan and
     gives up early; OR-Tools takes the time left and drops what the van cannot carry, and
     the plan says why each line is unserved."""
-    sc = _types(tiny, reefer=None, van={"count": 1, "cold_capacity_kg": 100.0})
+    sc = _one_van(tiny)
     plan, m = plan_scenario(sc, engine="auto", solution_limit=50, time_limit_s=10)
     runs = plan.meta["portfolio"]
     by = {(r["engine"], r["seed"]): r for r in runs}
@@ -190,7 +195,7 @@ def test_auto_hands_over_to_ortools_on_time_without_an_iteration_limit(tiny):
 
     from routing.solve import portfolio
 
-    van = _types(tiny, reefer=None, van={"count": 1, "cold_capacity_kg": 100.0})
+    van = _one_van(tiny)
     sc = dataclasses.replace(van, solve=dataclasses.replace(van.solve, solution_limit=None))
     plan, m = plan_scenario(sc, engine="auto", time_limit_s=8)
     by = {(r["engine"], r["seed"]): r for r in plan.meta["portfolio"]}
@@ -289,8 +294,7 @@ def test_an_infeasible_search_reports_no_plan_and_gives_up_on_time(tiny):
     runs all 30 s)."""
     from routing.solve import pyvrp_backend as pb
 
-    sc, m, visits = _direct_visits(_types(tiny, reefer=None,
-                                          van={"count": 1, "cold_capacity_kg": 100.0}))
+    sc, m, visits = _direct_visits(_one_van(tiny))
     seen: list[float] = []
     raw = pb.solve_visits(sc, m, visits, time_limit_s=30, seed=1, give_up=0.05,
                           progress=lambda _t, cost, _n: seen.append(cost))
