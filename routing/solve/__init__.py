@@ -17,12 +17,9 @@ from ..network.matrix import Matrices, vehicle_duration_s
 from . import ortools_backend, pyvrp_backend
 from .portfolio import Run, pyvrp_portfolio, warm_portfolio
 from .raw import Progress, RawSolution
+from .repair import DROPPED, reference_candidate, repair
 from .schedule import timed_route
 from .visits import Visit, presolve
-
-#: Placeholder reason for a visit the solver left out; the evaluate layer replaces it with a
-#: concrete one (see routing.evaluate.explain).
-DROPPED = "left out by the solver"
 
 
 def scenario_hash(scenario: Scenario) -> str:
@@ -162,9 +159,21 @@ def solve(scenario: Scenario, matrices: Matrices, *, time_limit_s: float | None 
             plans.append((name, run_seed, _plan(scenario, matrices, visits, list(unserved), raw,
                                                 engine=name, seed=sd, time_limit_s=tl,
                                                 solution_limit=sl)))
+    if reference:
+        # The reference itself (what still fits of it, the rest inserted) is always a
+        # candidate: re-planning the same day cannot end dearer or less stable than it.
+        plans.append(("reference", sd, reference_candidate(
+            scenario, matrices, visits, list(unserved), reference, seed=sd,
+            time_limit_s=tl)))
     if not plans:
         raise SolverError("no engine returned a plan: " + "; ".join(
             f"{name} (seed {run_seed}): {msg}" for name, run_seed, msg in failed))
+    # Serve what can be served: each engine's plan with its left-out visits put where the
+    # rules allow (the unrepaired plan stays a candidate, in case the checker disagrees).
+    for name, run_seed, p in list(plans):
+        fixed = repair(p, scenario, matrices)
+        if fixed is not p:
+            plans.append((name + "+repair", run_seed, fixed))
     penalty = spec.unserved_penalty
     # Cheapest first; on a tie OR-Tools, then the lower seed (a stable choice).
     def score(p: Plan) -> float:
@@ -182,7 +191,7 @@ def solve(scenario: Scenario, matrices: Matrices, *, time_limit_s: float | None 
     best = next((k for k, good in enumerate(ok) if good), 0)
     plan = plans[best][2]
     meta = dict(plan.meta) | {"engine_requested": engine}
-    if len(runs) > 1:
+    if len(plans) + len(failed) > 1:
         meta["portfolio"] = [
             {"engine": name, "seed": run_seed, "cost": round(p.cost, 2),
              "dropped": sum(1 for u in p.unserved if u.reason == DROPPED),

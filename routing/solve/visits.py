@@ -104,6 +104,11 @@ def build_visits(scenario: Scenario) -> list[Visit]:
     return visits
 
 
+def visit_of(scenario: Scenario, station_id: str, lines: list[DemandLine]) -> Visit:
+    """The visit serving ``lines`` at ``station_id`` in one stop (a plan's stop, read back)."""
+    return _visit(scenario, scenario.station(station_id), any(ln.fresh for ln in lines), lines)
+
+
 def _visit(scenario: Scenario, st: Station, fresh: bool, lines: list[DemandLine]) -> Visit:
     """One visit serving ``lines`` at station ``st``."""
     sid = st.id

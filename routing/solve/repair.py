@@ -1,0 +1,298 @@
+"""Serve what can be served: put the visits an engine left out where the rules allow.
+
+Whatever an engine returns — a search cut short, a first solution that dropped everything, a
+required-clients model that found nothing — the visits it left out are offered, one at a time,
+to the plan's routes (the cheapest position that keeps every rule), then as a further trip to a
+vehicle that may make more trips, then to a vehicle standing idle at its depot. Only a visit
+that fits nowhere stays unserved, and the evaluate layer then says which rule keeps it out.
+
+The rules are those the independent checker tests (routing.evaluate.check): loads within
+kg, m3 and parcels at every point (deliveries on board from the depot, pickups added on the
+way), fresh goods only in cold capacity, opening hours, the delivery-hour and fresh-return
+targets, depot hours, produce and parcels ready, the reload time between trips and the whole
+shift. This module works on :class:`~routing.solve.visits.Visit` objects and the solver's own
+timing (:mod:`routing.solve.schedule`); the plan it returns is checked like any other.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, replace
+from itertools import pairwise
+
+import numpy as np
+
+from ..model import Scenario, VehicleType
+from ..model.plan import Plan, Route, Unserved
+from ..network.matrix import Matrices, vehicle_duration_s
+from .schedule import timed_route
+from .visits import Visit, fits, visit_of
+
+#: Reason the engines give a visit they left out (the evaluate layer replaces it).
+DROPPED = "left out by the solver"
+
+
+@dataclass(frozen=True, slots=True)
+class _Trip:
+    """One trip's schedule as this module computes it: depot departure (after the delay that
+    removes waiting) and return."""
+
+    start_s: int
+    end_s: int
+
+
+class _Fleet:
+    """Per-vehicle trips as visit lists, with the timing and load rules of the checker."""
+
+    def __init__(self, scenario: Scenario, matrices: Matrices) -> None:
+        self.scenario = scenario
+        self.matrices = matrices
+        self.idx = matrices.index()
+        self.types = dict(scenario.vehicles())
+        self.durations: dict[float, np.ndarray] = {}
+        self.reload_s = scenario.service.reload_s
+
+    def duration(self, vt: VehicleType) -> np.ndarray:
+        if vt.speed_kph not in self.durations:
+            self.durations[vt.speed_kph] = vehicle_duration_s(self.matrices, vt.speed_kph)
+        return self.durations[vt.speed_kph]
+
+    def loads_ok(self, seq: list[Visit], vt: VehicleType) -> bool:
+        """Capacity (kg, m3, parcels) and cold capacity at the depot and after every stop."""
+        kg = sum(v.down_kg for v in seq)
+        m3 = sum(v.down_m3 for v in seq)
+        parcels = sum(v.down_parcels for v in seq)
+        cold = sum(v.down_kg for v in seq if v.fresh)
+        if any(v.fresh for v in seq) and vt.fresh_capacity_kg <= 0:
+            return False
+
+        def within() -> bool:
+            return (kg <= vt.capacity_kg + 1e-9 and m3 <= vt.capacity_m3 + 1e-9
+                    and parcels <= vt.capacity_parcels and cold <= vt.fresh_capacity_kg + 1e-9)
+
+        if not within():
+            return False
+        for v in seq:
+            kg += v.up_kg - v.down_kg
+            m3 += v.up_m3 - v.down_m3
+            parcels += v.up_parcels - v.down_parcels
+            if v.fresh:
+                cold += v.up_kg - v.down_kg
+            if not within():
+                return False
+        return True
+
+    def timed(self, seq: list[Visit], vt: VehicleType, earliest_s: int) -> _Trip | None:
+        """Earliest schedule of one trip leaving no earlier than ``earliest_s``, the departure
+        delayed as far as it goes without returning later; None if a time rule breaks."""
+        depot = self.scenario.station(vt.depot_id)
+        dur = self.duration(vt)
+        path = [self.idx[vt.depot_id], *(self.idx[v.station_id] for v in seq),
+                self.idx[vt.depot_id]]
+        legs = [int(dur[a, b]) for a, b in pairwise(path)]
+        start = max(earliest_s, depot.open_s, max((v.ready_down_s for v in seq), default=0))
+        t, waited, slack = start, 0, math.inf
+        for v, leg in zip(seq, legs, strict=False):
+            arrival = t + leg
+            begin = max(arrival, v.open_s, v.ready_up_s)
+            latest = min(v.close_s, v.deliver_by_s)
+            if begin > latest:
+                return None
+            waited += begin - arrival
+            slack = min(slack, latest - begin + waited)
+            t = begin + v.service_s
+        end = t + legs[-1]
+        if end > depot.close_s or end > min((v.return_by_s for v in seq), default=end):
+            return None
+        return _Trip(start + int(min(waited, slack)), end)
+
+    def schedule(self, trips: list[list[Visit]], vt: VehicleType) -> list[_Trip] | None:
+        """Every trip of one vehicle in order, chained by the reload time; None if a rule
+        (loads, times, the whole shift) breaks."""
+        out: list[_Trip] = []
+        for k, seq in enumerate(trips):
+            if not self.loads_ok(seq, vt):
+                return None
+            earliest = out[-1].end_s + self.reload_s if k else 0
+            trip = self.timed(seq, vt, earliest)
+            if trip is None:
+                return None
+            out.append(trip)
+        if out and out[-1].end_s - out[0].start_s > vt.max_shift_s:
+            return None
+        return out
+
+
+def _insertions(fleet: _Fleet, trips: list[list[Visit]], vt: VehicleType, v: Visit
+                ) -> list[tuple[float, int, int]]:
+    """(added cost, trip, position) of each way into a used vehicle's trips, cheapest first;
+    cost = added km and driving hours at the vehicle's rates (waiting not counted)."""
+    dist = fleet.matrices.distance_m
+    dur = fleet.duration(vt)
+    home, here = fleet.idx[vt.depot_id], fleet.idx[v.station_id]
+    per_m, per_s = vt.cost_per_km / 1000, vt.cost_per_hour / 3600
+    out = []
+    for k, seq in enumerate(trips):
+        nodes = [home, *(fleet.idx[x.station_id] for x in seq), home]
+        a = np.array(nodes[:-1])
+        b = np.array(nodes[1:])
+        added = (per_m * (dist[a, here] + dist[here, b] - dist[a, b])
+                 + per_s * (dur[a, here] + dur[here, b] - dur[a, b]))
+        out += [(float(c), k, p) for p, c in enumerate(added)]
+    if len(trips) < vt.max_trips:  # one more loop from the depot
+        out.append((float(per_m * (dist[home, here] + dist[here, home])
+                          + per_s * (dur[home, here] + dur[here, home] + fleet.reload_s)),
+                    len(trips), 0))
+    out.sort()
+    return out
+
+
+def repair(plan: Plan, scenario: Scenario, matrices: Matrices) -> Plan:
+    """``plan`` with every visit it left out (reason :data:`DROPPED`) served where the rules
+    allow: into a used vehicle's trips at the cheapest position, else as a new route of the
+    cheapest idle vehicle that can serve it alone. Farthest visits go first."""
+    dropped = [u for u in plan.unserved if u.reason == DROPPED]
+    if not dropped:
+        return plan
+    lines = {ln.id: ln for ln in scenario.demand}
+    fleet = _Fleet(scenario, matrices)
+    trips: dict[str, list[list[Visit]]] = {}
+    for r in sorted(plan.routes, key=lambda r: (r.vehicle_id, r.trip)):
+        trips.setdefault(r.vehicle_id, []).append(
+            [visit_of(scenario, s.station_id, [lines[i] for i in s.line_ids]) for s in r.stops])
+    hub = {vt.depot_id for vt in fleet.types.values()}
+    idx = fleet.idx
+    far = {u.station_id: max(matrices.distance_m[idx[d], idx[u.station_id]] for d in hub)
+           for u in dropped}
+    changed: set[str] = set()
+    left: list[Unserved] = []
+    for u in sorted(dropped, key=lambda u: (-far[u.station_id], u.station_id, u.line_ids)):
+        v = visit_of(scenario, u.station_id, [lines[i] for i in u.line_ids])
+        placed = _place(fleet, trips, v)
+        if placed is None:
+            left.append(u)
+        else:
+            changed.add(placed)
+    if not changed:
+        return plan
+    routes = [r for r in plan.routes if r.vehicle_id not in changed]
+    order = {vid: k for k, vid in enumerate(fleet.types)}
+    for vid in sorted(changed, key=order.__getitem__):
+        vt = fleet.types[vid]
+        sched = fleet.schedule(trips[vid], vt)
+        assert sched is not None  # every change was scheduled before it was made
+        prev: Route | None = None
+        for k, (seq, t) in enumerate(zip(trips[vid], sched, strict=True), start=1):
+            prev = timed_route(scenario, matrices, vid, vt, seq, t.start_s, fleet.duration(vt),
+                               trip=k, paid_from_s=prev.end_s if prev else None, lines=lines)
+            routes.append(prev)
+    routes.sort(key=lambda r: (order[r.vehicle_id], r.trip))
+    kept = [u for u in plan.unserved if u.reason != DROPPED]
+    meta = dict(plan.meta) | {"repaired": len(dropped) - len(left)}
+    return replace(plan, routes=tuple(routes), unserved=tuple(kept + left), meta=meta)
+
+
+def _place(fleet: _Fleet, trips: dict[str, list[list[Visit]]], v: Visit) -> str | None:
+    """Insert ``v`` into ``trips`` (in place) where it is cheapest and allowed; the vehicle
+    that takes it, or None."""
+    best: tuple[float, str, int, int] | None = None
+    for vid, ts in trips.items():
+        vt = fleet.types[vid]
+        if not fits(v, vt) or (v.fresh and vt.fresh_capacity_kg <= 0):
+            continue
+        for cost, k, p in _insertions(fleet, ts, vt, v):
+            if best is not None and cost >= best[0]:
+                break
+            trial = [list(s) for s in ts] if k < len(ts) else [*ts, []]
+            trial[k].insert(p, v)
+            if fleet.schedule(trial, vt) is not None:
+                best = (cost, vid, k, p)
+                break
+    if best is not None:
+        _, vid, k, p = best
+        if k == len(trips[vid]):
+            trips[vid].append([])
+        trips[vid][k].insert(p, v)
+        return vid
+    dist, idx = fleet.matrices.distance_m, fleet.idx
+    idle = []
+    seen_types: set[str] = set()
+    for vid, vt in fleet.types.items():
+        if vid in trips or vt.id in seen_types:
+            continue
+        seen_types.add(vt.id)  # the first idle vehicle of a type stands for the others
+        if not fits(v, vt) or (v.fresh and vt.fresh_capacity_kg <= 0):
+            continue
+        home, here = idx[vt.depot_id], idx[v.station_id]
+        cost = vt.fixed_cost + vt.cost_per_km * (dist[home, here] + dist[here, home]) / 1000
+        idle.append((float(cost), vid))
+    for _, vid in sorted(idle):
+        if fleet.schedule([[v]], fleet.types[vid]) is not None:
+            trips[vid] = [[v]]
+            return vid
+    return None
+
+
+def reference_candidate(scenario: Scenario, matrices: Matrices, visits: list[Visit],
+                        unserved: list[Unserved], reference: dict[str, str], *, seed: int,
+                        time_limit_s: float) -> Plan:
+    """The reference plan as far as today's visits allow, the rest inserted by :func:`repair`.
+
+    ``reference`` maps station → vehicle in the reference plan's route order (as
+    ``routing.pipeline.reference_from_plan`` reads it), so each vehicle's stations come back
+    in the order it drove them; a vehicle's visits are split into further trips where its
+    loads need it (and it may make them). A vehicle whose reference sequence breaks a rule
+    today keeps the longest prefix that holds.
+    """
+    from . import scenario_hash  # the package's, defined before this module is used
+
+    fleet = _Fleet(scenario, matrices)
+    rank = {sid: k for k, sid in enumerate(reference)}
+    by_vehicle: dict[str, list[Visit]] = {}
+    dropped: list[Visit] = []
+    for v in visits:
+        vid = reference.get(v.station_id)
+        if vid in fleet.types:
+            by_vehicle.setdefault(vid, []).append(v)
+        else:
+            dropped.append(v)
+    trips: dict[str, list[list[Visit]]] = {}
+    for vid, vs in by_vehicle.items():
+        vt = fleet.types[vid]
+        vs.sort(key=lambda v: (rank[v.station_id], not v.fresh))
+        ts: list[list[Visit]] = [[]]
+        for k, v in enumerate(vs):
+            if fleet.schedule([*ts[:-1], [*ts[-1], v]], vt) is not None:
+                ts[-1].append(v)
+            elif ts[-1] and len(ts) < vt.max_trips and fleet.schedule([*ts, [v]], vt):
+                ts.append([v])
+            else:
+                dropped += vs[k:]
+                break
+        if ts[-1]:
+            trips[vid] = ts
+    lines = {ln.id: ln for ln in scenario.demand}
+    order = {vid: k for k, vid in enumerate(fleet.types)}
+    routes: list[Route] = []
+    for vid in sorted(trips, key=order.__getitem__):
+        vt = fleet.types[vid]
+        sched = fleet.schedule(trips[vid], vt)
+        assert sched is not None
+        prev: Route | None = None
+        for k, (seq, t) in enumerate(zip(trips[vid], sched, strict=True), start=1):
+            prev = timed_route(scenario, matrices, vid, vt, seq, t.start_s, fleet.duration(vt),
+                               trip=k, paid_from_s=prev.end_s if prev else None, lines=lines)
+            routes.append(prev)
+    left = [Unserved(station_id=v.station_id, line_ids=v.line_ids, reason=DROPPED)
+            for v in dropped]
+    plan = Plan(scenario=scenario.name, scenario_hash=scenario_hash(scenario),
+                date=scenario.date, engine="reference", seed=seed, time_limit_s=time_limit_s,
+                status="SUCCESS", runtime_s=0.0,
+                objective=round(sum(r.cost for r in routes), 2), routes=tuple(routes),
+                unserved=tuple(unserved + left),
+                meta={"solutions": 1, "solution_limit": None, "matrix_source": matrices.source,
+                      "unreachable": list(matrices.unreachable), "first_solution_s": None})
+    return repair(plan, scenario, matrices)
+
+
+__all__ = ["DROPPED", "reference_candidate", "repair"]
