@@ -14,7 +14,8 @@ from typing import Any
 
 from .constants import AUTO
 from .evaluate.check import Violation, check_plan
-from .evaluate.explain import explain_unserved
+from .evaluate.explain import Explainer
+from .evaluate.probe import RouteView
 from .exceptions import ModelError
 from .model import Direction, Scenario, Tier, Variant, VehicleType
 from .model.plan import Plan, Route, Unserved
@@ -33,6 +34,7 @@ from .solve.echelons import (
     trunk_types,
 )
 from .solve.ortools_backend import Progress
+from .solve.repair import repair
 from .solve.visits import build_visits
 
 STRUCTURES = ("direct", "two_echelon")
@@ -44,14 +46,24 @@ def structures_of(scenario: Scenario, override: str | None = None) -> list[str]:
     return list(STRUCTURES) if s == "both" else [s]
 
 
+def route_views(routes: tuple[Route, ...]) -> list[RouteView]:
+    """Routes as the evaluate layer's probe reads them."""
+    return [(r.vehicle_id, r.trip, [(s.station_id, list(s.line_ids), list(s.transfer_ids),
+                                     s.departure_s) for s in r.stops]) for r in routes]
+
+
 def _explained(plan: Plan, scenario: Scenario, m: Matrices) -> Plan:
-    """Replace the solver's placeholder reasons with concrete ones from the scenario."""
-    used = {r.vehicle_id for r in plan.routes}
-    unserved = tuple(
-        replace(u, reason=explain_unserved(scenario, m, u.station_id, list(u.line_ids),
-                                           used_vehicles=used))
-        if u.reason == DROPPED else u for u in plan.unserved)
-    return replace(plan, unserved=unserved)
+    """Every unserved station's reason, worked out from the scenario and the final routes
+    (a claim the checker tests; see routing.evaluate.explain)."""
+    if not plan.unserved:
+        return plan
+    ex = Explainer(scenario, m, route_views(plan.routes),
+                   {r.vehicle_id: r.echelon for r in plan.routes})
+    unserved = []
+    for u in plan.unserved:
+        code, reason = ex.why(u.station_id, u.line_ids)
+        unserved.append(replace(u, code=code, reason=reason))
+    return replace(plan, unserved=tuple(unserved))
 
 
 def _passes(scenario: Scenario, m: Matrices) -> Callable[[Plan], bool]:
@@ -81,7 +93,8 @@ def plan_scenario(scenario: Scenario, matrices: Matrices | None = None, *,
     opts = {"seed": seed, "solution_limit": solution_limit, "progress": progress,
             "reference": reference, "change_penalty": penalty, "engine": engine}
     if kind == "two_echelon":
-        return plan_two_echelon(scenario, m, time_limit_s=time_limit_s, **opts), m
+        plan = plan_two_echelon(scenario, m, time_limit_s=time_limit_s, **opts)
+        return _explained(plan, scenario, m), m
     direct = replace(scenario, vehicle_types=direct_types(scenario))
     plan = solve(direct, m, time_limit_s=time_limit_s, accept=_passes(direct, m), **opts)
     return _explained(plan, direct, m), m
@@ -119,8 +132,7 @@ def plan_two_echelon(scenario: Scenario, m: Matrices, *, time_limit_s: float | N
     for town, ids in sorted(by_town.items()):
         sub = feeder_scenario(scenario, town, (lines[i] for i in ids), ready)
         share = max(1.0, 2 * budget / 3 * len(ids) / total)
-        part = _explained(solve(sub, m, time_limit_s=share, accept=_passes(sub, m), **opts),
-                          sub, m)
+        part = solve(sub, m, time_limit_s=share, accept=_passes(sub, m), **opts)
         routes += [dataclasses.replace(r, echelon="feeder") for r in part.routes]
         unserved += part.unserved
         runtime += part.runtime_s
@@ -132,9 +144,32 @@ def plan_two_echelon(scenario: Scenario, m: Matrices, *, time_limit_s: float | N
                                "up_transfer": "produce collected by feeders rides the next "
                                "trunk; the trunk's township pickups are the previous "
                                "collection"}
-    return replace(trunk, routes=tuple(routes), unserved=tuple(unserved),
+    plan = replace(trunk, routes=tuple(routes), unserved=tuple(unserved),
                    runtime_s=round(runtime, 3), objective=round(objective, 2), meta=meta,
                    scenario_hash=scenario_hash(scenario))
+    return _direct_fallback(plan, scenario, m)
+
+
+def _direct_fallback(plan: Plan, scenario: Scenario, m: Matrices) -> Plan:
+    """Two echelons: what neither trunks nor feeders serve, and no trunk has brought to its
+    township, goes directly from the hub on a vehicle idle there (see solve.repair)."""
+    handed = {i for r in plan.routes for s in r.stops for i in s.transfer_ids}
+    # At its trunk-route limit, a further vehicle calling at a township would be a trunk.
+    towns = {s.id for s in scenario.stations if s.tier is Tier.TOWNSHIP} \
+        if scenario.targets.max_trunk_routes is not None else set()
+    todo = [u for u in plan.unserved
+            if not handed.intersection(u.line_ids) and u.station_id not in towns]
+    if not todo:
+        return plan
+    direct = replace(scenario, vehicle_types=direct_types(scenario))
+    base = replace(plan, routes=(), unserved=tuple(replace(u, reason=DROPPED) for u in todo))
+    fixed = repair(base, direct, m, busy=frozenset(r.vehicle_id for r in plan.routes))
+    if not fixed.routes:
+        return plan
+    others = [u for u in plan.unserved if u not in todo]
+    meta = dict(plan.meta) | {"direct_fallback": fixed.meta.get("repaired", 0)}
+    return replace(plan, routes=plan.routes + fixed.routes,
+                   unserved=tuple(others) + fixed.unserved, meta=meta)
 
 
 def feeder_deadlines(trunk_sc: Scenario, scenario: Scenario, transfers: dict[str, str],
@@ -233,8 +268,8 @@ def _plan_trunks(trunk_sc: Scenario, m: Matrices, limit: int | None, time_limit_
     carry is unserved with its reason, and the trunk-route verdict says so.
     """
     if limit is None:
-        return _explained(solve(trunk_sc, m, time_limit_s=time_limit_s,
-                                accept=_passes(trunk_sc, m), **opts), trunk_sc, m)
+        return solve(trunk_sc, m, time_limit_s=time_limit_s, accept=_passes(trunk_sc, m),
+                     **opts)
     towns = {s.id for s in trunk_sc.stations if s.tier is Tier.TOWNSHIP}
     main = tuple(ln for ln in trunk_sc.demand if not ln.fresh and ln.station_id in towns)
     rest = tuple(ln for ln in trunk_sc.demand if ln.fresh or ln.station_id not in towns)
@@ -243,14 +278,14 @@ def _plan_trunks(trunk_sc: Scenario, m: Matrices, limit: int | None, time_limit_
     parts: list[Plan] = []
     if main:
         sub = replace(trunk_sc, vehicle_types=fleet, demand=main)
-        parts.append(_explained(solve(sub, m, time_limit_s=max(1.0, time_limit_s * share),
-                                      accept=_passes(sub, m), **opts), sub, m))
+        parts.append(solve(sub, m, time_limit_s=max(1.0, time_limit_s * share),
+                           accept=_passes(sub, m), **opts))
     others = tuple(replace(vt, count=vt.count - taken.get(vt.id, 0))
                    for vt in trunk_sc.vehicle_types if vt.count > taken.get(vt.id, 0))
     if rest and others:
         sub = replace(trunk_sc, vehicle_types=others, demand=rest)
-        part = _explained(solve(sub, m, time_limit_s=max(1.0, time_limit_s * (1 - share)),
-                                accept=_passes(sub, m), **opts), sub, m)
+        part = solve(sub, m, time_limit_s=max(1.0, time_limit_s * (1 - share)),
+                     accept=_passes(sub, m), **opts)
         parts.append(replace(part, routes=_renumbered(part.routes, taken)))
     elif rest:
         by_station: dict[str, list[str]] = {}

@@ -1,95 +1,127 @@
 """Concrete reasons for stations a plan leaves unserved, worked out from the scenario alone.
 
-A reason says which rule stops the station being served: the round trip is longer than any
-shift, the opening hours cannot be reached, no vehicle could carry the goods, or the fleet has
-no suitable vehicle left. It is computed independently of the solver.
+Each reason is a claim the checker tests (routing.evaluate.check), with a code that says which:
+
+- ``cannot_serve``: no vehicle that may serve the station could do it even alone, on a round
+  trip of its own from its depot; the text gives each vehicle type's first broken rule
+  (unreachable, cold chain, capacity, opening hours, targets, depot hours, shift).
+- ``fleet_busy``: some vehicle could serve it alone, but every such vehicle is in use and none
+  of the vehicles in use can take it into its trips; the text names each vehicle and the rule
+  that blocks its closest way in.
+- ``idle_vehicle``: a vehicle stands idle that could serve it alone — the planner's fault,
+  said plainly (the checker rejects such a plan).
+- ``route_open``: a vehicle in use could take it — also the planner's fault, said plainly.
+
+The rules are those of :mod:`routing.evaluate.probe`; nothing comes from the solver.
 """
 
 from __future__ import annotations
 
-import math
+from collections.abc import Sequence
 
-from ..model import Direction, Scenario
-from ..network.matrix import Matrices, vehicle_duration_s
-from ..units import hhmm
+from ..model import Scenario, Tier
+from ..network.matrix import Matrices
+from .probe import (
+    Job,
+    Probe,
+    RouteView,
+    alone,
+    available,
+    trunk_vehicles,
+    vehicle_jobs,
+    way_in,
+)
+
+CANNOT_SERVE = "cannot_serve"
+FLEET_BUSY = "fleet_busy"
+IDLE_VEHICLE = "idle_vehicle"
+ROUTE_OPEN = "route_open"
+CODES = (CANNOT_SERVE, FLEET_BUSY, IDLE_VEHICLE, ROUTE_OPEN)
+
+#: Vehicles named one by one in a fleet_busy reason; the rest are counted by rule.
+SHOWN = 3
 
 
-def explain_unserved(scenario: Scenario, matrices: Matrices, station_id: str,
-                     line_ids: list[str], *, used_vehicles: set[str] | None = None) -> str:
-    """Why these lines of ``station_id`` cannot be served; the most basic rule that fails."""
-    st = scenario.station(station_id)
-    if station_id in matrices.unreachable:
-        return "station cannot be reached on the road network"
-    lines = [ln for ln in scenario.demand if ln.id in set(line_ids)]
-    fresh = any(ln.fresh for ln in lines)
-    down = [ln for ln in lines if ln.direction is Direction.DOWN]
-    up = [ln for ln in lines if ln.direction is Direction.UP]
-    kg = max(sum(ln.kg for ln in down), sum(ln.kg for ln in up))
-    m3 = max(sum(ln.m3 for ln in down), sum(ln.m3 for ln in up))
-    parcels = max(sum(ln.parcels for ln in down), sum(ln.parcels for ln in up))
-    service = st.service_s + math.ceil(sum(ln.parcels for ln in lines)
-                                       * scenario.service.per_parcel_s - 1e-9)
-    ready_up = max((ln.ready_s for ln in up), default=0)
-    ready_down = max((ln.ready_s for ln in down), default=0)
-    fleet = [vt for vt in scenario.vehicle_types if vt.count > 0]
-    if fresh and not any(vt.fresh_capacity_kg > 0 for vt in fleet):
-        return (f"{sum(ln.kg for ln in lines):,.1f} kg fresh goods and no refrigerated vehicle "
-                "or cold box in the fleet")
-    suitable = [vt for vt in fleet if vt.fresh_capacity_kg > 0 or not fresh]
-    carry = [vt for vt in suitable if kg <= vt.capacity_kg + 1e-9
-             and m3 <= vt.capacity_m3 + 1e-9 and parcels <= vt.capacity_parcels
-             and (not fresh or kg <= vt.fresh_capacity_kg + 1e-9)]
-    if not carry:
-        big = max(suitable, key=lambda vt: vt.capacity_kg)
-        return (f"{kg:,.1f} kg / {m3:.2f} m3 / {parcels} parcels exceed the largest suitable "
-                f"vehicle '{big.id}' ({big.capacity_kg:g} kg, {big.capacity_m3:g} m3, "
-                f"{big.capacity_parcels} parcels)")
-    if ready_up > st.close_s:
-        return (f"produce ready at {hhmm(ready_up)}, after the station closes at "
-                f"{hhmm(st.close_s)}")
-    idx = matrices.index()
-    reasons = []
-    for vt in carry:
-        depot = scenario.station(vt.depot_id)
-        dur = vehicle_duration_s(matrices, vt.speed_kph)
-        out_s = int(dur[idx[vt.depot_id], idx[station_id]])
-        back_s = int(dur[idx[station_id], idx[vt.depot_id]])
-        leave = max(depot.open_s, ready_down)
-        arrive = leave + out_s
-        if arrive > st.close_s:
-            reasons.append(f"earliest arrival {hhmm(arrive)} with '{vt.id}' (leaving "
-                           f"{hhmm(leave)}, {out_s / 3600:.1f} h drive) is after closing "
-                           f"{hhmm(st.close_s)}")
-            continue
-        due = min((ln.ready_s + (scenario.targets.fresh_h if ln.fresh else
-                                 scenario.targets.on_time_h) * 3600 for ln in down),
-                  default=float("inf"))
-        if max(arrive, st.open_s) > due:
-            reasons.append(f"earliest service {hhmm(max(arrive, st.open_s))} with '{vt.id}' "
-                           f"misses the delivery-hour target (due {hhmm(int(due))})")
-            continue
-        trip = out_s + service + back_s
-        if trip > vt.max_shift_s:
-            reasons.append(f"round trip {trip / 3600:.1f} h with '{vt.id}' exceeds the "
-                           f"{vt.max_shift_s / 3600:g} h shift")
-            continue
-        begin = max(arrive, st.open_s, ready_up)
-        if begin + service + back_s > depot.close_s:
-            reasons.append(f"back at the depot {hhmm(begin + service + back_s)} with '{vt.id}', "
-                           f"after it closes at {hhmm(depot.close_s)}")
-            continue
-        fresh_back = [ln.ready_s + scenario.targets.fresh_h * 3600 for ln in up if ln.fresh]
-        if fresh_back and begin + service + back_s > min(fresh_back):
-            reasons.append(f"fresh produce would reach the hub at "
-                           f"{hhmm(begin + service + back_s)} with '{vt.id}', over the "
-                           f"{scenario.targets.fresh_h:g} h fresh target")
-            continue
-        # A single vehicle could do it alone: the fleet ran out of room.
-        n = sum(v.count for v in carry)
-        busy = sum(1 for vid, t in scenario.vehicles() if t in carry and used_vehicles
-                   and vid in used_vehicles)
+class Explainer:
+    """Reasons for a plan's unserved stations, given its routes (read once)."""
+
+    def __init__(self, scenario: Scenario, matrices: Matrices, routes: list[RouteView],
+                 echelons: dict[str, str] | None = None) -> None:
+        self.scenario = scenario
+        self.matrices = matrices
+        self.probe = Probe(scenario, matrices)
+        self.trips, self.handed = vehicle_jobs(scenario, routes)
+        self.lines = {ln.id: ln for ln in scenario.demand}
+        self.fleet = scenario.vehicles()
+        #: vehicle id -> echelon of its routes; a two-echelon plan at its trunk-route limit
+        #: lets no further vehicle call at a township station
+        self.trunks = trunk_vehicles(scenario, self.trips, echelons or {})
+        limit = scenario.targets.max_trunk_routes
+        self.limited = bool(self.trunks) and limit is not None and len(self.trunks) >= limit
+
+    def job(self, station_id: str, line_ids: Sequence[str]) -> Job:
+        """The unserved lines as a stop to make (at hand at the township if a trunk brought
+        them there)."""
+        handed = [self.handed[i] for i in line_ids if i in self.handed]
+        return Job(station_id, tuple(self.lines[i] for i in line_ids if i in self.lines),
+                   max(handed) if handed else None)
+
+    def why(self, station_id: str, line_ids: Sequence[str]) -> tuple[str, str]:
+        """(code, reason) for these unserved lines of ``station_id``."""
+        if station_id in self.matrices.unreachable:
+            return CANNOT_SERVE, ("station is not reachable on the road network (too far from any "
+                                  "road, or cut off)")
+        job = self.job(station_id, line_ids)
+        fresh = any(ln.fresh for ln in job.lines)
+        if self.limited and self.scenario.station(station_id).tier is Tier.TOWNSHIP and \
+                not all(ln.fresh for ln in job.lines):
+            return self._trunks_full(job)
+        types = available(self.scenario, job)
+        if not types:
+            where = (f"township station {self.scenario.station(station_id).township_id}"
+                     if job.handed_s is not None else "a hub")
+            return CANNOT_SERVE, f"no vehicle of the fleet may serve it from {where}"
+        verdicts = {vt.id: alone(self.probe, job, vt) for vt in types}
+        able = {t for t, why in verdicts.items() if why is None}
+        if fresh and not any(vt.fresh_capacity_kg > 0 for vt in types):
+            return CANNOT_SERVE, (f"{sum(ln.kg for ln in job.lines):,.1f} kg fresh goods and no "
+                                  "refrigerated vehicle or cold box in the fleet")
+        if not able:
+            return CANNOT_SERVE, ("no vehicle could serve it even alone: " + "; ".join(
+                f"'{t}': {why}" for t, why in verdicts.items()))
+        ids = {vt.id for vt in types}
+        idle = [vid for vid, vt in self.fleet if vt.id in able and vid not in self.trips]
+        if idle:
+            return IDLE_VEHICLE, (f"left out although '{idle[0]}' stands idle and could serve "
+                                  "it alone")
+        blocked: list[tuple[str, str]] = []
+        for vid, vt in self.fleet:
+            if vt.id not in ids or vid not in self.trips:
+                continue
+            got = way_in(self.probe, self.trips[vid], vt, job)
+            if not isinstance(got, str):
+                return ROUTE_OPEN, (f"left out although '{vid}' could take it (trip "
+                                    f"{got[0] + 1}, after stop {got[1]})")
+            blocked.append((vid, got))
         cold = "refrigerated " if fresh else ""
-        return (f"no {cold}vehicle left: all {busy} of {n} suitable vehicles are full or their "
-                f"shifts are used up; one more '{vt.id}' could serve it alone ({trip / 3600:.1f} h "
-                "round trip)")
-    return "; ".join(reasons)
+        n = sum(1 for _, vt in self.fleet if vt.id in able)
+        shown = "; ".join(f"'{vid}': {why}" for vid, why in blocked[:SHOWN])
+        more = f"; {len(blocked) - SHOWN} more vehicles in use blocked likewise" \
+            if len(blocked) > SHOWN else ""
+        return FLEET_BUSY, (f"no {cold}vehicle left: all {n} vehicles that could serve it "
+                            f"alone are in use, and none in use can take it: {shown}{more}")
+
+    def _trunks_full(self, job: Job) -> tuple[str, str]:
+        """A township station in a plan at its trunk-route limit: only a trunk may take it."""
+        limit = self.scenario.targets.max_trunk_routes
+        blocked = []
+        for vid, vt in self.fleet:
+            if vid not in self.trunks:
+                continue
+            got = way_in(self.probe, self.trips[vid], vt, job)
+            if not isinstance(got, str):
+                return ROUTE_OPEN, (f"left out although trunk '{vid}' could take it (trip "
+                                    f"{got[0] + 1}, after stop {got[1]})")
+            blocked.append(f"'{vid}': {got}")
+        return "", (f"no vehicle left: the {limit} trunk routes of [targets] max_trunk_routes "
+                    f"run and none can take it: {'; '.join(blocked[:SHOWN])}")

@@ -76,6 +76,7 @@ class Unserved:
     station_id: str
     line_ids: tuple[str, ...]
     reason: str
+    code: str = ""  # which claim the reason makes (routing.evaluate.explain.CODES)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -80,7 +80,8 @@ def plan_to_dict(plan: Plan, scenario: Scenario) -> dict[str, Any]:
         "status": plan.status, "runtime_s": plan.runtime_s, "objective": plan.objective,
         "routes": routes,
         "unserved": [{"station_id": u.station_id, "station_name": names.get(u.station_id, ""),
-                      "lines": list(u.line_ids), "reason": u.reason} for u in plan.unserved],
+                      "lines": list(u.line_ids), "reason": u.reason}
+                     | ({"code": u.code} if u.code else {}) for u in plan.unserved],
         "totals": totals,
         "meta": plan.meta,
     }

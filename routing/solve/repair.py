@@ -147,10 +147,12 @@ def _insertions(fleet: _Fleet, trips: list[list[Visit]], vt: VehicleType, v: Vis
     return out
 
 
-def repair(plan: Plan, scenario: Scenario, matrices: Matrices) -> Plan:
+def repair(plan: Plan, scenario: Scenario, matrices: Matrices, *,
+           busy: frozenset[str] = frozenset()) -> Plan:
     """``plan`` with every visit it left out (reason :data:`DROPPED`) served where the rules
     allow: into a used vehicle's trips at the cheapest position, else as a new route of the
-    cheapest idle vehicle that can serve it alone. Farthest visits go first."""
+    cheapest idle vehicle that can serve it alone. Farthest visits go first. Vehicles in
+    ``busy`` work elsewhere (another part of the plan): neither changed nor idle."""
     dropped = [u for u in plan.unserved if u.reason == DROPPED]
     if not dropped:
         return plan
@@ -168,7 +170,7 @@ def repair(plan: Plan, scenario: Scenario, matrices: Matrices) -> Plan:
     left: list[Unserved] = []
     for u in sorted(dropped, key=lambda u: (-far[u.station_id], u.station_id, u.line_ids)):
         v = visit_of(scenario, u.station_id, [lines[i] for i in u.line_ids])
-        placed = _place(fleet, trips, v)
+        placed = _place(fleet, trips, v, busy)
         if placed is None:
             left.append(u)
         else:
@@ -192,7 +194,8 @@ def repair(plan: Plan, scenario: Scenario, matrices: Matrices) -> Plan:
     return replace(plan, routes=tuple(routes), unserved=tuple(kept + left), meta=meta)
 
 
-def _place(fleet: _Fleet, trips: dict[str, list[list[Visit]]], v: Visit) -> str | None:
+def _place(fleet: _Fleet, trips: dict[str, list[list[Visit]]], v: Visit,
+           busy: frozenset[str] = frozenset()) -> str | None:
     """Insert ``v`` into ``trips`` (in place) where it is cheapest and allowed; the vehicle
     that takes it, or None."""
     best: tuple[float, str, int, int] | None = None
@@ -218,7 +221,7 @@ def _place(fleet: _Fleet, trips: dict[str, list[list[Visit]]], v: Visit) -> str 
     idle = []
     seen_types: set[str] = set()
     for vid, vt in fleet.types.items():
-        if vid in trips or vt.id in seen_types:
+        if vid in trips or vid in busy or vt.id in seen_types:
             continue
         seen_types.add(vt.id)  # the first idle vehicle of a type stands for the others
         if not fits(v, vt) or (v.fresh and vt.fresh_capacity_kg <= 0):

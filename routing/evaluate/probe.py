@@ -1,0 +1,255 @@
+"""What one vehicle could still do for a station a plan leaves unserved, from the scenario alone.
+
+Two questions, asked by the reasons (routing.evaluate.explain) and tested by the checker
+(routing.evaluate.check): could a vehicle of a type, idle at its depot, serve these lines in one
+round trip (:func:`alone`)? Could a vehicle in use take them into one of its trips
+(:func:`way_in`)? Each answer is None (yes) or the first rule that says no, in words.
+
+The rules are the checker's: loads in kg, m3 and parcels at the depot and after every stop,
+fresh goods only in cold capacity, opening hours, parcels and produce ready, the delivery-hour
+and fresh-return targets, depot hours, the reload time between trips and the whole shift.
+Service takes the station's stop time plus the per-parcel time, rounded up to whole seconds;
+legs take the scenario's travel matrices at the vehicle's speed, whole seconds. Nothing here
+comes from the solver (routing.solve).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from itertools import pairwise
+
+import numpy as np
+
+from ..model import DemandLine, Direction, Scenario, Tier, VehicleType
+from ..network.matrix import Matrices, vehicle_duration_s
+from ..units import hhmm
+
+
+@dataclass(frozen=True, slots=True)
+class Job:
+    """A stop to make: a station and the lines served there; ``handed_s`` is when the lines
+    are at hand at a township (two echelons: the trunk left plus the transfer), else None;
+    ``transfers``: lines handed to feeders here (a trunk stop), not delivered here."""
+
+    station_id: str
+    lines: tuple[DemandLine, ...]
+    handed_s: int | None = None
+    transfers: frozenset[str] = frozenset()
+
+
+#: A route as the probe reads it, from a Plan or from plan.json: vehicle id, trip, and per
+#: stop (station id, line ids, lines handed over there, departure in seconds).
+RouteView = tuple[str, int, list[tuple[str, list[str], list[str], int]]]
+
+
+def vehicle_jobs(scenario: Scenario, routes: list[RouteView]
+                 ) -> tuple[dict[str, list[list[Job]]], dict[str, int]]:
+    """Each vehicle's trips as jobs (in trip order), and when each handed-over line is at
+    hand at its township (the trunk stop's departure plus the transfer time)."""
+    lines = {ln.id: ln for ln in scenario.demand}
+    handed = {i: dep + scenario.service.transfer_s for _, _, stops in routes
+              for _, _, transfers, dep in stops for i in transfers}
+    trips: dict[str, list[tuple[int, list[Job]]]] = {}
+    for vid, trip, stops in routes:
+        jobs = []
+        for sid, ids, transfers, _ in stops:
+            own = [handed[i] for i in ids if i in handed and i not in transfers]
+            jobs.append(Job(sid, tuple(lines[i] for i in ids if i in lines),
+                            max(own) if own else None, frozenset(transfers)))
+        trips.setdefault(vid, []).append((trip, jobs))
+    return {vid: [j for _, j in sorted(ts, key=lambda t: t[0])]
+            for vid, ts in trips.items()}, handed
+
+
+class Probe:
+    """Schedules of hypothetical trips on one scenario (travel times cached per speed)."""
+
+    def __init__(self, scenario: Scenario, matrices: Matrices) -> None:
+        self.scenario = scenario
+        self.matrices = matrices
+        self.idx = matrices.index()
+        self._dur: dict[float, np.ndarray] = {}
+
+    def _duration(self, vt: VehicleType) -> np.ndarray:
+        if vt.speed_kph not in self._dur:
+            self._dur[vt.speed_kph] = vehicle_duration_s(self.matrices, vt.speed_kph)
+        return self._dur[vt.speed_kph]
+
+    def service_s(self, job: Job) -> int:
+        st = self.scenario.station(job.station_id)
+        parcels = sum(ln.parcels for ln in job.lines)
+        return st.service_s + math.ceil(parcels * self.scenario.service.per_parcel_s - 1e-9)
+
+    def loads(self, trip: list[Job], vt: VehicleType) -> str | None:
+        """The first point where the trip's load breaks a capacity, or None."""
+        if vt.fresh_capacity_kg <= 0 and any(ln.fresh for j in trip for ln in j.lines):
+            return f"'{vt.id}' has neither refrigeration nor a cold box for fresh goods"
+        down = [ln for j in trip for ln in j.lines if ln.direction is Direction.DOWN]
+        q = [sum(ln.kg for ln in down), sum(ln.m3 for ln in down), sum(ln.parcels for ln in down),
+             sum(ln.kg for ln in down if ln.fresh)]
+        caps = (vt.capacity_kg, vt.capacity_m3, vt.capacity_parcels, vt.fresh_capacity_kg)
+        units = ("kg", "m3", "parcels", "kg fresh")
+        where = "leaving the depot"
+        for k in range(len(trip) + 1):
+            if k:
+                for ln in trip[k - 1].lines:
+                    sign = 1 if ln.direction is Direction.UP else -1
+                    q[0] += sign * ln.kg
+                    q[1] += sign * ln.m3
+                    q[2] += sign * ln.parcels
+                    q[3] += sign * ln.kg if ln.fresh else 0.0
+                where = f"after {trip[k - 1].station_id}"
+            for x, cap, unit in zip(q, caps, units, strict=True):
+                if x > cap + 1e-6:
+                    return f"capacity: {x:,.1f} {unit} on board {where}, '{vt.id}' takes {cap:g}"
+        return None
+
+    def trip(self, trip: list[Job], vt: VehicleType, earliest_s: int
+             ) -> tuple[int, int] | str:
+        """(departure, return) of the trip leaving its depot no earlier than ``earliest_s``,
+        the departure as late as it goes without returning later; or the rule that breaks."""
+        sc = self.scenario
+        depot = sc.station(vt.depot_id)
+        dur = self._duration(vt)
+        nodes = [self.idx[vt.depot_id], *(self.idx[j.station_id] for j in trip),
+                 self.idx[vt.depot_id]]
+        legs = [int(dur[a, b]) for a, b in pairwise(nodes)]
+        ready = [ln.ready_s for j in trip for ln in j.lines if ln.direction is Direction.DOWN]
+        ready += [j.handed_s for j in trip if j.handed_s is not None]
+        start = max(earliest_s, depot.open_s, *ready)
+        t, waited, slack = start, 0, math.inf
+        fresh_due = math.inf
+        for j, leg in zip(trip, legs, strict=False):
+            st = sc.station(j.station_id)
+            arrival = t + leg
+            up_ready = max((ln.ready_s for ln in j.lines if ln.direction is Direction.UP),
+                           default=0)
+            begin = max(arrival, st.open_s, up_ready)
+            due = min((ln.ready_s + 3600 * (sc.targets.fresh_h if ln.fresh else
+                                            sc.targets.on_time_h)
+                       for ln in j.lines
+                       if ln.direction is Direction.DOWN and ln.id not in j.transfers),
+                      default=math.inf)
+            if begin > st.close_s:
+                return (f"opening hours: service at {j.station_id} could start {hhmm(begin)} at "
+                        f"the earliest, it closes {hhmm(st.close_s)}")
+            if begin > due:
+                return (f"delivery target: service at {j.station_id} {hhmm(begin)} at the "
+                        f"earliest, due {hhmm(int(due))}")
+            for ln in j.lines:
+                if ln.direction is Direction.UP and ln.fresh and ln.id not in j.transfers:
+                    fresh_due = min(fresh_due, ln.ready_s + 3600 * sc.targets.fresh_h)
+            waited += begin - arrival
+            slack = min(slack, min(st.close_s, due) - begin + waited)
+            t = begin + self.service_s(j)
+        end = t + legs[-1]
+        if end > depot.close_s:
+            return f"depot hours: back {hhmm(end)}, the depot closes {hhmm(depot.close_s)}"
+        if end > fresh_due:
+            return (f"fresh target: fresh produce back {hhmm(end)}, due at the hub by "
+                    f"{hhmm(int(fresh_due))}")
+        return start + int(min(waited, slack)), end
+
+    def vehicle(self, trips: list[list[Job]], vt: VehicleType) -> str | None:
+        """The first rule one vehicle's trips break (loads, times, reloads, shift), or None."""
+        first = prev_end = None
+        for k, trip in enumerate(trips):
+            why = self.loads(trip, vt)
+            if why:
+                return why
+            earliest = prev_end + self.scenario.service.reload_s if prev_end is not None else 0
+            got = self.trip(trip, vt, earliest)
+            if isinstance(got, str):
+                return got if len(trips) == 1 else f"trip {k + 1}: {got}"
+            first = got[0] if first is None else first
+            prev_end = got[1]
+        if first is not None and prev_end is not None and prev_end - first > vt.max_shift_s:
+            return (f"shift: {(prev_end - first) / 3600:.2f} h, '{vt.id}' works "
+                    f"{vt.max_shift_s / 3600:g} h")
+        return None
+
+
+def _totals_over(trip: list[Job], vt: VehicleType) -> str | None:
+    """A capacity the trip's deliveries (all on board at the depot) or its pickups (all on
+    board at the end) exceed, whatever the order; or None."""
+    for direction, when in ((Direction.DOWN, "leaving the depot"),
+                            (Direction.UP, "back at the depot")):
+        xs = [ln for j in trip for ln in j.lines if ln.direction is direction]
+        for x, cap, unit in ((sum(ln.kg for ln in xs), vt.capacity_kg, "kg"),
+                             (sum(ln.m3 for ln in xs), vt.capacity_m3, "m3"),
+                             (sum(ln.parcels for ln in xs), vt.capacity_parcels, "parcels"),
+                             (sum(ln.kg for ln in xs if ln.fresh), vt.fresh_capacity_kg,
+                              "kg fresh")):
+            if x > cap + 1e-6:
+                return f"capacity: {x:,.1f} {unit} on board {when}, '{vt.id}' takes {cap:g}"
+    return None
+
+
+def alone(probe: Probe, job: Job, vt: VehicleType) -> str | None:
+    """None if a vehicle of type ``vt``, idle at its depot, could serve ``job`` in one round
+    trip; else the first rule that says no (the shift first: it holds at any hour)."""
+    dur = probe._duration(vt)
+    a, b = probe.idx[vt.depot_id], probe.idx[job.station_id]
+    trip = int(dur[a, b]) + probe.service_s(job) + int(dur[b, a])
+    if trip > vt.max_shift_s:
+        return (f"round trip {trip / 3600:.1f} h exceeds the {vt.max_shift_s / 3600:g} h shift "
+                f"of '{vt.id}'")
+    return probe.vehicle([[job]], vt)
+
+
+def way_in(probe: Probe, trips: list[list[Job]], vt: VehicleType, job: Job
+           ) -> tuple[int, int] | str:
+    """(trip, position) where ``job`` fits into a vehicle's trips (a further trip counts, if
+    it may make one), or the rule that blocks the way that comes closest: the position adding
+    the fewest km."""
+    dist = probe.matrices.distance_m
+    home, here = probe.idx[vt.depot_id], probe.idx[job.station_id]
+    options = []
+    first_no: str | None = None
+    for k, trip in enumerate(trips):
+        full = _totals_over([*trip, job], vt)
+        if full:  # the same at every position: all deliveries leave the depot, all
+            first_no = first_no or full  # pickups come back
+            continue
+        nodes = [home, *(probe.idx[j.station_id] for j in trip), home]
+        for p, (a, b) in enumerate(pairwise(nodes)):
+            options.append((int(dist[a, here] + dist[here, b] - dist[a, b]), k, p))
+    if len(trips) < vt.max_trips:
+        options.append((int(dist[home, here] + dist[here, home]), len(trips), 0))
+    options.sort()
+    for _, k, p in options:
+        trial = [list(t) for t in trips] + ([[]] if k == len(trips) else [])
+        trial[k].insert(p, job)
+        why = probe.vehicle(trial, vt)
+        if why is None:
+            return k, p
+        first_no = first_no or why
+    return first_no or "no position"
+
+
+def trunk_vehicles(scenario: Scenario, trips: dict[str, list[list[Job]]],
+                   echelons: dict[str, str]) -> set[str]:
+    """Vehicles running a trunk route as the trunk-route target counts them: echelon trunk,
+    calling at a township station with ambient goods (routing.evaluate.targets)."""
+    towns = {s.id for s in scenario.stations if s.tier is Tier.TOWNSHIP}
+    return {vid for vid, ts in trips.items() if echelons.get(vid) == "trunk"
+            and any(j.station_id in towns and any(not ln.fresh for ln in j.lines)
+                    for t in ts for j in t)}
+
+
+def available(scenario: Scenario, job: Job) -> list[VehicleType]:
+    """Vehicle types that may serve ``job`` at all: from a hub (any echelon but feeder), or —
+    lines handed over at a township — feeders based at that township."""
+    tiers = {s.id: s.tier for s in scenario.stations}
+    out = []
+    for vt in scenario.vehicle_types:
+        if vt.count <= 0:
+            continue
+        if job.handed_s is None:
+            if tiers.get(vt.depot_id) is Tier.HUB and vt.echelon != "feeder":
+                out.append(vt)
+        elif vt.echelon in ("feeder", "any") and vt.depot_id == \
+                scenario.station(job.station_id).township_id:
+            out.append(vt)
+    return out
