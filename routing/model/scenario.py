@@ -30,7 +30,7 @@ def _check(ok: bool, section: str, field: str, expected: str, value: object) -> 
 #: What a solver budget must be, in the words of every message (scenario.toml, sweep SPEC).
 TIME_LIMIT_RULE = f"must be > 0 seconds and <= {MAX_TIME_LIMIT_S} (24 h)"
 SEED_RULE = f"must be a whole number in 0..{MAX_SEED}"
-SOLUTION_LIMIT_RULE = f"must be a whole number in 1..{MAX_SOLUTION_LIMIT}"
+SOLUTION_LIMIT_RULE = f"must be a whole number >= 1 and <= {MAX_SOLUTION_LIMIT}"
 
 
 def is_time_limit(value: float) -> bool:

@@ -355,7 +355,7 @@ BUDGET = "must be > 0 seconds and <= 86400 (24 h)"
                      ("[solve] seed must be a whole number in 0..2147483647", "got -1"),
                      id="seed-negative"),
         pytest.param(replace("scenario.toml", "solution_limit = 50", "solution_limit = 0"),
-                     ("[solve] solution_limit must be a whole number in 1..2147483647",
+                     ("[solve] solution_limit must be a whole number >= 1 and <= 2147483647",
                       "got 0"), id="solution-limit-zero"),
         pytest.param(lambda f: _append(f / "scenario.toml", "\n[compare]\n"
                                        "coalition_time_limit_s = inf\n"),

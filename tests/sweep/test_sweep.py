@@ -162,7 +162,7 @@ DUO_TABLE = f'[[scenarios]]\npath = "{DATA / "duo"}"\n'
     ("[sweep]\nseeds = [1, 9223372036854775807]\n" + DUO_TABLE,
      "seeds must be a non-empty list of whole numbers in 0..2147483647"),
     ("[sweep]\nsolution_limit = 0\n" + DUO_TABLE,
-     "solution_limit must be a whole number in 1..2147483647; got 0"),
+     "solution_limit must be a whole number >= 1 and <= 2147483647; got 0"),
     ('[[scenarios]]\npath = "nowhere"\n', "path 'nowhere' is not a scenario folder"),
     ("[sweep]\n", "needs at least one [[scenarios]] table"),
     ("[sweep\n", "not valid TOML"),
