@@ -6,6 +6,8 @@ leaves stations unserved or breaks a rule the checker finds.
 
 from __future__ import annotations
 
+import math
+import os
 import sys
 import time
 from datetime import datetime
@@ -14,6 +16,7 @@ from typing import TYPE_CHECKING
 
 import click
 
+from .constants import MAX_SEED, MAX_SOLUTION_LIMIT, MAX_TIME_LIMIT_S
 from .exceptions import RoutingError
 
 if TYPE_CHECKING:
@@ -24,6 +27,70 @@ if TYPE_CHECKING:
 EXIT_NOT_ALL_MET = 3
 DEFAULT_STORE = "default"  # what `--store` alone means: the default store URL
 STORE_ENV = "ROUTING_STORE_URL"  # routing.store.STORE_ENV, not imported to keep startup fast
+
+
+class _FiniteFloat(click.ParamType):
+    """A finite number in a range; click.FloatRange lets ``nan`` through (every comparison with
+    nan is false), and ``inf`` or ``1e308`` would reach the engines, which overflow on them."""
+
+    name = "number"
+
+    def __init__(self, *, low: float, high: float | None = None, low_open: bool = False,
+                 unit: str = "", note: str = "") -> None:
+        self.low, self.high, self.low_open = low, high, low_open
+        self.rule = (f"{'>' if low_open else '>='} {low:g}{f' {unit}' if unit else ''}"
+                     + (f" and <= {high:g}" if high is not None else "")
+                     + (f" ({note})" if note else ""))
+
+    def convert(self, value: object, param: click.Parameter | None,
+                ctx: click.Context | None) -> float:
+        try:
+            x = float(value)  # type: ignore[arg-type]
+        except (TypeError, ValueError):
+            self.fail(f"must be a number {self.rule}; got {value!r}.", param, ctx)
+        low_ok = x > self.low if self.low_open else x >= self.low
+        if not (math.isfinite(x) and low_ok and (self.high is None or x <= self.high)):
+            self.fail(f"must be a finite number {self.rule}; got {value!r}.", param, ctx)
+        return x
+
+
+class _OutDir(click.Path):
+    """A folder to write into: a writable one, or one that can be created. click.Path refuses
+    an existing file; a folder that does not exist yet is created and removed again, because
+    only trying tells (permissions as root, read-only or special file systems like /proc)."""
+
+    def __init__(self) -> None:
+        super().__init__(file_okay=False, writable=True, path_type=Path)
+
+    def convert(self, value: object, param: click.Parameter | None,
+                ctx: click.Context | None) -> object:
+        path = super().convert(value, param, ctx)
+        here = Path(os.fspath(path)).absolute()  # type: ignore[arg-type]
+        missing = [p for p in (here, *here.parents) if not p.exists()]  # deepest first
+        if not missing:
+            return path
+        try:
+            here.mkdir(parents=True)
+        except OSError as exc:
+            self.fail(f"cannot create folder '{path}': {exc.strerror or exc}.", param, ctx)
+        finally:
+            for p in missing:
+                try:
+                    p.rmdir()
+                except FileNotFoundError:  # not created: mkdir failed below an ancestor
+                    continue
+                except OSError:  # something was put there meanwhile: leave it
+                    break
+        return path
+
+
+# Option types shared by every command that solves: usage errors (exit 2) before any solve.
+TIME_LIMIT_S = _FiniteFloat(low=0, low_open=True, high=MAX_TIME_LIMIT_S, unit="seconds",
+                            note="24 h")
+CNY = _FiniteFloat(low=0, unit="CNY")
+SEED = click.IntRange(0, MAX_SEED)
+SOLUTION_LIMIT = click.IntRange(1, MAX_SOLUTION_LIMIT)
+OUT_DIR = _OutDir()
 
 
 class _Progress:
@@ -47,17 +114,18 @@ def main() -> None:
 
 @main.command()
 @click.argument("scenario_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
-@click.option("-o", "--out", "out_dir", required=True, type=click.Path(path_type=Path),
+@click.option("-o", "--out", "out_dir", required=True, type=OUT_DIR,
               help="Folder for plan.json, routes.csv, routes.xlsx, routes.geojson.")
-@click.option("--time-limit-s", type=float, default=None, help="Solver time limit, seconds.")
-@click.option("--seed", type=int, default=None, help="Seed (default: the scenario's).")
-@click.option("--solution-limit", type=int, default=None,
+@click.option("--time-limit-s", type=TIME_LIMIT_S, default=None,
+              help="Solver time limit, seconds.")
+@click.option("--seed", type=SEED, default=None, help="Seed (default: the scenario's).")
+@click.option("--solution-limit", type=SOLUTION_LIMIT, default=None,
               help="Stop after this many solutions (deterministic runs).")
 @click.option("--reference", "reference", default=None, metavar="PLAN_JSON|ID|latest",
               callback=lambda _ctx, _param, value: _check_reference(value),
               help="Keep routes stable against this plan.json (yesterday's, or fixed routes), "
                    "a stored plan id, or the latest stored plan of the scenario.")
-@click.option("--change-penalty", type=float, default=None,
+@click.option("--change-penalty", type=CNY, default=None,
               help="CNY per stop moved to another vehicle than in the reference "
                    "(default: the scenario's, 50).")
 @click.option("--structure", type=click.Choice(["direct", "two_echelon", "both"]), default=None,
@@ -197,15 +265,15 @@ def _network_note(scenario: Scenario, matrices: Matrices, seconds: float) -> Non
 
 @main.command()
 @click.argument("scenario_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
-@click.option("-o", "--out", "out_dir", required=True, type=click.Path(path_type=Path),
+@click.option("-o", "--out", "out_dir", required=True, type=OUT_DIR,
               help="Folder for comparison.json/.csv/.xlsx and the plans behind them.")
-@click.option("--time-limit-s", type=float, default=None,
+@click.option("--time-limit-s", type=TIME_LIMIT_S, default=None,
               help="Seconds per plan (default: the scenario's [compare] time_limit_s).")
-@click.option("--coalition-time-limit-s", type=float, default=None,
+@click.option("--coalition-time-limit-s", type=TIME_LIMIT_S, default=None,
               help="Seconds per Shapley coalition plan.")
 @click.option("--no-shapley", is_flag=True, help="Skip the coalition plans (2^n - 1 of them).")
-@click.option("--seed", type=int, default=None)
-@click.option("--solution-limit", type=int, default=None)
+@click.option("--seed", type=SEED, default=None)
+@click.option("--solution-limit", type=SOLUTION_LIMIT, default=None)
 @click.option("--quiet", is_flag=True)
 @click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
               help="Language of map.html and report.html.")
@@ -286,7 +354,8 @@ def check(plan_json: Path, scenario_dir: Path) -> None:
 @click.option("--scenario", "scenario_dir", required=True,
               type=click.Path(exists=True, file_okay=False, path_type=Path),
               help="The scenario folder the plan was made for.")
-@click.option("-o", "--out", "out_html", required=True, type=click.Path(path_type=Path),
+@click.option("-o", "--out", "out_html", required=True,
+              type=click.Path(dir_okay=False, path_type=Path),
               help="The HTML file to write (e.g. map.html).")
 @click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
               help="Language of labels, popups and legend.")
@@ -323,10 +392,10 @@ def map_command(plan_json: Path, scenario_dir: Path, out_html: Path, lang: str,
 @click.option("--instances", default="", help="Comma list of name globs, e.g. 'X-n1*,C101'.")
 @click.option("--engines", default="ours,ortools,pyvrp", show_default=True,
               help="ours (--engine auto), ortools (PATH_CHEAPEST_ARC + GLS), pyvrp (default).")
-@click.option("--time-limit-s", type=float, default=10.0, show_default=True,
+@click.option("--time-limit-s", type=TIME_LIMIT_S, default=10.0, show_default=True,
               help="Seconds per instance and engine.")
-@click.option("--seed", type=int, default=1, show_default=True)
-@click.option("-o", "--out", "out_dir", type=click.Path(path_type=Path),
+@click.option("--seed", type=SEED, default=1, show_default=True)
+@click.option("-o", "--out", "out_dir", type=OUT_DIR,
               default=Path("out/bench"), show_default=True,
               help="Folder for results.csv, results.md and <engine>/<set>/*.sol.")
 @click.option("--peers-one-by-one", is_flag=True,
@@ -353,7 +422,7 @@ def bench(data_dir: Path | None, sets: str, instances: str, engines: str, time_l
 
 @main.command()
 @click.argument("spec_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("-o", "--out", "out_dir", required=True, type=click.Path(path_type=Path),
+@click.option("-o", "--out", "out_dir", required=True, type=OUT_DIR,
               help="Folder for results.parquet/.csv/.xlsx, shares.csv and jobs/ (one file per "
                    "finished job; a rerun skips them).")
 @click.option("--scheduler", default=None,

@@ -17,3 +17,12 @@ DAY_S = 24 * 3600
 ALLIANCE = "alliance"
 #: The value of a variant's visit_every_days that lets the planner choose per station.
 AUTO = "auto"
+
+#: Longest solver time limit, seconds: a run longer than the plan day itself is a typo (1e308,
+#: or minutes typed as seconds twice over), and OR-Tools/PyVRP overflow on absurd values.
+MAX_TIME_LIMIT_S = DAY_S
+#: Largest seed: PyVRP's random number generator takes an unsigned 32-bit seed and the
+#: portfolio also runs ``seed + 1``, so 2**31 - 1 keeps both in range (2**63 - 1 raises).
+MAX_SEED = 2**31 - 1
+#: Largest solution limit: OR-Tools and PyVRP count solutions in C integers.
+MAX_SOLUTION_LIMIT = 2**31 - 1

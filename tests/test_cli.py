@@ -7,6 +7,7 @@ import shutil
 
 import openpyxl
 import pandas as pd
+import pytest
 from click.testing import CliRunner
 
 from routing.cli import main
@@ -74,3 +75,155 @@ def test_plan_with_reference_reports_stability(tmp_path):
                                   str(day1 / "plan.json"), "--change-penalty", "500"])
     assert r.exit_code == 0, r.output
     assert "stable routes:" in r.output and " 0 moved" in r.output
+
+
+# ------------------------------------------------------------ usage errors, before any work
+
+
+@pytest.fixture
+def no_work(monkeypatch):
+    """Fail the test if a command reads a scenario, a sweep SPEC or benchmark instances."""
+
+    def refuse(*_args, **_kwargs):
+        raise AssertionError("a usage error must stop the command before any work")
+
+    import routing.bench
+    import routing.io
+    import routing.sweep
+
+    monkeypatch.setattr(routing.io, "read_scenario", refuse)
+    monkeypatch.setattr(routing.bench, "run_suite", refuse)
+    monkeypatch.setattr(routing.sweep, "read_spec", refuse)
+
+
+# (arguments after the command and SCENARIO_DIR/-o, option named in the message)
+BAD_OPTIONS = [
+    (["--time-limit-s", "nan"], "--time-limit-s"),  # float('nan') passes every range check
+    (["--time-limit-s", "inf"], "--time-limit-s"),
+    (["--time-limit-s", "-1"], "--time-limit-s"),
+    (["--time-limit-s", "0"], "--time-limit-s"),
+    (["--time-limit-s", "1e308"], "--time-limit-s"),  # finite, but not a day's planning
+    (["--time-limit-s", "90000"], "--time-limit-s"),  # over 24 h
+    (["--seed", str(2**63 - 1)], "--seed"),  # PyVRP raises on it
+    (["--seed", "-1"], "--seed"),
+    (["--seed", str(2**31)], "--seed"),  # the portfolio also runs seed + 1
+    (["--solution-limit", "0"], "--solution-limit"),
+    (["--solution-limit", "-3"], "--solution-limit"),
+    (["--solution-limit", "2.5"], "--solution-limit"),
+]
+
+
+@pytest.mark.parametrize(("args", "option"), BAD_OPTIONS, ids=[" ".join(a) for a, _ in BAD_OPTIONS])
+@pytest.mark.parametrize("command", ["plan", "compare"])
+def test_bad_budget_is_a_usage_error(tmp_path, no_work, command, args, option):
+    """A non-finite, negative or absurd budget, seed or solution limit exits 2 naming the
+    option, before the scenario is read; the output folder is not created."""
+    out = tmp_path / "out"
+    r = CliRunner().invoke(main, [command, str(TINY), "-o", str(out), *args, "--quiet"])
+    assert r.exit_code == 2, r.output
+    assert f"Invalid value for '{option}'" in r.output
+    assert "Traceback" not in r.output
+    assert not out.exists()
+
+
+@pytest.mark.parametrize("args", [
+    ["--coalition-time-limit-s", "nan"],
+    ["--coalition-time-limit-s", "inf"],
+    ["--coalition-time-limit-s", "0"],
+])
+def test_bad_coalition_budget_is_a_usage_error(tmp_path, no_work, args):
+    """`routing compare --coalition-time-limit-s` follows the same rule as --time-limit-s."""
+    r = CliRunner().invoke(main, ["compare", str(TINY), "-o", str(tmp_path / "o"), *args])
+    assert r.exit_code == 2, r.output
+    assert "must be a finite number > 0 seconds and <= 86400 (24 h)" in r.output
+
+
+def test_bad_change_penalty_is_a_usage_error(tmp_path, no_work):
+    """--change-penalty nan would make every plan cost nan: exit 2."""
+    r = CliRunner().invoke(main, ["plan", str(TINY), "-o", str(tmp_path / "o"),
+                                  "--change-penalty", "nan"])
+    assert r.exit_code == 2, r.output
+    assert "Invalid value for '--change-penalty'" in r.output
+
+
+@pytest.mark.parametrize("args", [
+    ["--time-limit-s", "nan"], ["--time-limit-s", "-1"], ["--seed", str(2**63 - 1)]])
+def test_bench_bad_budget_is_a_usage_error(tmp_path, no_work, args):
+    """`routing bench` checks its budget and seed before reading any instance."""
+    r = CliRunner().invoke(main, ["bench", "-o", str(tmp_path / "o"), *args])
+    assert r.exit_code == 2, r.output
+    assert "Invalid value for" in r.output
+
+
+def _out_file(tmp_path):
+    f = tmp_path / "taken.txt"
+    f.write_text("not a folder", encoding="utf-8")
+    return f
+
+
+@pytest.mark.parametrize("command", ["plan", "compare", "bench", "sweep"])
+@pytest.mark.parametrize(("where", "message"), [
+    (_out_file, "is a file"),  # -o names an existing file
+    (lambda t: _out_file(t) / "sub", "cannot create folder"),  # under a file
+])
+def test_out_that_cannot_be_a_folder_is_a_usage_error(tmp_path, no_work, command, where,
+                                                      message):
+    """-o naming a file, or a folder that cannot be created, exits 2 before any work."""
+    first = {"plan": [str(TINY)], "compare": [str(TINY)], "bench": [],
+             "sweep": [str(TINY / "scenario.toml")]}[command]
+    r = CliRunner().invoke(main, [command, *first, "-o", str(where(tmp_path))])
+    assert r.exit_code == 2, r.output
+    assert "Invalid value for '-o' / '--out'" in r.output and message in r.output
+
+
+def test_out_folder_is_not_left_behind_by_a_usage_error(tmp_path, no_work):
+    """Trying whether -o can be created leaves no folder when another option is wrong."""
+    out = tmp_path / "new" / "a" / "b"
+    r = CliRunner().invoke(main, ["plan", str(TINY), "-o", str(out), "--seed", "-1"])
+    assert r.exit_code == 2, r.output
+    assert not (tmp_path / "new").exists()
+
+
+def test_map_out_naming_a_folder_is_a_usage_error(tmp_path, no_work):
+    """`routing map -o` writes one HTML file: an existing folder there is a usage error."""
+    plan_json = _out_file(tmp_path)
+    r = CliRunner().invoke(main, ["map", str(plan_json), "--scenario", str(TINY),
+                                  "-o", str(tmp_path)])
+    assert r.exit_code == 2, r.output
+    assert "is a directory" in r.output
+
+
+# ------------------------------------------------------------ check on a broken plan.json
+
+
+@pytest.mark.parametrize(("token", "shown"), [
+    ("NaN", "NaN at routes/0/stops/0/arrival_min"),
+    ("Infinity", "Infinity at routes/0/stops/0/arrival_min"),
+    ("-Infinity", "-Infinity at routes/0/stops/0/arrival_min"),
+    ("1e308", "at routes/0/stops/0/arrival_min: 1e+308 is greater than the maximum of 2880"),
+])
+def test_check_refuses_non_finite_plan_without_traceback(tmp_path, tiny_solved, tiny, token,
+                                                         shown):
+    """`routing check` on a plan.json with NaN/Infinity/1e308 exits 1 with the place named;
+    before, 1e308 minutes raised OverflowError inside the checker."""
+    from routing.report.plan_json import write_plan_json
+
+    path = tmp_path / "plan.json"
+    doc = write_plan_json(tiny_solved[0], tiny, path)
+    doc["routes"][0]["stops"][0]["arrival_min"] = "@@"
+    path.write_text(json.dumps(doc).replace('"@@"', token), encoding="utf-8")
+    r = CliRunner().invoke(main, ["check", str(path), "--scenario", str(TINY)])
+    assert r.exit_code == 1, r.output
+    assert isinstance(r.exception, SystemExit)
+    assert shown in r.output
+    assert "Traceback" not in r.output
+
+
+def test_check_refuses_deeply_nested_json_without_traceback(tmp_path):
+    """JSON nested 100,000 deep is a clear error, not a RecursionError."""
+    path = tmp_path / "plan.json"
+    path.write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")
+    r = CliRunner().invoke(main, ["check", str(path), "--scenario", str(TINY)])
+    assert r.exit_code == 1, r.output
+    assert isinstance(r.exception, SystemExit)
+    assert "nested too deeply" in r.output and "Traceback" not in r.output

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-from ..constants import ALLIANCE, AUTO
+from ..constants import ALLIANCE, AUTO, MAX_SEED, MAX_SOLUTION_LIMIT, MAX_TIME_LIMIT_S
 from ..exceptions import FieldError, ScenarioError
 from .entities import (
     Carrier,
@@ -25,6 +25,27 @@ from .entities import (
 def _check(ok: bool, section: str, field: str, expected: str, value: object) -> None:
     if not ok:
         raise FieldError(section, section, field, expected, value)
+
+
+#: What a solver budget must be, in the words of every message (scenario.toml, sweep SPEC).
+TIME_LIMIT_RULE = f"must be > 0 seconds and <= {MAX_TIME_LIMIT_S} (24 h)"
+SEED_RULE = f"must be a whole number in 0..{MAX_SEED}"
+SOLUTION_LIMIT_RULE = f"must be a whole number >= 1 and <= {MAX_SOLUTION_LIMIT}"
+
+
+def is_time_limit(value: float) -> bool:
+    """A finite number of seconds in (0, MAX_TIME_LIMIT_S]; nan, inf and 1e308 are not."""
+    return is_number(value) and 0 < value <= MAX_TIME_LIMIT_S
+
+
+def is_seed(value: int) -> bool:
+    """A whole number the engines accept as a seed (see MAX_SEED)."""
+    return is_whole(value) and 0 <= value <= MAX_SEED
+
+
+def is_solution_limit(value: int) -> bool:
+    """A whole number of solutions in 1..MAX_SOLUTION_LIMIT."""
+    return is_whole(value) and 1 <= value <= MAX_SOLUTION_LIMIT
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -108,12 +129,12 @@ class SolveSpec:
 
     def __post_init__(self) -> None:
         s = "solve"
-        _check(is_number(self.time_limit_s) and self.time_limit_s > 0, s, "time_limit_s",
-               "must be > 0 seconds", self.time_limit_s)
-        _check(is_whole(self.seed), s, "seed", "must be a whole number", self.seed)
+        _check(is_time_limit(self.time_limit_s), s, "time_limit_s", TIME_LIMIT_RULE,
+               self.time_limit_s)
+        _check(is_seed(self.seed), s, "seed", SEED_RULE, self.seed)
         limit = self.solution_limit
-        _check(limit is None or (is_whole(limit) and limit >= 1), s, "solution_limit",
-               "must be >= 1", limit)
+        _check(limit is None or is_solution_limit(limit), s, "solution_limit",
+               SOLUTION_LIMIT_RULE, limit)
         _check(self.first_solution in FIRST_SOLUTIONS, s, "first_solution",
                f"must be one of {{{', '.join(FIRST_SOLUTIONS)}}}", self.first_solution)
         _check(self.metaheuristic in METAHEURISTICS, s, "metaheuristic",
@@ -209,7 +230,7 @@ class CompareSpec:
                "must have distinct names", names)
         for f in ("time_limit_s", "coalition_time_limit_s"):
             v = getattr(self, f)
-            _check(is_number(v) and v > 0, "compare", f, "must be > 0 seconds", v)
+            _check(is_time_limit(v), "compare", f, TIME_LIMIT_RULE, v)
         _check(isinstance(self.shapley, bool), "compare", "shapley", "must be true or false",
                self.shapley)
         _check(isinstance(self.auto_every_days, tuple) and 1 in self.auto_every_days

@@ -27,7 +27,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ..constants import MAX_SEED
 from ..exceptions import FetchError, ScenarioError, StoreError
+from ..model.entities import is_number
+from ..model.scenario import (
+    SOLUTION_LIMIT_RULE,
+    TIME_LIMIT_RULE,
+    is_seed,
+    is_solution_limit,
+    is_time_limit,
+)
 from ..solve import ENGINES
 from .fetch import archive_suffix, fetch, in_place, is_url
 
@@ -102,11 +111,15 @@ def _unknown(where: str, keys: Any, valid: tuple[str, ...], problems: list[str])
             problems.append(f"{where}: unknown key '{key}'{did} Valid keys: {', '.join(valid)}")
 
 
+def _positive(value: Any) -> bool:
+    return is_number(value) and value > 0
+
+
 def _seeds(value: Any, where: str, problems: list[str]) -> tuple[int, ...]:
-    if (isinstance(value, list) and value
-            and all(isinstance(x, int) and not isinstance(x, bool) for x in value)):
+    if isinstance(value, list) and value and all(is_seed(x) for x in value):
         return tuple(value)
-    problems.append(f"{where} seeds must be a non-empty list of whole numbers; got {value!r}")
+    problems.append(f"{where} seeds must be a non-empty list of whole numbers in 0..{MAX_SEED}; "
+                    f"got {value!r}")
     return (1,)
 
 
@@ -125,18 +138,20 @@ def read_spec(path: Path) -> SweepSpec:
     head = raw.get("sweep", {})
     _unknown(f"{label}: [sweep]", head, SWEEP_KEYS, problems)
     kwargs: dict[str, Any] = {}
-    for key in ("time_limit_s", "coalition_time_limit_s", "job_timeout_s"):
+    # TOML has nan and inf: every budget must be a finite number of seconds.
+    for key, ok, rule in (("time_limit_s", is_time_limit, TIME_LIMIT_RULE),
+                          ("coalition_time_limit_s", is_time_limit, TIME_LIMIT_RULE),
+                          ("job_timeout_s", _positive, "must be a finite number > 0 seconds")):
         if key in head:
             v = head[key]
-            if isinstance(v, bool) or not isinstance(v, int | float) or v <= 0:
-                problems.append(f"{label}: [sweep] {key} must be > 0 seconds; got {v!r}")
+            if not ok(v):
+                problems.append(f"{label}: [sweep] {key} {rule}; got {v!r}")
             else:
                 kwargs[key] = float(v)
     if "solution_limit" in head:
         v = head["solution_limit"]
-        if isinstance(v, bool) or not isinstance(v, int) or v < 1:
-            problems.append(f"{label}: [sweep] solution_limit must be a whole number >= 1; "
-                            f"got {v!r}")
+        if not is_solution_limit(v):
+            problems.append(f"{label}: [sweep] solution_limit {SOLUTION_LIMIT_RULE}; got {v!r}")
         else:
             kwargs["solution_limit"] = v
     if "shapley" in head:

@@ -334,6 +334,44 @@ def test_service_stop_min_reported_as_typed(tmp_path: Path, toml_value: str, sho
                 shown)
 
 
+BUDGET = "must be > 0 seconds and <= 86400 (24 h)"
+
+
+@pytest.mark.parametrize(
+    ("edit", "fragments"),
+    [
+        pytest.param(replace("scenario.toml", "time_limit_s = 5", "time_limit_s = nan"),
+                     ("[solve] time_limit_s", BUDGET, "got nan"), id="time-limit-nan"),  # TOML nan
+        pytest.param(replace("scenario.toml", "time_limit_s = 5", "time_limit_s = inf"),
+                     ("[solve] time_limit_s", BUDGET, "got inf"), id="time-limit-inf"),
+        pytest.param(replace("scenario.toml", "time_limit_s = 5", "time_limit_s = -1"),
+                     ("[solve] time_limit_s", BUDGET, "got -1"), id="time-limit-negative"),
+        pytest.param(replace("scenario.toml", "time_limit_s = 5", "time_limit_s = 1e308"),
+                     ("[solve] time_limit_s", BUDGET, "got 1e+308"), id="time-limit-huge"),
+        pytest.param(replace("scenario.toml", "seed = 1", "seed = 9223372036854775807"),
+                     ("[solve] seed must be a whole number in 0..2147483647",
+                      "got 9223372036854775807"), id="seed-int64"),  # PyVRP raises on it
+        pytest.param(replace("scenario.toml", "seed = 1", "seed = -1"),
+                     ("[solve] seed must be a whole number in 0..2147483647", "got -1"),
+                     id="seed-negative"),
+        pytest.param(replace("scenario.toml", "solution_limit = 50", "solution_limit = 0"),
+                     ("[solve] solution_limit must be a whole number >= 1 and <= 2147483647",
+                      "got 0"), id="solution-limit-zero"),
+        pytest.param(lambda f: _append(f / "scenario.toml", "\n[compare]\n"
+                                       "coalition_time_limit_s = inf\n"),
+                     ("[compare] coalition_time_limit_s", BUDGET, "got inf"),
+                     id="compare-coalition-inf"),
+    ],
+)
+def test_solver_budget_must_be_finite(tmp_path: Path, edit: Edit,
+                                      fragments: tuple[str, ...]) -> None:
+    """nan, inf, negative or absurd budgets and seeds in scenario.toml are a ScenarioError
+    naming the file, section, field, value and the valid range, before any solve."""
+    folder = copy_tiny(tmp_path)
+    edit(folder)
+    the_problem(problems_of(folder), "scenario.toml: ", *fragments)
+
+
 def test_access_speed_negative(tmp_path: Path) -> None:
     """A negative access speed in scenario.toml is rejected (it would give negative times)."""
     folder = copy_tiny(tmp_path)

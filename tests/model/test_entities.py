@@ -223,6 +223,15 @@ BAD = [
          "30"),  # text: FieldError, not TypeError
     case(SolveSpec, {"seed": 1.5}, "seed", "whole number", 1.5),  # fractional seed
     case(SolveSpec, {"solution_limit": 2.5}, "solution_limit", ">= 1", 2.5),  # fractional limit
+    case(SolveSpec, {"time_limit_s": 1e308}, "time_limit_s", "<= 86400 (24 h)",
+         1e308),  # finite, but the engines overflow on it
+    case(SolveSpec, {"time_limit_s": 86401.0}, "time_limit_s", "<= 86400 (24 h)",
+         86401.0),  # longer than the plan day
+    case(SolveSpec, {"seed": 2**63 - 1}, "seed", "whole number in 0..2147483647",
+         2**63 - 1),  # PyVRP raises on a 64-bit seed
+    case(SolveSpec, {"seed": -1}, "seed", "whole number in 0..2147483647", -1),  # negative
+    case(SolveSpec, {"solution_limit": 2**63}, "solution_limit", "<= 2147483647",
+         2**63),  # beyond the engines' C integers
 ]
 
 

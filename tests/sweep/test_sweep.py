@@ -153,6 +153,16 @@ DUO_TABLE = f'[[scenarios]]\npath = "{DATA / "duo"}"\n'
     ('[sweep]\nengine = "cplex"\n' + DUO_TABLE, "engine must be one of {ortools, pyvrp, auto}"),
     ("[sweep]\nseeds = []\n" + DUO_TABLE, "seeds must be a non-empty list of whole numbers"),
     ("[sweep]\ntime_limit_s = -1\n" + DUO_TABLE, "time_limit_s must be > 0 seconds"),
+    # TOML has nan and inf; 1e308 s overflows the engines; PyVRP raises on a 64-bit seed
+    ("[sweep]\ntime_limit_s = nan\n" + DUO_TABLE, "time_limit_s must be > 0 seconds and <= "
+     "86400 (24 h); got nan"),
+    ("[sweep]\ncoalition_time_limit_s = 1e308\n" + DUO_TABLE,
+     "coalition_time_limit_s must be > 0 seconds and <= 86400 (24 h); got 1e+308"),
+    ("[sweep]\njob_timeout_s = inf\n" + DUO_TABLE, "job_timeout_s must be a finite number > 0"),
+    ("[sweep]\nseeds = [1, 9223372036854775807]\n" + DUO_TABLE,
+     "seeds must be a non-empty list of whole numbers in 0..2147483647"),
+    ("[sweep]\nsolution_limit = 0\n" + DUO_TABLE,
+     "solution_limit must be a whole number >= 1 and <= 2147483647; got 0"),
     ('[[scenarios]]\npath = "nowhere"\n', "path 'nowhere' is not a scenario folder"),
     ("[sweep]\n", "needs at least one [[scenarios]] table"),
     ("[sweep\n", "not valid TOML"),
