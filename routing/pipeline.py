@@ -66,9 +66,11 @@ def _explained(plan: Plan, scenario: Scenario, m: Matrices) -> Plan:
     return replace(plan, unserved=tuple(unserved))
 
 
-def _passes(scenario: Scenario, m: Matrices) -> Callable[[Plan], bool]:
-    """The portfolio's gate: a candidate plan is kept only if the independent checker passes."""
-    return lambda plan: not check_scenario_plan(plan, scenario, m)
+def _passes(scenario: Scenario, m: Matrices, handed: dict[str, tuple[str, int]] | None = None
+            ) -> Callable[[Plan], bool]:
+    """The portfolio's gate: a candidate plan is kept only if the independent checker passes
+    (``handed``: lines the trunks hand over at a township, for a feeder plan)."""
+    return lambda plan: not check_plan(plan_to_dict(plan, scenario), scenario, m, handed=handed)
 
 
 def plan_scenario(scenario: Scenario, matrices: Matrices | None = None, *,
@@ -132,7 +134,8 @@ def plan_two_echelon(scenario: Scenario, m: Matrices, *, time_limit_s: float | N
     for town, ids in sorted(by_town.items()):
         sub = feeder_scenario(scenario, town, (lines[i] for i in ids), ready)
         share = max(1.0, 2 * budget / 3 * len(ids) / total)
-        part = solve(sub, m, time_limit_s=share, accept=_passes(sub, m), **opts)
+        at_hand = {i: (town, ready[i]) for i in ids}
+        part = solve(sub, m, time_limit_s=share, accept=_passes(sub, m, at_hand), **opts)
         routes += [dataclasses.replace(r, echelon="feeder") for r in part.routes]
         unserved += part.unserved
         runtime += part.runtime_s
@@ -162,14 +165,21 @@ def _direct_fallback(plan: Plan, scenario: Scenario, m: Matrices) -> Plan:
     if not todo:
         return plan
     direct = replace(scenario, vehicle_types=direct_types(scenario))
-    base = replace(plan, routes=(), unserved=tuple(replace(u, reason=DROPPED) for u in todo))
-    fixed = repair(base, direct, m, busy=frozenset(r.vehicle_id for r in plan.routes))
-    if not fixed.routes:
+    fleet = {vid for vid, _ in direct.vehicles()}
+    # Routes that hand parcels to feeders stay as they are (their hand-over times bind the
+    # feeders); the hub's other routes may take more.
+    closed = {r.vehicle_id for r in plan.routes if r.vehicle_id not in fleet
+              or any(s.transfer_ids for s in r.stops)}
+    open_routes = tuple(r for r in plan.routes if r.vehicle_id not in closed)
+    base = replace(plan, routes=open_routes,
+                   unserved=tuple(replace(u, reason=DROPPED) for u in todo))
+    fixed = repair(base, direct, m, busy=frozenset(closed))
+    if fixed is base:
         return plan
     others = [u for u in plan.unserved if u not in todo]
     meta = dict(plan.meta) | {"direct_fallback": fixed.meta.get("repaired", 0)}
-    return replace(plan, routes=plan.routes + fixed.routes,
-                   unserved=tuple(others) + fixed.unserved, meta=meta)
+    return replace(plan, routes=tuple(r for r in plan.routes if r.vehicle_id in closed)
+                   + fixed.routes, unserved=tuple(others) + fixed.unserved, meta=meta)
 
 
 def feeder_deadlines(trunk_sc: Scenario, scenario: Scenario, transfers: dict[str, str],

@@ -128,3 +128,16 @@ def test_generator_is_deterministic(name, tmp_path):
     shipped = ROOT / "scenarios" / name
     for f in sorted(tmp_path.iterdir()):
         assert f.read_bytes() == (shipped / f.name).read_bytes(), f.name
+
+
+@pytest.mark.parametrize("structure", ["direct", "two_echelon"])
+@pytest.mark.parametrize("name", ["xia", "fengqiu", "yanshi", "tang"])
+def test_every_bundled_county_serves_every_village_in_both_structures(name, structure):
+    """A short, solution-limited search (the machine's speed plays no part) and the repair
+    step: every station served, the independent checker clean."""
+    sc = read_scenario(ROOT / "scenarios" / name)
+    m = travel_matrices(sc)
+    plan, _ = plan_scenario(sc, m, solution_limit=5, time_limit_s=60, structure=structure,
+                            engine="ortools")
+    assert [(u.station_id, u.reason) for u in plan.unserved] == []
+    assert check_scenario_plan(plan, sc, m) == []

@@ -14,9 +14,11 @@ from dataclasses import dataclass
 from itertools import pairwise
 from typing import Any
 
-from ..model import Direction, Scenario, VehicleType
+from ..model import Direction, Scenario, Tier, VehicleType
 from ..network.matrix import Matrices, vehicle_duration_s
 from ..units import hhmm
+from .explain import CANNOT_SERVE, FLEET_BUSY, IDLE_VEHICLE, ROUTE_OPEN, Explainer
+from .probe import RouteView, alone, available, way_in
 
 TOL_S = 1  # plan.json stores minutes with 2 decimals: whole seconds survive within 0.3 s
 TOL_KG = 1e-3
@@ -51,7 +53,8 @@ def _over(where: str, point: str, load: list[float], vt: VehicleType) -> list[Vi
     return out
 
 
-def check_plan(doc: dict[str, Any], scenario: Scenario, matrices: Matrices) -> list[Violation]:
+def check_plan(doc: dict[str, Any], scenario: Scenario, matrices: Matrices, *,
+               handed: dict[str, tuple[str, int]] | None = None) -> list[Violation]:
     """Check a plan document (as read from plan.json) against the scenario.
 
     Parameters
@@ -60,6 +63,10 @@ def check_plan(doc: dict[str, Any], scenario: Scenario, matrices: Matrices) -> l
         The plan, schema-valid (see :func:`routing.report.plan_json.read_plan_json`).
     scenario, matrices
         The scenario the plan claims to solve and its travel matrices.
+    handed
+        Lines already handed over at a township outside this plan: line id → (township
+        station id, seconds when at hand there). A township's feeder plan is checked on its
+        own with the trunks' hand-overs given here.
     """
     out: list[Violation] = []
 
@@ -74,6 +81,9 @@ def check_plan(doc: dict[str, Any], scenario: Scenario, matrices: Matrices) -> l
     per_parcel = scenario.service.per_parcel_s
     seen_lines: Counter[str] = Counter()
     transferred: dict[str, list[tuple[str, int]]] = defaultdict(list)  # line -> (town, left)
+    transfer_s = scenario.service.transfer_s
+    for i, (town, at_s) in (handed or {}).items():
+        transferred[i].append((town, at_s - transfer_s))
     final: dict[str, tuple[str, int, str]] = {}  # line -> (route depot, route start, vehicle)
     trips: dict[str, list[tuple[int, int, int]]] = defaultdict(list)  # vid -> (trip, start, end)
     ends = {(r["vehicle_id"], r.get("trip", 1)): _s(r["end_min"]) for r in doc["routes"]}
@@ -92,6 +102,12 @@ def check_plan(doc: dict[str, Any], scenario: Scenario, matrices: Matrices) -> l
         if r["vehicle_type"] != vt.id:
             bad("wrong_vehicle_type", where, f"type '{r['vehicle_type']}' but the fleet says "
                 f"'{vt.id}'")
+        if r["depot_id"] != vt.depot_id:
+            bad("wrong_depot", where, f"depot '{r['depot_id']}' but '{vid}' is based at "
+                f"'{vt.depot_id}'")
+        if abs(r["duration_min"] - (r["end_min"] - r["start_min"])) > 0.02:
+            bad("duration_mismatch", where, f"duration {r['duration_min']} min, but it runs "
+                f"{r['start_min']}–{r['end_min']} = {r['end_min'] - r['start_min']:.2f} min")
         if vt.id not in durations:
             durations[vt.id] = vehicle_duration_s(matrices, vt.speed_kph)
         dur = durations[vt.id]
@@ -259,7 +275,6 @@ def check_plan(doc: dict[str, Any], scenario: Scenario, matrices: Matrices) -> l
 
     listed_unserved = {i for u in doc["unserved"] for i in u["lines"]}
     hubs = {s.id for s in scenario.stations if s.tier.value == "hub"}
-    transfer_s = scenario.service.transfer_s
     for i, (depot, start, vid) in final.items():
         ln, handed_at = lines[i], transferred.get(i, [])
         where = f"line {i} ({stations[ln.station_id].name}) on {vid}"
@@ -280,10 +295,21 @@ def check_plan(doc: dict[str, Any], scenario: Scenario, matrices: Matrices) -> l
 
     unserved_lines: Counter[str] = Counter()
     for u in doc["unserved"]:
+        w = f"unserved {u['station_id']}"
         if not u["reason"].strip():
-            bad("unserved_without_reason", f"unserved {u['station_id']}", "no reason given")
+            bad("unserved_without_reason", w, "no reason given")
+        if u["station_id"] not in stations:
+            bad("unknown_station", w, f"no station '{u['station_id']}' in the scenario")
         for i in u["lines"]:
             unserved_lines[i] += 1
+            if i not in lines:
+                bad("unknown_line", w, f"demand line '{i}' is not in the scenario")
+            elif lines[i].station_id != u["station_id"]:
+                bad("line_wrong_station", w, f"line '{i}' belongs to station "
+                    f"'{lines[i].station_id}'")
+        if not u["lines"]:
+            bad("unknown_line", w, "lists no demand line")
+    out += unserved_claims(doc, scenario, matrices, handed)
     for ln in scenario.demand:
         k, u = seen_lines.get(ln.id, 0), unserved_lines.get(ln.id, 0)
         where = f"station {ln.station_id} ({stations[ln.station_id].name}) line {ln.id}"
@@ -308,4 +334,71 @@ def check_plan(doc: dict[str, Any], scenario: Scenario, matrices: Matrices) -> l
             bad("totals_mismatch", "totals", f"{name}: plan says {got}, recomputed "
                 f"{want:.3f}" if isinstance(want, float) else f"{name}: plan says {got}, "
                 f"recomputed {want}")
+    return out
+
+
+def _views(doc: dict[str, Any]) -> list[RouteView]:
+    return [(r["vehicle_id"], r.get("trip", 1),
+             [(s["station_id"], list(s["lines"]), list(s.get("transfers", [])),
+               _s(s["departure_min"])) for s in r["stops"]]) for r in doc["routes"]]
+
+
+def unserved_claims(doc: dict[str, Any], scenario: Scenario, matrices: Matrices,
+                    handed: dict[str, tuple[str, int]] | None = None) -> list[Violation]:
+    """Each unserved station's reason tested against the plan (see routing.evaluate.explain):
+
+    - whatever the reason, no vehicle standing idle could serve it alone (``servable_unserved``;
+      a plan at its trunk-route limit excepted for township stations: another vehicle calling
+      there would be a trunk);
+    - ``cannot_serve``: no vehicle type that may serve it could do it alone (``false_reason``);
+    - ``fleet_busy``: no vehicle in use can take it into its trips (``false_reason``);
+    - ``idle_vehicle``, ``route_open``: the plan says itself that it left out what it could
+      serve (``servable_unserved``).
+    """
+    out: list[Violation] = []
+    stations = {s.id for s in scenario.stations}
+    known = {ln.id for ln in scenario.demand}
+    todo = [u for u in doc["unserved"] if u["station_id"] in stations and u["lines"]
+            and all(i in known for i in u["lines"])]
+    if not todo:
+        return out
+    fleet = dict(scenario.vehicles())
+    views = [v for v in _views(doc) if v[0] in fleet]
+    ex = Explainer(scenario, matrices, views,
+                   {r["vehicle_id"]: r.get("echelon", "direct") for r in doc["routes"]},
+                   handed={i: at for i, (_, at) in (handed or {}).items()})
+    for u in todo:
+        sid, code = u["station_id"], u.get("code", "")
+        where = f"unserved {sid} ({scenario.station(sid).name})"
+        if code in (IDLE_VEHICLE, ROUTE_OPEN):
+            out.append(Violation("servable_unserved", where, u["reason"]))
+            continue
+        job = ex.job(sid, u["lines"])
+        township = scenario.station(sid).tier is Tier.TOWNSHIP
+        if ex.limited and township and not all(ln.fresh for ln in job.lines):
+            continue
+        types = available(scenario, job)
+        able = {vt.id for vt in types if alone(ex.probe, job, vt) is None}
+        idle = next((vid for vid, vt in fleet.items() if vt.id in able
+                     and vid not in ex.trips), None)
+        if idle is not None:
+            out.append(Violation("servable_unserved", where, f"'{idle}' stands idle and could "
+                                 "serve it alone, within its capacity, shift and the hours"))
+        elif code == CANNOT_SERVE and able:
+            out.append(Violation("false_reason", where, "the reason says no vehicle could "
+                                 f"serve it even alone, but '{sorted(able)[0]}' could"))
+        elif code == FLEET_BUSY:
+            if not able:
+                out.append(Violation("false_reason", where, "the reason says a vehicle could "
+                                     "serve it alone, but none of the fleet could"))
+            ids = {vt.id for vt in types}
+            for vid, vt in fleet.items():
+                if vt.id not in ids or vid not in ex.trips or vid in ex.closed:
+                    continue
+                got = way_in(ex.probe, ex.trips[vid], vt, job)
+                if not isinstance(got, str):
+                    out.append(Violation("false_reason", where, "the reason says no vehicle "
+                                         f"in use can take it, but '{vid}' can (trip "
+                                         f"{got[0] + 1}, after stop {got[1]})"))
+                    break
     return out

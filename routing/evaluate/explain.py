@@ -27,6 +27,7 @@ from .probe import (
     RouteView,
     alone,
     available,
+    closed_vehicles,
     trunk_vehicles,
     vehicle_jobs,
     way_in,
@@ -46,16 +47,18 @@ class Explainer:
     """Reasons for a plan's unserved stations, given its routes (read once)."""
 
     def __init__(self, scenario: Scenario, matrices: Matrices, routes: list[RouteView],
-                 echelons: dict[str, str] | None = None) -> None:
+                 echelons: dict[str, str] | None = None, *,
+                 handed: dict[str, int] | None = None) -> None:
         self.scenario = scenario
         self.matrices = matrices
         self.probe = Probe(scenario, matrices)
-        self.trips, self.handed = vehicle_jobs(scenario, routes)
+        self.trips, self.handed = vehicle_jobs(scenario, routes, handed)
         self.lines = {ln.id: ln for ln in scenario.demand}
         self.fleet = scenario.vehicles()
         #: vehicle id -> echelon of its routes; a two-echelon plan at its trunk-route limit
         #: lets no further vehicle call at a township station
         self.trunks = trunk_vehicles(scenario, self.trips, echelons or {})
+        self.closed = closed_vehicles(self.trips)
         limit = scenario.targets.max_trunk_routes
         self.limited = bool(self.trunks) and limit is not None and len(self.trunks) >= limit
 
@@ -96,7 +99,7 @@ class Explainer:
                                   "it alone")
         blocked: list[tuple[str, str]] = []
         for vid, vt in self.fleet:
-            if vt.id not in ids or vid not in self.trips:
+            if vt.id not in ids or vid not in self.trips or vid in self.closed:
                 continue
             got = way_in(self.probe, self.trips[vid], vt, job)
             if not isinstance(got, str):
@@ -112,16 +115,9 @@ class Explainer:
                             f"alone are in use, and none in use can take it: {shown}{more}")
 
     def _trunks_full(self, job: Job) -> tuple[str, str]:
-        """A township station in a plan at its trunk-route limit: only a trunk may take it."""
+        """A township station in a plan at its trunk-route limit: only a trunk may take it,
+        and a trunk's route is not opened up (its hand-over times bind the feeders)."""
         limit = self.scenario.targets.max_trunk_routes
-        blocked = []
-        for vid, vt in self.fleet:
-            if vid not in self.trunks:
-                continue
-            got = way_in(self.probe, self.trips[vid], vt, job)
-            if not isinstance(got, str):
-                return ROUTE_OPEN, (f"left out although trunk '{vid}' could take it (trip "
-                                    f"{got[0] + 1}, after stop {got[1]})")
-            blocked.append(f"'{vid}': {got}")
         return "", (f"no vehicle left: the {limit} trunk routes of [targets] max_trunk_routes "
-                    f"run and none can take it: {'; '.join(blocked[:SHOWN])}")
+                    f"run ({', '.join(sorted(self.trunks))}); one more vehicle calling at "
+                    "the township would be a trunk route over the limit")

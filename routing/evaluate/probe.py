@@ -43,13 +43,16 @@ class Job:
 RouteView = tuple[str, int, list[tuple[str, list[str], list[str], int]]]
 
 
-def vehicle_jobs(scenario: Scenario, routes: list[RouteView]
+def vehicle_jobs(scenario: Scenario, routes: list[RouteView],
+                 outside: dict[str, int] | None = None
                  ) -> tuple[dict[str, list[list[Job]]], dict[str, int]]:
     """Each vehicle's trips as jobs (in trip order), and when each handed-over line is at
-    hand at its township (the trunk stop's departure plus the transfer time)."""
+    hand at its township (the trunk stop's departure plus the transfer time; ``outside``:
+    lines handed over by trunks outside these routes, when at hand)."""
     lines = {ln.id: ln for ln in scenario.demand}
-    handed = {i: dep + scenario.service.transfer_s for _, _, stops in routes
-              for _, _, transfers, dep in stops for i in transfers}
+    handed = dict(outside or {}) | {
+        i: dep + scenario.service.transfer_s for _, _, stops in routes
+        for _, _, transfers, dep in stops for i in transfers}
     trips: dict[str, list[tuple[int, list[Job]]]] = {}
     for vid, trip, stops in routes:
         jobs = []
@@ -226,6 +229,12 @@ def way_in(probe: Probe, trips: list[list[Job]], vt: VehicleType, job: Job
             return k, p
         first_no = first_no or why
     return first_no or "no position"
+
+
+def closed_vehicles(trips: dict[str, list[list[Job]]]) -> set[str]:
+    """Vehicles whose trips hand parcels to feeders: their hand-over times bind the feeders'
+    departures, so no way into them is offered (nor claimed to exist)."""
+    return {vid for vid, ts in trips.items() if any(j.transfers for t in ts for j in t)}
 
 
 def trunk_vehicles(scenario: Scenario, trips: dict[str, list[list[Job]]],

@@ -177,6 +177,7 @@ def repair(plan: Plan, scenario: Scenario, matrices: Matrices, *,
             changed.add(placed)
     if not changed:
         return plan
+    echelon = {r.vehicle_id: r.echelon for r in plan.routes}
     routes = [r for r in plan.routes if r.vehicle_id not in changed]
     order = {vid: k for k, vid in enumerate(fleet.types)}
     for vid in sorted(changed, key=order.__getitem__):
@@ -185,8 +186,10 @@ def repair(plan: Plan, scenario: Scenario, matrices: Matrices, *,
         assert sched is not None  # every change was scheduled before it was made
         prev: Route | None = None
         for k, (seq, t) in enumerate(zip(trips[vid], sched, strict=True), start=1):
-            prev = timed_route(scenario, matrices, vid, vt, seq, t.start_s, fleet.duration(vt),
-                               trip=k, paid_from_s=prev.end_s if prev else None, lines=lines)
+            prev = replace(timed_route(scenario, matrices, vid, vt, seq, t.start_s,
+                                       fleet.duration(vt), trip=k,
+                                       paid_from_s=prev.end_s if prev else None, lines=lines),
+                           echelon=echelon.get(vid, "direct"))
             routes.append(prev)
     routes.sort(key=lambda r: (order[r.vehicle_id], r.trip))
     kept = [u for u in plan.unserved if u.reason != DROPPED]

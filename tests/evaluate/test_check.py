@@ -89,7 +89,54 @@ def plant_served_and_unserved(doc, tiny):
                             "reason": "made up"})
 
 
+def plant_unserved_while_idle(doc, tiny):
+    # A whole route taken off and its stations listed unserved: its vehicle stands idle.
+    r = doc["routes"].pop(0)
+    doc["unserved"] += [{"station_id": s["station_id"], "lines": s["lines"], "code": "fleet_busy",
+                         "reason": "no vehicle left"} for s in r["stops"]]
+
+
+def _pop_last_stop(doc, code, reason):
+    r = _first_route_with(doc, 2)
+    s = r["stops"].pop()
+    doc["unserved"].append({"station_id": s["station_id"], "lines": s["lines"], "code": code,
+                            "reason": reason})
+
+
+def plant_false_cannot_serve(doc, tiny):
+    # The last stop of a route, listed as something no vehicle could serve even alone.
+    _pop_last_stop(doc, "cannot_serve", "no vehicle could serve it even alone")
+
+
+def plant_false_fleet_busy(doc, tiny):
+    # The last stop of a route, listed as something no route in use can take: its own can.
+    _pop_last_stop(doc, "fleet_busy", "no vehicle left: none in use can take it")
+
+
+def plant_unserved_unknown_station(doc, tiny):
+    doc["unserved"].append({"station_id": "V99", "lines": ["D01"], "reason": "made up"})
+
+
+def plant_unserved_unknown_line(doc, tiny):
+    doc["unserved"].append({"station_id": "V1", "lines": ["NO-SUCH-LINE"], "reason": "x"})
+
+
+def plant_wrong_depot(doc, tiny):
+    doc["routes"][0]["depot_id"] = "T1"
+
+
+def plant_wrong_duration(doc, tiny):
+    doc["routes"][0]["duration_min"] += 30
+
+
 PLANTED = [
+    (plant_unserved_while_idle, "servable_unserved"),  # left out, its vehicle idle
+    (plant_false_cannot_serve, {"false_reason", "servable_unserved"}),
+    (plant_false_fleet_busy, {"false_reason", "servable_unserved"}),
+    (plant_unserved_unknown_station, "unknown_station"),
+    (plant_unserved_unknown_line, "unknown_line"),
+    (plant_wrong_depot, "wrong_depot"),
+    (plant_wrong_duration, "duration_mismatch"),
     (plant_over_capacity, "over_capacity"),  # all stops on a 300 kg / 120 parcel van
     (plant_time_window, "time_window"),  # service after closing
     (plant_shift_overrun, "shift_overrun"),  # 9.5 h on a 9 h shift
@@ -104,12 +151,12 @@ PLANTED = [
 ]
 
 
-@pytest.mark.parametrize(("plant", "kind"), PLANTED, ids=[k for _, k in PLANTED])
+@pytest.mark.parametrize(("plant", "kind"), PLANTED, ids=[p.__name__ for p, _ in PLANTED])
 def test_checker_catches_planted_violation(plant, kind, tiny_solved, tiny, tiny_doc):
     """Each kind of broken rule, planted into a clean plan, is reported with its kind."""
     plant(tiny_doc, tiny)
     found = kinds(tiny_doc, tiny, tiny_solved[1])
-    assert kind in found, found
+    assert (kind & found) if isinstance(kind, set) else (kind in found), found
 
 
 def test_violation_message_names_place_and_numbers(tiny_solved, tiny, tiny_doc):
@@ -138,3 +185,22 @@ def test_schema_rejects_malformed_plan(tmp_path):
     p.write_text(json.dumps({"schema_version": 1, "routes": [{"vehicle_id": 3}]}))
     with pytest.raises(PlanError, match=r"(?s)schema error.*at routes/0"):
         read_plan_json(p)
+
+
+@pytest.mark.parametrize("plant", [plant_false_cannot_serve, plant_false_fleet_busy])
+def test_false_reasons_are_caught_when_no_vehicle_is_idle(plant, tiny_solved, tiny, tiny_doc):
+    """With every vehicle in use, a reason that a vehicle could disprove is a false_reason:
+    the van could serve the station alone (cannot_serve), and its own route can take it
+    back (fleet_busy)."""
+    import dataclasses
+
+    used = {r["vehicle_id"] for r in tiny_doc["routes"]}
+    fleet = tuple(dataclasses.replace(vt, count=sum(1 for v in used
+                                                    if v.rsplit("-", 1)[0] == vt.id))
+                  for vt in tiny.vehicle_types)
+    busy = dataclasses.replace(tiny, vehicle_types=fleet)
+    assert check_plan(tiny_doc, busy, tiny_solved[1]) == []
+    plant(tiny_doc, busy)
+    found = [v for v in check_plan(tiny_doc, busy, tiny_solved[1]) if v.kind == "false_reason"]
+    assert len(found) == 1, found
+    assert "could" in found[0].message or "can" in found[0].message
