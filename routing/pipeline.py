@@ -34,7 +34,7 @@ from .solve.echelons import (
     trunk_types,
 )
 from .solve.ortools_backend import Progress
-from .solve.repair import repair
+from .solve.repair import line_key, repair
 from .solve.visits import build_visits
 
 STRUCTURES = ("direct", "two_echelon")
@@ -317,8 +317,17 @@ def _plan_trunks(trunk_sc: Scenario, m: Matrices, limit: int | None, time_limit_
 
 
 def reference_from_plan(doc: dict[str, Any]) -> dict[str, str]:
-    """Station id → vehicle id from a plan document (yesterday's plan.json, or fixed routes)."""
-    return {s["station_id"]: r["vehicle_id"] for r in doc["routes"] for s in r["stops"]}
+    """Station id → vehicle id from a plan document (yesterday's plan.json, or fixed routes),
+    in route order; and each demand line's vehicle under :func:`routing.solve.repair.line_key`."""
+    out: dict[str, str] = {}
+    for r in doc["routes"]:
+        for s in r["stops"]:
+            out[s["station_id"]] = r["vehicle_id"]
+            # A station's fresh and dry visits may ride different vehicles (the reefer and
+            # another): each line's own vehicle too, under "line:<id>".
+            for i in s["lines"]:
+                out.setdefault(line_key(i), r["vehicle_id"])
+    return out
 
 
 def check_scenario_plan(plan: Plan, scenario: Scenario, matrices: Matrices) -> list[Violation]:

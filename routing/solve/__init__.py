@@ -17,7 +17,7 @@ from ..network.matrix import Matrices, vehicle_duration_s
 from . import ortools_backend, pyvrp_backend
 from .portfolio import Run, pyvrp_portfolio, warm_portfolio
 from .raw import Progress, RawSolution
-from .repair import DROPPED, reference_candidate, repair
+from .repair import DROPPED, reference_candidate, reference_vehicle, repair
 from .schedule import timed_route
 from .visits import Visit, presolve
 
@@ -33,8 +33,8 @@ def stability(routes: tuple[Route, ...], reference: dict[str, str]) -> dict[str,
     """Stops on the same vehicle as in the reference plan, stops moved, stations new today."""
     kept = moved = new = 0
     for r in routes:
-        for station in {s.station_id for s in r.stops}:
-            ref = reference.get(station)
+        for station, lines in {s.station_id: s.line_ids for s in r.stops}.items():
+            ref = reference_vehicle(reference, station, lines)
             if ref is None:
                 new += 1
             elif ref == r.vehicle_id:

@@ -32,6 +32,18 @@ from .visits import Visit, fits, visit_of
 DROPPED = "left out by the solver"
 
 
+def line_key(line_id: str) -> str:
+    """Key of a demand line's vehicle in a reference mapping (beside station → vehicle)."""
+    return "line:" + line_id
+
+
+def reference_vehicle(reference: dict[str, str], station_id: str,
+                      line_ids: tuple[str, ...]) -> str | None:
+    """The vehicle a reference plan gave this visit: its lines' vehicle, else its station's."""
+    return next((reference[line_key(i)] for i in line_ids if line_key(i) in reference),
+                reference.get(station_id))
+
+
 @dataclass(frozen=True, slots=True)
 class _Trip:
     """One trip's schedule as this module computes it: depot departure (after the delay that
@@ -247,8 +259,9 @@ def reference_candidate(scenario: Scenario, matrices: Matrices, visits: list[Vis
     ``reference`` maps station → vehicle in the reference plan's route order (as
     ``routing.pipeline.reference_from_plan`` reads it), so each vehicle's stations come back
     in the order it drove them; a vehicle's visits are split into further trips where its
-    loads need it (and it may make them). A vehicle whose reference sequence breaks a rule
-    today keeps the longest prefix that holds.
+    loads need it (and it may make them). A visit that breaks a rule where the reference
+    puts it (a station's fresh visit rides the reefer, its dry one another vehicle; the
+    reference names one vehicle per station) is left to the repair.
     """
     from . import scenario_hash  # the package's, defined before this module is used
 
@@ -257,7 +270,7 @@ def reference_candidate(scenario: Scenario, matrices: Matrices, visits: list[Vis
     by_vehicle: dict[str, list[Visit]] = {}
     dropped: list[Visit] = []
     for v in visits:
-        vid = reference.get(v.station_id)
+        vid = reference_vehicle(reference, v.station_id, v.line_ids)
         if vid in fleet.types:
             by_vehicle.setdefault(vid, []).append(v)
         else:
@@ -265,16 +278,18 @@ def reference_candidate(scenario: Scenario, matrices: Matrices, visits: list[Vis
     trips: dict[str, list[list[Visit]]] = {}
     for vid, vs in by_vehicle.items():
         vt = fleet.types[vid]
-        vs.sort(key=lambda v: (rank[v.station_id], not v.fresh))
+        vs.sort(key=lambda v: (min((rank[line_key(i)] for i in v.line_ids
+                                    if line_key(i) in rank),
+                                   default=rank.get(v.station_id, len(rank))),
+                               not v.fresh))
         ts: list[list[Visit]] = [[]]
-        for k, v in enumerate(vs):
+        for v in vs:
             if fleet.schedule([*ts[:-1], [*ts[-1], v]], vt) is not None:
                 ts[-1].append(v)
             elif ts[-1] and len(ts) < vt.max_trips and fleet.schedule([*ts, [v]], vt):
                 ts.append([v])
-            else:
-                dropped += vs[k:]
-                break
+            else:  # e.g. a station's fresh visit, on the reefer, mapped to its dry vehicle
+                dropped.append(v)
         if ts[-1]:
             trips[vid] = ts
     lines = {ln.id: ln for ln in scenario.demand}
@@ -301,4 +316,4 @@ def reference_candidate(scenario: Scenario, matrices: Matrices, visits: list[Vis
     return repair(plan, scenario, matrices)
 
 
-__all__ = ["DROPPED", "reference_candidate", "repair"]
+__all__ = ["DROPPED", "line_key", "reference_candidate", "reference_vehicle", "repair"]

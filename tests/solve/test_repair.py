@@ -58,3 +58,17 @@ def test_the_reference_reproduces_itself(tiny, tiny_solved):
         [(r.vehicle_id, [s.station_id for s in r.stops]) for r in plan.routes]
     assert again.cost <= plan.cost + 0.01
     assert check_scenario_plan(again, tiny, m) == []
+
+
+def test_replanning_the_same_day_against_its_own_plan_moves_nothing(tiny, tiny_solved):
+    """The identical manifest with its plan as reference: 0 moved stops, cost no higher (the
+    reference is a candidate; each line's vehicle is kept, fresh and dry visits apart)."""
+    from routing.pipeline import plan_scenario, reference_from_plan
+    from routing.report.plan_json import plan_to_dict
+
+    plan, m = tiny_solved
+    ref = reference_from_plan(plan_to_dict(plan, tiny))
+    again, _ = plan_scenario(tiny, m, solution_limit=5, time_limit_s=10, reference=ref)
+    assert again.meta["stability"]["moved"] == 0
+    assert again.cost <= plan.cost + 0.01
+    assert check_scenario_plan(again, tiny, m) == []
