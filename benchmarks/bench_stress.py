@@ -149,7 +149,7 @@ def main() -> None:
     long_factor = None if args.no_long else args.long_factor
     head = list(COLUMNS)
     head[8] = f"cost {args.budget:g} s"
-    head[9] = "—" if long_factor is None else f"cost {args.budget * long_factor:g} s"
+    head[9] = "long cost" if long_factor is None else f"cost {args.budget * long_factor:g} s"
     lines = ["| " + " | ".join(head) + " |", "|---|" + "---:|" * 10 + "---|"]
     print("\n".join(lines), flush=True)
     rows: list[dict[str, Any]] = []
