@@ -26,7 +26,8 @@ COUNTIES = [
     (CountySpec(villages=80, fleet_factor=0.67, multi_trip=True, window_share=0.6), True),
     (CountySpec(villages=50, cold_boxes=False, pickup_share=0.7, fresh_up_share=0.6,
                 fmt="xlsx", crs="bd09"), True),
-    (CountySpec(villages=70, seed=5, fleet_factor=0.3, structure="two_echelon"), False),
+    # a third of the fleet: the repair and the hub's direct fallback still serve it all
+    (CountySpec(villages=70, seed=5, fleet_factor=0.3, structure="two_echelon"), True),
     (CountySpec(villages=80, seed=4, fleet_factor=0.2, cold_boxes=False,
                 fresh_down_share=0.5), False),
 ]
@@ -45,4 +46,4 @@ def test_stress_county_plans_and_passes_the_checker(spec, complete, tmp_path):
     assert all(u.reason.strip() for u in plan.unserved)
     assert (plan.unserved == ()) is complete, [u.reason for u in plan.unserved]
     if spec.structure == "two_echelon":
-        assert {r.echelon for r in plan.routes} == {"trunk", "feeder"}
+        assert {r.echelon for r in plan.routes} >= {"trunk", "feeder"}
