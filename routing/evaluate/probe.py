@@ -74,7 +74,7 @@ class Probe:
         self.idx = matrices.index()
         self._dur: dict[float, np.ndarray] = {}
 
-    def _duration(self, vt: VehicleType) -> np.ndarray:
+    def duration(self, vt: VehicleType) -> np.ndarray:
         if vt.speed_kph not in self._dur:
             self._dur[vt.speed_kph] = vehicle_duration_s(self.matrices, vt.speed_kph)
         return self._dur[vt.speed_kph]
@@ -114,7 +114,7 @@ class Probe:
         the departure as late as it goes without returning later; or the rule that breaks."""
         sc = self.scenario
         depot = sc.station(vt.depot_id)
-        dur = self._duration(vt)
+        dur = self.duration(vt)
         nodes = [self.idx[vt.depot_id], *(self.idx[j.station_id] for j in trip),
                  self.idx[vt.depot_id]]
         legs = [int(dur[a, b]) for a, b in pairwise(nodes)]
@@ -192,7 +192,7 @@ def _totals_over(trip: list[Job], vt: VehicleType) -> str | None:
 def alone(probe: Probe, job: Job, vt: VehicleType) -> str | None:
     """None if a vehicle of type ``vt``, idle at its depot, could serve ``job`` in one round
     trip; else the first rule that says no (the shift first: it holds at any hour)."""
-    dur = probe._duration(vt)
+    dur = probe.duration(vt)
     a, b = probe.idx[vt.depot_id], probe.idx[job.station_id]
     trip = int(dur[a, b]) + probe.service_s(job) + int(dur[b, a])
     if trip > vt.max_shift_s:

@@ -22,7 +22,7 @@ from itertools import pairwise
 
 import numpy as np
 
-from ..model import Scenario, VehicleType
+from ..model import DemandLine, Scenario, VehicleType
 from ..model.plan import Plan, Route, Unserved
 from ..network.matrix import Matrices, vehicle_duration_s
 from .schedule import timed_route
@@ -118,6 +118,20 @@ class _Fleet:
             return None
         return _Trip(start + int(min(waited, slack)), end)
 
+    def routes(self, vid: str, trips: list[list[Visit]], lines: dict[str, DemandLine],
+               echelon: str = "direct") -> list[Route]:
+        """One vehicle's trips as timed, loaded routes, from the schedule of this module."""
+        vt = self.types[vid]
+        sched = self.schedule(trips, vt)
+        assert sched is not None  # every trip list is scheduled before it is kept
+        out: list[Route] = []
+        for k, (seq, t) in enumerate(zip(trips, sched, strict=True), start=1):
+            r = timed_route(self.scenario, self.matrices, vid, vt, seq, t.start_s,
+                            self.duration(vt), trip=k,
+                            paid_from_s=out[-1].end_s if out else None, lines=lines)
+            out.append(replace(r, echelon=echelon))
+        return out
+
     def schedule(self, trips: list[list[Visit]], vt: VehicleType) -> list[_Trip] | None:
         """Every trip of one vehicle in order, chained by the reload time; None if a rule
         (loads, times, the whole shift) breaks."""
@@ -174,9 +188,9 @@ def repair(plan: Plan, scenario: Scenario, matrices: Matrices, *,
     for r in sorted(plan.routes, key=lambda r: (r.vehicle_id, r.trip)):
         trips.setdefault(r.vehicle_id, []).append(
             [visit_of(scenario, s.station_id, [lines[i] for i in s.line_ids]) for s in r.stops])
-    hub = {vt.depot_id for vt in fleet.types.values()}
+    depots = {vt.depot_id for vt in fleet.types.values()}
     idx = fleet.idx
-    far = {u.station_id: max(matrices.distance_m[idx[d], idx[u.station_id]] for d in hub)
+    far = {u.station_id: max(matrices.distance_m[idx[d], idx[u.station_id]] for d in depots)
            for u in dropped}
     changed: set[str] = set()
     left: list[Unserved] = []
@@ -192,21 +206,17 @@ def repair(plan: Plan, scenario: Scenario, matrices: Matrices, *,
     echelon = {r.vehicle_id: r.echelon for r in plan.routes}
     routes = [r for r in plan.routes if r.vehicle_id not in changed]
     order = {vid: k for k, vid in enumerate(fleet.types)}
-    for vid in sorted(changed, key=order.__getitem__):
-        vt = fleet.types[vid]
-        sched = fleet.schedule(trips[vid], vt)
-        assert sched is not None  # every change was scheduled before it was made
-        prev: Route | None = None
-        for k, (seq, t) in enumerate(zip(trips[vid], sched, strict=True), start=1):
-            prev = replace(timed_route(scenario, matrices, vid, vt, seq, t.start_s,
-                                       fleet.duration(vt), trip=k,
-                                       paid_from_s=prev.end_s if prev else None, lines=lines),
-                           echelon=echelon.get(vid, "direct"))
-            routes.append(prev)
+    for vid in changed:
+        routes += fleet.routes(vid, trips[vid], lines, echelon.get(vid, "direct"))
     routes.sort(key=lambda r: (order[r.vehicle_id], r.trip))
     kept = [u for u in plan.unserved if u.reason != DROPPED]
     meta = dict(plan.meta) | {"repaired": len(dropped) - len(left)}
     return replace(plan, routes=tuple(routes), unserved=tuple(kept + left), meta=meta)
+
+
+def _carries(vt: VehicleType, v: Visit) -> bool:
+    """The vehicle type may carry the visit's goods at all (cold capacity for fresh ones)."""
+    return fits(v, vt) and (not v.fresh or vt.fresh_capacity_kg > 0)
 
 
 def _place(fleet: _Fleet, trips: dict[str, list[list[Visit]]], v: Visit,
@@ -216,7 +226,7 @@ def _place(fleet: _Fleet, trips: dict[str, list[list[Visit]]], v: Visit,
     best: tuple[float, str, int, int] | None = None
     for vid, ts in trips.items():
         vt = fleet.types[vid]
-        if not fits(v, vt) or (v.fresh and vt.fresh_capacity_kg <= 0):
+        if not _carries(vt, v):
             continue
         for cost, k, p in _insertions(fleet, ts, vt, v):
             if best is not None and cost >= best[0]:
@@ -239,7 +249,7 @@ def _place(fleet: _Fleet, trips: dict[str, list[list[Visit]]], v: Visit,
         if vid in trips or vid in busy or vt.id in seen_types:
             continue
         seen_types.add(vt.id)  # the first idle vehicle of a type stands for the others
-        if not fits(v, vt) or (v.fresh and vt.fresh_capacity_kg <= 0):
+        if not _carries(vt, v):
             continue
         home, here = idx[vt.depot_id], idx[v.station_id]
         cost = vt.fixed_cost + vt.cost_per_km * (dist[home, here] + dist[here, home]) / 1000
@@ -296,14 +306,7 @@ def reference_candidate(scenario: Scenario, matrices: Matrices, visits: list[Vis
     order = {vid: k for k, vid in enumerate(fleet.types)}
     routes: list[Route] = []
     for vid in sorted(trips, key=order.__getitem__):
-        vt = fleet.types[vid]
-        sched = fleet.schedule(trips[vid], vt)
-        assert sched is not None
-        prev: Route | None = None
-        for k, (seq, t) in enumerate(zip(trips[vid], sched, strict=True), start=1):
-            prev = timed_route(scenario, matrices, vid, vt, seq, t.start_s, fleet.duration(vt),
-                               trip=k, paid_from_s=prev.end_s if prev else None, lines=lines)
-            routes.append(prev)
+        routes += fleet.routes(vid, trips[vid], lines)
     left = [Unserved(station_id=v.station_id, line_ids=v.line_ids, reason=DROPPED)
             for v in dropped]
     plan = Plan(scenario=scenario.name, scenario_hash=scenario_hash(scenario),
