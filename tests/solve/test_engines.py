@@ -147,13 +147,20 @@ def test_reference_matching_puts_routes_on_their_reference_vehicles():
                      close_s=1, ready_down_s=0, ready_up_s=0, deliver_by_s=1,
                      return_by_s=99_999)
 
-    visits = [visit(s) for s in "ABCDEF"]
+    visits = [visit(s) for s in "ABCDEFG"]
     seqs = {("van-1", 1): [0, 1], ("van-2", 1): [2, 3], ("van-3", 1): [4],
             ("box-1", 1): [5]}
     ref = {"A": "van-2", "B": "van-2", "C": "van-1", "D": "box-1", "F": "van-5"}
     out = match_reference(seqs, visits, ref)
     assert out[("van-2", 1)] == [0, 1] and out[("van-1", 1)] == [2, 3]
     assert out[("van-3", 1)] == [4] and out[("box-1", 1)] == [5]
+    # A vehicle's trips vote together and move together, keeping their numbers: van-1's
+    # second trip (G, on van-1 in the reference) does not outvote its first (A, B on van-2).
+    seqs[("van-1", 2)] = [6]
+    ref["G"] = "van-1"
+    out = match_reference(seqs, visits, ref)
+    assert out[("van-2", 1)] == [0, 1] and out[("van-2", 2)] == [6]
+    assert out[("van-1", 1)] == [2, 3] and len(out) == len(seqs)
 
 
 def test_auto_runs_two_pyvrp_seeds_and_keeps_the_cheaper_checked_plan(tiny):

@@ -79,3 +79,33 @@ def test_cold_box_carries_small_fresh_loads(tiny):
     smaller = _fleet(sc, van={"cold_capacity_kg": 5.0})
     kinds = {v.kind for v in check_plan(plan_to_dict(plan, sc), smaller, m)}
     assert "cold_capacity" in kinds
+
+
+def test_decomposition_moves_a_vehicles_trips_as_one(tiny):
+    """The large-problem decomposition cuts, renumbers and joins vehicles, not trips: van-1's
+    two trips stay in one half under one id, its type counts it once as used."""
+    from routing.network.matrix import travel_matrices
+    from routing.solve.portfolio import _joined, _spares, _sub_problem, split_routes
+    from routing.solve.visits import presolve
+
+    sc = _fleet(tiny, van={"count": 2, "max_trips": 2})
+    visits, _ = presolve(sc, set(travel_matrices(sc).unreachable))
+    at = {v.station_id: k for k, v in reversed(list(enumerate(visits)))}
+    # van-1 works the east (T1, V1) then, after a reload, the west (V4); van-2 the rest of
+    # the west: a cut by trips would split van-1.
+    seqs = {("van-1", 1): [at["T1"], at["V1"]], ("van-1", 2): [at["V4"]],
+            ("van-2", 1): [at["V3"], at["V5"]]}
+    groups = split_routes(sc, visits, seqs)
+    assert len(groups) == 2
+    home = next(g for g in groups if at["T1"] in g)
+    assert at["V4"] in home
+    assert _spares(sc, seqs)[0]["van"] + _spares(sc, seqs)[1]["van"] == 0  # both vans used
+    sub, sub_visits, initial = _sub_problem(sc, visits, home, seqs, {"van": 0})
+    assert sorted(initial) == [("van-1", 1), ("van-1", 2)]
+    assert sub.vehicle_type("van").count == 1
+    assert [sub_visits[k].station_id for k in initial["van-1", 2]] == ["V4"]
+    other = next(g for g in groups if g is not home)
+    joined = _joined([(home, "failed", initial),
+                      (other, "failed", _sub_problem(sc, visits, other, seqs, {})[2])])
+    assert joined == {("van-1", 1): seqs["van-1", 1], ("van-1", 2): seqs["van-1", 2],
+                      ("van-2", 1): seqs["van-2", 1]}
