@@ -18,8 +18,11 @@ the whole); then the two halves joined and both cores on the whole again from th
 Where PyVRP cannot express the problem (:func:`warm_portfolio`): OR-Tools on one core, and on
 the other PyVRP without the missing constraints followed by OR-Tools started from its routes.
 
-A vehicle with several trips is one unit throughout: its trips stay in one half of the
-decomposition, under one id, on one reference vehicle.
+Every run carries a label that starts with its engine's name and says which search it was
+("pyvrp", "pyvrp wide", "ortools from pyvrp routes", …; :data:`LABELS`), so no two runs of
+one portfolio read the same in ``meta.portfolio`` and the summary; :func:`engine_of` gives
+the engine back. A vehicle with several trips is one unit throughout: its trips stay in one
+half of the decomposition, under one id, on one reference vehicle.
 
 Each search in another process is a forked child (:func:`_fork`), so wall time stays the time
 limit. Inside a daemonic process (a Dask worker, a process pool), which may not start
@@ -55,9 +58,27 @@ DECOMPOSE_MIN_S = 20.0
 #: Shares of the time limit for the three phases: whole, halves, whole again.
 PHASES = (0.3, 0.45, 0.25)
 
-#: One run of the portfolio: engine, seed, and its solution (or why it has none).
+#: What a run's label says beyond its engine's name (the label is "engine" or "engine what").
+LABELS = {
+    "pyvrp": "PyVRP's own search parameters",
+    "pyvrp wide": 'the "wide" search (pyvrp_backend.SEARCHES) on the second core',
+    "pyvrp from halves": "the decomposition's last phase, from the two halves' routes joined",
+    "ortools": "OR-Tools from its own first solution",
+    "ortools on the time left": "OR-Tools on the decomposition's time left (no PyVRP plan)",
+    "ortools from pyvrp routes": "OR-Tools started from PyVRP's routes (solved without the "
+                                 "constraints PyVRP lacks)",
+    "ortools after pyvrp": "OR-Tools after PyVRP without those constraints, whose routes "
+                           "could not start it (none found, or infeasible with them)",
+}
+#: One run of the portfolio: its label (a key of LABELS), seed, and its solution (or why it
+#: has none).
 Run = tuple[str, int, "RawSolution | str"]
 Sequences = dict[tuple[str, int], list[int]]
+
+
+def engine_of(label: str) -> str:
+    """The engine of a run label: its first word ("ortools from pyvrp routes" → "ortools")."""
+    return label.split(maxsplit=1)[0]
 
 
 def own_peak_mb() -> float | None:
@@ -127,10 +148,10 @@ def _second_core(scenario: Scenario, matrices: Matrices, visits: list[Visit],
     t0 = time.perf_counter()
     raw = _pyvrp(scenario, matrices, visits, opts, progress=progress, give_up=GIVE_UP,
                  time_limit_s=budget_s, seed=seed, search="wide")
-    runs: list[Run] = [("pyvrp", seed, raw)]
+    runs: list[Run] = [("pyvrp wide", seed, raw)]
     if isinstance(raw, str) or not raw.found:
         if not isinstance(raw, str):
-            runs[0] = ("pyvrp", seed, f"no feasible plan after {raw.runtime_s:.1f} s; "
+            runs[0] = ("pyvrp wide", seed, f"no feasible plan after {raw.runtime_s:.1f} s; "
                        "OR-Tools took over")
         left = max(1.0, budget_s - (time.perf_counter() - t0))
         runs.append(("ortools", opts["seed"], ortools_backend.solve_visits(
@@ -148,7 +169,7 @@ def pyvrp_portfolio(scenario: Scenario, matrices: Matrices, visits: list[Visit],
     if daemon:
         runs = _second_core(scenario, matrices, visits, opts, progress, budget_s=tl / 2,
                             seed=seed + 1)
-        if runs[-1][0] == "pyvrp":
+        if runs[-1][0] == "pyvrp wide":
             runs.insert(0, ("pyvrp", seed, _pyvrp(scenario, matrices, visits, opts,
                                                   time_limit_s=tl / 2)))
         return runs
@@ -275,10 +296,10 @@ def _decomposed(scenario: Scenario, matrices: Matrices, visits: list[Visit],
     here = _second_core(scenario, matrices, visits, opts, progress, budget_s=a["time_limit_s"],
                         seed=seed + 1)
     runs: list[Run] = [("pyvrp", seed, collect()), *here]
-    best = _best([r for name, _, r in runs if name == "pyvrp"])
+    best = _best([r for name, _, r in runs if engine_of(name) == "pyvrp"])
     if best is None:  # no feasible PyVRP plan: OR-Tools on the time left
         left = max(1.0, tl - (time.perf_counter() - t0))
-        runs.append(("ortools", seed, ortools_backend.solve_visits(
+        runs.append(("ortools on the time left", seed, ortools_backend.solve_visits(
             scenario, matrices, visits, progress=progress, **(opts | {"time_limit_s": left}))))
         return runs
     groups = split_routes(scenario, visits, best.sequences)
@@ -304,7 +325,8 @@ def _decomposed(scenario: Scenario, matrices: Matrices, visits: list[Visit],
                     2 * tl)
     last = _pyvrp(scenario, matrices, visits, opts, progress=progress, initial=joined,
                   seed=seed + 5, **c)
-    return [*runs, ("pyvrp", seed + 4, collect()), ("pyvrp", seed + 5, last)]
+    return [*runs, ("pyvrp from halves", seed + 4, collect()),
+            ("pyvrp from halves", seed + 5, last)]
 
 
 def match_reference(sequences: Sequences, visits: list[Visit],
@@ -370,4 +392,7 @@ def warm_portfolio(scenario: Scenario, matrices: Matrices, visits: list[Visit],
     collect = _fork(lambda: _relaxed_then_ortools(scenario, matrices, visits, opts),
                     2 * opts["time_limit_s"])
     here = ortools_backend.solve_visits(scenario, matrices, visits, progress=progress, **opts)
-    return [("ortools", opts["seed"], here), ("ortools", opts["seed"], collect())]
+    warm = collect()
+    label = ("ortools after pyvrp" if not isinstance(warm, str) and not warm.warm_start
+             else "ortools from pyvrp routes")
+    return [("ortools", opts["seed"], here), (label, opts["seed"], warm)]

@@ -109,14 +109,17 @@ def test_pyvrp_refuses_what_it_cannot_express(tiny, change, words):
 
 def test_auto_falls_back_to_ortools_and_says_why(tiny):
     """With a constraint PyVRP lacks, auto plans with OR-Tools and records the reason; the
-    second core runs OR-Tools from PyVRP's routes solved without that constraint."""
+    second core runs OR-Tools from PyVRP's routes solved without that constraint, and the
+    two runs are labelled apart."""
     sc = _types(tiny, van={"max_trips": 2})
     plan, m = plan_scenario(sc, engine="auto", solution_limit=50, time_limit_s=10)
     assert plan.engine == "ortools"
     assert "several trips" in plan.meta["engine_note"]
-    runs = plan.meta["portfolio"]
-    assert [r["engine"] for r in runs] == ["ortools", "ortools"]
-    assert sorted(r["warm_start"] for r in runs) == [False, True]
+    runs = {r["engine"]: r for r in plan.meta["portfolio"]}
+    assert sorted(runs) == ["ortools", "ortools from pyvrp routes"]
+    assert runs["ortools from pyvrp routes"]["warm_start"]
+    assert not runs["ortools"]["warm_start"]
+    assert "ortools from pyvrp routes seed 1" in _engine_lines(plan.meta)[0]
     assert check_scenario_plan(plan, sc, m) == []
 
 
@@ -168,7 +171,7 @@ def test_auto_runs_two_pyvrp_seeds_and_keeps_the_cheaper_checked_plan(tiny):
     is the cheapest accepted one."""
     plan, m = plan_scenario(tiny, engine="auto", solution_limit=50, time_limit_s=10, seed=3)
     runs = plan.meta["portfolio"]
-    assert sorted((r["engine"], r["seed"]) for r in runs) == [("pyvrp", 3), ("pyvrp", 4)]
+    assert sorted((r["engine"], r["seed"]) for r in runs) == [("pyvrp", 3), ("pyvrp wide", 4)]
     kept = [r for r in runs if r["kept"]]
     assert len(kept) == 1 and kept[0]["score"] == min(r["score"] for r in runs)
     # The checker runs in rank order and stops at the first plan that passes.
@@ -187,7 +190,7 @@ def test_auto_hands_over_to_ortools_when_pyvrp_finds_nothing_feasible(tiny):
     plan, m = plan_scenario(sc, engine="auto", solution_limit=50, time_limit_s=10)
     runs = plan.meta["portfolio"]
     by = {(r["engine"], r["seed"]): r for r in runs}
-    assert "OR-Tools took over" in by["pyvrp", sc.solve.seed + 1]["error"]
+    assert "OR-Tools took over" in by["pyvrp wide", sc.solve.seed + 1]["error"]
     assert plan.engine == "ortools" and by["ortools", sc.solve.seed]["kept"]
     assert plan.unserved and all(u.reason for u in plan.unserved)
     assert check_scenario_plan(plan, sc, m) == []
@@ -206,7 +209,7 @@ def test_auto_hands_over_to_ortools_on_time_without_an_iteration_limit(tiny):
     sc = dataclasses.replace(van, solve=dataclasses.replace(van.solve, solution_limit=None))
     plan, m = plan_scenario(sc, engine="auto", time_limit_s=8)
     by = {(r["engine"], r["seed"]): r for r in plan.meta["portfolio"]}
-    msg = by["pyvrp", sc.solve.seed + 1]["error"]
+    msg = by["pyvrp wide", sc.solve.seed + 1]["error"]
     found = re.fullmatch(r"no feasible plan after ([\d.]+) s; OR-Tools took over", msg)
     assert found, msg
     assert portfolio.GIVE_UP * 8 <= float(found[1]) < 4.0
