@@ -37,7 +37,7 @@ def test_plan_default_engine_is_auto_and_lists_both(tmp_path):
     assert "engines: " in r.output and "pyvrp" in r.output
     doc = json.loads((out / "plan.json").read_text(encoding="utf-8"))
     assert doc["meta"]["engine_requested"] == "auto"
-    assert [x["engine"] for x in doc["meta"]["portfolio"]] == ["pyvrp", "pyvrp"]
+    assert sorted(x["engine"] for x in doc["meta"]["portfolio"]) == ["pyvrp", "pyvrp wide"]
 
 
 def test_pyvrp_refusal_is_a_clean_error(tmp_path):

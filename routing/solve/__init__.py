@@ -15,7 +15,7 @@ from ..model import Scenario
 from ..model.plan import Plan, Route, Unserved
 from ..network.matrix import Matrices, vehicle_duration_s
 from . import ortools_backend, pyvrp_backend
-from .portfolio import Run, pyvrp_portfolio, warm_portfolio
+from .portfolio import Run, engine_of, pyvrp_portfolio, warm_portfolio
 from .raw import Progress, RawSolution
 from .repair import DROPPED, reference_candidate, reference_vehicle, repair
 from .schedule import timed_route
@@ -157,7 +157,7 @@ def solve(scenario: Scenario, matrices: Matrices, *, time_limit_s: float | None 
             failed.append((name, run_seed, f"no feasible plan in {raw.runtime_s:.1f} s"))
         else:
             plans.append((name, run_seed, _plan(scenario, matrices, visits, list(unserved), raw,
-                                                engine=name, seed=sd, time_limit_s=tl,
+                                                engine=engine_of(name), seed=sd, time_limit_s=tl,
                                                 solution_limit=sl)))
     if reference:
         # The reference itself (what still fits of it, the rest inserted) is always a
@@ -179,7 +179,7 @@ def solve(scenario: Scenario, matrices: Matrices, *, time_limit_s: float | None 
     def score(p: Plan) -> float:
         return plan_score(p, penalty, reference, change_penalty)
 
-    plans.sort(key=lambda x: (score(x[2]), x[0] != "ortools", x[1]))
+    plans.sort(key=lambda x: (score(x[2]), x[2].engine != "ortools", x[1]))
     # Check in rank order and stop at the first plan that passes: the checker is the
     # costly part on a large county, and a dearer plan cannot be kept anyway (None: not
     # checked).

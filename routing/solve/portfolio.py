@@ -18,6 +18,12 @@ the whole); then the two halves joined and both cores on the whole again from th
 Where PyVRP cannot express the problem (:func:`warm_portfolio`): OR-Tools on one core, and on
 the other PyVRP without the missing constraints followed by OR-Tools started from its routes.
 
+Every run carries a label that starts with its engine's name and says which search it was
+("pyvrp", "pyvrp wide", "ortools from pyvrp routes", …; :data:`LABELS`), so no two runs of
+one portfolio read the same in ``meta.portfolio`` and the summary; :func:`engine_of` gives
+the engine back. A vehicle with several trips is one unit throughout: its trips stay in one
+half of the decomposition, under one id, on one reference vehicle.
+
 Each search in another process is a forked child (:func:`_fork`), so wall time stays the time
 limit. Inside a daemonic process (a Dask worker, a process pool), which may not start
 children, the searches run one after the other on a share of the time each.
@@ -52,9 +58,27 @@ DECOMPOSE_MIN_S = 20.0
 #: Shares of the time limit for the three phases: whole, halves, whole again.
 PHASES = (0.3, 0.45, 0.25)
 
-#: One run of the portfolio: engine, seed, and its solution (or why it has none).
+#: What a run's label says beyond its engine's name (the label is "engine" or "engine what").
+LABELS = {
+    "pyvrp": "PyVRP's own search parameters",
+    "pyvrp wide": 'the "wide" search (pyvrp_backend.SEARCHES) on the second core',
+    "pyvrp from halves": "the decomposition's last phase, from the two halves' routes joined",
+    "ortools": "OR-Tools from its own first solution",
+    "ortools on the time left": "OR-Tools on the decomposition's time left (no PyVRP plan)",
+    "ortools from pyvrp routes": "OR-Tools started from PyVRP's routes (solved without the "
+                                 "constraints PyVRP lacks)",
+    "ortools after pyvrp": "OR-Tools after PyVRP without those constraints, whose routes "
+                           "could not start it (none found, or infeasible with them)",
+}
+#: One run of the portfolio: its label (a key of LABELS), seed, and its solution (or why it
+#: has none).
 Run = tuple[str, int, "RawSolution | str"]
 Sequences = dict[tuple[str, int], list[int]]
+
+
+def engine_of(label: str) -> str:
+    """The engine of a run label: its first word ("ortools from pyvrp routes" → "ortools")."""
+    return label.split(maxsplit=1)[0]
 
 
 def own_peak_mb() -> float | None:
@@ -124,10 +148,10 @@ def _second_core(scenario: Scenario, matrices: Matrices, visits: list[Visit],
     t0 = time.perf_counter()
     raw = _pyvrp(scenario, matrices, visits, opts, progress=progress, give_up=GIVE_UP,
                  time_limit_s=budget_s, seed=seed, search="wide")
-    runs: list[Run] = [("pyvrp", seed, raw)]
+    runs: list[Run] = [("pyvrp wide", seed, raw)]
     if isinstance(raw, str) or not raw.found:
         if not isinstance(raw, str):
-            runs[0] = ("pyvrp", seed, f"no feasible plan after {raw.runtime_s:.1f} s; "
+            runs[0] = ("pyvrp wide", seed, f"no feasible plan after {raw.runtime_s:.1f} s; "
                        "OR-Tools took over")
         left = max(1.0, budget_s - (time.perf_counter() - t0))
         runs.append(("ortools", opts["seed"], ortools_backend.solve_visits(
@@ -145,7 +169,7 @@ def pyvrp_portfolio(scenario: Scenario, matrices: Matrices, visits: list[Visit],
     if daemon:
         runs = _second_core(scenario, matrices, visits, opts, progress, budget_s=tl / 2,
                             seed=seed + 1)
-        if runs[-1][0] == "pyvrp":
+        if runs[-1][0] == "pyvrp wide":
             runs.insert(0, ("pyvrp", seed, _pyvrp(scenario, matrices, visits, opts,
                                                   time_limit_s=tl / 2)))
         return runs
@@ -164,8 +188,8 @@ def _best(raws: list[RawSolution | str]) -> RawSolution | None:
 def split_routes(scenario: Scenario, visits: list[Visit], sequences: Sequences
                  ) -> list[list[int]]:
     """Two groups of visit indices: the plan's routes cut in two arcs around the hub with
-    about as many visits each (routes stay whole); visits on no route go with the arc
-    nearest their station."""
+    about as many visits each (routes stay whole, and so do the trips of one vehicle); visits
+    on no route go with the arc nearest their station."""
     types = {vt.id: vt for vt in scenario.vehicle_types}
     hub = scenario.station(next(iter(types.values())).depot_id)
 
@@ -175,7 +199,10 @@ def split_routes(scenario: Scenario, visits: list[Visit], sequences: Sequences
         dy = np.mean([math.sin(math.atan2(s.lat - hub.lat, s.lon - hub.lon)) for s in xs])
         return math.atan2(dy, dx) % (2 * math.pi)
 
-    routes = sorted((angle(seq), seq) for seq in sequences.values() if seq)
+    days: dict[str, list[int]] = {}  # vehicle → its visits, every trip
+    for (vid, _), seq in sorted(sequences.items()):
+        days.setdefault(vid, []).extend(seq)
+    routes = sorted((angle(seq), seq) for seq in days.values() if seq)
     if len(routes) < 2:
         return [sorted(k for _, seq in routes for k in seq)]
     # Start the sweep after the widest empty arc, so each half is one contiguous sector.
@@ -206,15 +233,15 @@ def _sub_problem(scenario: Scenario, visits: list[Visit], group: list[int],
                  sequences: Sequences, spare: dict[str, int]
                  ) -> tuple[Scenario, list[Visit], Sequences]:
     """The scenario with the fleet of one group (its routes' vehicles + ``spare`` unused
-    ones), the group's visits, and its routes renumbered into them."""
+    ones), the group's visits, and its routes renumbered into them (a vehicle's trips keep
+    one new id; split_routes keeps them in one group)."""
     pos = {k: i for i, k in enumerate(group)}
     initial: Sequences = {}
     count: dict[str, int] = dict(spare)
+    renamed: dict[str, str] = {}
     for (vid, trip), seq in sorted(sequences.items()):
         if seq and seq[0] in pos:
-            tid = vid.rsplit("-", 1)[0]
-            count[tid] = count.get(tid, 0) + 1
-            initial[f"{tid}-{count[tid]}", trip] = [pos[k] for k in seq]
+            initial[_renamed(vid, renamed, count), trip] = [pos[k] for k in seq]
     fleet = tuple(replace(vt, count=count.get(vt.id, 0)) for vt in scenario.vehicle_types)
     return replace(scenario, vehicle_types=fleet), [visits[k] for k in group], initial
 
@@ -222,7 +249,7 @@ def _sub_problem(scenario: Scenario, visits: list[Visit], group: list[int],
 def _spares(scenario: Scenario, sequences: Sequences) -> list[dict[str, int]]:
     """Unused vehicles of each type, split between the two groups (the first gets the odd one)."""
     used: dict[str, int] = {}
-    for vid, _ in sequences:
+    for vid in {vid for vid, _ in sequences}:  # a vehicle once, however many trips
         tid = vid.rsplit("-", 1)[0]
         used[tid] = used.get(tid, 0) + 1
     free = {vt.id: vt.count - used.get(vt.id, 0) for vt in scenario.vehicle_types}
@@ -236,11 +263,20 @@ def _joined(parts: list[tuple[list[int], RawSolution | str, Sequences]]) -> Sequ
     count: dict[str, int] = {}
     for group, raw, before in parts:
         seqs = raw.sequences if not isinstance(raw, str) and raw.found else before
+        renamed: dict[str, str] = {}
         for (vid, trip), seq in sorted(seqs.items()):
-            tid = vid.rsplit("-", 1)[0]
-            count[tid] = count.get(tid, 0) + 1
-            out[f"{tid}-{count[tid]}", trip] = [group[i] for i in seq]
+            out[_renamed(vid, renamed, count), trip] = [group[i] for i in seq]
     return out
+
+
+def _renamed(vid: str, renamed: dict[str, str], count: dict[str, int]) -> str:
+    """The next free id of ``vid``'s type (``count`` ids of each type are taken), once per
+    vehicle: its later trips get the id its first one got (kept in ``renamed``)."""
+    if vid not in renamed:
+        tid = vid.rsplit("-", 1)[0]
+        count[tid] = count.get(tid, 0) + 1
+        renamed[vid] = f"{tid}-{count[tid]}"
+    return renamed[vid]
 
 
 def _decomposed(scenario: Scenario, matrices: Matrices, visits: list[Visit],
@@ -260,10 +296,10 @@ def _decomposed(scenario: Scenario, matrices: Matrices, visits: list[Visit],
     here = _second_core(scenario, matrices, visits, opts, progress, budget_s=a["time_limit_s"],
                         seed=seed + 1)
     runs: list[Run] = [("pyvrp", seed, collect()), *here]
-    best = _best([r for name, _, r in runs if name == "pyvrp"])
+    best = _best([r for name, _, r in runs if engine_of(name) == "pyvrp"])
     if best is None:  # no feasible PyVRP plan: OR-Tools on the time left
         left = max(1.0, tl - (time.perf_counter() - t0))
-        runs.append(("ortools", seed, ortools_backend.solve_visits(
+        runs.append(("ortools on the time left", seed, ortools_backend.solve_visits(
             scenario, matrices, visits, progress=progress, **(opts | {"time_limit_s": left}))))
         return runs
     groups = split_routes(scenario, visits, best.sequences)
@@ -289,43 +325,45 @@ def _decomposed(scenario: Scenario, matrices: Matrices, visits: list[Visit],
                     2 * tl)
     last = _pyvrp(scenario, matrices, visits, opts, progress=progress, initial=joined,
                   seed=seed + 5, **c)
-    return [*runs, ("pyvrp", seed + 4, collect()), ("pyvrp", seed + 5, last)]
+    return [*runs, ("pyvrp from halves", seed + 4, collect()),
+            ("pyvrp from halves", seed + 5, last)]
 
 
 def match_reference(sequences: Sequences, visits: list[Visit],
                     reference: dict[str, str] | None) -> Sequences:
-    """Renumber routes within each vehicle type so each route sits on the vehicle that
-    served most of its stations in the reference plan (greedy, largest overlap first).
+    """Renumber vehicles within each vehicle type so each sits on the vehicle that served
+    most of its stations in the reference plan (greedy, largest overlap first); a vehicle's
+    trips move together and keep their numbers.
 
     PyVRP numbers its routes arbitrarily; a stable-routes search started from them would
     otherwise begin with nearly every stop "moved"."""
     if not reference:
         return sequences
-    type_of = {vid: vid.rsplit("-", 1)[0] for vid, _ in sequences}
+    days: dict[str, list[int]] = {}  # vehicle → its visits, every trip
+    for (vid, _), seq in sorted(sequences.items()):
+        days.setdefault(vid, []).extend(seq)
+    type_of = {vid: vid.rsplit("-", 1)[0] for vid in days}
     pairs = []
-    for key, seq in sequences.items():
+    for vid, ks in days.items():
         votes: dict[str, int] = {}
-        for k in seq:
+        for k in ks:
             ref = reference.get(visits[k].station_id)
-            if ref is not None and ref.rsplit("-", 1)[0] == type_of[key[0]]:
+            if ref is not None and ref.rsplit("-", 1)[0] == type_of[vid]:
                 votes[ref] = votes.get(ref, 0) + 1
-        pairs += [(n, key, ref) for ref, n in votes.items()]
-    taken_key: dict[tuple[str, int], str] = {}
-    taken_vid: set[str] = set()
-    for _, key, ref in sorted(pairs, key=lambda x: (-x[0], x[1], x[2])):
-        if key not in taken_key and ref not in taken_vid:
-            taken_key[key] = ref
-            taken_vid.add(ref)
-    # Routes without a match take the ids no match claimed (there are always enough: each
-    # unmatched route's own id, unless a match took it, which frees that match's route id).
-    spare = {t: sorted((vid for vid, _ in sequences if type_of[vid] == t and vid not in
-                        taken_vid), key=lambda v: int(v.rsplit("-", 1)[1]), reverse=True)
+        pairs += [(n, vid, ref) for ref, n in votes.items()]
+    taken: dict[str, str] = {}  # our vehicle → its reference vehicle
+    claimed: set[str] = set()
+    for _, vid, ref in sorted(pairs, key=lambda x: (-x[0], x[1], x[2])):
+        if vid not in taken and ref not in claimed:
+            taken[vid] = ref
+            claimed.add(ref)
+    # Vehicles without a match take the ids no match claimed (there are always enough: each
+    # unmatched vehicle's own id, unless a match took it, which frees that match's own id).
+    spare = {t: sorted((vid for vid in days if type_of[vid] == t and vid not in claimed),
+                       key=lambda v: int(v.rsplit("-", 1)[1]), reverse=True)
              for t in set(type_of.values())}
-    out: Sequences = {}
-    for key, seq in sorted(sequences.items()):
-        vid = taken_key.get(key) or spare[type_of[key[0]]].pop()
-        out[vid, key[1]] = seq
-    return out
+    new = {vid: taken.get(vid) or spare[type_of[vid]].pop() for vid in sorted(days)}
+    return {(new[vid], trip): seq for (vid, trip), seq in sorted(sequences.items())}
 
 
 def _relaxed_then_ortools(scenario: Scenario, matrices: Matrices, visits: list[Visit],
@@ -354,4 +392,7 @@ def warm_portfolio(scenario: Scenario, matrices: Matrices, visits: list[Visit],
     collect = _fork(lambda: _relaxed_then_ortools(scenario, matrices, visits, opts),
                     2 * opts["time_limit_s"])
     here = ortools_backend.solve_visits(scenario, matrices, visits, progress=progress, **opts)
-    return [("ortools", opts["seed"], here), ("ortools", opts["seed"], collect())]
+    warm = collect()
+    label = ("ortools after pyvrp" if not isinstance(warm, str) and not warm.warm_start
+             else "ortools from pyvrp routes")
+    return [("ortools", opts["seed"], here), (label, opts["seed"], warm)]

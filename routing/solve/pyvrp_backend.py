@@ -15,9 +15,22 @@ Mapping (every input is already an integer in the project's units, see routing.u
   reefer, the cold box for a dry van, 0 otherwise): fresh goods go only on cold vehicles and
   never exceed the box. A fresh visit of 0 kg counts 0.1 kg there so it still needs one.
 * Time: the client window is [max(open, pickups ready), min(close, delivery due)]; the
-  hub-ready time of its down parcels is PyVRP's ``release_time`` (the route leaves after
+  hub-ready time of its down parcels is PyVRP's ``release_time`` (the trip leaves after
   every release time on it); the vehicle works within its depot's opening hours and
   ``max_shift_s`` (``shift_duration``, no overtime).
+* Several trips (``max_trips`` > 1): the vehicle type's own depot is its reload depot,
+  ``max_reloads`` = max_trips − 1; loads start afresh on each trip. PyVRP spends a depot's
+  ``service_duration`` at the start of every trip, the first one included, and waits for the
+  trip's release time *before* it; our rule (routing.evaluate.check) is a trip leaves at or
+  after max(previous return + ``reload_s``, its parcels ready, depot open) and the first trip
+  has no reload. Both agree exactly when the depot's service is ``reload_s`` and PyVRP's
+  clock runs ``reload_s`` ahead of ours after a loading (:func:`reload_shift`): client
+  windows and the depot's closing move ``reload_s`` later, release times and the depot's
+  opening stay, so a trip's departure is the time PyVRP *starts* loading. The route
+  duration is then ours + ``reload_s``: ``shift_duration`` gets ``reload_s`` more, and the
+  fixed cost ``reload_s`` × price per second less (down to 0: a fixed cost below that
+  leaves the rest as a per-vehicle surcharge in PyVRP's objective only; plans are costed
+  from their routes). With no multi-trip vehicle the shift is 0 and nothing changes.
 * Costs: CNY × ``cost_scale`` units, a power of ten chosen per problem so the smallest
   per-metre or per-second price is at least 100 units (≤ 0.5 % rounding); fixed cost per
   vehicle used. All cost figures are then divided by their greatest common divisor, so a
@@ -36,8 +49,12 @@ Mapping (every input is already an integer in the project's units, see routing.u
   (routing.solve) then keeps OR-Tools' plan, which drops visits at the penalty.
 
 What it cannot express it refuses (:class:`~routing.exceptions.UnsupportedConstraintError`),
-listing each constraint: several trips per vehicle with reloads at the hub, the
-stable-route change penalty, and fresh pickups that must be back at the hub by an hour.
+listing each constraint: the stable-route change penalty (a cost per stop that depends on
+the vehicle), and fresh pickups that must be back at the hub by an hour. The latter bounds
+the end of the trip that carries a client, and PyVRP bounds only a client's own service
+start, a route's duration and end, and a depot's closing: a shipment "delivered" at the hub
+may sit mid-trip, and copies of a vehicle type per deadline would not share its count, so
+no exact model exists and OR-Tools plans these (``auto``).
 """
 
 from __future__ import annotations
@@ -102,10 +119,6 @@ def unsupported(scenario: Scenario, visits: list[Visit], *,
                 change_penalty: float = 0.0) -> list[str]:
     """The constraints of this problem PyVRP cannot express, in words (empty: it fits)."""
     out: list[str] = []
-    multi = [vt.id for vt in scenario.vehicle_types if vt.count > 0 and vt.max_trips > 1]
-    if multi:
-        out.append(f"several trips per vehicle with reloads at the hub (max_trips > 1 on "
-                   f"{', '.join(repr(v) for v in multi)})")
     if reference and change_penalty > 0:
         out.append(f"stable routes: {change_penalty:g} CNY per stop moved off its reference "
                    "vehicle")
@@ -152,6 +165,14 @@ def cost_scale(scenario: Scenario) -> float:
     if not prices:
         return 1000.0  # only fixed costs and penalties: 0.001 CNY is plenty
     return float(10 ** math.ceil(math.log10(MIN_PRICE_UNITS / min(prices))))
+
+
+def reload_shift(scenario: Scenario) -> int:
+    """Seconds PyVRP's clock runs ahead of ours after a loading (module doc, "Several
+    trips"): the reload time when some vehicle may run several trips, else 0."""
+    if any(vt.count > 0 and vt.max_trips > 1 for vt in scenario.vehicle_types):
+        return scenario.service.reload_s
+    return 0
 
 
 class _Watch:
@@ -215,7 +236,11 @@ def build_data(scenario: Scenario, matrices: Matrices, visits: list[Visit]
                                       dtype=np.int64) for s in speeds]
     prices = [(round(vt.fixed_cost * scale), round(vt.cost_per_km / 1000 * scale),
                round(vt.cost_per_hour / 3600 * scale)) for vt in types]
-    unit = math.gcd(prize, *(x for p in prices for x in p)) or 1
+    shift = reload_shift(scenario)
+    # PyVRP's route duration counts one loading more than ours (module doc): refund it from
+    # the fixed cost, which PyVRP charges once per vehicle used, as far as it goes.
+    fixed_pv = [max(0, fixed - per_s * shift) for fixed, _, per_s in prices]
+    unit = math.gcd(prize, *fixed_pv, *(x for p in prices for x in p[1:])) or 1
     required = _required(visits, [loc_of[vs.station_id] for vs in visits], prize, types,
                          prices, dist, durations, profile, loc_of)
 
@@ -223,7 +248,8 @@ def build_data(scenario: Scenario, matrices: Matrices, visits: list[Visit]
     pv_depots = []
     for d in depots:
         st = scenario.station(d)
-        pv_depots.append(pyvrp.Depot(location=loc_of[d], tw_early=st.open_s, tw_late=st.close_s,
+        pv_depots.append(pyvrp.Depot(location=loc_of[d], tw_early=st.open_s,
+                                     tw_late=st.close_s + shift, service_duration=shift,
                                      name=d))
     clients = []
     for k, vs in enumerate(visits):
@@ -231,23 +257,26 @@ def build_data(scenario: Scenario, matrices: Matrices, visits: list[Visit]
         clients.append(pyvrp.Client(
             location=loc_of[vs.station_id],
             delivery=[d.delivery[k] for d in dims], pickup=[d.pickup[k] for d in dims],
-            service_duration=vs.service_s, tw_early=max(vs.open_s, vs.ready_up_s),
-            tw_late=min(vs.close_s, vs.deliver_by_s),
+            service_duration=vs.service_s, tw_early=max(vs.open_s, vs.ready_up_s) + shift,
+            tw_late=min(vs.close_s, vs.deliver_by_s) + shift,
             release_time=vs.ready_down_s if carries_down else 0,
             prize=0 if required[k] else prize // unit, required=required[k],
             name=f"{vs.station_id}#{k}"))
 
     pv_types = []
-    for vt, (fixed, per_m, per_s) in zip(types, prices, strict=True):
+    for vt, fixed, (_, per_m, per_s) in zip(types, fixed_pv, prices, strict=True):
         caps = {"kg": cap_kg_units(vt.capacity_kg), "m3": cap_m3_units(vt.capacity_m3),
                 "parcels": vt.capacity_parcels, "fresh_kg": cap_kg_units(vt.fresh_capacity_kg)}
         st = scenario.station(vt.depot_id)
+        depot = loc_of[vt.depot_id]  # depots come first: location index = depot index
+        reloads = {"reload_depots": [depot], "max_reloads": vt.max_trips - 1} \
+            if vt.max_trips > 1 else {}
         pv_types.append(pyvrp.VehicleType(
             num_available=vt.count, capacity=[caps[d.name] for d in dims],
-            start_depot=loc_of[vt.depot_id], end_depot=loc_of[vt.depot_id],
-            fixed_cost=fixed // unit, tw_early=st.open_s, tw_late=st.close_s,
-            shift_duration=vt.max_shift_s, unit_distance_cost=per_m // unit,
-            unit_duration_cost=per_s // unit, profile=profile[vt.speed_kph], name=vt.id))
+            start_depot=depot, end_depot=depot, fixed_cost=fixed // unit, tw_early=st.open_s,
+            tw_late=st.close_s + shift, shift_duration=vt.max_shift_s + shift,
+            unit_distance_cost=per_m // unit, unit_duration_cost=per_s // unit,
+            profile=profile[vt.speed_kph], name=vt.id, **reloads))
     data = pyvrp.ProblemData(locations, clients, pv_depots, pv_types,
                              [dist] * len(speeds), durations)
     return data, [(vt.id, vt.count) for vt in types], scale / unit
@@ -312,12 +341,13 @@ def solve_visits(scenario: Scenario, matrices: Matrices, visits: list[Visit], *,
     GIVE_UP_S_PER_VISIT per visit) stops the search early when it has no feasible plan by then;
     the result is then FAIL with its runtime, so the caller may use the rest of the time. Raises
     UnsupportedConstraintError, naming each constraint, when the problem uses one PyVRP cannot
-    express — unless ``relax``: then it solves the problem without them (one trip per vehicle,
-    no change penalty, no return deadline), for routes that only seed OR-Tools' search.
-    ``initial`` (vehicle id → visit indices, as in RawSolution.sequences) is the search's
-    starting solution instead of a random one (routing.solve's decomposition passes the routes
-    of an earlier phase); its vehicle ids only name the type. ``search`` is one of SEARCHES (see
-    there); a "wide" search restarts only when it has no ``initial`` solution.
+    express — unless ``relax``: then it solves the problem without them (no change penalty,
+    no return deadline), for routes that only seed OR-Tools' search. ``initial`` ((vehicle id,
+    trip) → visit indices, as in RawSolution.sequences) is the search's starting solution
+    instead of a random one (routing.solve's decomposition passes the routes of an earlier
+    phase); its vehicle ids only name the type and group the trips of one vehicle.
+    ``search`` is one of SEARCHES (see there); a "wide" search restarts only when it has no
+    ``initial`` solution.
     """
     if search not in SEARCHES:
         raise ModelError(f"search must be one of {SEARCHES}; got {search!r}")
@@ -343,11 +373,7 @@ def solve_visits(scenario: Scenario, matrices: Matrices, visits: list[Visit], *,
     params = pyvrp.SolveParams(penalty=penalty) if search == "default" else pyvrp.SolveParams(
         penalty=penalty, neighbourhood=NeighbourhoodParams(num_neighbours=WIDE_NEIGHBOURS),
         ils=IteratedLocalSearchParams(history_length=WIDE_HISTORY))
-    start = None
-    if initial:
-        type_index = {tid: t for t, (tid, _) in enumerate(types)}
-        start = pyvrp.Solution(data, [pyvrp.Route(data, seq, type_index[vid.rsplit("-", 1)[0]])
-                                      for (vid, _), seq in sorted(initial.items()) if seq])
+    start = _initial_solution(data, types, initial) if initial else None
     restarts = search == "wide" and start is None
     result = None
     for k in itertools.count():
@@ -371,20 +397,64 @@ def solve_visits(scenario: Scenario, matrices: Matrices, visits: list[Visit], *,
     if not best.is_feasible():
         return RawSolution(status="FAIL", objective=math.inf, runtime_s=runtime, sequences={},
                            starts={}, solutions=0, first_s=None)
-    sequences: dict[tuple[str, int], list[int]] = {}
-    starts: dict[tuple[str, int], int] = {}
-    used: dict[int, int] = {}
-    # Routes in a fixed order (type, then first visit) so vehicle numbering is reproducible.
-    routes = sorted(((r.vehicle_type(), [a.idx for a in r if a.is_client()], r.start_time())
-                     for r in best.routes()), key=lambda x: (x[0], x[1]))
-    for t, seq, start in routes:
-        used[t] = used.get(t, 0) + 1
-        vid = f"{types[t][0]}-{used[t]}"
-        sequences[vid, 1] = [int(c) for c in seq]
-        starts[vid, 1] = int(start)
+    sequences, starts = _trips(best, types)
     return RawSolution(status="SUCCESS", objective=result.cost() / scale, runtime_s=runtime,
                        sequences=sequences, starts=starts, solutions=watch.improvements,
                        first_s=watch.first_s, restarts=k)
+
+
+def _trips(best: pyvrp.Solution, types: list[tuple[str, int]]
+           ) -> tuple[dict[tuple[str, int], list[int]], dict[tuple[str, int], int]]:
+    """Per (vehicle id, trip): the visits in order and the departure from the depot.
+
+    A PyVRP route is its vehicle's day: a depot activity (the start depot, then each reload
+    depot) opens every trip. Its start time on PyVRP's clock is the departure on ours (see
+    the module doc; with no reload shift the two coincide). Trips without visits are left
+    out and the rest numbered 1, 2, … (a later trip leaves even later, so the reload gap
+    only grows); vehicles are numbered per type in a fixed order (type, then first visit)
+    so the numbering is reproducible.
+    """
+    routes = []
+    for r in best.routes():
+        trips: list[tuple[int, list[int]]] = []
+        for a in r:
+            if a.is_depot():
+                trips.append((int(a.start_time), []))  # the end depot adds one, left empty
+            elif a.is_client():
+                trips[-1][1].append(int(a.idx))
+        routes.append((r.vehicle_type(), [(t0, seq) for t0, seq in trips if seq]))
+    sequences: dict[tuple[str, int], list[int]] = {}
+    starts: dict[tuple[str, int], int] = {}
+    used: dict[int, int] = {}
+    for t, trips in sorted(routes, key=lambda x: (x[0], [seq for _, seq in x[1]])):
+        used[t] = used.get(t, 0) + 1
+        vid = f"{types[t][0]}-{used[t]}"
+        for trip, (t0, seq) in enumerate(trips, start=1):
+            sequences[vid, trip] = seq
+            starts[vid, trip] = t0
+    return sequences, starts
+
+
+def _initial_solution(data: pyvrp.ProblemData, types: list[tuple[str, int]],
+                      initial: dict[tuple[str, int], list[int]]) -> pyvrp.Solution:
+    """A PyVRP solution from (vehicle id, trip) → visit indices: one route per vehicle, its
+    trips in order with a stop at its reload depot between two (empty trips dropped)."""
+    type_index = {tid: t for t, (tid, _) in enumerate(types)}
+    days: dict[str, list[tuple[int, list[int]]]] = {}
+    for (vid, trip), seq in initial.items():
+        if seq:
+            days.setdefault(vid, []).append((trip, seq))
+    routes = []
+    for vid, trips in sorted(days.items()):
+        t = type_index[vid.rsplit("-", 1)[0]]
+        depot = pyvrp.Activity(pyvrp.ActivityType.DEPOT, data.vehicle_type(t).start_depot)
+        acts: list[pyvrp.Activity] = []
+        for _, seq in sorted(trips):
+            if acts:
+                acts.append(depot)
+            acts += [pyvrp.Activity(pyvrp.ActivityType.CLIENT, k) for k in seq]
+        routes.append(pyvrp.Route(data, acts, t))
+    return pyvrp.Solution(data, routes)
 
 
 def solve_default(scenario: Scenario, matrices: Matrices, visits: list[Visit], *,
@@ -408,15 +478,7 @@ def solve_default(scenario: Scenario, matrices: Matrices, visits: list[Visit], *
     if not best.is_feasible():
         return RawSolution(status="FAIL", objective=math.inf, runtime_s=runtime, sequences={},
                            starts={}, solutions=0, first_s=None)
-    used: dict[int, int] = {}
-    sequences: dict[tuple[str, int], list[int]] = {}
-    starts: dict[tuple[str, int], int] = {}
-    for r in best.routes():
-        t = r.vehicle_type()
-        used[t] = used.get(t, 0) + 1
-        vid = f"{types[t][0]}-{used[t]}"
-        sequences[vid, 1] = [a.idx for a in r if a.is_client()]
-        starts[vid, 1] = int(r.start_time())
+    sequences, starts = _trips(best, types)
     return RawSolution(status="SUCCESS", objective=float(result.cost()), runtime_s=runtime,
                        sequences=sequences, starts=starts, solutions=watch.improvements,
                        first_s=watch.first_s)

@@ -90,9 +90,7 @@ def test_same_seed_same_plan(tiny):
 
 
 @pytest.mark.parametrize(("change", "words"), [
-    # several trips per vehicle: PyVRP's reloads do not model our reload time and shift
-    ({"types": {"van": {"max_trips": 2}}}, "several trips per vehicle"),
-    # fresh pickups due back at the hub: a bound on the route end per client
+    # fresh pickups due back at the hub: a bound on the trip end per client
     ({"targets": Targets(fresh_h=6)}, "back at the hub by a deadline"),
     # stable routes: a per-vehicle change penalty
     ({"reference": {"V1": "reefer-1"}}, "stable routes"),
@@ -108,15 +106,18 @@ def test_pyvrp_refuses_what_it_cannot_express(tiny, change, words):
 
 
 def test_auto_falls_back_to_ortools_and_says_why(tiny):
-    """With a constraint PyVRP lacks, auto plans with OR-Tools and records the reason; the
-    second core runs OR-Tools from PyVRP's routes solved without that constraint."""
-    sc = _types(tiny, van={"max_trips": 2})
+    """With a constraint PyVRP lacks (fresh produce back at the hub within 6 h), auto plans
+    with OR-Tools and records the reason; the second core runs OR-Tools from PyVRP's routes
+    solved without that constraint, and the two runs are labelled apart."""
+    sc = dataclasses.replace(tiny, targets=Targets(fresh_h=6))
     plan, m = plan_scenario(sc, engine="auto", solution_limit=50, time_limit_s=10)
     assert plan.engine == "ortools"
-    assert "several trips" in plan.meta["engine_note"]
-    runs = plan.meta["portfolio"]
-    assert [r["engine"] for r in runs] == ["ortools", "ortools"]
-    assert sorted(r["warm_start"] for r in runs) == [False, True]
+    assert "back at the hub by a deadline" in plan.meta["engine_note"]
+    runs = {r["engine"]: r for r in plan.meta["portfolio"]}
+    assert sorted(runs) == ["ortools", "ortools from pyvrp routes"]
+    assert runs["ortools from pyvrp routes"]["warm_start"]
+    assert not runs["ortools"]["warm_start"]
+    assert "ortools from pyvrp routes seed 1" in _engine_lines(plan.meta)[0]
     assert check_scenario_plan(plan, sc, m) == []
 
 
@@ -147,13 +148,20 @@ def test_reference_matching_puts_routes_on_their_reference_vehicles():
                      close_s=1, ready_down_s=0, ready_up_s=0, deliver_by_s=1,
                      return_by_s=99_999)
 
-    visits = [visit(s) for s in "ABCDEF"]
+    visits = [visit(s) for s in "ABCDEFG"]
     seqs = {("van-1", 1): [0, 1], ("van-2", 1): [2, 3], ("van-3", 1): [4],
             ("box-1", 1): [5]}
     ref = {"A": "van-2", "B": "van-2", "C": "van-1", "D": "box-1", "F": "van-5"}
     out = match_reference(seqs, visits, ref)
     assert out[("van-2", 1)] == [0, 1] and out[("van-1", 1)] == [2, 3]
     assert out[("van-3", 1)] == [4] and out[("box-1", 1)] == [5]
+    # A vehicle's trips vote together and move together, keeping their numbers: van-1's
+    # second trip (G, on van-1 in the reference) does not outvote its first (A, B on van-2).
+    seqs[("van-1", 2)] = [6]
+    ref["G"] = "van-1"
+    out = match_reference(seqs, visits, ref)
+    assert out[("van-2", 1)] == [0, 1] and out[("van-2", 2)] == [6]
+    assert out[("van-1", 1)] == [2, 3] and len(out) == len(seqs)
 
 
 def test_auto_runs_two_pyvrp_seeds_and_keeps_the_cheaper_checked_plan(tiny):
@@ -161,7 +169,7 @@ def test_auto_runs_two_pyvrp_seeds_and_keeps_the_cheaper_checked_plan(tiny):
     is the cheapest accepted one."""
     plan, m = plan_scenario(tiny, engine="auto", solution_limit=50, time_limit_s=10, seed=3)
     runs = plan.meta["portfolio"]
-    assert sorted((r["engine"], r["seed"]) for r in runs) == [("pyvrp", 3), ("pyvrp", 4)]
+    assert sorted((r["engine"], r["seed"]) for r in runs) == [("pyvrp", 3), ("pyvrp wide", 4)]
     kept = [r for r in runs if r["kept"]]
     assert len(kept) == 1 and kept[0]["score"] == min(r["score"] for r in runs)
     # The checker runs in rank order and stops at the first plan that passes.
@@ -180,7 +188,7 @@ def test_auto_hands_over_to_ortools_when_pyvrp_finds_nothing_feasible(tiny):
     plan, m = plan_scenario(sc, engine="auto", solution_limit=50, time_limit_s=10)
     runs = plan.meta["portfolio"]
     by = {(r["engine"], r["seed"]): r for r in runs}
-    assert "OR-Tools took over" in by["pyvrp", sc.solve.seed + 1]["error"]
+    assert "OR-Tools took over" in by["pyvrp wide", sc.solve.seed + 1]["error"]
     assert plan.engine == "ortools" and by["ortools", sc.solve.seed]["kept"]
     assert plan.unserved and all(u.reason for u in plan.unserved)
     assert check_scenario_plan(plan, sc, m) == []
@@ -199,7 +207,7 @@ def test_auto_hands_over_to_ortools_on_time_without_an_iteration_limit(tiny):
     sc = dataclasses.replace(van, solve=dataclasses.replace(van.solve, solution_limit=None))
     plan, m = plan_scenario(sc, engine="auto", time_limit_s=8)
     by = {(r["engine"], r["seed"]): r for r in plan.meta["portfolio"]}
-    msg = by["pyvrp", sc.solve.seed + 1]["error"]
+    msg = by["pyvrp wide", sc.solve.seed + 1]["error"]
     found = re.fullmatch(r"no feasible plan after ([\d.]+) s; OR-Tools took over", msg)
     assert found, msg
     assert portfolio.GIVE_UP * 8 <= float(found[1]) < 4.0
