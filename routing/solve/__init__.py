@@ -173,7 +173,7 @@ def solve(scenario: Scenario, matrices: Matrices, *, time_limit_s: float | None 
     for name, run_seed, p in list(plans):
         fixed = repair(p, scenario, matrices)
         if fixed is not p:
-            plans.append((name + "+repair", run_seed, fixed))
+            plans.append((name + " + repair", run_seed, fixed))
     penalty = spec.unserved_penalty
     # Cheapest first; on a tie OR-Tools, then the lower seed (a stable choice).
     def score(p: Plan) -> float:
