@@ -3,7 +3,7 @@
 Usage: python benchmarks/bench_matrix.py [--grid 100] [--stations 50,200,500]
 
 A square grid of `grid` × `grid` road vertices about 150 m apart (a county-sized tile of
-15 km for grid=100) is written as GeoJSON, read with routing.network.roads.read_roads, and
+15 km for grid=100) is written as GeoJSON, read with routing.network.roads.read_road_network, and
 matrices are built for n random stations (fixed seed). Prints read time, matrix time, peak RSS.
 """
 
@@ -18,7 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
-from routing.network.roads import read_roads, road_matrices
+from routing.network.roads import read_road_network, road_matrices
 
 
 def grid_layer(path: Path, n: int, step_deg: float = 0.0015) -> None:
@@ -44,10 +44,10 @@ def main() -> None:
         path = Path(tmp) / "grid.geojson"
         grid_layer(path, args.grid)
         t0 = time.perf_counter()
-        graph = read_roads(path)
+        graph = read_road_network(path)
         t_read = time.perf_counter() - t0
-        print(f"grid {args.grid}x{args.grid}: {graph.number_of_nodes():,} nodes, "
-              f"{graph.number_of_edges():,} edges, read in {t_read:.2f} s")
+        print(f"grid {args.grid}x{args.grid}: {graph.num_vertices:,} nodes, "
+              f"{len(graph.u):,} edges, read in {t_read:.2f} s")
         print(f"{'stations':>9}{'matrix s':>10}{'RSS MB':>9}")
         rng = np.random.default_rng(1)
         span = (args.grid - 1) * 0.0015
