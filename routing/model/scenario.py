@@ -31,8 +31,9 @@ def _check(ok: bool, section: str, field: str, expected: str, value: object) -> 
 class NetworkSpec:
     """How travel distances and times are obtained.
 
-    ``great_circle``: haversine distance × ``detour_factor`` at ``speed_kph``. ``roads``: shortest
-    paths over the road file ``roads`` (OSM .osm/.pbf or a line layer).
+    ``great_circle``: haversine distance × ``detour_factor`` at ``speed_kph``. ``roads``: the
+    fastest path over the road file ``roads`` (OSM .osm/.pbf or a line layer); its time and the
+    distance along it.
     """
 
     mode: Literal["great_circle", "roads"] = "great_circle"
