@@ -29,7 +29,7 @@ from ..model import Scenario
 from .cache import cache_key, file_digest, load_arrays, save_arrays
 
 if TYPE_CHECKING:
-    from .roads import RoadPaths
+    from .paths import RoadPaths
 
 EARTH_RADIUS_M = 6_371_008.8  # IUGG mean radius
 
@@ -121,7 +121,7 @@ def travel_matrices(scenario: Scenario, *, use_cache: bool = True) -> Matrices:
     if cached is not None and (net.mode != "roads" or f"{_PATHS}tree_ptr" in cached):
         paths = None
         if net.mode == "roads":
-            from .roads import RoadPaths
+            from .paths import RoadPaths
 
             paths = RoadPaths.from_arrays({k.removeprefix(_PATHS): v for k, v in cached.items()
                                            if k.startswith(_PATHS)})
