@@ -32,11 +32,11 @@ class RoadPaths:
     tree_ptr : numpy.ndarray
         (k + 1,) int64: tree ``t`` is entries ``tree_ptr[t]:tree_ptr[t + 1]`` of the next two.
     tree_vertex : numpy.ndarray
-        int64 row of ``vertex_lonlat`` of each tree entry.
+        int32 row of ``vertex_lonlat`` of each tree entry.
     tree_parent : numpy.ndarray
-        int64 position of the entry's parent within the same tree; -1 at the root.
+        int32 position of the entry's parent within the same tree; -1 at the root.
     tree_pos : numpy.ndarray
-        (k, k) int64 position of snap vertex ``s`` within tree ``t``; -1 when there is no path.
+        (k, k) int32 position of snap vertex ``s`` within tree ``t``; -1 when there is no path.
     vertex_lonlat : numpy.ndarray
         (m, 2) float64 lon, lat (WGS84 degrees) of every road vertex on some path.
     """

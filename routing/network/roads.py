@@ -543,12 +543,15 @@ def _fastest_trees(net: RoadNetwork, nodes: np.ndarray) -> _Trees:
         # predecessors up from all targets of all sources of the block at once.
         rows, cols = np.nonzero(np.isfinite(dist[:, nodes]))
         mark = np.zeros(b * size, dtype=bool)
-        frontier = np.unique(rows * size + nodes[cols])
+        slot = np.empty(b * size, dtype=np.int64)  # de-duplicates a frontier without sorting
+        frontier = rows * size + nodes[cols]  # distinct: nodes are
         while len(frontier):
             mark[frontier] = True
             up = flat_pred[frontier]
-            frontier = frontier[up >= 0] - frontier[up >= 0] % size + up[up >= 0]
-            frontier = np.unique(frontier[~mark[frontier]])
+            step = (frontier - frontier % size + up)[up >= 0]
+            step = step[~mark[step]]
+            slot[step] = np.arange(len(step))
+            frontier = step[slot[step] == np.arange(len(step))]
         flat = np.flatnonzero(mark)  # sorted: by source row, then vertex
         row, vert = flat // size, flat % size
         up = flat_pred[flat].astype(np.int64)
@@ -645,10 +648,10 @@ def road_matrices(station_ids: Sequence[str], lonlat: np.ndarray,
     if n == 0:
         empty = np.zeros((0, 0), dtype=np.int64)
         empty.setflags(write=False)
-        none = np.zeros(0, dtype=np.int64)
-        paths = RoadPaths(station_lonlat=np.zeros((0, 2)), station_tree=none,
+        none = np.zeros(0, dtype=np.int32)
+        paths = RoadPaths(station_lonlat=np.zeros((0, 2)), station_tree=np.zeros(0, np.int64),
                           tree_ptr=np.zeros(1, dtype=np.int64), tree_vertex=none,
-                          tree_parent=none, tree_pos=np.zeros((0, 0), dtype=np.int64),
+                          tree_parent=none, tree_pos=np.zeros((0, 0), dtype=np.int32),
                           vertex_lonlat=np.zeros((0, 2)))
         return RoadMatrices(distance_m=empty, duration_s=empty, snaps=(), unreachable=(),
                             network=net, paths=paths)
@@ -716,9 +719,11 @@ def road_matrices(station_ids: Sequence[str], lonlat: np.ndarray,
     bad = (matrices[0][0] >= UNREACHABLE) | (matrices[0][:, 0] >= UNREACHABLE)
     bad[0] = not ok[0]
     used, tree_vertex = np.unique(trees.vertex, return_inverse=True)
+    # int32 halves the cache file: positions and rows are below the vertex count
     paths = RoadPaths(station_lonlat=pts.copy(), station_tree=station_tree,
-                      tree_ptr=trees.ptr, tree_vertex=tree_vertex.ravel().astype(np.int64),
-                      tree_parent=trees.parent, tree_pos=trees.pos,
+                      tree_ptr=trees.ptr, tree_vertex=tree_vertex.ravel().astype(np.int32),
+                      tree_parent=trees.parent.astype(np.int32),
+                      tree_pos=trees.pos.astype(np.int32),
                       vertex_lonlat=np.column_stack([net.x[used], net.y[used]]))
     return RoadMatrices(
         distance_m=matrices[0], duration_s=matrices[1],
