@@ -62,8 +62,8 @@ _NOT_FOR_CARS = frozenset({
 _GEOD = pyproj.Geod(ellps="WGS84")
 _SCALE = 10**7  # vertices are merged on a 1e-7 degree grid (OSM's own storage precision)
 _SAME_POINT_M = 1e-3  # snap points closer than this to a vertex (or each other) are merged
-# Entries of one (sources, vertices) block of Dijkstra output: float64 times + int32
-# predecessors + a bool mark, about 13 bytes each, so ~50 MB per block.
+# Entries of one (sources, vertices) block of Dijkstra output: float64 times, int32
+# predecessors, a bool mark and an int32 slot, about 17 bytes each, so ~70 MB per block.
 _BLOCK = 4_000_000
 
 
@@ -543,7 +543,7 @@ def _fastest_trees(net: RoadNetwork, nodes: np.ndarray) -> _Trees:
         # predecessors up from all targets of all sources of the block at once.
         rows, cols = np.nonzero(np.isfinite(dist[:, nodes]))
         mark = np.zeros(b * size, dtype=bool)
-        slot = np.empty(b * size, dtype=np.int64)  # de-duplicates a frontier without sorting
+        slot = np.empty(b * size, dtype=np.int32)  # de-duplicates a frontier without sorting
         frontier = rows * size + nodes[cols]  # distinct: nodes are
         while len(frontier):
             mark[frontier] = True
@@ -558,7 +558,8 @@ def _fastest_trees(net: RoadNetwork, nodes: np.ndarray) -> _Trees:
         root = up < 0  # the source itself (scipy marks it -9999)
         parent = np.searchsorted(flat, row * size + np.where(root, vert, up))
         # Length of the tree edge into each entry, then sums up to the root by pointer
-        # doubling: after step s, acc[i] is the length from the 2**s-th ancestor anc[i] to i.
+        # doubling: after step s, anc[i] is i's 2**s-th ancestor (or the root) and acc[i] the
+        # length from anc[i] down to i; log2(depth) vectorised steps instead of a walk per pair.
         acc = np.zeros(len(flat))
         acc[~root] = edge_m[np.searchsorted(edge_key, up[~root] * size + vert[~root])]
         anc = parent
