@@ -556,7 +556,8 @@ def _fastest_trees(net: RoadNetwork, nodes: np.ndarray) -> _Trees:
         row, vert = flat // size, flat % size
         up = flat_pred[flat].astype(np.int64)
         root = up < 0  # the source itself (scipy marks it -9999)
-        parent = np.searchsorted(flat, row * size + np.where(root, vert, up))
+        slot[flat] = np.arange(len(flat))  # (source, vertex) -> entry
+        parent = slot[row * size + np.where(root, vert, up)].astype(np.int64)
         # Length of the tree edge into each entry, then sums up to the root by pointer
         # doubling: after step s, anc[i] is i's 2**s-th ancestor (or the root) and acc[i] the
         # length from anc[i] down to i; log2(depth) vectorised steps instead of a walk per pair.
@@ -567,7 +568,7 @@ def _fastest_trees(net: RoadNetwork, nodes: np.ndarray) -> _Trees:
             acc = acc + acc[anc]
             anc = anc[anc]
         lo = np.searchsorted(row, np.arange(b + 1))  # each source's slice of the entries
-        at = np.searchsorted(flat, rows * size + nodes[cols])
+        at = slot[rows * size + nodes[cols]].astype(np.int64)
         out_m[start + rows, cols] = acc[at]
         pos[start + rows, cols] = at - lo[rows]
         vertex_parts.append(vert)
@@ -719,10 +720,12 @@ def road_matrices(station_ids: Sequence[str], lonlat: np.ndarray,
         matrices.append(out)
     bad = (matrices[0][0] >= UNREACHABLE) | (matrices[0][:, 0] >= UNREACHABLE)
     bad[0] = not ok[0]
-    used, tree_vertex = np.unique(trees.vertex, return_inverse=True)
+    used = np.zeros(net.num_vertices, dtype=bool)  # vertices on some path, kept in the cache
+    used[trees.vertex] = True
+    tree_vertex = (np.cumsum(used) - 1)[trees.vertex]
     # int32 halves the cache file: positions and rows are below the vertex count
     paths = RoadPaths(station_lonlat=pts.copy(), station_tree=station_tree,
-                      tree_ptr=trees.ptr, tree_vertex=tree_vertex.ravel().astype(np.int32),
+                      tree_ptr=trees.ptr, tree_vertex=tree_vertex.astype(np.int32),
                       tree_parent=trees.parent.astype(np.int32),
                       tree_pos=trees.pos.astype(np.int32),
                       vertex_lonlat=np.column_stack([net.x[used], net.y[used]]))
