@@ -7,7 +7,7 @@ it is all a cached map needs: numpy arrays in, coordinates out.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 import numpy as np
 
@@ -73,9 +73,9 @@ class RoadPaths:
 
     def to_arrays(self) -> dict[str, np.ndarray]:
         """The fields by name (for :func:`numpy.savez`)."""
-        return {f: getattr(self, f) for f in self.__slots__}  # type: ignore[attr-defined]
+        return {f.name: getattr(self, f.name) for f in fields(self)}
 
     @classmethod
     def from_arrays(cls, arrays: Mapping[str, np.ndarray]) -> RoadPaths:
         """Inverse of :meth:`to_arrays`."""
-        return cls(**{f: np.asarray(arrays[f]) for f in cls.__slots__})  # type: ignore[attr-defined]
+        return cls(**{f.name: np.asarray(arrays[f.name]) for f in fields(cls)})
