@@ -203,7 +203,7 @@ def plan(scenario_dir: Path, out_dir: Path, time_limit_s: float | None, seed: in
             write_routes_xlsx(doc, scenario, out / "routes.xlsx")
             write_routes_geojson(doc, scenario, out / "routes.geojson")
             violations = check_plan(doc, scenario, matrices)
-            data = map_data(doc, scenario, lang=lang)
+            data = map_data(doc, scenario, lang=lang, matrices=matrices)
             write_map(data, out / "map.html", tiles=tiles)
             write_report(doc, scenario, out / "report.html", data, tiles=tiles,
                          violations=len(violations))

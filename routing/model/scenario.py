@@ -52,8 +52,9 @@ def is_solution_limit(value: int) -> bool:
 class NetworkSpec:
     """How travel distances and times are obtained.
 
-    ``great_circle``: haversine distance × ``detour_factor`` at ``speed_kph``. ``roads``: shortest
-    paths over the road file ``roads`` (OSM .osm/.pbf or a line layer).
+    ``great_circle``: haversine distance × ``detour_factor`` at ``speed_kph``. ``roads``: the
+    fastest path over the road file ``roads`` (OSM .osm/.pbf or a line layer); its time and the
+    distance along it.
     """
 
     mode: Literal["great_circle", "roads"] = "great_circle"

@@ -1,17 +1,27 @@
 """Travel distance and time matrices between stations over a real road network.
 
 A road file (OSM XML/PBF via pyosmium, or a GIS line layer via pyogrio) becomes a
-``networkx.MultiDiGraph`` whose nodes are road vertices (``x``, ``y`` = lon, lat WGS84) and whose
-edges carry ``length_m``, ``speed_kph``, ``travel_time_s`` and ``highway``. Stations are snapped
-onto the nearest point of the nearest edge (the edge is split there by a virtual node), and one
-batched scipy Dijkstra per metric gives all station-to-station shortest paths.
+:class:`RoadNetwork`: flat numpy arrays of road vertices (``x``, ``y`` = lon, lat WGS84) and of
+directed edges carrying ``length_m``, ``speed_kph``, ``maxspeed_kph`` and ``highway``
+(:func:`read_roads` gives the same graph as a ``networkx.MultiDiGraph``, for inspection; the
+matrices never build one). Stations are snapped onto the nearest point of the nearest edge (the
+edge is split there by a virtual vertex).
+
+One scipy Dijkstra per source station on travel TIME gives a shortest-path tree. The duration
+matrix is the time to every other station in that tree, and the distance matrix is the length
+summed along the very same tree path, so ``distance_m[a, b]`` and ``duration_s[a, b]`` describe
+one path: the fastest. The trees, pruned to the station-to-station paths, are kept as
+:class:`RoadPaths` so that a map draws exactly the path that was timed.
+
+The distance matrix is therefore not a metric: a long fast road can make a -> c longer in metres
+than a -> b -> c. Only ``duration_s`` keeps the triangle inequality.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -25,8 +35,10 @@ from scipy.sparse.csgraph import dijkstra
 
 from routing.exceptions import DataError, RoadNetworkError
 
-__all__ = ["DEFAULT_SPEEDS_KPH", "UNREACHABLE", "RoadMatrices", "Snap", "read_roads",
-           "road_matrices"]
+from .paths import RoadPaths
+
+__all__ = ["DEFAULT_SPEEDS_KPH", "UNREACHABLE", "RoadMatrices", "RoadNetwork", "RoadPaths",
+           "Snap", "read_road_network", "read_roads", "road_matrices"]
 
 #: Matrix entry for a pair with no road path; far above any real distance (m) or time (s).
 UNREACHABLE: int = 10**9
@@ -50,6 +62,9 @@ _NOT_FOR_CARS = frozenset({
 _GEOD = pyproj.Geod(ellps="WGS84")
 _SCALE = 10**7  # vertices are merged on a 1e-7 degree grid (OSM's own storage precision)
 _SAME_POINT_M = 1e-3  # snap points closer than this to a vertex (or each other) are merged
+# Entries of one (sources, vertices) block of Dijkstra output: float64 times, int32
+# predecessors, a bool mark and an int32 slot, about 17 bytes each, so ~70 MB per block.
+_BLOCK = 4_000_000
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -74,29 +89,146 @@ class Snap:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True, eq=False)  # eq=False: arrays have no bool ==
+class RoadNetwork:
+    """A directed road graph as flat arrays (vertex ``i`` is row ``i``; edge ``e`` is row ``e``).
+
+    Attributes
+    ----------
+    x, y : numpy.ndarray
+        (V,) float64 vertex lon, lat, WGS84 degrees.
+    node : numpy.ndarray
+        (V,) int64 node label of each vertex (the ``networkx`` node and ``Snap.node``).
+    virtual : numpy.ndarray
+        (V,) bool, True for vertices added to split an edge at a station's snap point.
+    u, v : numpy.ndarray
+        (E,) int64 vertex rows of each directed edge (from, to); parallel edges are allowed.
+    length_m : numpy.ndarray
+        (E,) float64 geodesic length, metres.
+    speed_kph : numpy.ndarray
+        (E,) float64 speed used for the travel time, km/h.
+    maxspeed_kph : numpy.ndarray
+        (E,) float64 posted speed, km/h; NaN when the road has none.
+    highway : numpy.ndarray
+        (E,) object array of str, the OSM ``highway`` value ("" when unknown).
+    """
+
+    x: np.ndarray
+    y: np.ndarray
+    node: np.ndarray
+    virtual: np.ndarray
+    u: np.ndarray
+    v: np.ndarray
+    length_m: np.ndarray
+    speed_kph: np.ndarray
+    maxspeed_kph: np.ndarray
+    highway: np.ndarray
+
+    @property
+    def num_vertices(self) -> int:
+        """Number of vertices V."""
+        return len(self.x)
+
+    @property
+    def travel_time_s(self) -> np.ndarray:
+        """(E,) float64 seconds to drive each edge at its ``speed_kph``."""
+        return self.length_m / self.speed_kph * 3.6
+
+    @classmethod
+    def from_networkx(cls, graph: nx.MultiDiGraph) -> RoadNetwork:
+        """Arrays of a road graph shaped like :func:`read_roads` output (integer node labels).
+
+        Raises
+        ------
+        DataError
+            A node label is not an integer.
+        """
+        labels = list(graph.nodes)
+        bad = [v for v in labels if isinstance(v, bool) or not isinstance(v, int | np.integer)]
+        if bad:
+            raise DataError(f"road graph: node labels must be integers; got {bad[:3]!r}")
+        pos = {v: i for i, v in enumerate(labels)}
+        data = graph.nodes
+        edges = [(pos[a], pos[b], d) for a, b, d in graph.edges(data=True)]
+
+        def maxspeed(value: Any) -> float:
+            ok = value is not None and math.isfinite(value) and value > 0
+            return float(value) if ok else math.nan
+
+        return cls(
+            x=np.array([float(data[v]["x"]) for v in labels], dtype=float),
+            y=np.array([float(data[v]["y"]) for v in labels], dtype=float),
+            node=np.array(labels, dtype=np.int64),
+            virtual=np.array([bool(data[v].get("virtual", False)) for v in labels], dtype=bool),
+            u=np.array([e[0] for e in edges], dtype=np.int64),
+            v=np.array([e[1] for e in edges], dtype=np.int64),
+            length_m=np.array([float(e[2]["length_m"]) for e in edges], dtype=float),
+            speed_kph=np.array([float(e[2].get("speed_kph", math.nan)) for e in edges]),
+            maxspeed_kph=np.array([maxspeed(e[2].get("maxspeed_kph")) for e in edges]),
+            highway=_objects([h if isinstance(h := e[2].get("highway"), str) else ""
+                              for e in edges]))
+
+    def to_networkx(self) -> nx.MultiDiGraph:
+        """The same graph as a ``networkx.MultiDiGraph`` (attributes as in :func:`read_roads`).
+
+        Slow on large networks: for inspection and tests, not on the planning path.
+        """
+        graph = nx.MultiDiGraph(crs="EPSG:4326")
+        labels = self.node.tolist()
+        graph.add_nodes_from(
+            (n, {"x": x, "y": y, **({"virtual": True} if virt else {})})
+            for n, x, y, virt in zip(labels, self.x.tolist(), self.y.tolist(),
+                                     self.virtual.tolist(), strict=True))
+        times = self.travel_time_s.tolist()
+        maxspeed = [None if math.isnan(m) else m for m in self.maxspeed_kph.tolist()]
+        graph.add_edges_from(
+            (labels[a], labels[b], {"length_m": m, "highway": h, "maxspeed_kph": ms,
+                                    "speed_kph": kph, "travel_time_s": t})
+            for a, b, m, h, ms, kph, t in zip(self.u.tolist(), self.v.tolist(),
+                                              self.length_m.tolist(), self.highway.tolist(),
+                                              maxspeed, self.speed_kph.tolist(), times,
+                                              strict=True))
+        return graph
+
+
+@dataclass(frozen=True, slots=True, kw_only=True, eq=False)  # eq=False: arrays have no bool ==
 class RoadMatrices:
-    """Station-to-station road matrices (row = from, column = to).
+    """Station-to-station road matrices (row = from, column = to), all on the fastest path.
 
     Attributes
     ----------
     distance_m : numpy.ndarray
-        (n, n) int64 metres, zero diagonal, read-only; ``UNREACHABLE`` where there is no path.
+        (n, n) int64 metres along the fastest path, zero diagonal, read-only; ``UNREACHABLE``
+        where there is no path.
     duration_s : numpy.ndarray
-        (n, n) int64 seconds, same conventions.
+        (n, n) int64 seconds of the fastest path, same conventions.
     snaps : tuple of Snap
         One per station, in input order.
     unreachable : tuple of str
         Stations (input order) that cannot reach, or cannot be reached from, station 0 (the
         depot), including stations farther than ``max_snap_m`` from any road.
-    graph : networkx.MultiDiGraph
-        Copy of the road graph with the speeds used and with the stations' virtual nodes.
+    network : RoadNetwork
+        The road network with the speeds used and with the stations' virtual vertices.
+    paths : RoadPaths
+        The paths both matrices measured.
     """
 
     distance_m: np.ndarray
     duration_s: np.ndarray
     snaps: tuple[Snap, ...]
     unreachable: tuple[str, ...]
-    graph: nx.MultiDiGraph
+    network: RoadNetwork
+    paths: RoadPaths
+
+    @property
+    def graph(self) -> nx.MultiDiGraph:
+        """``network`` as a ``networkx.MultiDiGraph`` (built on each access: slow)."""
+        return self.network.to_networkx()
+
+
+def _objects(values: Sequence[Any]) -> np.ndarray:
+    out = np.empty(len(values), dtype=object)
+    out[:] = values
+    return out
 
 
 def _oneway(value: Any) -> int:
@@ -123,52 +255,62 @@ def _maxspeed_kph(value: Any) -> float | None:
     return kph if math.isfinite(kph) and kph > 0 else None
 
 
-def _speed(data: Mapping[str, Any], table: Mapping[str, float], default: float) -> float:
-    ms = data.get("maxspeed_kph")
-    if ms is not None and math.isfinite(ms) and ms > 0:
-        return float(ms)
-    highway = data.get("highway")
-    if isinstance(highway, str):
-        if highway in table:
-            return float(table[highway])
-        if highway.endswith("_link") and highway[:-5] in table:
-            return float(table[highway[:-5]])
+def _table_speed(highway: str, table: Mapping[str, float], default: float) -> float:
+    if highway in table:
+        return float(table[highway])
+    if highway.endswith("_link") and highway[:-5] in table:
+        return float(table[highway[:-5]])
     return default
+
+
+def _speeds(highway: np.ndarray, maxspeed_kph: np.ndarray, table: Mapping[str, float],
+            default: float) -> np.ndarray:
+    """km/h of each edge: its ``maxspeed`` when set, else ``table`` by ``highway``, else
+    ``default``."""
+    if not len(highway):
+        return np.zeros(0)
+    kinds, inverse = np.unique(highway.astype(str), return_inverse=True)
+    by_kind = np.array([_table_speed(str(k), table, default) for k in kinds])
+    posted = np.isfinite(maxspeed_kph) & (maxspeed_kph > 0)
+    return np.where(posted, maxspeed_kph, by_kind[inverse.ravel()])
 
 
 # A way as read from a file: (lon/lat vertices (k, 2), highway, maxspeed km/h, oneway).
 _Way = tuple[np.ndarray, str, float | None, int]
 
 
-def _build_graph(ways: Iterable[_Way], path: Path) -> nx.MultiDiGraph:
-    node_of: dict[tuple[int, int], int] = {}  # grid key -> node id, ids in insertion order
-    segs: list[tuple[int, int, str, float | None, int]] = []
-    for coords, highway, maxspeed, oneway in ways:
-        prev = -1
-        for key in map(tuple, np.rint(coords[:, :2] * _SCALE).astype(np.int64).tolist()):
-            node = node_of.setdefault(key, len(node_of))
-            if prev >= 0 and prev != node:
-                segs.append((prev, node, highway, maxspeed, oneway))
-            prev = node
-    if not segs:
+def _build_network(ways: Sequence[_Way], path: Path) -> RoadNetwork:
+    """Vertices merged on the 1e-7 degree grid; one edge per segment and allowed direction."""
+    coords = (np.concatenate([w[0][:, :2] for w in ways]) if ways else np.zeros((0, 2)))
+    way_of = np.repeat(np.arange(len(ways)), [len(w[0]) for w in ways])
+    grid = np.rint(coords * _SCALE).astype(np.int64)
+    # one int64 key per grid point: |lon| <= 1.8e9 and lat + 2e9 in [0, 4e9) on the grid
+    _, first, vertex = np.unique(grid[:, 0] * 4_000_000_000 + grid[:, 1] + 2_000_000_000,
+                                    return_index=True, return_inverse=True)
+    vertex = vertex.ravel()
+    seg = np.flatnonzero((way_of[:-1] == way_of[1:]) & (vertex[:-1] != vertex[1:]))
+    if not len(seg):
         raise RoadNetworkError(f"road network '{path}': no usable road lines (need line "
                                "features with at least two distinct vertices, cars allowed)")
-    x, y = (np.array(list(node_of), dtype=np.int64) / _SCALE).T
-    u = np.array([s[0] for s in segs])
-    v = np.array([s[1] for s in segs])
-    _, _, length = _GEOD.inv(x[u], y[u], x[v], y[v])
-    used = np.unique(np.concatenate([u, v]))  # vertices of degenerate lines are left out
-    graph = nx.MultiDiGraph(crs="EPSG:4326")
-    graph.add_nodes_from((int(i), {"x": float(x[i]), "y": float(y[i])}) for i in used)
-    for (a, b, highway, maxspeed, oneway), metres in zip(segs, length.tolist(), strict=True):
-        data = {"length_m": metres, "highway": highway, "maxspeed_kph": maxspeed}
-        data["speed_kph"] = kph = _speed(data, DEFAULT_SPEEDS_KPH, 30.0)
-        data["travel_time_s"] = metres / kph * 3.6
-        if oneway >= 0:
-            graph.add_edge(a, b, **data)
-        if oneway <= 0:
-            graph.add_edge(b, a, **data)
-    return graph
+    used, ends = np.unique(np.concatenate([vertex[seg], vertex[seg + 1]]), return_inverse=True)
+    su, sv = ends[:len(seg)], ends[len(seg):]  # vertices of degenerate lines are left out
+    x, y = (grid[first[used]] / _SCALE).T
+    _, _, length = _GEOD.inv(x[su], y[su], x[sv], y[sv])
+    seg_way = way_of[seg]
+    highway = _objects([w[1] for w in ways])[seg_way]
+    maxspeed = np.array([math.nan if w[2] is None else w[2] for w in ways], dtype=float)[seg_way]
+    oneway = np.array([w[3] for w in ways], dtype=np.int64)[seg_way]
+    fwd, back = oneway >= 0, oneway <= 0
+    pick = np.concatenate([np.flatnonzero(fwd), np.flatnonzero(back)])
+    maxspeed = maxspeed[pick]
+    highway = highway[pick]
+    return RoadNetwork(
+        x=x, y=y, node=np.arange(len(used), dtype=np.int64), virtual=np.zeros(len(used), bool),
+        u=np.concatenate([su[fwd], sv[back]]).astype(np.int64),
+        v=np.concatenate([sv[fwd], su[back]]).astype(np.int64),
+        length_m=np.asarray(length, dtype=float)[pick],
+        speed_kph=_speeds(highway, maxspeed, DEFAULT_SPEEDS_KPH, 30.0),
+        maxspeed_kph=maxspeed, highway=highway)
 
 
 def _car_way(tags: Mapping[str, Any]) -> bool:
@@ -243,8 +385,8 @@ def _read_layer(path: Path) -> list[_Way]:
     return ways
 
 
-def read_roads(path: Path) -> nx.MultiDiGraph:
-    """Read a road network file into a directed road graph.
+def read_road_network(path: Path) -> RoadNetwork:
+    """Read a road network file into a :class:`RoadNetwork` (arrays; what the matrices use).
 
     Parameters
     ----------
@@ -256,11 +398,11 @@ def read_roads(path: Path) -> nx.MultiDiGraph:
 
     Returns
     -------
-    networkx.MultiDiGraph
-        Nodes: every line vertex, merged when equal on a 1e-7 degree grid; attributes ``x``,
-        ``y`` (lon, lat degrees). Edges (one per direction allowed): ``length_m`` (geodesic,
-        metres), ``highway``, ``maxspeed_kph`` (km/h or None), ``speed_kph`` (km/h, from
-        ``maxspeed`` or ``DEFAULT_SPEEDS_KPH``, 30 when unknown), ``travel_time_s`` (seconds).
+    RoadNetwork
+        Vertices: every line vertex, merged when equal on a 1e-7 degree grid, labelled 0..V-1.
+        Edges (one per direction allowed): ``length_m`` (geodesic, metres), ``highway``,
+        ``maxspeed_kph`` (km/h or NaN), ``speed_kph`` (km/h, from ``maxspeed`` or
+        ``DEFAULT_SPEEDS_KPH``, 30 when unknown).
 
     Raises
     ------
@@ -282,7 +424,31 @@ def read_roads(path: Path) -> nx.MultiDiGraph:
     except Exception as exc:  # GDAL / libosmium raise many types; all mean "cannot read"
         raise RoadNetworkError(f"road network '{path}': cannot be read "
                                f"({type(exc).__name__}: {exc})") from exc
-    return _build_graph(ways, path)
+    return _build_network(ways, path)
+
+
+def read_roads(path: Path) -> nx.MultiDiGraph:
+    """Read a road network file into a directed ``networkx`` road graph (for inspection).
+
+    Parameters
+    ----------
+    path : pathlib.Path
+        As for :func:`read_road_network`.
+
+    Returns
+    -------
+    networkx.MultiDiGraph
+        Nodes: every line vertex, merged when equal on a 1e-7 degree grid; attributes ``x``,
+        ``y`` (lon, lat degrees). Edges (one per direction allowed): ``length_m`` (geodesic,
+        metres), ``highway``, ``maxspeed_kph`` (km/h or None), ``speed_kph`` (km/h, from
+        ``maxspeed`` or ``DEFAULT_SPEEDS_KPH``, 30 when unknown), ``travel_time_s`` (seconds).
+
+    Raises
+    ------
+    RoadNetworkError
+        The file is missing, unreadable, has an unsupported suffix or no usable road lines.
+    """
+    return read_road_network(path).to_networkx()
 
 
 def _utm(lon: float, lat: float) -> pyproj.Transformer:
@@ -291,50 +457,135 @@ def _utm(lon: float, lat: float) -> pyproj.Transformer:
     return pyproj.Transformer.from_crs(4326, epsg, always_xy=True)
 
 
-def _split_edges(graph: nx.MultiDiGraph, u: Any, v: Any, chain: list[Any],
-                 frac: list[float]) -> None:
-    """Replace every edge u->v and v->u by edges along ``chain`` (u, virtual..., v)."""
-    for a, b, nodes, f in ((u, v, chain, frac), (v, u, chain[::-1], [1 - t for t in frac[::-1]])):
-        for key, data in list(graph.get_edge_data(a, b, default={}).items()):
-            graph.remove_edge(a, b, key)
-            for i in range(len(nodes) - 1):
-                share = f[i + 1] - f[i]
-                graph.add_edge(nodes[i], nodes[i + 1], **{
-                    **data, "length_m": data["length_m"] * share,
-                    "travel_time_s": data["travel_time_s"] * share})
+# A split of one undirected segment: (vertex chain u, virtual..., v; fractions 0, ..., 1).
+_Split = tuple[list[int], list[float]]
 
 
-def _pairwise(graph: nx.MultiDiGraph, nodes: list[Any],
-              weights: tuple[str, ...]) -> list[np.ndarray]:
-    """Shortest-path sums of each ``weight`` between ``nodes`` (inf: no path), batched Dijkstra."""
-    index = {v: i for i, v in enumerate(graph.nodes)}
-    size = len(index)
-    arr = np.array([(index[a], index[b], *(d[w] for w in weights))
-                    for a, b, d in graph.edges(data=True) if a != b], dtype=float)
-    arr = arr.reshape(-1, 2 + len(weights))
-    rows, cols = arr[:, 0].astype(np.int64), arr[:, 1].astype(np.int64)
-    src, inverse = np.unique([index[v] for v in nodes], return_inverse=True)
-    batch = max(1, 20_000_000 // size)  # bound each (batch, size) float64 block to ~160 MB
-    result = []
-    for k in range(len(weights)):
-        w = arr[:, 2 + k]
-        # coo -> csr would SUM parallel edges; keep the smallest weight of each (row, col).
-        order = np.lexsort((w, rows * size + cols))
-        keep = order[np.r_[True, np.diff((rows * size + cols)[order]) != 0]]
-        # csgraph may treat explicit zeros as "no edge": a 1e-9 floor keeps zero-weight edges.
-        mat = csr_matrix((np.maximum(w[keep], 1e-9), (rows[keep], cols[keep])),
-                         shape=(size, size))
-        out = np.empty((len(src), len(src)))
-        for start in range(0, len(src), batch):
-            out[start:start + batch] = dijkstra(mat, indices=src[start:start + batch])[:, src]
-        result.append(out[np.ix_(inverse, inverse)])
-    return result
+def _split_edges(net: RoadNetwork, splits: Mapping[tuple[int, int], _Split],
+                 new_xy: Sequence[tuple[float, float]]) -> RoadNetwork:
+    """Add the virtual vertices ``new_xy`` and replace every edge u->v and v->u of each split
+    segment (u, v) by edges along its chain, sharing length in proportion."""
+    size = net.num_vertices + len(new_xy)
+    lo, hi = np.minimum(net.u, net.v), np.maximum(net.u, net.v)
+    key = lo * size + hi
+    by_key = {a * size + b: split for (a, b), split in splits.items()}
+    hit = np.flatnonzero(np.isin(key, list(by_key)) & (net.u != net.v))
+    src: list[int] = []  # original edge of each new edge
+    u: list[int] = []
+    v: list[int] = []
+    share: list[float] = []
+    for e in hit.tolist():
+        chain, frac = by_key[int(key[e])]
+        if int(net.u[e]) != chain[0]:  # the edge runs v -> u: walk the chain backwards
+            chain, frac = chain[::-1], [1 - t for t in frac[::-1]]
+        for i in range(len(chain) - 1):
+            src.append(e)
+            u.append(chain[i])
+            v.append(chain[i + 1])
+            share.append(frac[i + 1] - frac[i])
+    keep = np.ones(len(net.u), dtype=bool)
+    keep[hit] = False
+    idx = np.concatenate([np.flatnonzero(keep), np.array(src, dtype=np.int64)])
+    length = net.length_m[idx]
+    length[keep.sum():] *= np.array(share)
+    first_new = int(net.node.max()) + 1 if len(net.node) else 0
+    xy = np.array(new_xy, dtype=float).reshape(-1, 2)
+    return RoadNetwork(
+        x=np.concatenate([net.x, xy[:, 0]]), y=np.concatenate([net.y, xy[:, 1]]),
+        node=np.concatenate([net.node, first_new + np.arange(len(xy), dtype=np.int64)]),
+        virtual=np.concatenate([net.virtual, np.ones(len(xy), dtype=bool)]),
+        u=np.concatenate([net.u[keep], np.array(u, dtype=np.int64)]),
+        v=np.concatenate([net.v[keep], np.array(v, dtype=np.int64)]),
+        length_m=length, speed_kph=net.speed_kph[idx], maxspeed_kph=net.maxspeed_kph[idx],
+        highway=net.highway[idx])
 
 
-def road_matrices(station_ids: Sequence[str], lonlat: np.ndarray, graph: nx.MultiDiGraph, *,
-                  max_snap_m: float = 2000.0, speeds_kph: Mapping[str, float] | None = None,
-                  default_speed_kph: float = 30.0, access_speed_kph: float = 15.0) -> RoadMatrices:
-    """Road distance and travel time between every ordered pair of stations.
+@dataclass(frozen=True, slots=True, kw_only=True, eq=False)
+class _Trees:
+    """Fastest-path trees from each of k vertices, pruned to the paths to those vertices."""
+
+    time_s: np.ndarray  # (k, k) seconds, inf: no path
+    length_m: np.ndarray  # (k, k) metres along the same paths
+    ptr: np.ndarray  # (k + 1,) tree t is entries ptr[t]:ptr[t + 1]
+    vertex: np.ndarray  # network vertex row of each entry
+    parent: np.ndarray  # parent's position within the same tree, -1 at the root
+    pos: np.ndarray  # (k, k) position of vertex s within tree t, -1: no path
+
+
+def _fastest_trees(net: RoadNetwork, nodes: np.ndarray) -> _Trees:
+    """One Dijkstra on travel time per vertex of ``nodes`` (unique vertex rows): times, lengths
+    summed along the same predecessor tree, and the trees pruned to ``nodes``."""
+    size, k = net.num_vertices, len(nodes)
+    loop = net.u == net.v
+    u, v = net.u[~loop], net.v[~loop]
+    time_s, length_m = net.travel_time_s[~loop], net.length_m[~loop]
+    key = u * size + v
+    # Parallel edges: keep the fastest of each (u, v) (coo -> csr would SUM them), and its
+    # length, so that the length summed below is the length of the edge that was timed.
+    order = np.lexsort((length_m, time_s, key))
+    best = order[np.r_[True, np.diff(key[order]) != 0]] if len(order) else order
+    edge_key, edge_m = key[best], length_m[best]  # edge_key ascends
+    # csgraph may treat explicit zeros as "no edge": a 1e-9 floor keeps zero-time edges.
+    mat = csr_matrix((np.maximum(time_s[best], 1e-9), (u[best], v[best])), shape=(size, size))
+    out_s, out_m = np.full((k, k), np.inf), np.full((k, k), np.inf)
+    pos = np.full((k, k), -1, dtype=np.int64)
+    vertex_parts: list[np.ndarray] = []
+    parent_parts: list[np.ndarray] = []
+    ptr = [0]
+    batch = max(1, _BLOCK // max(size, 1))
+    for start in range(0, k, batch):
+        src = nodes[start:start + batch]
+        b = len(src)
+        dist, pred = dijkstra(mat, indices=src, return_predecessors=True)
+        out_s[start:start + b] = dist[:, nodes]
+        flat_pred = pred.ravel()
+        # Prune: mark every vertex on a path from a source to one of `nodes`, walking the
+        # predecessors up from all targets of all sources of the block at once.
+        rows, cols = np.nonzero(np.isfinite(dist[:, nodes]))
+        mark = np.zeros(b * size, dtype=bool)
+        slot = np.empty(b * size, dtype=np.int32)  # de-duplicates a frontier without sorting
+        frontier = rows * size + nodes[cols]  # distinct: nodes are
+        while len(frontier):
+            mark[frontier] = True
+            up = flat_pred[frontier]
+            step = (frontier - frontier % size + up)[up >= 0]
+            step = step[~mark[step]]
+            slot[step] = np.arange(len(step))
+            frontier = step[slot[step] == np.arange(len(step))]
+        flat = np.flatnonzero(mark)  # sorted: by source row, then vertex
+        row, vert = flat // size, flat % size
+        up = flat_pred[flat].astype(np.int64)
+        root = up < 0  # the source itself (scipy marks it -9999)
+        slot[flat] = np.arange(len(flat))  # (source, vertex) -> entry
+        parent = slot[row * size + np.where(root, vert, up)].astype(np.int64)
+        # Length of the tree edge into each entry, then sums up to the root by pointer
+        # doubling: after step s, anc[i] is i's 2**s-th ancestor (or the root) and acc[i] the
+        # length from anc[i] down to i; log2(depth) vectorised steps instead of a walk per pair.
+        acc = np.zeros(len(flat))
+        acc[~root] = edge_m[np.searchsorted(edge_key, up[~root] * size + vert[~root])]
+        anc = parent
+        while not np.array_equal(anc[anc], anc):
+            acc = acc + acc[anc]
+            anc = anc[anc]
+        lo = np.searchsorted(row, np.arange(b + 1))  # each source's slice of the entries
+        at = slot[rows * size + nodes[cols]].astype(np.int64)
+        out_m[start + rows, cols] = acc[at]
+        pos[start + rows, cols] = at - lo[rows]
+        vertex_parts.append(vert)
+        parent_parts.append(np.where(root, -1, parent - lo[row]))
+        ptr.extend((ptr[-1] + lo[1:]).tolist())
+    return _Trees(time_s=out_s, length_m=out_m, ptr=np.array(ptr, dtype=np.int64),
+                  vertex=np.concatenate(vertex_parts) if vertex_parts else np.zeros(0, np.int64),
+                  parent=np.concatenate(parent_parts) if parent_parts else np.zeros(0, np.int64),
+                  pos=pos)
+
+
+def road_matrices(station_ids: Sequence[str], lonlat: np.ndarray,
+                  roads: RoadNetwork | nx.MultiDiGraph, *, max_snap_m: float = 2000.0,
+                  speeds_kph: Mapping[str, float] | None = None, default_speed_kph: float = 30.0,
+                  access_speed_kph: float = 15.0) -> RoadMatrices:
+    """Road distance and travel time between every ordered pair of stations, on the fastest
+    path.
 
     Parameters
     ----------
@@ -342,8 +593,8 @@ def road_matrices(station_ids: Sequence[str], lonlat: np.ndarray, graph: nx.Mult
         Unique station ids; index 0 is the depot (reference for ``unreachable``).
     lonlat : numpy.ndarray
         (n, 2) station lon, lat, WGS84 degrees.
-    graph : networkx.MultiDiGraph
-        Road graph as from :func:`read_roads` (not modified).
+    roads : RoadNetwork or networkx.MultiDiGraph
+        Road network as from :func:`read_road_network` or :func:`read_roads` (not modified).
     max_snap_m : float
         Largest station-to-road distance, metres; farther stations are unreachable.
     speeds_kph : mapping of str to float, optional
@@ -357,14 +608,17 @@ def road_matrices(station_ids: Sequence[str], lonlat: np.ndarray, graph: nx.Mult
     Returns
     -------
     RoadMatrices
-        ``distance_m[i, j]`` = snap_i + along-road metres + snap_j, ``duration_s`` likewise with
-        the snap legs at ``access_speed_kph``; rounded UP to whole metres / seconds, because
-        rounding to nearest can break the triangle inequality by 1 (0.4 + 0.4 -> 0 + 0 < 1).
+        ``duration_s[i, j]`` = the fastest time: snap legs at ``access_speed_kph`` plus the
+        shortest road time; ``distance_m[i, j]`` = snap_i + metres along that same fastest road
+        path + snap_j (not the shortest road length). Both are rounded UP to whole metres /
+        seconds, because rounding to nearest can break the triangle inequality of the times by
+        1 (0.4 + 0.4 -> 0 + 0 < 1).
 
     Raises
     ------
     DataError
-        Mismatched or non-finite inputs, duplicate ids, non-positive speeds.
+        Mismatched or non-finite inputs, duplicate ids, non-positive speeds, a graph whose node
+        labels are not integers.
     RoadNetworkError
         The graph has no edges.
     """
@@ -387,26 +641,28 @@ def road_matrices(station_ids: Sequence[str], lonlat: np.ndarray, graph: nx.Mult
             raise DataError(f"{field} must be a finite number > 0 km/h; got {value!r}")
     if not float(max_snap_m) >= 0:
         raise DataError(f"max_snap_m must be >= 0 metres; got {max_snap_m!r}")
-    if next(iter(graph.edges()), None) is None:
+    net = roads if isinstance(roads, RoadNetwork) else RoadNetwork.from_networkx(roads)
+    if not len(net.u):
         raise RoadNetworkError("road network: the graph has no edges")
-    roads = graph.copy()
-    for _, _, data in roads.edges(data=True):
-        data["speed_kph"] = kph = _speed(data, table, float(default_speed_kph))
-        data["travel_time_s"] = data["length_m"] / kph * 3.6
+    net = replace(net, speed_kph=_speeds(net.highway, net.maxspeed_kph, table,
+                                         float(default_speed_kph)))
 
     if n == 0:
         empty = np.zeros((0, 0), dtype=np.int64)
         empty.setflags(write=False)
+        none = np.zeros(0, dtype=np.int32)
+        paths = RoadPaths(station_lonlat=np.zeros((0, 2)), station_tree=np.zeros(0, np.int64),
+                          tree_ptr=np.zeros(1, dtype=np.int64), tree_vertex=none,
+                          tree_parent=none, tree_pos=np.zeros((0, 0), dtype=np.int32),
+                          vertex_lonlat=np.zeros((0, 2)))
         return RoadMatrices(distance_m=empty, duration_s=empty, snaps=(), unreachable=(),
-                            graph=roads)
+                            network=net, paths=paths)
 
-    nodes = list(roads.nodes)
     utm = _utm(*np.median(pts, axis=0))  # metric CRS for the nearest-edge search
-    pos = {v: i for i, v in enumerate(nodes)}
-    xy = np.column_stack(utm.transform([roads.nodes[v]["x"] for v in nodes],
-                                       [roads.nodes[v]["y"] for v in nodes]))
-    pairs = np.array(sorted({(min(pos[a], pos[b]), max(pos[a], pos[b]))
-                             for a, b in roads.edges() if a != b}))
+    xy = np.column_stack(utm.transform(net.x, net.y))
+    real = net.u != net.v
+    pairs = np.unique(np.column_stack([np.minimum(net.u, net.v)[real],
+                                       np.maximum(net.u, net.v)[real]]), axis=0)
     ends = xy[pairs]  # (m, 2 ends, 2) segment end points, metres
     tree = shapely.STRtree(shapely.linestrings(ends))
     sxy = np.column_stack(utm.transform(pts[:, 0], pts[:, 1]))
@@ -418,12 +674,13 @@ def road_matrices(station_ids: Sequence[str], lonlat: np.ndarray, graph: nx.Mult
     t = np.clip(np.einsum("ij,ij->i", sxy - a, b - a) / np.maximum(seglen, 1e-12) ** 2, 0, 1)
     ok = snap_m <= max_snap_m
 
-    # Split each hit edge at its stations' foot points; stations at one point share a node.
-    station_node: list[Any] = [nodes[pairs[s, 0] if tt <= 0.5 else pairs[s, 1]]
-                               for s, tt in zip(seg, t, strict=True)]
-    next_id = max((v for v in nodes if isinstance(v, int)), default=-1) + 1
+    # Split each hit edge at its stations' foot points; stations at one point share a vertex.
+    station_node = [int(pairs[s, 0] if tt <= 0.5 else pairs[s, 1])
+                    for s, tt in zip(seg, t, strict=True)]
+    splits: dict[tuple[int, int], _Split] = {}
+    new_xy: list[tuple[float, float]] = []
     for s in np.unique(seg[ok]):
-        u, v = nodes[pairs[s, 0]], nodes[pairs[s, 1]]
+        u, v = int(pairs[s, 0]), int(pairs[s, 1])
         chain, frac = [u], [0.0]
         for i in sorted(np.flatnonzero(ok & (seg == s)), key=lambda i: t[i]):
             along = t[i] * seglen[i]
@@ -433,24 +690,27 @@ def road_matrices(station_ids: Sequence[str], lonlat: np.ndarray, graph: nx.Mult
                 station_node[i] = chain[-1]
             else:
                 lon, lat = utm.transform(*(a[i] + t[i] * (b[i] - a[i])), direction="INVERSE")
-                roads.add_node(next_id, x=float(lon), y=float(lat), virtual=True)
-                chain.append(next_id)
+                new_xy.append((float(lon), float(lat)))
+                chain.append(net.num_vertices + len(new_xy) - 1)
                 frac.append(float(t[i]))
-                station_node[i] = next_id
-                next_id += 1
+                station_node[i] = chain[-1]
         if len(chain) > 1:
-            _split_edges(roads, u, v, [*chain, v], [*frac, 1.0])
+            splits[(u, v)] = ([*chain, v], [*frac, 1.0])
+    if splits:
+        net = _split_edges(net, splits, new_xy)
 
     dist_m = np.full((n, n), float(UNREACHABLE))
     time_s = np.full((n, n), float(UNREACHABLE))
     idx = np.flatnonzero(ok)
+    station_tree = np.full(n, -1, dtype=np.int64)
+    nodes, inverse = np.unique(np.array(station_node, dtype=np.int64)[idx], return_inverse=True)
+    trees = _fastest_trees(net, nodes)
     if len(idx):
-        snapped = [station_node[i] for i in idx]
+        station_tree[idx] = inverse
         leg_m = snap_m[idx][:, None] + snap_m[idx][None, :]
         block = np.ix_(idx, idx)
-        road_m, road_s = _pairwise(roads, snapped, ("length_m", "travel_time_s"))
-        dist_m[block] = leg_m + road_m
-        time_s[block] = leg_m / access_speed_kph * 3.6 + road_s
+        dist_m[block] = leg_m + trees.length_m[np.ix_(inverse, inverse)]
+        time_s[block] = leg_m / access_speed_kph * 3.6 + trees.time_s[np.ix_(inverse, inverse)]
     matrices = []
     for m in (dist_m, time_s):
         out = np.where(np.isfinite(m), np.ceil(np.minimum(m, UNREACHABLE)), UNREACHABLE)
@@ -460,8 +720,18 @@ def road_matrices(station_ids: Sequence[str], lonlat: np.ndarray, graph: nx.Mult
         matrices.append(out)
     bad = (matrices[0][0] >= UNREACHABLE) | (matrices[0][:, 0] >= UNREACHABLE)
     bad[0] = not ok[0]
+    used = np.zeros(net.num_vertices, dtype=bool)  # vertices on some path, kept in the cache
+    used[trees.vertex] = True
+    tree_vertex = (np.cumsum(used) - 1)[trees.vertex]
+    # int32 halves the cache file: positions and rows are below the vertex count
+    paths = RoadPaths(station_lonlat=pts.copy(), station_tree=station_tree,
+                      tree_ptr=trees.ptr, tree_vertex=tree_vertex.astype(np.int32),
+                      tree_parent=trees.parent.astype(np.int32),
+                      tree_pos=trees.pos.astype(np.int32),
+                      vertex_lonlat=np.column_stack([net.x[used], net.y[used]]))
     return RoadMatrices(
         distance_m=matrices[0], duration_s=matrices[1],
-        snaps=tuple(Snap(station_id=s, node=int(station_node[i]), snap_m=float(snap_m[i]))
-                    for i, s in enumerate(ids)),
-        unreachable=tuple(s for s, flag in zip(ids, bad, strict=True) if flag), graph=roads)
+        snaps=tuple(Snap(station_id=s, node=int(net.node[station_node[i]]),
+                         snap_m=float(snap_m[i])) for i, s in enumerate(ids)),
+        unreachable=tuple(s for s, flag in zip(ids, bad, strict=True) if flag),
+        network=net, paths=paths)

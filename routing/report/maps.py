@@ -24,7 +24,6 @@ import base64
 import html
 import itertools
 import json
-import math
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
@@ -37,6 +36,7 @@ from ..exceptions import DataError
 from ..io.coords import gcj02_to_wgs84, wgs84_to_gcj02
 from ..model import Scenario
 from ..model.entities import Tier
+from ..network.matrix import Matrices, leg_coordinates, travel_matrices
 from ..units import hhmm_min
 
 if TYPE_CHECKING:
@@ -260,69 +260,27 @@ def depot_of(route: dict[str, Any], scenario: Scenario) -> str:
         return hubs[0]
 
 
-def leg_geometry(scenario: Scenario, legs: Iterable[Leg], *, follow_roads: bool = True
-                 ) -> LegGeometry:
+def leg_geometry(scenario: Scenario, legs: Iterable[Leg], *, follow_roads: bool = True,
+                 matrices: Matrices | None = None) -> LegGeometry:
     """Coordinates ([lon, lat], WGS84) of each leg between two stations, and whether it follows
     the roads.
 
     With ``network.mode = "roads"`` (and ``follow_roads``) a leg is the straight access from the
-    station to its snap point on the nearest road, the shortest path by length over the road
-    graph (the one the distance matrix measured), and the access to the next station. Stations
-    farther than ``max_snap_m`` from a road, or with no road path, get a straight leg.
+    station to its snap point on the nearest road, the fastest road path (the very path the
+    distance and duration matrices measured, kept with them), and the access to the next
+    station. ``matrices`` are the scenario's (default: :func:`travel_matrices`, from the on-disk
+    cache when they were built before, without reading the road file). Stations farther than
+    ``max_snap_m`` from a road, or with no road path, get a straight leg.
     """
     legs = sorted(set(legs))
     out: LegGeometry = {(a, b): ([_lonlat(scenario, a), _lonlat(scenario, b)], False)
                         for a, b in legs}
     if follow_roads and scenario.network.mode == "roads" and legs:
-        out.update(_road_legs(scenario, legs))
-    return out
-
-
-def _road_legs(scenario: Scenario, legs: list[Leg]) -> LegGeometry:
-    from scipy.sparse import csr_matrix
-    from scipy.sparse.csgraph import dijkstra
-
-    from ..network.roads import read_roads, road_matrices
-
-    net = scenario.network
-    assert net.roads is not None  # NetworkSpec guarantees it in roads mode
-    ids = sorted({s for leg in legs for s in leg})
-    pts = np.array([_lonlat(scenario, s) for s in ids])
-    rm = road_matrices(ids, pts, read_roads(net.roads), max_snap_m=net.max_snap_m,
-                       default_speed_kph=net.speed_kph, access_speed_kph=net.access_speed_kph)
-    graph = rm.graph
-    nodes = list(graph.nodes)
-    index = {v: i for i, v in enumerate(nodes)}
-    xy = np.array([[graph.nodes[v]["x"], graph.nodes[v]["y"]] for v in nodes])
-    best: dict[tuple[int, int], float] = {}
-    for a, b, d in graph.edges(data=True):
-        if a != b:
-            key = (index[a], index[b])
-            best[key] = min(best.get(key, math.inf), float(d["length_m"]))
-    size = len(nodes)
-    rows = np.fromiter((k[0] for k in best), dtype=np.int64, count=len(best))
-    cols = np.fromiter((k[1] for k in best), dtype=np.int64, count=len(best))
-    weights = np.maximum(np.fromiter(best.values(), dtype=float, count=len(best)), 1e-9)
-    mat = csr_matrix((weights, (rows, cols)), shape=(size, size))
-    node_of = {s.station_id: index[s.node] for s in rm.snaps if s.snap_m <= net.max_snap_m}
-    # a -> a (two visits in a row) stays a point: the matrix counts it 0 m.
-    todo = [(a, b) for a, b in legs if a != b and a in node_of and b in node_of]
-    origins = sorted({node_of[a] for a, _ in todo})
-    batch = max(1, 5_000_000 // max(size, 1))  # bound each (batch, size) block of predecessors
-    out: LegGeometry = {}
-    for start in range(0, len(origins), batch):
-        chunk = origins[start:start + batch]
-        row_of = {o: k for k, o in enumerate(chunk)}
-        dist, pred = dijkstra(mat, indices=chunk, return_predecessors=True)
-        for a, b in todo:
-            o, t = node_of[a], node_of[b]
-            if o not in row_of or not np.isfinite(dist[row_of[o], t]):
-                continue
-            path = [t]
-            while path[-1] != o:
-                path.append(int(pred[row_of[o], path[-1]]))
-            coords = [_lonlat(scenario, a), *xy[path[::-1]].tolist(), _lonlat(scenario, b)]
-            out[(a, b)] = (_dedupe(coords), True)
+        if matrices is None or matrices.paths is None:
+            matrices = travel_matrices(scenario)
+        # a -> a (two visits in a row) stays a point: the matrix counts it 0 m.
+        for leg, coords in leg_coordinates(matrices, legs).items():
+            out[leg] = (_dedupe(coords), True)
     return out
 
 
@@ -503,17 +461,20 @@ def _unserved_layer(plans: Sequence[tuple[str, dict[str, Any]]], scenario: Scena
 def plans_map_data(plans: Sequence[tuple[str, dict[str, Any]]], scenario: Scenario, *,
                    lang: str = "zh", crs: str = "wgs84", follow_roads: bool = True,
                    title: str | None = None, subtitle: str | None = None,
-                   legs: LegGeometry | None = None) -> MapData:
+                   legs: LegGeometry | None = None, matrices: Matrices | None = None
+                   ) -> MapData:
     """The layer model of one or several plan documents on one map.
 
     ``plans``: (label, plan document) pairs; the label ("" for a single plan) goes in front of
     vehicle names and layer keys, so vehicles of different plans (each carrier's ``van-1``) stay
-    apart. ``legs`` may be given (from :func:`leg_geometry`) to share road paths between maps.
+    apart. ``legs`` may be given (from :func:`leg_geometry`) to share road paths between maps;
+    else they come from ``matrices`` (the scenario's, as planned with; default: the cached ones).
     """
     text(lang, "plan")  # validates lang
     docs = [d for _, d in plans]
     if legs is None:
-        legs = leg_geometry(scenario, plan_legs(docs, scenario), follow_roads=follow_roads)
+        legs = leg_geometry(scenario, plan_legs(docs, scenario), follow_roads=follow_roads,
+                            matrices=matrices)
     names = carrier_names(scenario, lang)
     layers = [_stations_layer(plans, scenario, lang)]
     k = 0
@@ -569,11 +530,12 @@ def _subtitle(docs: Sequence[dict[str, Any]], lang: str) -> str:
 
 
 def map_data(doc: dict[str, Any], scenario: Scenario, *, lang: str = "zh",
-             crs: str = "wgs84", follow_roads: bool = True, title: str | None = None
-             ) -> MapData:
-    """The layer model of one plan document (see the module docstring)."""
+             crs: str = "wgs84", follow_roads: bool = True, title: str | None = None,
+             matrices: Matrices | None = None) -> MapData:
+    """The layer model of one plan document (see the module docstring); ``matrices`` as in
+    :func:`plans_map_data`."""
     return plans_map_data([("", doc)], scenario, lang=lang, crs=crs, follow_roads=follow_roads,
-                          title=title)
+                          title=title, matrices=matrices)
 
 
 def comparison_map_data(result: dict[str, Any], scenario: Scenario, *, lang: str = "zh",

@@ -6,12 +6,16 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from routing.network import roads
 from routing.network.matrix import (
     great_circle_matrices,
     haversine_m,
+    leg_coordinates,
     travel_matrices,
     vehicle_duration_s,
 )
+
+from ..conftest import HERE
 
 
 def test_known_distance():
@@ -68,3 +72,27 @@ def test_cache_round_trip(tiny):
     np.testing.assert_array_equal(a.distance_m, b.distance_m)
     np.testing.assert_array_equal(a.duration_s, b.duration_s)
     assert not b.distance_m.flags.writeable
+
+
+def test_road_cache_holds_the_paths(monkeypatch):
+    """Road matrices come back from disk with their fastest paths, without reading the road file
+    or searching paths again; the legs drawn from either copy are identical."""
+    from routing.io import read_scenario
+
+    sc = read_scenario(HERE / "data" / "tiny_roads")
+    built = travel_matrices(sc, use_cache=False)
+    travel_matrices(sc)  # makes sure the cache file exists
+
+    def searched(*args: object, **kwargs: object) -> None:
+        raise AssertionError("road file read or paths searched again")
+
+    monkeypatch.setattr(roads, "read_road_network", searched)
+    monkeypatch.setattr(roads, "dijkstra", searched)
+    cached = travel_matrices(sc)
+    np.testing.assert_array_equal(cached.distance_m, built.distance_m)
+    np.testing.assert_array_equal(cached.duration_s, built.duration_s)
+    assert cached.paths is not None and cached.unreachable == built.unreachable == ()
+    pairs = [(a.id, b.id) for a in sc.stations for b in sc.stations]
+    legs = leg_coordinates(cached, pairs)
+    assert legs == leg_coordinates(built, pairs)
+    assert len(legs) == len(pairs) - len(sc.stations)  # every pair but a -> a on the roads

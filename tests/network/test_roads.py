@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
 import tempfile
@@ -21,6 +22,9 @@ from routing.network.roads import (
     DEFAULT_SPEEDS_KPH,
     UNREACHABLE,
     RoadMatrices,
+    RoadNetwork,
+    RoadPaths,
+    read_road_network,
     read_roads,
     road_matrices,
 )
@@ -222,10 +226,12 @@ def test_matrix_conventions(result: RoadMatrices) -> None:
         assert not m.flags.writeable
         with pytest.raises(ValueError):
             m[0, 1] = 5
-        assert_triangle(m)
+    # Only times are a metric: metres are measured along the fastest path (see
+    # test_distance_is_measured_along_the_fastest_path).
+    assert_triangle(result.duration_s)
     for m in reachable_block(result):
-        assert_triangle(m)
         assert np.all(m[~np.eye(len(m), dtype=bool)] > 0)
+    assert_triangle(reachable_block(result)[1])
 
 
 def test_oneway_asymmetry_and_values(result: RoadMatrices) -> None:
@@ -242,20 +248,84 @@ def test_oneway_asymmetry_and_values(result: RoadMatrices) -> None:
     assert result.duration_s[a, b] == pytest.approx(30 / 15 * 3.6 + 0.5 * lv / 40 * 3.6, abs=1.5)
 
 
+def _path_nodes(res: RoadMatrices, g: nx.MultiDiGraph, i: int, j: int) -> list[int]:
+    """Graph nodes of the road path kept in ``res.paths`` from station i to station j."""
+    at = {(d["x"], d["y"]): v for v, d in g.nodes(data=True)}
+    verts = res.paths.road_vertices(i, j)
+    assert verts is not None
+    return [at[(x, y)] for x, y in verts.tolist()]
+
+
 def test_matrices_match_networkx_on_returned_graph(result: RoadMatrices) -> None:
+    """duration = networkx's fastest time; distance = metres along the kept path, and that path
+    is a fastest one, from the first station's road node to the second's."""
     g = result.graph
     snaps = result.snaps
     for i, si in enumerate(snaps):
         for j, sj in enumerate(snaps):
             if i == j or {si.station_id, sj.station_id} & set(result.unreachable):
                 continue
-            for m, w in ((result.distance_m, "length_m"), (result.duration_s, "travel_time_s")):
-                road = nx.shortest_path_length(g, si.node, sj.node, weight=w)
-                leg = si.snap_m + sj.snap_m
-                if w == "travel_time_s":
-                    leg = leg / 15.0 * 3.6
-                # rounded up: within [0, 1) above the float path length (1e-6 for float noise)
-                assert -1e-6 <= m[i, j] - (leg + road) < 1 + 1e-6
+            nodes = _path_nodes(result, g, i, j)
+            assert (nodes[0], nodes[-1]) == (si.node, sj.node)
+            edges = [min(g.get_edge_data(a, b).values(), key=lambda d: d["travel_time_s"])
+                     for a, b in itertools.pairwise(nodes)]
+            fastest = nx.shortest_path_length(g, si.node, sj.node, weight="travel_time_s")
+            assert sum(d["travel_time_s"] for d in edges) == pytest.approx(fastest, abs=1e-6)
+            leg = si.snap_m + sj.snap_m
+            for m, want in ((result.distance_m, leg + sum(d["length_m"] for d in edges)),
+                            (result.duration_s, leg / 15.0 * 3.6 + fastest)):
+                # rounded up: within [0, 1) above the float path value (1e-6 for float noise)
+                assert -1e-6 <= m[i, j] - want < 1 + 1e-6
+
+
+def test_distance_is_measured_along_the_fastest_path(tmp_path: Path) -> None:
+    """A short slow track and a long fast primary join s0 and s1: both matrices follow the
+    primary (distance along it, not the track's shorter length), and so does the kept path."""
+    detour = [P(0, 0), P(0, 1), P(4, 1), P(4, 0)]
+    g = read_roads(write_geojson(tmp_path / "two.geojson", [
+        feature([P(0, 0), P(4, 0)], highway="track"),  # 15 km/h, ~410 m
+        feature(detour, highway="primary")]))  # 60 km/h, ~630 m
+    pts = np.array([(LON0 - 0.2 * D, LAT0), (LON0 + 4.2 * D, LAT0)])  # ~20 m beyond each end
+    res = road_matrices(["s0", "s1"], pts, g)
+    snap = sum(s.snap_m for s in res.snaps)
+    fast_m = sum(geod_m(a, b) for a, b in itertools.pairwise(detour))
+    short_m = geod_m(P(0, 0), P(4, 0))
+    assert fast_m > short_m + 200 and fast_m / 60 < short_m / 15  # longer, but quicker
+    for i, j in ((0, 1), (1, 0)):
+        assert res.distance_m[i, j] == math.ceil(snap + fast_m - 1e-6)
+        assert res.duration_s[i, j] == math.ceil(snap / 15 * 3.6 + fast_m / 60 * 3.6 - 1e-6)
+    np.testing.assert_allclose(res.paths.road_vertices(0, 1), detour, atol=1e-9)
+    np.testing.assert_allclose(res.paths.road_vertices(1, 0), detour[::-1], atol=1e-9)
+    np.testing.assert_allclose(res.paths.leg_lonlat(0, 1), [pts[0], *detour, pts[1]], atol=1e-9)
+
+
+def test_paths_of_unsnapped_and_unreachable_stations(result: RoadMatrices) -> None:
+    """No road path: F is beyond max_snap_m, I is on an island; a station to itself is its own
+    road node."""
+    f, i, a = STATIONS.index("F"), STATIONS.index("I"), STATIONS.index("A")
+    assert result.paths.road_vertices(a, f) is None and result.paths.road_vertices(f, a) is None
+    assert result.paths.road_vertices(a, i) is None and result.paths.leg_lonlat(i, a) is None
+    assert len(result.paths.road_vertices(a, a)) == 1
+
+
+def test_network_and_networkx_inputs_agree(roads_geojson: Path, result: RoadMatrices,
+                                           tmp_path: Path) -> None:
+    """road_matrices gives the same answer from the array network as from its networkx graph;
+    the kept paths survive a round trip through their arrays."""
+    net = read_road_network(roads_geojson)
+    assert isinstance(net, RoadNetwork) and net.num_vertices == 13 and len(net.u) == 29
+    res = road_matrices(STATIONS, LONLAT, net)
+    np.testing.assert_array_equal(res.distance_m, result.distance_m)
+    np.testing.assert_array_equal(res.duration_s, result.duration_s)
+    np.savez(tmp_path / "paths.npz", **res.paths.to_arrays())
+    with np.load(tmp_path / "paths.npz") as z:
+        back = RoadPaths.from_arrays(z)
+    for i in range(len(STATIONS)):
+        for j in range(len(STATIONS)):
+            a, b = res.paths.leg_lonlat(i, j), back.leg_lonlat(i, j)
+            assert (a is None and b is None) or np.array_equal(a, b)
+    with pytest.raises(DataError, match="integers"):
+        road_matrices(["a"], LONLAT[:1], nx.relabel_nodes(read_roads(roads_geojson), str))
 
 
 def test_input_graph_not_modified(roads_geojson: Path) -> None:
@@ -436,9 +506,15 @@ def test_triangle_inequality_property(case: tuple[list[dict], np.ndarray]) -> No
         g = read_roads(write_geojson(Path(tmp) / "grid.geojson", feats))
     ids = [f"s{i}" for i in range(len(pts))]
     res = road_matrices(ids, pts, g)
+    keep = [i for i, s in enumerate(ids) if s not in res.unreachable]
     for m in (res.distance_m, res.duration_s):
         assert np.all(np.diag(m) == 0) and np.all(m >= 0)
-        assert_triangle(m)
-        keep = [i for i, s in enumerate(ids) if s not in res.unreachable]
-        assert_triangle(m[np.ix_(keep, keep)])
         assert np.all(m[0, keep] < UNREACHABLE) and np.all(m[keep, 0] < UNREACHABLE)
+    assert_triangle(res.duration_s)
+    assert_triangle(res.duration_s[np.ix_(keep, keep)])
+    # metres along the fastest path: never below the shortest road length
+    roads = res.graph
+    for i, j in itertools.permutations(keep, 2):
+        si, sj = res.snaps[i], res.snaps[j]
+        shortest = nx.shortest_path_length(roads, si.node, sj.node, weight="length_m")
+        assert res.distance_m[i, j] >= si.snap_m + sj.snap_m + shortest - 1e-6

@@ -7,6 +7,7 @@ import json
 from click.testing import CliRunner
 
 from routing.cli import main
+from routing.network import roads
 from routing.report.maps import check_self_contained
 
 from .conftest import DATA
@@ -29,12 +30,19 @@ def test_plan_writes_map_and_report(tmp_path):
     assert "Route sheet" in (out / "report.html").read_text(encoding="utf-8")
 
 
-def test_map_command(tmp_path):
-    """`routing map PLAN --scenario DIR -o FILE` draws a saved plan; a plan of another
+def test_map_command(tmp_path, monkeypatch):
+    """`routing map PLAN --scenario DIR -o FILE` draws a saved plan along the roads from the
+    matrices `routing plan` cached (the road file is not read again); a plan of another
     scenario is a clear error (exit 1)."""
     out = tmp_path / "out"
     CliRunner().invoke(main, ["plan", str(DATA / "tiny_roads"), "-o", str(out),
                               "--solution-limit", "30", "--quiet"])
+
+    def searched(*args, **kwargs):
+        raise AssertionError("road file read or paths searched again")
+
+    monkeypatch.setattr(roads, "read_road_network", searched)
+    monkeypatch.setattr(roads, "dijkstra", searched)
     target = tmp_path / "maps" / "roads.html"
     r = CliRunner().invoke(main, ["map", str(out / "plan.json"), "--scenario",
                                   str(DATA / "tiny_roads"), "-o", str(target), "--tiles", "amap"])

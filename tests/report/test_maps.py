@@ -3,9 +3,11 @@ GCJ-02 for Amap tiles, and self-contained HTML."""
 
 from __future__ import annotations
 
+import itertools
 import re
 
 import geopandas as gpd
+import networkx as nx
 import numpy as np
 import pyproj
 import pytest
@@ -13,6 +15,8 @@ import shapely
 
 from routing.exceptions import DataError
 from routing.io.coords import wgs84_to_gcj02
+from routing.network import roads
+from routing.network.matrix import travel_matrices
 from routing.report import maps
 from routing.units import hhmm_min
 
@@ -140,6 +144,65 @@ def test_routes_follow_the_roads(roads_plan):
     assert not straight.along_roads
     assert straight.legend[-2]["label"] == "车辆路线（站点间直线）"
     assert data.legend[-2]["label"] == "车辆路线（沿道路）"
+
+
+def _line(points):
+    """Points as drawn: [lon, lat] rounded to 1e-7 degree, consecutive repeats dropped."""
+    out = []
+    for p in ([round(float(x), 7), round(float(y), 7)] for x, y in points):
+        if not out or p != out[-1]:
+            out.append(p)
+    return out
+
+
+def test_road_legs_are_the_timed_fastest_paths(roads_plan):
+    """Every leg drawn along the roads is the fastest road path (networkx, on travel time), and
+    distance_m is that path's length; V2 <-> V5 is a pair where the shortest path by length
+    (over the western roads) is another one, and the map follows the timed one."""
+    _, sc = roads_plan
+    m = travel_matrices(sc)
+    ids = list(m.station_ids)
+    net = sc.network
+    rm = roads.road_matrices(ids, np.array([[sc.station(s).lon, sc.station(s).lat] for s in ids]),
+                             roads.read_roads(net.roads), max_snap_m=net.max_snap_m,
+                             default_speed_kph=net.speed_kph,
+                             access_speed_kph=net.access_speed_kph)
+    g = rm.graph
+    legs = maps.leg_geometry(sc, itertools.permutations(ids, 2), matrices=m)
+    differs = set()
+    for (a, b), (coords, along) in legs.items():
+        i, j = ids.index(a), ids.index(b)
+        si, sj = rm.snaps[i], rm.snaps[j]
+        fastest = nx.shortest_path(g, si.node, sj.node, weight="travel_time_s")
+        drawn = [(sc.station(a).lon, sc.station(a).lat),
+                 *((g.nodes[v]["x"], g.nodes[v]["y"]) for v in fastest),
+                 (sc.station(b).lon, sc.station(b).lat)]
+        assert along and coords == _line(drawn)
+        metres = si.snap_m + sj.snap_m + sum(
+            min(d.values(), key=lambda e: e["travel_time_s"])["length_m"]
+            for d in (g.get_edge_data(u, v) for u, v in itertools.pairwise(fastest)))
+        assert 0 <= m.distance_m[i, j] - metres < 1 + 1e-6
+        if fastest != nx.shortest_path(g, si.node, sj.node, weight="length_m"):
+            differs.add((a, b))
+    assert differs == {("V2", "V5"), ("V5", "V2")}
+    assert m.distance_m[ids.index("V2"), ids.index("V5")] > 22_000  # shortest: 21.3 km
+
+
+def test_second_map_uses_the_cached_paths(roads_plan, monkeypatch):
+    """Once a scenario's matrices are cached, its map reads neither the road file nor searches
+    paths: the legs come from the cache, the same as the first time."""
+    doc, sc = roads_plan
+    first = maps.map_data(doc, sc)
+
+    def searched(*args, **kwargs):
+        raise AssertionError("road file read or paths searched again")
+
+    monkeypatch.setattr(roads, "read_road_network", searched)
+    monkeypatch.setattr(roads, "read_roads", searched)
+    monkeypatch.setattr(roads, "dijkstra", searched)
+    second = maps.map_data(doc, sc)
+    assert second.along_roads
+    assert second.features("route") == first.features("route")
 
 
 def test_two_echelons_trips_and_unserved(county_plan):
