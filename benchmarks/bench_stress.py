@@ -124,6 +124,8 @@ def main() -> None:
     ap.add_argument("--count", type=int, default=40, help="counties of stress_specs (40)")
     ap.add_argument("--sizes", default="60,150,400,1000",
                     help="comma list of village counts; the first is the base county's")
+    ap.add_argument("--seed", type=int, default=1,
+                    help="county seed of the suite (1); another gives counties never seen")
     ap.add_argument("--budget", type=float, default=10.0, help="seconds per plan (10)")
     ap.add_argument("--long-factor", type=float, default=10.0,
                     help="the reference run's budget, in budgets (10)")
@@ -135,7 +137,8 @@ def main() -> None:
 
     from routing.io.synthetic import stress_specs
 
-    specs = stress_specs(args.count, sizes=tuple(int(x) for x in args.sizes.split(",") if x))
+    specs = stress_specs(args.count, sizes=tuple(int(x) for x in args.sizes.split(",") if x),
+                         seed=args.seed)
     if args.only:
         wanted = [x for x in args.only.split(",") if x]
         known = {s.label for s in specs}

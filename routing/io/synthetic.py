@@ -478,23 +478,26 @@ AXIS_VALUES: dict[str, tuple[Any, ...]] = {
 }
 
 
-def stress_specs(n: int = 40, sizes: Sequence[int] = (60, 150, 400, 1000)) -> list[CountySpec]:
-    """The stress suite's first ``n`` counties, the same every time.
+def stress_specs(n: int = 40, sizes: Sequence[int] = (60, 150, 400, 1000), *,
+                 seed: int = 1) -> list[CountySpec]:
+    """The stress suite's first ``n`` counties, the same every time for a ``seed``.
 
-    In this order: the base county (``sizes[0]`` villages, every default); the base at each
-    other size; each of :data:`ONE_AXIS` on the base; then combined counties, sizes in turn
-    and every axis drawn from :data:`AXIS_VALUES` (seed 2, 3, …), as many as ``n`` asks.
+    In this order: the base county (``sizes[0]`` villages, every default, county ``seed``);
+    the base at each other size; each of :data:`ONE_AXIS` on the base; then combined
+    counties, sizes in turn and every axis drawn from :data:`AXIS_VALUES` (county seeds
+    ``seed`` + 1, + 2, …), as many as ``n`` asks. Another ``seed`` gives counties never
+    planned before, with the same axes.
     """
     if not sizes:
         raise ValueError("`sizes` must name at least one county size")
-    base = CountySpec(villages=sizes[0])
+    base = CountySpec(villages=sizes[0], seed=seed)
     specs = [base, *(replace(base, villages=v) for v in sizes[1:])]
     specs += [replace(base, **axis) for axis in ONE_AXIS]
-    rng = np.random.default_rng(20261125)
+    rng = np.random.default_rng(20261125 + seed - 1)
     k = 0
     while len(specs) < n:
         draw = {key: values[int(rng.integers(len(values)))]
                 for key, values in AXIS_VALUES.items()}
-        specs.append(CountySpec(villages=sizes[k % len(sizes)], seed=2 + k, **draw))
+        specs.append(CountySpec(villages=sizes[k % len(sizes)], seed=seed + 1 + k, **draw))
         k += 1
     return specs[:n]
