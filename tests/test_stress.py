@@ -47,3 +47,7 @@ def test_stress_county_plans_and_passes_the_checker(spec, complete, tmp_path):
     assert (plan.unserved == ()) is complete, [u.reason for u in plan.unserved]
     if spec.structure == "two_echelon":
         assert {r.echelon for r in plan.routes} >= {"trunk", "feeder"}
+        if spec.fleet_factor <= 0.3:  # what no trunk brought to its township went
+            # directly from the hub (pipeline._direct_fallback), checked above with the rest
+            assert plan.meta.get("direct_fallback", 0) > 0
+            assert any(r.echelon == "direct" for r in plan.routes)

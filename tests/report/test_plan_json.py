@@ -170,3 +170,13 @@ def test_folder_instead_of_file_is_a_plan_error(tmp_path: Path):
     """A folder given as plan.json (e.g. [solve] reference) is a PlanError, not an OSError."""
     with pytest.raises(PlanError, match="cannot read the file"):
         read_plan_json(tmp_path)
+
+
+def test_an_unknown_unserved_code_is_a_schema_error(tmp_path, tiny_doc):
+    """The reason's code is one of the claims the checker tests, nothing else."""
+    tiny_doc["unserved"].append({"station_id": "V1", "lines": ["D01"], "reason": "x",
+                                 "code": "bogus"})
+    path = tmp_path / "plan.json"
+    path.write_text(json.dumps(tiny_doc), encoding="utf-8")
+    with pytest.raises(PlanError, match="unserved/0/code"):
+        read_plan_json(path)
