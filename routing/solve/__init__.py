@@ -10,12 +10,12 @@ from typing import Any
 
 import numpy as np
 
-from ..exceptions import ModelError, SolverError
+from ..exceptions import ModelError, SolverError, UnsupportedConstraintError
 from ..model import Scenario
 from ..model.plan import Plan, Route, Unserved
 from ..network.matrix import Matrices, vehicle_duration_s
 from . import ortools_backend, pyvrp_backend
-from .portfolio import Run, engine_of, pyvrp_portfolio, warm_portfolio
+from .portfolio import Run, engine_of, pyvrp_portfolio, required_then_prizes, warm_portfolio
 from .raw import Progress, RawSolution
 from .repair import DROPPED, reference_candidate, reference_vehicle, repair
 from .schedule import timed_route
@@ -143,8 +143,16 @@ def solve(scenario: Scenario, matrices: Matrices, *, time_limit_s: float | None 
                     + "): PyVRP cannot express " + "; ".join(missing))
         else:
             runs = pyvrp_portfolio(scenario, matrices, visits, opts, progress)
+    elif engine == "pyvrp":
+        missing = pyvrp_backend.unsupported(scenario, visits, reference=reference,
+                                            change_penalty=change_penalty)
+        if missing:
+            raise UnsupportedConstraintError(pyvrp_backend.ENGINE, missing)
+        # the dominant visits required, then prize-collecting if the fleet cannot serve them
+        runs = required_then_prizes(scenario, matrices, visits, opts, progress, budget_s=tl,
+                                    seed=sd, search="default")
     else:
-        backend = pyvrp_backend if engine == "pyvrp" else ortools_backend
+        backend = ortools_backend
         runs = [(engine, sd, backend.solve_visits(scenario, matrices, visits,
                                                   progress=progress, **opts))]
     plans: list[tuple[str, int, Plan]] = []

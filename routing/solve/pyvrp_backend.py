@@ -46,7 +46,8 @@ Mapping (every input is already an integer in the project's units, see routing.u
   three times fewer iterations per second when every client is optional (measured on
   X-n204-k19: 3,000 iterations 4.1 s optional, 1.4 s required, equal cost). When the fleet
   cannot serve every required client PyVRP finds no feasible plan; the portfolio
-  (routing.solve) then keeps OR-Tools' plan, which drops visits at the penalty.
+  (routing.solve.portfolio.required_then_prizes) then solves again with every client
+  optional (``optional``), starting from the empty plan.
 
 What it cannot express it refuses (:class:`~routing.exceptions.UnsupportedConstraintError`),
 listing each constraint: the stable-route change penalty (a cost per stop that depends on
@@ -203,9 +204,12 @@ class _Watch:
         return self.done
 
 
-def build_data(scenario: Scenario, matrices: Matrices, visits: list[Visit]
+def build_data(scenario: Scenario, matrices: Matrices, visits: list[Visit], *,
+               optional: bool = False
                ) -> tuple[pyvrp.ProblemData, list[tuple[str, int]], float]:
     """PyVRP problem data; also (vehicle type id, count) per PyVRP type and the cost scale.
+    ``optional``: every client optional with its prize (prize-collecting), even those whose
+    penalty dominates (required otherwise; see the module doc).
 
     Distances and durations are passed as numpy matrices (ProblemData), not edge by edge
     through pyvrp.Model, which would cost a Python call per pair (10^6 at 1,000 stops).
@@ -241,8 +245,9 @@ def build_data(scenario: Scenario, matrices: Matrices, visits: list[Visit]
     # the fixed cost, which PyVRP charges once per vehicle used, as far as it goes.
     fixed_pv = [max(0, fixed - per_s * shift) for fixed, _, per_s in prices]
     unit = math.gcd(prize, *fixed_pv, *(x for p in prices for x in p[1:])) or 1
-    required = _required(visits, [loc_of[vs.station_id] for vs in visits], prize, types,
-                         prices, dist, durations, profile, loc_of)
+    required = [False] * len(visits) if optional else _required(
+        visits, [loc_of[vs.station_id] for vs in visits], prize, types, prices, dist, durations,
+        profile, loc_of)
 
     locations = [pyvrp.Location(x=float(k), y=0.0, name=s) for k, s in enumerate(stations)]
     pv_depots = []
@@ -333,7 +338,8 @@ def solve_visits(scenario: Scenario, matrices: Matrices, visits: list[Visit], *,
                  progress: Progress | None = None, reference: dict[str, str] | None = None,
                  change_penalty: float = 0.0, give_up: float | None = None,
                  relax: bool = False, search: str = "default",
-                 initial: dict[tuple[str, int], list[int]] | None = None) -> RawSolution:
+                 initial: dict[tuple[str, int], list[int]] | None = None,
+                 optional: bool = False) -> RawSolution:
     """Solve one day over ``visits`` with PyVRP; same inputs and output as the OR-Tools backend.
 
     ``solution_limit`` becomes PyVRP's iteration limit (deterministic work, for tests);
@@ -347,7 +353,8 @@ def solve_visits(scenario: Scenario, matrices: Matrices, visits: list[Visit], *,
     instead of a random one (routing.solve's decomposition passes the routes of an earlier
     phase); its vehicle ids only name the type and group the trips of one vehicle.
     ``search`` is one of SEARCHES (see there); a "wide" search restarts only when it has no
-    ``initial`` solution.
+    ``initial`` solution. ``optional``: prize-collecting, every visit may be left out (for a
+    day whose required visits the fleet cannot all serve: a harvest beyond the reefers).
     """
     if search not in SEARCHES:
         raise ModelError(f"search must be one of {SEARCHES}; got {search!r}")
@@ -358,7 +365,7 @@ def solve_visits(scenario: Scenario, matrices: Matrices, visits: list[Visit], *,
     if not visits:
         return RawSolution(status="SUCCESS", objective=0.0, runtime_s=0.0, sequences={},
                            starts={}, solutions=1, first_s=0.0)
-    data, types, scale = build_data(scenario, matrices, visits)
+    data, types, scale = build_data(scenario, matrices, visits, optional=optional)
     criteria: list[object] = [MaxRuntime(time_limit_s)]
     if solution_limit is not None:
         criteria.append(MaxIterations(solution_limit))
@@ -374,6 +381,8 @@ def solve_visits(scenario: Scenario, matrices: Matrices, visits: list[Visit], *,
         penalty=penalty, neighbourhood=NeighbourhoodParams(num_neighbours=WIDE_NEIGHBOURS),
         ils=IteratedLocalSearchParams(history_length=WIDE_HISTORY))
     start = _initial_solution(data, types, initial) if initial else None
+    if optional and start is None:  # nothing served is feasible: a plan from the start
+        start = pyvrp.Solution(data, [])
     restarts = search == "wide" and start is None
     result = None
     for k in itertools.count():
@@ -400,7 +409,7 @@ def solve_visits(scenario: Scenario, matrices: Matrices, visits: list[Visit], *,
     sequences, starts = _trips(best, types)
     return RawSolution(status="SUCCESS", objective=result.cost() / scale, runtime_s=runtime,
                        sequences=sequences, starts=starts, solutions=watch.improvements,
-                       first_s=watch.first_s, restarts=k)
+                       first_s=watch.first_s, restarts=k, prize_collecting=optional)
 
 
 def _trips(best: pyvrp.Solution, types: list[tuple[str, int]]

@@ -32,6 +32,7 @@ class RawSolution:
     peak_rss_mb: float | None = None
     warm_start: bool = False  #: the search started from another engine's routes
     restarts: int = 0  #: fresh starts of a search that stagnated (PyVRP's "wide" search)
+    prize_collecting: bool = False  #: every visit was optional (PyVRP after required failed)
 
     @property
     def found(self) -> bool:

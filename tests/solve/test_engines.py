@@ -180,25 +180,27 @@ def test_auto_runs_two_pyvrp_seeds_and_keeps_the_cheaper_checked_plan(tiny):
     assert check_scenario_plan(plan, tiny, m) == []
 
 
-def test_auto_hands_over_to_ortools_when_pyvrp_finds_nothing_feasible(tiny):
-    """One van for the whole county: PyVRP, every visit required, finds no feasible plan and
-    gives up early; OR-Tools takes the time left and drops what the van cannot carry, and
-    the plan says why each line is unserved."""
+def test_auto_goes_prize_collecting_when_pyvrp_finds_nothing_feasible(tiny):
+    """One van for the whole county: PyVRP, the dominant visits required, finds no feasible
+    plan and gives up early; PyVRP with every visit optional takes the time left and leaves
+    out what the van cannot carry, and the plan says why each line is unserved."""
     sc = _one_van(tiny)
     plan, m = plan_scenario(sc, engine="auto", solution_limit=50, time_limit_s=10)
     runs = plan.meta["portfolio"]
     by = {(r["engine"], r["seed"]): r for r in runs}
-    assert "OR-Tools took over" in by["pyvrp wide", sc.solve.seed + 1]["error"]
-    assert plan.engine == "ortools" and by["ortools", sc.solve.seed]["kept"]
+    assert "prize-collecting took over" in by["pyvrp wide", sc.solve.seed + 1]["error"]
+    assert plan.engine == "pyvrp"
+    kept = next(r for r in runs if r.get("kept"))
+    assert "prize-collecting" in kept["engine"]  # and repaired: see solve.repair
     assert plan.unserved and all(u.reason for u in plan.unserved)
     assert check_scenario_plan(plan, sc, m) == []
 
 
-def test_auto_hands_over_to_ortools_on_time_without_an_iteration_limit(tiny):
+def test_auto_goes_prize_collecting_on_time_without_an_iteration_limit(tiny):
     """A dispatcher's run has no iteration limit: the give-up goes by the clock. One van
     for the whole county, 8 s: the second PyVRP search stops after GIVE_UP of its time
-    (2 s; the per-visit minimum is 0.1 s here) and OR-Tools plans in the time left. The
-    margin is wide: a give-up that never fires leaves OR-Tools its 1 s floor after 8 s."""
+    (2 s; the per-visit minimum is 0.1 s here) and the prize-collecting search plans in the
+    time left (a give-up that never fires would leave it its 1 s floor after 8 s)."""
     import re
 
     from routing.solve import portfolio
@@ -208,11 +210,11 @@ def test_auto_hands_over_to_ortools_on_time_without_an_iteration_limit(tiny):
     plan, m = plan_scenario(sc, engine="auto", time_limit_s=8)
     by = {(r["engine"], r["seed"]): r for r in plan.meta["portfolio"]}
     msg = by["pyvrp wide", sc.solve.seed + 1]["error"]
-    found = re.fullmatch(r"no feasible plan after ([\d.]+) s; OR-Tools took over", msg)
+    found = re.fullmatch(r"no feasible plan after ([\d.]+) s; prize-collecting took over", msg)
     assert found, msg
     assert portfolio.GIVE_UP * 8 <= float(found[1]) < 4.0
-    assert plan.engine == "ortools" and by["ortools", sc.solve.seed]["kept"]
-    assert plan.runtime_s > 3.0  # OR-Tools had the rest of the 8 s, not a 1 s floor
+    assert ("pyvrp wide prize-collecting", sc.solve.seed + 1) in by
+    assert plan.runtime_s > 3.0  # the prize-collecting search had the rest of the 8 s
     assert check_scenario_plan(plan, sc, m) == []
 
 
