@@ -35,6 +35,7 @@ from .solve.echelons import (
 )
 from .solve.ortools_backend import Progress
 from .solve.repair import line_key, repair
+from .solve.schedule import without_lines
 from .solve.visits import build_visits
 
 STRUCTURES = ("direct", "two_echelon")
@@ -154,19 +155,20 @@ def plan_two_echelon(scenario: Scenario, m: Matrices, *, time_limit_s: float | N
 
 
 def _direct_fallback(plan: Plan, scenario: Scenario, m: Matrices) -> Plan:
-    """Two echelons: what neither trunks nor feeders serve, and no trunk has brought to its
-    township, goes directly from the hub on a vehicle idle there (see solve.repair)."""
+    """Two echelons: what neither trunks nor feeders serve goes directly from the hub, on a
+    hub route that can take it or a vehicle idle there (see solve.repair). Lines a trunk
+    handed to feeders that could not take them come off that trunk (its times stay: a stop may
+    take longer than its goods need) when a hub vehicle serves them instead."""
     handed = {i for r in plan.routes for s in r.stops for i in s.transfer_ids}
     # At its trunk-route limit, a further vehicle calling at a township would be a trunk.
     towns = {s.id for s in scenario.stations if s.tier is Tier.TOWNSHIP} \
         if scenario.targets.max_trunk_routes is not None else set()
-    todo = [u for u in plan.unserved
-            if not handed.intersection(u.line_ids) and u.station_id not in towns]
+    todo = [u for u in plan.unserved if u.station_id not in towns]
     if not todo:
         return plan
     direct = replace(scenario, vehicle_types=direct_types(scenario))
     fleet = {vid for vid, _ in direct.vehicles()}
-    # Routes that hand parcels to feeders stay as they are (their hand-over times bind the
+    # Routes that hand parcels to feeders keep their stops (their hand-over times bind the
     # feeders); the hub's other routes may take more.
     closed = {r.vehicle_id for r in plan.routes if r.vehicle_id not in fleet
               or any(s.transfer_ids for s in r.stops)}
@@ -176,10 +178,16 @@ def _direct_fallback(plan: Plan, scenario: Scenario, m: Matrices) -> Plan:
     fixed = repair(base, direct, m, busy=frozenset(closed))
     if fixed is base:
         return plan
+    left = {i for u in fixed.unserved for i in u.line_ids}
+    moved = {i for u in todo for i in u.line_ids if i not in left} & handed
+    lines = {ln.id: ln for ln in scenario.demand}
+    kept = tuple(without_lines(r, moved, lines)
+                 if moved.intersection(i for s in r.stops for i in s.transfer_ids) else r
+                 for r in plan.routes if r.vehicle_id in closed)
     others = [u for u in plan.unserved if u not in todo]
     meta = dict(plan.meta) | {"direct_fallback": fixed.meta.get("repaired", 0)}
-    return replace(plan, routes=tuple(r for r in plan.routes if r.vehicle_id in closed)
-                   + fixed.routes, unserved=tuple(others) + fixed.unserved, meta=meta)
+    return replace(plan, routes=kept + fixed.routes, unserved=tuple(others) + fixed.unserved,
+                   meta=meta)
 
 
 def feeder_deadlines(trunk_sc: Scenario, scenario: Scenario, transfers: dict[str, str],

@@ -2,9 +2,10 @@
 
 benchmarks/bench_stress.py plans 40 counties of up to 1,000 villages at a time budget; here five
 of 50–80 villages are planned to a solution limit (reproducible, as in tests/solve), each crossing
-several axes. Two have fleets far below the benchmark's range (fleet_factor 0.2 and 0.3: the
-fleet estimate is generous enough that a third too small still serves a small county), so that
-stations are left unserved and their reasons are tested. Whatever the county: a plan with
+several axes. Two have fleets far below the benchmark's range (fleet_factor 0.3: the fleet
+estimate is generous enough that a third too small still serves a small county); one of them
+also has fresh goods both ways and no cold boxes, so that stations are left unserved and their
+reasons are tested. Whatever the county: a plan with
 routes, nothing the checker objects to — in particular no station left unserved that an idle
 vehicle could serve (``servable_unserved``) and no unserved reason that does not hold
 (``false_reason``) — and a reason for every station left out.
@@ -28,8 +29,9 @@ COUNTIES = [
                 fmt="xlsx", crs="bd09"), True),
     # a third of the fleet: the repair and the hub's direct fallback still serve it all
     (CountySpec(villages=70, seed=5, fleet_factor=0.3, structure="two_echelon"), True),
-    (CountySpec(villages=80, seed=4, fleet_factor=0.2, cold_boxes=False,
-                fresh_down_share=0.5), False),
+    # fresh both ways, no cold boxes, four vehicles: beyond what the fleet can do
+    (CountySpec(villages=80, seed=4, fleet_factor=0.3, cold_boxes=False,
+                fresh_down_share=0.5, pickup_share=0.7, fresh_up_share=0.6), False),
 ]
 
 

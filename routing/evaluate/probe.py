@@ -16,7 +16,7 @@ comes from the solver (routing.solve).
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import pairwise
 
 import numpy as np
@@ -189,9 +189,18 @@ def _totals_over(trip: list[Job], vt: VehicleType) -> str | None:
     return None
 
 
+def _from_depot(probe: Probe, job: Job, vt: VehicleType) -> Job:
+    """The job as ``vt`` would take it: from a hub, lines handed to a township are taken
+    straight from the hub instead (at their own ready time)."""
+    if job.handed_s is not None and probe.scenario.station(vt.depot_id).tier is Tier.HUB:
+        return replace(job, handed_s=None)
+    return job
+
+
 def alone(probe: Probe, job: Job, vt: VehicleType) -> str | None:
     """None if a vehicle of type ``vt``, idle at its depot, could serve ``job`` in one round
     trip; else the first rule that says no (the shift first: it holds at any hour)."""
+    job = _from_depot(probe, job, vt)
     dur = probe.duration(vt)
     a, b = probe.idx[vt.depot_id], probe.idx[job.station_id]
     trip = int(dur[a, b]) + probe.service_s(job) + int(dur[b, a])
@@ -206,6 +215,7 @@ def way_in(probe: Probe, trips: list[list[Job]], vt: VehicleType, job: Job
     """(trip, position) where ``job`` fits into a vehicle's trips (a further trip counts, if
     it may make one), or the rule that blocks the way that comes closest: the position adding
     the fewest km."""
+    job = _from_depot(probe, job, vt)
     dist = probe.matrices.distance_m
     home, here = probe.idx[vt.depot_id], probe.idx[job.station_id]
     options = []
@@ -248,17 +258,11 @@ def trunk_vehicles(scenario: Scenario, trips: dict[str, list[list[Job]]],
 
 
 def available(scenario: Scenario, job: Job) -> list[VehicleType]:
-    """Vehicle types that may serve ``job`` at all: from a hub (any echelon but feeder), or —
-    lines handed over at a township — feeders based at that township."""
+    """Vehicle types that may serve ``job`` at all: from a hub (any echelon but feeder), and —
+    lines handed over at a township — the feeders based at that township too."""
     tiers = {s.id: s.tier for s in scenario.stations}
-    out = []
-    for vt in scenario.vehicle_types:
-        if vt.count <= 0:
-            continue
-        if job.handed_s is None:
-            if tiers.get(vt.depot_id) is Tier.HUB and vt.echelon != "feeder":
-                out.append(vt)
-        elif vt.echelon in ("feeder", "any") and vt.depot_id == \
-                scenario.station(job.station_id).township_id:
-            out.append(vt)
-    return out
+    town = scenario.station(job.station_id).township_id
+    return [vt for vt in scenario.vehicle_types if vt.count > 0 and (
+        (tiers.get(vt.depot_id) is Tier.HUB and vt.echelon != "feeder")
+        or (job.handed_s is not None and vt.echelon in ("feeder", "any")
+            and vt.depot_id == town))]

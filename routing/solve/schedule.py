@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import replace
 from itertools import pairwise
 
 import numpy as np
@@ -53,17 +54,33 @@ def timed_route(scenario: Scenario, matrices: Matrices, vehicle_id: str, vt: Veh
 
     if lines is None:
         lines = {ln.id: ln for ln in scenario.demand}
-    down_total = [lines[i] for vs in seq for i in vs.line_ids
+    load0, stops = _loaded([(vs.station_id, vs.line_ids, (), t) for vs, t in zip(seq, times,
+                                                                                strict=True)],
+                           lines)
+    distance = int(sum(matrices.distance_m[a, b] for a, b in pairwise(path)))
+    return Route(vehicle_id=vehicle_id, vehicle_type=vt.id, depot_id=vt.depot_id,
+                 start_s=start_s, end_s=end, distance_m=distance, load_at_start=load0,
+                 stops=stops, fixed_cost=vt.fixed_cost if trip == 1 else 0.0,
+                 distance_cost=round(distance / 1000 * vt.cost_per_km, 2),
+                 time_cost=round((end - (start_s if paid_from_s is None else paid_from_s))
+                                 / 3600 * vt.cost_per_hour, 2), trip=trip)
+
+
+def _loaded(stops: list[tuple[str, tuple[str, ...], tuple[str, ...], tuple[int, int, int]]],
+            lines: dict[str, DemandLine]) -> tuple[Load, tuple[Stop, ...]]:
+    """Load at the depot and the stops, from (station, line ids, transfer ids, (arrival, start,
+    departure)) each: every delivery on board from the depot, amounts per carrier."""
+    down_total = [lines[i] for _, ids, _, _ in stops for i in ids
                   if lines[i].direction is Direction.DOWN]
     kg = sum(ln.kg for ln in down_total)
     m3 = sum(ln.m3 for ln in down_total)
     parcels = sum(ln.parcels for ln in down_total)
     load0 = Load(kg=round(kg, 3), m3=round(m3, 4), parcels=parcels)
-    stops = []
-    for vs, (arrival, start, departure) in zip(seq, times, strict=True):
+    out = []
+    for station, ids, transfers, (arrival, start, departure) in stops:
         by = {Direction.DOWN: defaultdict(lambda: [0, 0.0, 0.0]),
               Direction.UP: defaultdict(lambda: [0, 0.0, 0.0])}
-        for i in vs.line_ids:
+        for i in ids:
             ln = lines[i]
             acc = by[ln.direction][ln.carrier_id]
             acc[0] += ln.parcels
@@ -78,15 +95,19 @@ def timed_route(scenario: Scenario, matrices: Matrices, vehicle_id: str, vt: Veh
             return tuple(Amount(carrier_id=c, parcels=a[0], kg=round(a[1], 3), m3=round(a[2], 4))
                          for c, a in sorted(by[d].items()))
 
-        stops.append(Stop(station_id=vs.station_id, arrival_s=arrival, start_s=start,
-                          departure_s=departure, line_ids=vs.line_ids,
-                          delivered=amounts(Direction.DOWN), picked_up=amounts(Direction.UP),
-                          load_after=Load(kg=round(max(kg, 0.0), 3), m3=round(max(m3, 0.0), 4),
-                                          parcels=parcels)))
-    distance = int(sum(matrices.distance_m[a, b] for a, b in pairwise(path)))
-    return Route(vehicle_id=vehicle_id, vehicle_type=vt.id, depot_id=vt.depot_id,
-                 start_s=start_s, end_s=end, distance_m=distance, load_at_start=load0,
-                 stops=tuple(stops), fixed_cost=vt.fixed_cost if trip == 1 else 0.0,
-                 distance_cost=round(distance / 1000 * vt.cost_per_km, 2),
-                 time_cost=round((end - (start_s if paid_from_s is None else paid_from_s))
-                                 / 3600 * vt.cost_per_hour, 2), trip=trip)
+        out.append(Stop(station_id=station, arrival_s=arrival, start_s=start,
+                        departure_s=departure, line_ids=ids, transfer_ids=transfers,
+                        delivered=amounts(Direction.DOWN), picked_up=amounts(Direction.UP),
+                        load_after=Load(kg=round(max(kg, 0.0), 3), m3=round(max(m3, 0.0), 4),
+                                        parcels=parcels)))
+    return load0, tuple(out)
+
+
+def without_lines(route: Route, drop: set[str], lines: dict[str, DemandLine]) -> Route:
+    """The route with the lines ``drop`` taken off, its times as they were (a stop may take
+    longer than its goods need): loads and amounts recomputed, distance and costs kept."""
+    load0, stops = _loaded([(s.station_id, tuple(i for i in s.line_ids if i not in drop),
+                             tuple(i for i in s.transfer_ids if i not in drop),
+                             (s.arrival_s, s.start_s, s.departure_s)) for s in route.stops],
+                           lines)
+    return replace(route, load_at_start=load0, stops=stops)

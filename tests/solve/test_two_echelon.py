@@ -85,3 +85,25 @@ def test_township_without_feeder_is_served_directly(tiny):
                  and any(s.station_id == "V3" for s in r.stops)]
     assert direct_v3
     assert check_scenario_plan(plan, sc, m) == []
+
+
+def test_a_village_its_feeders_cannot_take_goes_directly_from_the_hub(tmp_path):
+    """Generated county (60 villages, seed 7): one township's single feeder van is full; its
+    last village's parcels, handed over by the trunk, come off the trunk and go directly on a
+    van idle at the hub. Everything served, checked clean, the lines on no feeder."""
+    from routing.io import read_scenario
+    from routing.io.synthetic import CountySpec, write_spec
+    from routing.pipeline import check_scenario_plan, plan_scenario
+    from routing.solve.echelons import transferred_lines
+
+    spec = CountySpec(villages=60, seed=7, structure="two_echelon")
+    sc = read_scenario(write_spec(tmp_path / "c", spec))
+    plan, m = plan_scenario(sc, structure="two_echelon", solution_limit=30, time_limit_s=10)
+    assert plan.unserved == ()
+    assert check_scenario_plan(plan, sc, m) == []
+    direct = {i for r in plan.routes if r.echelon == "direct" for s in r.stops
+              for i in s.line_ids}
+    assert direct & set(transferred_lines(sc))  # would have changed vehicles at a township
+    handed = {i for r in plan.routes for s in r.stops for i in s.transfer_ids}
+    assert not direct & handed  # and no trunk carries them any more
+    assert plan.meta["direct_fallback"] >= 1
