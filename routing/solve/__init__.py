@@ -17,7 +17,8 @@ from ..network.matrix import Matrices, vehicle_duration_s
 from . import ortools_backend, pyvrp_backend
 from .portfolio import Run, engine_of, pyvrp_portfolio, required_then_prizes, warm_portfolio
 from .raw import Progress, RawSolution
-from .repair import DROPPED, reference_candidate, reference_vehicle, repair
+from .repair import (DROPPED, insertion_candidate, reference_candidate, reference_vehicle,
+                     repair)
 from .schedule import timed_route
 from .visits import Visit, presolve
 
@@ -45,6 +46,8 @@ def stability(routes: tuple[Route, ...], reference: dict[str, str]) -> dict[str,
 
 
 ENGINES = ("ortools", "pyvrp", "auto")
+#: Seconds the engines get at least, whatever the insertion plan took of the time limit.
+MIN_ENGINE_S = 1.0
 
 #: Decides whether a candidate plan is acceptable (the pipeline passes the independent
 #: checker); solve/ cannot import evaluate/ itself (layers only point downward).
@@ -129,7 +132,12 @@ def solve(scenario: Scenario, matrices: Matrices, *, time_limit_s: float | None 
     sd = spec.seed if seed is None else seed
     sl = spec.solution_limit if solution_limit is None else solution_limit
     visits, unserved = presolve(scenario, set(matrices.unreachable))
-    opts: dict[str, Any] = {"time_limit_s": tl, "seed": sd, "solution_limit": sl,
+    # A plan that serves what the fleet can serve, in seconds, before any engine runs (a
+    # candidate like theirs); the engines get the time left.
+    first = insertion_candidate(scenario, matrices, visits, list(unserved), seed=sd,
+                                time_limit_s=tl)
+    left_s = max(MIN_ENGINE_S, tl - first.runtime_s)
+    opts: dict[str, Any] = {"time_limit_s": left_s, "seed": sd, "solution_limit": sl,
                             "reference": reference, "change_penalty": change_penalty}
     note: str | None = None
     runs: list[Run]
@@ -149,13 +157,13 @@ def solve(scenario: Scenario, matrices: Matrices, *, time_limit_s: float | None 
         if missing:
             raise UnsupportedConstraintError(pyvrp_backend.ENGINE, missing)
         # the dominant visits required, then prize-collecting if the fleet cannot serve them
-        runs = required_then_prizes(scenario, matrices, visits, opts, progress, budget_s=tl,
+        runs = required_then_prizes(scenario, matrices, visits, opts, progress, budget_s=left_s,
                                     seed=sd, search="default")
     else:
         backend = ortools_backend
         runs = [(engine, sd, backend.solve_visits(scenario, matrices, visits,
                                                   progress=progress, **opts))]
-    plans: list[tuple[str, int, Plan]] = []
+    plans: list[tuple[str, int, Plan]] = [("insertion", sd, first)]
     failed: list[tuple[str, int, str]] = []
     some_success = any(not isinstance(r, str) and r.found for _, _, r in runs)
     for name, run_seed, raw in runs:
@@ -183,11 +191,13 @@ def solve(scenario: Scenario, matrices: Matrices, *, time_limit_s: float | None 
         if fixed is not p:
             plans.append((name + " + repair", run_seed, fixed))
     penalty = spec.unserved_penalty
-    # Cheapest first; on a tie OR-Tools, then the lower seed (a stable choice).
+    # Cheapest first; on a tie an engine's plan before the insertion plan, OR-Tools first,
+    # then the lower seed (a stable choice).
     def score(p: Plan) -> float:
         return plan_score(p, penalty, reference, change_penalty)
 
-    plans.sort(key=lambda x: (score(x[2]), x[2].engine != "ortools", x[1]))
+    plans.sort(key=lambda x: (score(x[2]), x[2].engine == "insertion", x[2].engine != "ortools",
+                              x[1]))
     # Check in rank order and stop at the first plan that passes: the checker is the
     # costly part on a large county, and a dearer plan cannot be kept anyway (None: not
     # checked).

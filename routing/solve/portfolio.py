@@ -199,7 +199,10 @@ def pyvrp_portfolio(scenario: Scenario, matrices: Matrices, visits: list[Visit],
     """PyVRP with two seeds at once, or the decomposition for large problems (module doc)."""
     tl, seed = opts["time_limit_s"], opts["seed"]
     daemon = multiprocessing.current_process().daemon
-    if not daemon and len(visits) >= DECOMPOSE_MIN and tl >= DECOMPOSE_MIN_S:
+    # Stable routes keep one PyVRP vehicle type per reference vehicle, which the halves'
+    # renumbered fleets would lose: no decomposition then.
+    if (not daemon and len(visits) >= DECOMPOSE_MIN and tl >= DECOMPOSE_MIN_S
+            and not opts.get("reference")):
         return _decomposed(scenario, matrices, visits, opts, progress)
     if daemon:
         runs = _second_core(scenario, matrices, visits, opts, progress, budget_s=tl / 2,

@@ -49,9 +49,18 @@ Mapping (every input is already an integer in the project's units, see routing.u
   (routing.solve.portfolio.required_then_prizes) then solves again with every client
   optional (``optional``), starting from the empty plan.
 
+* Stable routes (a reference plan and a change penalty per stop moved off its reference
+  vehicle): every vehicle that served in the reference plan is a PyVRP vehicle type of its
+  own (the others of its type stay one), and each such type a routing profile whose distance
+  matrix charges the penalty, as metres at the type's price per metre, on every arc into a
+  station the reference gave another vehicle (not between two visits of one station, not
+  into a depot). Distances then carry the penalty: PyVRP's distance is not a constraint here
+  (no ``max_distance``), and the plan's kilometres and costs are recomputed from the routes.
+
 What it cannot express it refuses (:class:`~routing.exceptions.UnsupportedConstraintError`),
-listing each constraint: the stable-route change penalty (a cost per stop that depends on
-the vehicle), and fresh pickups that must be back at the hub by an hour. The latter bounds
+listing each constraint: stable routes where a vehicle type costs nothing per km or the
+profiles would exceed MAX_PROFILE_ENTRIES, and fresh pickups that must be back at the hub by
+an hour. The latter bounds
 the end of the trip that carries a client, and PyVRP bounds only a client's own service
 start, a route's duration and end, and a depot's closing: a shipment "delivered" at the hub
 may sit mid-trip, and copies of a vehicle type per deadline would not share its count, so
@@ -79,6 +88,7 @@ from ..model import Scenario, VehicleType
 from ..network.matrix import Matrices, vehicle_duration_s
 from ..units import cap_kg_units, cap_m3_units, hhmm, to_kg_units, to_m3_units
 from .raw import Progress, RawSolution
+from .repair import reference_vehicle
 from .visits import Visit
 
 ENGINE = "pyvrp"
@@ -113,6 +123,10 @@ GIVE_UP_S_PER_VISIT = 0.01
 #: Values above this overflow PyVRP's penalty arithmetic (pyvrp.constants.MAX_VALUE is 2^44
 #: for matrices; sums of costs and prizes get this much more room).
 MAX_TOTAL = 1 << 60
+#: Stable routes: most matrix entries (distance and duration, every routing profile) PyVRP
+#: is given (8 bytes each: 400 MB); beyond, OR-Tools plans stable routes. A 400-village
+#: county with 40 reference vehicles needs 13 million.
+MAX_PROFILE_ENTRIES = 50_000_000
 
 
 def unsupported(scenario: Scenario, visits: list[Visit], *,
@@ -121,8 +135,18 @@ def unsupported(scenario: Scenario, visits: list[Visit], *,
     """The constraints of this problem PyVRP cannot express, in words (empty: it fits)."""
     out: list[str] = []
     if reference and change_penalty > 0:
-        out.append(f"stable routes: {change_penalty:g} CNY per stop moved off its reference "
-                   "vehicle")
+        types = [vt for vt in scenario.vehicle_types if vt.count > 0]
+        free = [vt.id for vt in types if vt.cost_per_km <= 0]
+        groups = len(_groups(types, reference))
+        locations = len({v.station_id for v in visits} | {vt.depot_id for vt in types})
+        if free:
+            out.append(f"stable routes ({change_penalty:g} CNY per stop moved off its "
+                       "reference vehicle) charged on the distance, with vehicle type(s) "
+                       f"{', '.join(repr(t) for t in free)} at 0 CNY per km")
+        elif 2 * groups * locations ** 2 > MAX_PROFILE_ENTRIES:
+            out.append(f"stable routes ({change_penalty:g} CNY per stop moved off its "
+                       f"reference vehicle): {groups} routing profiles of {locations}² "
+                       f"entries each, more than {MAX_PROFILE_ENTRIES:,} in all")
     late = [vs for vs in visits if vs.return_by_s < DAY_S]
     if late:
         first = min(late, key=lambda v: v.return_by_s)
@@ -138,6 +162,44 @@ class _Dim:
     name: str
     delivery: list[int]
     pickup: list[int]
+
+
+def _groups(types: list[VehicleType], reference: dict[str, str] | None
+            ) -> list[tuple[VehicleType, list[str]]]:
+    """PyVRP's vehicle types as (our type, its vehicle ids): one per vehicle type, or with a
+    reference plan one per vehicle that served in it (each with a routing profile of its
+    own, which charges the change penalty) and one for the rest of each type."""
+    out: list[tuple[VehicleType, list[str]]] = []
+    used = set(reference.values()) if reference else set()
+    for vt in types:
+        ids = [f"{vt.id}-{k}" for k in range(1, vt.count + 1)]
+        rest = [vid for vid in ids if vid not in used]
+        out += [(vt, [vid]) for vid in ids if vid in used]
+        if rest:
+            out.append((vt, rest))
+    return out
+
+
+def _penalised(dist: np.ndarray, stations: list[str], ndepots: int, visits: list[Visit],
+               loc_of: dict[str, int], reference: dict[str, str], ids: list[str],
+               penalty_m: int) -> np.ndarray:
+    """The distance matrix of one group's profile: ``penalty_m`` more on every arc into a
+    station the reference plan served with another vehicle than this group's (arcs within a
+    station, between its visits, and into a depot stay as they are), so a stop moved costs
+    the change penalty once."""
+    ref = [None] * len(stations)
+    for vs in visits:
+        k = loc_of[vs.station_id]
+        if ref[k] is None:
+            ref[k] = reference_vehicle(reference, vs.station_id, vs.line_ids)
+    own = ids[0] if len(ids) == 1 else None
+    moved = np.array([k >= ndepots and r is not None and r != own
+                      for k, r in enumerate(ref)])
+    out = dist.copy()
+    out[:, moved] += penalty_m
+    cols = np.flatnonzero(moved)
+    out[cols, cols] = dist[cols, cols]
+    return out
 
 
 def _dimensions(visits: list[Visit]) -> list[_Dim]:
@@ -205,11 +267,15 @@ class _Watch:
 
 
 def build_data(scenario: Scenario, matrices: Matrices, visits: list[Visit], *,
-               optional: bool = False
-               ) -> tuple[pyvrp.ProblemData, list[tuple[str, int]], float]:
-    """PyVRP problem data; also (vehicle type id, count) per PyVRP type and the cost scale.
-    ``optional``: every client optional with its prize (prize-collecting), even those whose
-    penalty dominates (required otherwise; see the module doc).
+               optional: bool = False, reference: dict[str, str] | None = None,
+               change_penalty: float = 0.0
+               ) -> tuple[pyvrp.ProblemData, list[list[str]], float]:
+    """PyVRP problem data; also the vehicle ids of each PyVRP vehicle type and the cost
+    scale. ``optional``: every client optional with its prize (prize-collecting), even those
+    whose penalty dominates (required otherwise; see the module doc). ``reference`` (station
+    or ``line:<id>`` → vehicle id) and ``change_penalty`` (CNY per stop moved off its
+    reference vehicle): stable routes, one PyVRP vehicle type per reference vehicle (see
+    :func:`_groups`, :func:`_penalised`).
 
     Distances and durations are passed as numpy matrices (ProblemData), not edge by edge
     through pyvrp.Model, which would cost a Python call per pair (10^6 at 1,000 stops).
@@ -238,6 +304,9 @@ def build_data(scenario: Scenario, matrices: Matrices, visits: list[Visit], *,
     dist = np.ascontiguousarray(matrices.distance_m[np.ix_(rows, rows)], dtype=np.int64)
     durations = [np.ascontiguousarray(vehicle_duration_s(matrices, s)[np.ix_(rows, rows)],
                                       dtype=np.int64) for s in speeds]
+    stable = reference if reference and change_penalty > 0 else None
+    groups = _groups(types, stable)
+    types = [vt for vt, _ in groups]
     prices = [(round(vt.fixed_cost * scale), round(vt.cost_per_km / 1000 * scale),
                round(vt.cost_per_hour / 3600 * scale)) for vt in types]
     shift = reload_shift(scenario)
@@ -248,6 +317,21 @@ def build_data(scenario: Scenario, matrices: Matrices, visits: list[Visit], *,
     required = [False] * len(visits) if optional else _required(
         visits, [loc_of[vs.station_id] for vs in visits], prize, types, prices, dist, durations,
         profile, loc_of)
+    dists = [dist] * len(speeds)
+    group_profile = [profile[vt.speed_kph] for vt in types]
+    if stable is not None:  # a profile per group: its speed's durations, its own distances
+        dists, durations_of = [], []
+        for (vt, ids), (_, per_m, _) in zip(groups, prices, strict=True):
+            per_unit = per_m // unit
+            if per_unit <= 0:
+                raise UnsupportedConstraintError(ENGINE, unsupported(
+                    scenario, visits, reference=stable, change_penalty=change_penalty))
+            penalty_m = round(change_penalty * scale / unit / per_unit)
+            dists.append(_penalised(dist, stations, len(depots), visits, loc_of, stable, ids,
+                                    penalty_m))
+            durations_of.append(durations[profile[vt.speed_kph]])
+        group_profile = list(range(len(groups)))
+        durations = durations_of
 
     locations = [pyvrp.Location(x=float(k), y=0.0, name=s) for k, s in enumerate(stations)]
     pv_depots = []
@@ -269,7 +353,8 @@ def build_data(scenario: Scenario, matrices: Matrices, visits: list[Visit], *,
             name=f"{vs.station_id}#{k}"))
 
     pv_types = []
-    for vt, fixed, (_, per_m, per_s) in zip(types, fixed_pv, prices, strict=True):
+    for (vt, ids), fixed, (_, per_m, per_s), prof in zip(groups, fixed_pv, prices,
+                                                         group_profile, strict=True):
         caps = {"kg": cap_kg_units(vt.capacity_kg), "m3": cap_m3_units(vt.capacity_m3),
                 "parcels": vt.capacity_parcels, "fresh_kg": cap_kg_units(vt.fresh_capacity_kg)}
         st = scenario.station(vt.depot_id)
@@ -277,14 +362,13 @@ def build_data(scenario: Scenario, matrices: Matrices, visits: list[Visit], *,
         reloads = {"reload_depots": [depot], "max_reloads": vt.max_trips - 1} \
             if vt.max_trips > 1 else {}
         pv_types.append(pyvrp.VehicleType(
-            num_available=vt.count, capacity=[caps[d.name] for d in dims],
+            num_available=len(ids), capacity=[caps[d.name] for d in dims],
             start_depot=depot, end_depot=depot, fixed_cost=fixed // unit, tw_early=st.open_s,
             tw_late=st.close_s + shift, shift_duration=vt.max_shift_s + shift,
             unit_distance_cost=per_m // unit, unit_duration_cost=per_s // unit,
-            profile=profile[vt.speed_kph], name=vt.id, **reloads))
-    data = pyvrp.ProblemData(locations, clients, pv_depots, pv_types,
-                             [dist] * len(speeds), durations)
-    return data, [(vt.id, vt.count) for vt in types], scale / unit
+            profile=prof, name=ids[0] if len(ids) == 1 else vt.id, **reloads))
+    data = pyvrp.ProblemData(locations, clients, pv_depots, pv_types, dists, durations)
+    return data, [ids for _, ids in groups], scale / unit
 
 
 def _required(visits: list[Visit], locs: list[int], prize: int, types: list[VehicleType],
@@ -361,11 +445,14 @@ def solve_visits(scenario: Scenario, matrices: Matrices, visits: list[Visit], *,
     missing = unsupported(scenario, visits, reference=reference, change_penalty=change_penalty)
     if missing and not relax:
         raise UnsupportedConstraintError(ENGINE, missing)
+    if missing:  # relaxed: without the stable-route penalty PyVRP could not take
+        reference, change_penalty = None, 0.0
     t0 = time.perf_counter()
     if not visits:
         return RawSolution(status="SUCCESS", objective=0.0, runtime_s=0.0, sequences={},
                            starts={}, solutions=1, first_s=0.0)
-    data, types, scale = build_data(scenario, matrices, visits, optional=optional)
+    data, types, scale = build_data(scenario, matrices, visits, optional=optional,
+                                    reference=reference, change_penalty=change_penalty)
     criteria: list[object] = [MaxRuntime(time_limit_s)]
     if solution_limit is not None:
         criteria.append(MaxIterations(solution_limit))
@@ -412,7 +499,7 @@ def solve_visits(scenario: Scenario, matrices: Matrices, visits: list[Visit], *,
                        first_s=watch.first_s, restarts=k, prize_collecting=optional)
 
 
-def _trips(best: pyvrp.Solution, types: list[tuple[str, int]]
+def _trips(best: pyvrp.Solution, types: list[list[str]]
            ) -> tuple[dict[tuple[str, int], list[int]], dict[tuple[str, int], int]]:
     """Per (vehicle id, trip): the visits in order and the departure from the depot.
 
@@ -437,25 +524,28 @@ def _trips(best: pyvrp.Solution, types: list[tuple[str, int]]
     used: dict[int, int] = {}
     for t, trips in sorted(routes, key=lambda x: (x[0], [seq for _, seq in x[1]])):
         used[t] = used.get(t, 0) + 1
-        vid = f"{types[t][0]}-{used[t]}"
+        vid = types[t][used[t] - 1]
         for trip, (t0, seq) in enumerate(trips, start=1):
             sequences[vid, trip] = seq
             starts[vid, trip] = t0
     return sequences, starts
 
 
-def _initial_solution(data: pyvrp.ProblemData, types: list[tuple[str, int]],
+def _initial_solution(data: pyvrp.ProblemData, types: list[list[str]],
                       initial: dict[tuple[str, int], list[int]]) -> pyvrp.Solution:
     """A PyVRP solution from (vehicle id, trip) → visit indices: one route per vehicle, its
-    trips in order with a stop at its reload depot between two (empty trips dropped)."""
-    type_index = {tid: t for t, (tid, _) in enumerate(types)}
+    trips in order with a stop at its reload depot between two (empty trips dropped). A
+    vehicle goes to the PyVRP type that holds its id, else to the first of its type's."""
+    type_index = {vid: t for t, ids in enumerate(types) for vid in ids}
+    for t, ids in reversed(list(enumerate(types))):
+        type_index[ids[0].rsplit("-", 1)[0]] = t
     days: dict[str, list[tuple[int, list[int]]]] = {}
     for (vid, trip), seq in initial.items():
         if seq:
             days.setdefault(vid, []).append((trip, seq))
     routes = []
     for vid, trips in sorted(days.items()):
-        t = type_index[vid.rsplit("-", 1)[0]]
+        t = type_index.get(vid, type_index[vid.rsplit("-", 1)[0]])
         depot = pyvrp.Activity(pyvrp.ActivityType.DEPOT, data.vehicle_type(t).start_depot)
         acts: list[pyvrp.Activity] = []
         for _, seq in sorted(trips):

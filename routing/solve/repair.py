@@ -17,6 +17,7 @@ timing (:mod:`routing.solve.schedule`); the plan it returns is checked like any 
 from __future__ import annotations
 
 import math
+import time
 from dataclasses import dataclass, replace
 from itertools import pairwise
 
@@ -94,6 +95,21 @@ class _Fleet:
                 return False
         return True
 
+    def may_take(self, seq: list[Visit], vt: VehicleType, v: Visit) -> bool:
+        """A necessary condition for ``v`` anywhere in the trip ``seq``: what leaves the
+        depot and what comes back (both whatever the order) fit with ``v`` added. Saves
+        trying every position of a full trip."""
+        out = [*seq, v]
+        fresh = [x for x in out if x.fresh]
+        return (sum(x.down_kg for x in out) <= vt.capacity_kg + 1e-9
+                and sum(x.up_kg for x in out) <= vt.capacity_kg + 1e-9
+                and sum(x.down_m3 for x in out) <= vt.capacity_m3 + 1e-9
+                and sum(x.up_m3 for x in out) <= vt.capacity_m3 + 1e-9
+                and sum(x.down_parcels for x in out) <= vt.capacity_parcels
+                and sum(x.up_parcels for x in out) <= vt.capacity_parcels
+                and sum(x.down_kg for x in fresh) <= vt.fresh_capacity_kg + 1e-9
+                and sum(x.up_kg for x in fresh) <= vt.fresh_capacity_kg + 1e-9)
+
     def timed(self, seq: list[Visit], vt: VehicleType, earliest_s: int) -> _Trip | None:
         """Earliest schedule of one trip leaving no earlier than ``earliest_s``, the departure
         delayed as far as it goes without returning later; None if a time rule breaks."""
@@ -159,6 +175,8 @@ def _insertions(fleet: _Fleet, trips: list[list[Visit]], vt: VehicleType, v: Vis
     per_m, per_s = vt.cost_per_km / 1000, vt.cost_per_hour / 3600
     out = []
     for k, seq in enumerate(trips):
+        if not fleet.may_take(seq, vt, v):
+            continue
         nodes = [home, *(fleet.idx[x.station_id] for x in seq), home]
         a = np.array(nodes[:-1])
         b = np.array(nodes[1:])
@@ -319,4 +337,32 @@ def reference_candidate(scenario: Scenario, matrices: Matrices, visits: list[Vis
     return repair(plan, scenario, matrices)
 
 
-__all__ = ["DROPPED", "line_key", "reference_candidate", "reference_vehicle", "repair"]
+def insertion_candidate(scenario: Scenario, matrices: Matrices, visits: list[Visit],
+                        unserved: list[Unserved], *, seed: int, time_limit_s: float) -> Plan:
+    """A plan built by :func:`repair` from no routes at all: farthest visit first, each at
+    its cheapest allowed place or on the cheapest idle vehicle that can serve it alone.
+
+    It serves what the fleet can serve within seconds (generated counties: 400 villages
+    0.5 s, 1,000 villages 6 s; benchmarks/bench_stress.py), before any engine has a plan,
+    and stays a candidate: an engine cut short, or one that found nothing feasible, cannot
+    leave the day worse served than this."""
+    from . import scenario_hash  # the package's, defined before this module is used
+
+    t0 = time.perf_counter()
+    empty = Plan(scenario=scenario.name, scenario_hash=scenario_hash(scenario),
+                 date=scenario.date, engine="insertion", seed=seed,
+                 time_limit_s=time_limit_s, status="SUCCESS", runtime_s=0.0, objective=0.0,
+                 routes=(), unserved=tuple(unserved + [
+                     Unserved(station_id=v.station_id, line_ids=v.line_ids, reason=DROPPED)
+                     for v in visits]),
+                 meta={"solutions": 1, "solution_limit": None,
+                       "matrix_source": matrices.source,
+                       "unreachable": list(matrices.unreachable), "first_solution_s": None})
+    plan = repair(empty, scenario, matrices)
+    elapsed = round(time.perf_counter() - t0, 3)
+    return replace(plan, runtime_s=elapsed, objective=round(plan.cost, 2),
+                   meta=dict(plan.meta) | {"first_solution_s": elapsed})
+
+
+__all__ = ["DROPPED", "insertion_candidate", "line_key", "reference_candidate",
+           "reference_vehicle", "repair"]

@@ -92,8 +92,9 @@ def test_same_seed_same_plan(tiny):
 @pytest.mark.parametrize(("change", "words"), [
     # fresh pickups due back at the hub: a bound on the trip end per client
     ({"targets": Targets(fresh_h=6)}, "back at the hub by a deadline"),
-    # stable routes: a per-vehicle change penalty
-    ({"reference": {"V1": "reefer-1"}}, "stable routes"),
+    # stable routes are charged on the distance: not with a vehicle free per km
+    ({"reference": {"V1": "reefer-1"}, "types": {"van": {"cost_per_km": 0.0}}},
+     "stable routes.*'van' at 0 CNY per km"),
 ])
 def test_pyvrp_refuses_what_it_cannot_express(tiny, change, words):
     """Each constraint PyVRP lacks is named in the error, never silently dropped."""
@@ -114,7 +115,7 @@ def test_auto_falls_back_to_ortools_and_says_why(tiny):
     assert plan.engine == "ortools"
     assert "back at the hub by a deadline" in plan.meta["engine_note"]
     runs = {r["engine"]: r for r in plan.meta["portfolio"]}
-    assert sorted(runs) == ["ortools", "ortools from pyvrp routes"]
+    assert sorted(runs) == ["insertion", "ortools", "ortools from pyvrp routes"]
     assert runs["ortools from pyvrp routes"]["warm_start"]
     assert not runs["ortools"]["warm_start"]
     assert "ortools from pyvrp routes seed 1" in _engine_lines(plan.meta)[0]
@@ -169,12 +170,13 @@ def test_auto_runs_two_pyvrp_seeds_and_keeps_the_cheaper_checked_plan(tiny):
     is the cheapest accepted one."""
     plan, m = plan_scenario(tiny, engine="auto", solution_limit=50, time_limit_s=10, seed=3)
     runs = plan.meta["portfolio"]
-    assert sorted((r["engine"], r["seed"]) for r in runs) == [("pyvrp", 3), ("pyvrp wide", 4)]
+    assert sorted((r["engine"], r["seed"]) for r in runs) == [("insertion", 3), ("pyvrp", 3),
+                                                               ("pyvrp wide", 4)]
     kept = [r for r in runs if r["kept"]]
     assert len(kept) == 1 and kept[0]["score"] == min(r["score"] for r in runs)
     # The checker runs in rank order and stops at the first plan that passes.
     assert kept[0]["accepted"] is True
-    assert [r["accepted"] for r in runs if not r["kept"]] == [None]
+    assert [r["accepted"] for r in runs if not r["kept"]] == [None, None]
     assert plan.engine == "pyvrp"
     assert plan.meta["engine_requested"] == "auto"
     assert check_scenario_plan(plan, tiny, m) == []
@@ -189,9 +191,11 @@ def test_auto_goes_prize_collecting_when_pyvrp_finds_nothing_feasible(tiny):
     runs = plan.meta["portfolio"]
     by = {(r["engine"], r["seed"]): r for r in runs}
     assert "prize-collecting took over" in by["pyvrp wide", sc.solve.seed + 1]["error"]
-    assert plan.engine == "pyvrp"
+    collecting = [r for r in runs if "prize-collecting" in r["engine"]]
+    assert collecting and all("error" not in r for r in collecting)
+    # Kept: the cheapest of them and the insertion plan (50 iterations are few).
     kept = next(r for r in runs if r.get("kept"))
-    assert "prize-collecting" in kept["engine"]  # and repaired: see solve.repair
+    assert kept["score"] == min(r["score"] for r in runs if "score" in r)
     assert plan.unserved and all(u.reason for u in plan.unserved)
     assert check_scenario_plan(plan, sc, m) == []
 
@@ -273,7 +277,8 @@ def test_decomposed_portfolio_plans_completely(tiny, monkeypatch):
     monkeypatch.setattr(pf, "DECOMPOSE_MIN_S", 0.0)
     plan, m = plan_scenario(tiny, engine="auto", solution_limit=100, time_limit_s=10)
     runs = plan.meta["portfolio"]
-    assert sorted(r["seed"] for r in runs) == [1, 2, 5, 6]  # whole (1, 2), joined (5, 6)
+    # the insertion plan (1), whole (1, 2), joined (5, 6)
+    assert sorted(r["seed"] for r in runs) == [1, 1, 2, 5, 6]
     assert plan.unserved == ()
     assert next(r for r in runs if r["kept"])["score"] == min(r["score"] for r in runs)
     assert check_scenario_plan(plan, tiny, m) == []
@@ -290,7 +295,8 @@ def test_a_cheaper_plan_that_fails_the_check_is_not_kept(tiny):
         return len(seen) > 1  # refuse the first (cheapest) plan offered
 
     plan = solve(tiny, m, engine="auto", solution_limit=50, time_limit_s=10, accept=accept)
-    runs = sorted(plan.meta["portfolio"], key=lambda r: r["score"])
+    runs = sorted((r for r in plan.meta["portfolio"] if r["engine"] != "insertion"),
+                  key=lambda r: r["score"])
     assert [r["accepted"] for r in runs] == [False, True]
     assert runs[1]["kept"] and plan.cost == pytest.approx(runs[1]["cost"], abs=0.01)
     assert "failed the check" in _engine_lines(plan.meta)[0]
@@ -325,3 +331,60 @@ def test_progress_reports_only_feasible_plans(tiny):
     assert raw.found and raw.first_s is not None
     assert seen and seen == sorted(seen, reverse=True)
     assert seen[0] < 10 * TINY_COST and seen[-1] == pytest.approx(raw.objective)
+
+
+def test_pyvrp_keeps_stable_routes_through_its_profiles(tiny):
+    """PyVRP itself expresses the change penalty (one vehicle type and routing profile per
+    reference vehicle; the portfolio's reference candidate is not involved here): against
+    its own plan with van-1's stations on van-2, PyVRP's own routes follow the reference once
+    the penalty outweighs the cost, and the auto portfolio plans stable routes with PyVRP."""
+    from routing.solve import pyvrp_backend as pb
+
+    sc, m, visits = _direct_visits(tiny)
+    first = pb.solve_visits(sc, m, visits, time_limit_s=30, seed=1, solution_limit=300)
+    on = {visits[k].station_id: vid for (vid, _), seq in first.sequences.items() for k in seq}
+    swap = {"van-1": "van-2"}  # PyVRP numbers the vehicles it uses from 1
+    assert "van-1" in on.values() and "van-2" not in on.values()
+    renamed = {st: swap.get(v, v) for st, v in on.items()}
+
+    def moved(raw):
+        return sum(renamed[visits[k].station_id] != vid
+                   for (vid, _), seq in raw.sequences.items() for k in seq)
+
+    free = pb.solve_visits(sc, m, visits, time_limit_s=30, seed=2, solution_limit=300)
+    held = pb.solve_visits(sc, m, visits, time_limit_s=30, seed=2, solution_limit=300,
+                           reference=renamed, change_penalty=10_000.0)
+    assert moved(held) == 0 < moved(free)
+    plan = solve(sc, m, engine="auto", solution_limit=100, time_limit_s=10,
+                 reference=renamed, change_penalty=500.0)
+    assert "engine_note" not in plan.meta and plan.meta["stability"]["moved"] == 0
+    assert any(r["engine"].startswith("pyvrp") for r in plan.meta["portfolio"])
+    assert check_scenario_plan(plan, sc, m) == []
+
+
+def test_penalised_profile_charges_arcs_into_moved_stations_once():
+    """Arcs into a station the reference gave another vehicle carry the penalty; arcs
+    between two visits of that station and into a depot do not."""
+    import numpy as np
+
+    from routing.solve.pyvrp_backend import _penalised
+    from routing.solve.visits import Visit
+
+    def visit(st, lines=()):
+        return Visit(station_id=st, line_ids=lines, down_kg=0, up_kg=0, down_m3=0, up_m3=0,
+                     down_parcels=0, up_parcels=0, fresh=False, service_s=0, open_s=0,
+                     close_s=1, ready_down_s=0, ready_up_s=0, deliver_by_s=1,
+                     return_by_s=99_999)
+
+    dist = np.arange(16, dtype=np.int64).reshape(4, 4) * 10
+    stations = ["HUB", "A", "B", "C"]
+    loc = {s: k for k, s in enumerate(stations)}
+    visits = [visit("A"), visit("A", ("a2",)), visit("B"), visit("C")]
+    ref = {"A": "van-1", "B": "van-2"}  # C is new today
+    mine = _penalised(dist, stations, 1, visits, loc, ref, ["van-1"], 7)
+    diff = mine - dist
+    assert diff[:, 1].tolist() == [0, 0, 0, 0]  # A is van-1's
+    assert diff[:, 2].tolist() == [7, 7, 0, 7]  # B moves onto van-1 (not B → B)
+    assert diff[:, 3].tolist() == [0, 0, 0, 0] and diff[:, 0].tolist() == [0, 0, 0, 0]
+    rest = _penalised(dist, stations, 1, visits, loc, ref, ["van-3", "van-4"], 7)
+    assert (rest - dist)[0].tolist() == [0, 7, 7, 0]  # both referenced stations move
