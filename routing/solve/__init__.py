@@ -17,8 +17,7 @@ from ..network.matrix import Matrices, vehicle_duration_s
 from . import ortools_backend, pyvrp_backend
 from .portfolio import Run, engine_of, pyvrp_portfolio, required_then_prizes, warm_portfolio
 from .raw import Progress, RawSolution
-from .repair import (DROPPED, insertion_candidate, reference_candidate, reference_vehicle,
-                     repair)
+from .repair import DROPPED, insertion_candidate, reference_candidate, reference_vehicle, repair
 from .schedule import timed_route
 from .visits import Visit, presolve
 
@@ -48,6 +47,8 @@ def stability(routes: tuple[Route, ...], reference: dict[str, str]) -> dict[str,
 ENGINES = ("ortools", "pyvrp", "auto")
 #: Seconds the engines get at least, whatever the insertion plan took of the time limit.
 MIN_ENGINE_S = 1.0
+#: Share of the time limit the insertion plan may take at most (1,000 villages: 6-17 s).
+INSERTION_SHARE = 0.2
 
 #: Decides whether a candidate plan is acceptable (the pipeline passes the independent
 #: checker); solve/ cannot import evaluate/ itself (layers only point downward).
@@ -135,7 +136,7 @@ def solve(scenario: Scenario, matrices: Matrices, *, time_limit_s: float | None 
     # A plan that serves what the fleet can serve, in seconds, before any engine runs (a
     # candidate like theirs); the engines get the time left.
     first = insertion_candidate(scenario, matrices, visits, list(unserved), seed=sd,
-                                time_limit_s=tl)
+                                time_limit_s=tl, budget_s=INSERTION_SHARE * tl)
     left_s = max(MIN_ENGINE_S, tl - first.runtime_s)
     opts: dict[str, Any] = {"time_limit_s": left_s, "seed": sd, "solution_limit": sl,
                             "reference": reference, "change_penalty": change_penalty}

@@ -192,11 +192,13 @@ def _insertions(fleet: _Fleet, trips: list[list[Visit]], vt: VehicleType, v: Vis
 
 
 def repair(plan: Plan, scenario: Scenario, matrices: Matrices, *,
-           busy: frozenset[str] = frozenset()) -> Plan:
+           busy: frozenset[str] = frozenset(), until: float = math.inf) -> Plan:
     """``plan`` with every visit it left out (reason :data:`DROPPED`) served where the rules
     allow: into a used vehicle's trips at the cheapest position, else as a new route of the
-    cheapest idle vehicle that can serve it alone. Farthest visits go first. Vehicles in
-    ``busy`` work elsewhere (another part of the plan): neither changed nor idle."""
+    cheapest idle vehicle that can serve it alone. Fresh visits go first, then the rest,
+    each farthest first. Vehicles in
+    ``busy`` work elsewhere (another part of the plan): neither changed nor idle. Past
+    ``until`` (``time.perf_counter()``), the visits not yet tried stay left out."""
     dropped = [u for u in plan.unserved if u.reason == DROPPED]
     if not dropped:
         return plan
@@ -210,11 +212,15 @@ def repair(plan: Plan, scenario: Scenario, matrices: Matrices, *,
     idx = fleet.idx
     far = {u.station_id: max(matrices.distance_m[idx[d], idx[u.station_id]] for d in depots)
            for u in dropped}
+    # Fresh visits first: only the cold vehicles take them, and dry visits placed first
+    # would fill those vehicles' shifts.
+    fresh = {u: any(lines[i].fresh for i in u.line_ids) for u in dropped}
     changed: set[str] = set()
     left: list[Unserved] = []
-    for u in sorted(dropped, key=lambda u: (-far[u.station_id], u.station_id, u.line_ids)):
+    for u in sorted(dropped, key=lambda u: (not fresh[u], -far[u.station_id], u.station_id,
+                                            u.line_ids)):
         v = visit_of(scenario, u.station_id, [lines[i] for i in u.line_ids])
-        placed = _place(fleet, trips, v, busy)
+        placed = _place(fleet, trips, v, busy) if time.perf_counter() < until else None
         if placed is None:
             left.append(u)
         else:
@@ -338,14 +344,16 @@ def reference_candidate(scenario: Scenario, matrices: Matrices, visits: list[Vis
 
 
 def insertion_candidate(scenario: Scenario, matrices: Matrices, visits: list[Visit],
-                        unserved: list[Unserved], *, seed: int, time_limit_s: float) -> Plan:
+                        unserved: list[Unserved], *, seed: int, time_limit_s: float,
+                        budget_s: float = math.inf) -> Plan:
     """A plan built by :func:`repair` from no routes at all: farthest visit first, each at
     its cheapest allowed place or on the cheapest idle vehicle that can serve it alone.
 
     It serves what the fleet can serve within seconds (generated counties: 400 villages
-    0.5 s, 1,000 villages 6 s; benchmarks/bench_stress.py), before any engine has a plan,
+    about 1 s, 1,000 villages 6-17 s; benchmarks/bench_stress.py), before any engine has a plan,
     and stays a candidate: an engine cut short, or one that found nothing feasible, cannot
-    leave the day worse served than this."""
+    leave the day worse served than this. After ``budget_s`` the visits not yet placed
+    stay left out (the engines need the time more)."""
     from . import scenario_hash  # the package's, defined before this module is used
 
     t0 = time.perf_counter()
@@ -358,7 +366,7 @@ def insertion_candidate(scenario: Scenario, matrices: Matrices, visits: list[Vis
                  meta={"solutions": 1, "solution_limit": None,
                        "matrix_source": matrices.source,
                        "unreachable": list(matrices.unreachable), "first_solution_s": None})
-    plan = repair(empty, scenario, matrices)
+    plan = repair(empty, scenario, matrices, until=t0 + budget_s)
     elapsed = round(time.perf_counter() - t0, 3)
     return replace(plan, runtime_s=elapsed, objective=round(plan.cost, 2),
                    meta=dict(plan.meta) | {"first_solution_s": elapsed})

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import dataclasses
 
+import pytest
+
 from routing.model.plan import Plan, Unserved
 from routing.pipeline import check_scenario_plan
 from routing.solve import DROPPED, scenario_hash
 from routing.solve.repair import reference_candidate, repair
 from routing.solve.visits import presolve
+
+from ..conftest import ROOT
 
 
 def _empty_plan(scenario, matrices) -> Plan:
@@ -72,3 +76,35 @@ def test_replanning_the_same_day_against_its_own_plan_moves_nothing(tiny, tiny_s
     assert again.meta["stability"]["moved"] == 0
     assert again.cost <= plan.cost + 0.01
     assert check_scenario_plan(again, tiny, m) == []
+
+
+@pytest.mark.parametrize("county", ["xia", "tang", "yanshi", "fengqiu"])
+def test_the_insertion_plan_serves_every_bundled_county_whole(county):
+    """The first plan, built before any engine runs, already serves every village of each
+    bundled county on its direct fleet (fresh visits placed first keep the cold vehicles
+    for them), and the checker accepts it."""
+    from routing.io import read_scenario
+    from routing.network.matrix import travel_matrices
+    from routing.solve.echelons import direct_types
+    from routing.solve.repair import insertion_candidate
+
+    full = read_scenario(ROOT / "scenarios" / county)
+    sc = dataclasses.replace(full, vehicle_types=direct_types(full))
+    m = travel_matrices(sc)
+    visits, unserved = presolve(sc, set(m.unreachable))
+    plan = insertion_candidate(sc, m, visits, list(unserved), seed=1, time_limit_s=10)
+    assert plan.unserved == () and plan.engine == "insertion"
+    assert plan.meta["first_solution_s"] == plan.runtime_s
+    assert check_scenario_plan(plan, sc, m) == []
+
+
+def test_an_insertion_out_of_time_leaves_the_rest_out(tiny, tiny_solved):
+    """With no time at all nothing is placed: every visit stays left out, for the engines."""
+    from routing.solve.repair import insertion_candidate
+
+    m = tiny_solved[1]
+    visits, unserved = presolve(tiny, set(m.unreachable))
+    plan = insertion_candidate(tiny, m, visits, list(unserved), seed=1, time_limit_s=1,
+                               budget_s=0.0)
+    assert plan.routes == () and len(plan.unserved) == len(visits)
+    assert all(u.reason == DROPPED for u in plan.unserved)
