@@ -13,6 +13,7 @@ import pandas as pd
 from ..evaluate.consolidation import Outcome
 from ..evaluate.targets import Verdict, cost_verdict, hour_verdicts
 from ..model import Targets
+from .tables import xlsx_frame
 
 
 def _pct(x: float | None) -> str:
@@ -218,11 +219,12 @@ def write_comparison(result: dict[str, Any], out_dir: Path) -> dict[str, Any]:
          **{f"{m}_saving": row[m]["saving"] for m in doc["cost_shares"]["methods"]}}
         for c, row in doc["cost_shares"]["per_member"].items()])
     with pd.ExcelWriter(out_dir / "comparison.xlsx", engine="openpyxl") as xl:
-        frame.to_excel(xl, sheet_name="对比 comparison", index=False)
-        shares.to_excel(xl, sheet_name="分摊 cost shares", index=False)
+        xlsx_frame(frame).to_excel(xl, sheet_name="对比 comparison", index=False)
+        xlsx_frame(shares).to_excel(xl, sheet_name="分摊 cost shares", index=False)
         breaking = pd.DataFrame(result["baseline_sla"]["stations_breaking_target"])
-        breaking.to_excel(xl, sheet_name="未达标 baseline", index=False)
-        pd.DataFrame(doc["schedules"]).to_excel(xl, sheet_name="频次 visit days", index=False)
+        xlsx_frame(breaking).to_excel(xl, sheet_name="未达标 baseline", index=False)
+        xlsx_frame(pd.DataFrame(doc["schedules"])).to_excel(xl, sheet_name="频次 visit days",
+                                                            index=False)
     from .charts import write_charts
 
     write_charts(doc, out_dir)
