@@ -198,9 +198,9 @@ def _value_problem(section: str, key: str, value: Any) -> str | None:
     rng = ranges.TOML.get(f"[{section}] {key}")
     if rng is not None and value not in rng:
         return f"{rng.rule}; got {value!r}"
-    if isinstance(value, str):
-        bad = control_problem(value)
-        return f"{bad}; got {value!r}" if bad else None
+    bad = control_problem(value) if isinstance(value, str) else None
+    if bad:
+        return f"{bad}; got {value!r}"
     if key == "date" and section == "scenario":
         return _date_problem(value)
     if isinstance(value, list):

@@ -38,6 +38,7 @@ _DATE_ERROR = (f"{_TIME_ERROR}, not a date (format the cell as a time, h:mm, or 
 #: date typed into a time column, which must not pass as 00:00.
 _EXCEL_FIRST_DAYS_END = dt.datetime(1905, 1, 1)
 _NOTES = ("note", "notes", "备注")
+_WHOLE = re.compile(r"^[+-]?\d{1,30}$")
 
 # Lines of a table: (row number as the user sees it, cells in header order).
 Lines = list[tuple[int, list[Any]]]
@@ -129,6 +130,11 @@ def _parse_float(v: Any) -> float:
 
 
 def _parse_int(v: Any) -> int:
+    if isinstance(v, int) and not isinstance(v, bool):
+        return v
+    text = str(v).strip().replace(",", "")
+    if _WHOLE.match(text):  # exactly, not through a float (2**63 - 1 stays itself)
+        return int(text)
     try:
         f = _parse_float(v)
     except ValueError:
