@@ -381,6 +381,11 @@ def _variants(items: list[Any], problems: list[str], root: Path,
             problems.append(f"{where}: unknown key '{key}'{did} Valid keys: "
                             f"{', '.join(VARIANT_KEYS)}")
         kwargs = {key: v for key, v in item.items() if key in VARIANT_KEYS}
+        bad_text = [(key, v, control_problem(v)) for key, v in _texts(kwargs)]
+        if any(problem for *_, problem in bad_text):
+            problems += [f"{where}: {key} {problem}; got {v!r}" for key, v, problem in bad_text
+                         if problem]
+            continue
         if isinstance(kwargs.get("carriers"), list):
             kwargs["carriers"] = tuple(kwargs["carriers"])
         if "vehicles" in kwargs:
@@ -400,6 +405,16 @@ def _variants(items: list[Any], problems: list[str], root: Path,
                       if isinstance(exc, FieldError) else "needs a name")
             problems.append(f"{where}: {detail}")
     return tuple(out) or (Variant(name="alliance"),)
+
+
+def _texts(item: dict[str, Any]) -> list[tuple[str, str]]:
+    """(key, text) of every string in a variant table: its name, carriers, merge ids, file."""
+    out = []
+    for key, v in item.items():
+        values = v if isinstance(v, list) else [*v.keys(), *v.values()] \
+            if isinstance(v, dict) else [v]
+        out += [(key, x) for x in values if isinstance(x, str)]
+    return out
 
 
 def _variant_fleet(root: Path, ref: str, problems: list[str]) -> tuple[VehicleType, ...]:

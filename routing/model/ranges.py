@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from ..constants import (
     CHINA_LAT_RANGE,
     CHINA_LON_RANGE,
+    MAX_CHANGE_PENALTY,
     MAX_SEED,
     MAX_SOLUTION_LIMIT,
     MAX_TIME_LIMIT_S,
@@ -145,7 +146,7 @@ TOML: dict[str, Range] = {
         1, MAX_SOLUTION_LIMIT, whole=True,
         rule_text=f"must be a whole number >= 1 and <= {MAX_SOLUTION_LIMIT}"),
     "[solve] unserved_penalty": Range(1, 10_000_000, "CNY"),
-    "[solve] change_penalty": Range(0, 1_000_000, "CNY"),
+    "[solve] change_penalty": Range(0, MAX_CHANGE_PENALTY, "CNY"),
     "[costs] hub_per_parcel": Range(0, 100, "CNY"),
     "[costs] outlet_per_parcel": Range(0, 100, "CNY"),
     "[costs] station_per_parcel": Range(0, 100, "CNY"),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import re
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -14,6 +15,10 @@ from ..evaluate.consolidation import Outcome
 from ..evaluate.targets import Verdict, cost_verdict, hour_verdicts
 from ..model import Targets
 from .tables import xlsx_frame
+
+#: What a plan's file name under plans/ must not contain: blanks, path separators, characters
+#: Windows refuses, control characters.
+_FILE_UNSAFE = re.compile(r'[\s\\/:*?"<>|\x00-\x1f]')
 
 
 def _pct(x: float | None) -> str:
@@ -231,7 +236,7 @@ def write_comparison(result: dict[str, Any], out_dir: Path) -> dict[str, Any]:
     plans = out_dir / "plans"
     plans.mkdir(exist_ok=True)
     for o in [*result["baseline"].values(), *result["variants"]]:
-        name = o.name.replace(" ", "_")
+        name = _FILE_UNSAFE.sub("_", o.name)  # variant names and carrier ids are free text
         for g, plan_doc in enumerate(o.docs):
             suffix = f"_day{g + 1}" if len(o.docs) > 1 else ""
             (plans / f"{name}{suffix}.json").write_text(json.dumps(plan_doc, ensure_ascii=False),

@@ -172,6 +172,9 @@ SCENARIO_CASES = [
     pytest.param(replace("scenario.toml", 'title = "测试县"', 'title = "测试\\u0007县"'),
                  ("scenario.toml: [scenario] title must not contain control characters",
                   "U+0007"), id="bell-in-toml-title"),
+    pytest.param(_append("scenario.toml", '\n[[compare.variants]]\nname = "a\\u0000b"\n'),
+                 ("scenario.toml: [[compare.variants]] #1: name must not contain control",
+                  "U+0000"), id="nul-in-variant-name"),
     # 4. scenario.toml values: types, ranges, lists
     pytest.param(_section("compare", "waves = []"),
                  ("scenario.toml: [compare] waves must not be empty", "got []"),
@@ -315,6 +318,9 @@ def _set_xlsx(path: Path, row: int, column: str, value: object) -> None:
                      ("'--seed'", "is not in the range 0<=x<=2147483647"), id="seed-int64"),
         pytest.param(("--change-penalty", "-inf"), ("'--change-penalty'",),
                      id="change-penalty-inf"),
+        pytest.param(("--reference", str(TINY / "scenario.toml"), "--change-penalty", "1e300"),
+                     ("'--change-penalty'", "<= 1000000", "'1e300'"),
+                     id="change-penalty-huge"),  # overflowed OR-Tools' arc costs
     ],
 )
 def test_hostile_option(tmp_path: Path, options: tuple[str, ...],
