@@ -39,7 +39,7 @@ def show(x: float) -> str:
 class Range:
     """Closed range ``low..high`` (``low`` excluded when ``low_open``), whole numbers only when
     ``whole``; ``zero``: 0 is valid too (a cost of 0 is "free", but a tiny positive one
-    overflows the engines' integer scaling). ``rule`` overrides the generated wording."""
+    overflows the engines' integer scaling). ``rule_text`` replaces the generated wording."""
 
     low: float
     high: float

@@ -518,3 +518,21 @@ def test_fuzz_plan_json(data: st.DataObject, tiny_solved: Any, tiny: Any) -> Non
         file.write_text(json.dumps(doc), encoding="utf-8")
         with contextlib.suppress(RoutingError):
             check_plan(read_plan_json(file), tiny, tiny_solved[1])
+
+
+def test_pyvrp_cost_scale_stays_in_range(tiny: Any) -> None:
+    """Past the reader (a library caller), a price of 1e-12 CNY/km no longer makes PyVRP's
+    prizes overflow: the scale is capped so every prize fits, and the county is planned whole
+    (before: every station unserved, "vehicles full")."""
+    import dataclasses
+
+    from routing.pipeline import plan_scenario
+    from routing.solve.pyvrp_backend import MAX_TOTAL, cost_scale
+
+    fleet = tuple(dataclasses.replace(v, cost_per_km=1e-12, cost_per_hour=1e-12)
+                  for v in tiny.vehicle_types)
+    scenario = dataclasses.replace(tiny, vehicle_types=fleet)
+    scale = cost_scale(scenario, 10_000)
+    assert scale * scenario.solve.unserved_penalty * 10_000 <= MAX_TOTAL
+    result, _ = plan_scenario(scenario, solution_limit=20, time_limit_s=10, engine="pyvrp")
+    assert not result.unserved
