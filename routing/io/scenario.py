@@ -58,6 +58,7 @@ from .tables import (
     format_time,
     parse_closing_s,
     parse_time_s,
+    printable,
     read_table,
 )
 
@@ -245,7 +246,7 @@ def _check_key(section: str, key: str, value: Any) -> str | None:
     if spec is None:
         hint = difflib.get_close_matches(key, TOML_KEYS[section], n=1)
         did = f"; did you mean '{hint[0]}'?" if hint else ""
-        return (f"{_TOML}: unknown key '{key}' in [{section}]{did} Valid keys: "
+        return (f"{_TOML}: unknown key '{printable(key)}' in [{section}]{did} Valid keys: "
                 f"{', '.join(TOML_KEYS[section])}")
     kind, meaning = spec
     if (not isinstance(value, bool)) if kind is bool else \
@@ -264,7 +265,7 @@ def _check_toml(data: dict[str, Any]) -> tuple[dict[str, dict[str, Any]], dict[s
         if section not in TOML_KEYS:
             hint = difflib.get_close_matches(section, TOML_KEYS, n=1)
             did = f"; did you mean [{hint[0]}]?" if hint else ""
-            found.append(f"{_TOML}: unknown section [{section}]{did} Valid sections: "
+            found.append(f"{_TOML}: unknown section [{printable(section)}]{did} Valid sections: "
                          f"{', '.join(TOML_KEYS)}")
         elif not isinstance(body, dict):
             found.append(f"{_TOML}: [{section}] must be a table of keys")
@@ -378,7 +379,7 @@ def _variants(items: list[Any], problems: list[str], root: Path,
         for key in unknown:
             hint = difflib.get_close_matches(key, VARIANT_KEYS, n=1)
             did = f"; did you mean '{hint[0]}'?" if hint else ""
-            problems.append(f"{where}: unknown key '{key}'{did} Valid keys: "
+            problems.append(f"{where}: unknown key '{printable(key)}'{did} Valid keys: "
                             f"{', '.join(VARIANT_KEYS)}")
         kwargs = {key: v for key, v in item.items() if key in VARIANT_KEYS}
         bad_text = [(key, v, control_problem(v)) for key, v in _texts(kwargs)]

@@ -167,6 +167,14 @@ def control_problem(text: str) -> str | None:
     return f"must not contain control characters (found {names})"
 
 
+def printable(text: str) -> str:
+    """Text for a message: control characters escaped (``\\x1b``), so a hostile header or key
+    cannot blank or recolour the terminal that shows the error."""
+    if control_problem(text) is None:
+        return text
+    return "".join(repr(c)[1:-1] if unicodedata.category(c) == "Cc" else c for c in text)
+
+
 def _parse_str(v: Any) -> str:
     if isinstance(v, float) and v.is_integer():
         # Excel and pandas turn codes like 140828100 into floats; give the code back.
@@ -249,7 +257,7 @@ def _locate(header: list[str], columns: Sequence[Column],
         if col is None and not _is_note(key):
             hint = difflib.get_close_matches(key, [c.name for c in columns], n=1)
             did = f"; did you mean '{hint[0]}'?" if hint else ""
-            problems.append(f"{name}: unknown column '{key}'{did} Valid columns: "
+            problems.append(f"{name}: unknown column '{printable(key)}'{did} Valid columns: "
                             f"{', '.join(c.name for c in columns)} (prefix a column with '_' to "
                             "keep it as a note)")
         elif col is not None and col.name in where:

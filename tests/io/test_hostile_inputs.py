@@ -536,3 +536,15 @@ def test_pyvrp_cost_scale_stays_in_range(tiny: Any) -> None:
     assert scale * scenario.solve.unserved_penalty * 10_000 <= MAX_TOTAL
     result, _ = plan_scenario(scenario, solution_limit=20, time_limit_s=10, engine="pyvrp")
     assert not result.unserved
+
+
+def test_control_characters_in_names_are_escaped_in_messages(tmp_path: Path) -> None:
+    """A header or scenario.toml key holding an escape sequence is named, escaped: the
+    message cannot recolour or clear the terminal."""
+    folder = copy_tiny(tmp_path)
+    replace("demand.csv", "id,station", "id,\x1b[2Jstation")(folder)
+    _section("solve", '"\\u001b[31mseed" = 2')(folder)
+    result = plan_cli(folder, tmp_path / "out")
+    assert_clean(result, 1, ("demand.csv: unknown column '\\x1b[2Jstation'",
+                             "unknown key '\\x1b[31mseed' in [solve]"))
+    assert "\x1b" not in result.output
