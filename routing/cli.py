@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from .constants import MAX_SEED, MAX_SOLUTION_LIMIT, MAX_TIME_LIMIT_S
+from .constants import MAX_CHANGE_PENALTY, MAX_SEED, MAX_SOLUTION_LIMIT, MAX_TIME_LIMIT_S
 from .exceptions import RoutingError
 
 if TYPE_CHECKING:
@@ -29,6 +29,11 @@ DEFAULT_STORE = "default"  # what `--store` alone means: the default store URL
 STORE_ENV = "ROUTING_STORE_URL"  # routing.store.STORE_ENV, not imported to keep startup fast
 
 
+def _num(x: float) -> str:
+    """A bound in a message: 1000000, not 1e+06."""
+    return f"{x:.0f}" if float(x).is_integer() else f"{x:g}"
+
+
 class _FiniteFloat(click.ParamType):
     """A finite number in a range; click.FloatRange lets ``nan`` through (every comparison with
     nan is false), and ``inf`` or ``1e308`` would reach the engines, which overflow on them."""
@@ -39,7 +44,7 @@ class _FiniteFloat(click.ParamType):
                  unit: str = "", note: str = "") -> None:
         self.low, self.high, self.low_open = low, high, low_open
         self.rule = (f"{'>' if low_open else '>='} {low:g}{f' {unit}' if unit else ''}"
-                     + (f" and <= {high:g}" if high is not None else "")
+                     + (f" and <= {_num(high)}" if high is not None else "")
                      + (f" ({note})" if note else ""))
 
     def convert(self, value: object, param: click.Parameter | None,
@@ -87,7 +92,7 @@ class _OutDir(click.Path):
 # Option types shared by every command that solves: usage errors (exit 2) before any solve.
 TIME_LIMIT_S = _FiniteFloat(low=0, low_open=True, high=MAX_TIME_LIMIT_S, unit="seconds",
                             note="24 h")
-CNY = _FiniteFloat(low=0, unit="CNY")
+CHANGE_PENALTY = _FiniteFloat(low=0, high=MAX_CHANGE_PENALTY, unit="CNY")
 SEED = click.IntRange(0, MAX_SEED)
 SOLUTION_LIMIT = click.IntRange(1, MAX_SOLUTION_LIMIT)
 OUT_DIR = _OutDir()
@@ -125,7 +130,7 @@ def main() -> None:
               callback=lambda _ctx, _param, value: _check_reference(value),
               help="Keep routes stable against this plan.json (yesterday's, or fixed routes), "
                    "a stored plan id, or the latest stored plan of the scenario.")
-@click.option("--change-penalty", type=CNY, default=None,
+@click.option("--change-penalty", type=CHANGE_PENALTY, default=None,
               help="CNY per stop moved to another vehicle than in the reference "
                    "(default: the scenario's, 50).")
 @click.option("--structure", type=click.Choice(["direct", "two_echelon", "both"]), default=None,

@@ -26,3 +26,6 @@ MAX_TIME_LIMIT_S = DAY_S
 MAX_SEED = 2**31 - 1
 #: Largest solution limit: OR-Tools and PyVRP count solutions in C integers.
 MAX_SOLUTION_LIMIT = 2**31 - 1
+#: Largest change penalty, CNY per moved stop (CLI and scenario.toml): far above any day's
+#: cost, and far below what overflows OR-Tools' int64 arc costs at 10^4 units per CNY.
+MAX_CHANGE_PENALTY = 1_000_000

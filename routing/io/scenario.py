@@ -18,6 +18,7 @@ kind of error does not hide another until it is fixed:
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import difflib
 import math
 import tomllib
@@ -45,17 +46,27 @@ from ..model import (
     Tier,
     Variant,
     VehicleType,
+    ranges,
 )
 from ..model.entities import ECHELONS
 from ..model.scenario import cross_problems
 from .coords import CRS_CHOICES, to_wgs84
-from .tables import Cell, Column, format_time, parse_closing_s, parse_time_s, read_table
+from .tables import (
+    Cell,
+    Column,
+    control_problem,
+    format_time,
+    parse_closing_s,
+    parse_time_s,
+    printable,
+    read_table,
+)
 
 # Every key scenario.toml may hold: section -> key -> (type, meaning). Documented in
 # scenarios/README.md; a test keeps the two in step.
 TOML_KEYS: dict[str, dict[str, tuple[type | tuple[type, ...], str]]] = {
     "scenario": {"name": (str, "short name"), "title": (str, "title shown on reports"),
-                 "date": (str, "plan day, YYYY-MM-DD"),
+                 "date": ((str, dt.date), "plan day, YYYY-MM-DD"),
                  "crs": (str, "coordinates of the stations table: wgs84 | gcj02 | bd09"),
                  "county_villages": (int, "villages in the county, with a point or not")},
     "tables": {"stations": (str, "file"), "carriers": (str, "file"),
@@ -65,7 +76,9 @@ TOML_KEYS: dict[str, dict[str, tuple[type | tuple[type, ...], str]]] = {
                 "speed_kph": ((int, float), "average speed, km/h"),
                 "roads": (str, "road file: .osm, .pbf, .geojson, .gpkg, .shp"),
                 "max_snap_m": ((int, float), "largest station-to-road distance, m"),
-                "access_speed_kph": ((int, float), "speed from road to station, km/h")},
+                "access_speed_kph": ((int, float), "speed from road to station, km/h"),
+                "max_station_km": ((int, float), "straight-line km from the hub a station "
+                                                 "may be at most")},
     "service": {"stop_min": ((int, float), "fixed minutes per stop"),
                 "per_parcel_s": ((int, float), "seconds per parcel handled"),
                 "reload_min": ((int, float), "minutes at the depot between two trips"),
@@ -175,7 +188,56 @@ def _type_name(kind: type | tuple[type, ...]) -> str:
         return "a list"
     if kind is int:
         return "a whole number"
-    return "a string" if kind is str else "a number"
+    if kind is str or (isinstance(kind, tuple) and str in kind):
+        return "a string"
+    return "a number"
+
+
+def _value_problem(section: str, key: str, value: Any) -> str | None:
+    """What is wrong with a well-typed value: out of its range (routing.model.ranges),
+    control characters in text, an empty list or a list of the wrong items."""
+    rng = ranges.TOML.get(f"[{section}] {key}")
+    if rng is not None and value not in rng:
+        return f"{rng.rule}; got {value!r}"
+    bad = control_problem(value) if isinstance(value, str) else None
+    if bad:
+        return f"{bad}; got {value!r}"
+    if key == "date" and section == "scenario":
+        return _date_problem(value)
+    if isinstance(value, list):
+        return _list_problem(section, key, value)
+    return None
+
+
+def _date_problem(value: str | dt.date) -> str | None:
+    if isinstance(value, dt.datetime):
+        return f"must be a day YYYY-MM-DD (not a date and time); got {value.isoformat()!r}"
+    if isinstance(value, dt.date):
+        return None
+    try:
+        dt.date.fromisoformat(value)
+    except ValueError:
+        return f"must be a day YYYY-MM-DD (e.g. 2026-11-24); got {value!r}"
+    return None if len(value) == 10 else f"must be a day YYYY-MM-DD; got {value!r}"
+
+
+#: List keys: what each item must be.
+_LIST_ITEMS: dict[str, tuple[type | tuple[type, ...], str]] = {
+    "auto_every_days": (int, "whole numbers of days"),
+    "variants": (dict, "[[compare.variants]] tables"),
+    "waves": (str, "times of day \"HH:MM\""),
+    "wave_shares": ((int, float), "numbers"),
+}
+
+
+def _list_problem(section: str, key: str, value: list[Any]) -> str | None:
+    kind, what = _LIST_ITEMS.get(key, (object, "values"))
+    if not value:
+        return f"must not be empty: list {what}, or leave the key out; got []"
+    wrong = [v for v in value if isinstance(v, bool) or not isinstance(v, kind)]
+    if wrong:
+        return f"must list {what}; got {value!r}"
+    return None
 
 
 def _check_key(section: str, key: str, value: Any) -> str | None:
@@ -184,13 +246,14 @@ def _check_key(section: str, key: str, value: Any) -> str | None:
     if spec is None:
         hint = difflib.get_close_matches(key, TOML_KEYS[section], n=1)
         did = f"; did you mean '{hint[0]}'?" if hint else ""
-        return (f"{_TOML}: unknown key '{key}' in [{section}]{did} Valid keys: "
+        return (f"{_TOML}: unknown key '{printable(key)}' in [{section}]{did} Valid keys: "
                 f"{', '.join(TOML_KEYS[section])}")
     kind, meaning = spec
     if (not isinstance(value, bool)) if kind is bool else \
             (isinstance(value, bool) or not isinstance(value, kind)):
         return f"{_TOML}: [{section}] {key} must be {_type_name(kind)} ({meaning}); got {value!r}"
-    return None
+    problem = _value_problem(section, key, value)
+    return f"{_TOML}: [{section}] {key} {problem}" if problem else None
 
 
 def _check_toml(data: dict[str, Any]) -> tuple[dict[str, dict[str, Any]], dict[str, list[str]]]:
@@ -202,7 +265,7 @@ def _check_toml(data: dict[str, Any]) -> tuple[dict[str, dict[str, Any]], dict[s
         if section not in TOML_KEYS:
             hint = difflib.get_close_matches(section, TOML_KEYS, n=1)
             did = f"; did you mean [{hint[0]}]?" if hint else ""
-            found.append(f"{_TOML}: unknown section [{section}]{did} Valid sections: "
+            found.append(f"{_TOML}: unknown section [{printable(section)}]{did} Valid sections: "
                          f"{', '.join(TOML_KEYS)}")
         elif not isinstance(body, dict):
             found.append(f"{_TOML}: [{section}] must be a table of keys")
@@ -260,27 +323,20 @@ def _default_window(svc: dict[str, Any], problems: list[str]) -> tuple[int, int]
     return opening, closing
 
 
-def _spec_kwargs(section: str, body: dict[str, Any], root: Path,
-                 problems: list[str]) -> dict[str, Any]:
+def _spec_kwargs(section: str, body: dict[str, Any], root: Path) -> dict[str, Any]:
     """A section's keys as model fields in model units; checked here where the units differ."""
     kwargs = {k: v for k, v in body.items()
-              if k not in ("open", "close", "stop_min", "reload_min", "transfer_min")}
+              if k not in ("open", "close", "stop_min", "reload_min", "transfer_min",
+                           "max_station_km")}
     if section == "network" and "roads" in kwargs:
         kwargs["roads"] = (root / kwargs["roads"]).resolve()
     if section == "solve" and "reference" in kwargs:
         kwargs["reference"] = (root / kwargs["reference"]).resolve()
-    stop = body.get("stop_min") if section == "service" else None
-    if stop is not None and math.isfinite(stop) and 0 <= stop <= 240:
-        kwargs["stop_s"] = round(stop * 60)
-    elif stop is not None:
-        problems.append(f"{_TOML}: [service] stop_min must be in 0..240 minutes; got {stop!r}")
-    for key, field in (("reload_min", "reload_s"), ("transfer_min", "transfer_s")):
-        minutes = body.get(key) if section == "service" else None
-        if minutes is not None and math.isfinite(minutes) and 0 <= minutes <= 240:
-            kwargs[field] = round(minutes * 60)
-        elif minutes is not None:
-            problems.append(f"{_TOML}: [service] {key} must be in 0..240 minutes; "
-                            f"got {minutes!r}")
+    if section == "service":  # minutes, in range (checked with the keys): seconds
+        for key, field in (("stop_min", "stop_s"), ("reload_min", "reload_s"),
+                           ("transfer_min", "transfer_s")):
+            if key in body:
+                kwargs[field] = round(body[key] * 60)
     return kwargs
 
 
@@ -323,9 +379,14 @@ def _variants(items: list[Any], problems: list[str], root: Path,
         for key in unknown:
             hint = difflib.get_close_matches(key, VARIANT_KEYS, n=1)
             did = f"; did you mean '{hint[0]}'?" if hint else ""
-            problems.append(f"{where}: unknown key '{key}'{did} Valid keys: "
+            problems.append(f"{where}: unknown key '{printable(key)}'{did} Valid keys: "
                             f"{', '.join(VARIANT_KEYS)}")
         kwargs = {key: v for key, v in item.items() if key in VARIANT_KEYS}
+        bad_text = [(key, v, control_problem(v)) for key, v in _texts(kwargs)]
+        if any(problem for *_, problem in bad_text):
+            problems += [f"{where}: {key} {problem}; got {v!r}" for key, v, problem in bad_text
+                         if problem]
+            continue
         if isinstance(kwargs.get("carriers"), list):
             kwargs["carriers"] = tuple(kwargs["carriers"])
         if "vehicles" in kwargs:
@@ -347,13 +408,23 @@ def _variants(items: list[Any], problems: list[str], root: Path,
     return tuple(out) or (Variant(name="alliance"),)
 
 
+def _texts(item: dict[str, Any]) -> list[tuple[str, str]]:
+    """(key, text) of every string in a variant table: its name, carriers, merge ids, file."""
+    out = []
+    for key, v in item.items():
+        values = v if isinstance(v, list) else [*v.keys(), *v.values()] \
+            if isinstance(v, dict) else [v]
+        out += [(key, x) for x in values if isinstance(x, str)]
+    return out
+
+
 def _variant_fleet(root: Path, ref: str, problems: list[str]) -> tuple[VehicleType, ...]:
     """A variant's own vehicles table (same columns as vehicles.csv)."""
     file, _, sheet = ref.partition("#")
     rows, probs = read_table(root / file, VEHICLE_COLUMNS, sheet=sheet or None, label=ref)
     problems.extend(probs)
     table = _Table(label=ref, rows=rows, parsed=not probs)
-    return tuple(_build(table, lambda c: _make_vehicle(c.values), problems))
+    return tuple(_build("vehicles", table, lambda c: _make_vehicle(c.values), problems))
 
 
 def _waves(kwargs: dict[str, Any], problems: list[str]) -> None:
@@ -361,6 +432,9 @@ def _waves(kwargs: dict[str, Any], problems: list[str]) -> None:
     times = kwargs.pop("waves", None)
     shares = kwargs.pop("wave_shares", None)
     if times is None:
+        if shares is not None:
+            problems.append(f"{_TOML}: [compare] wave_shares needs waves (the times they "
+                            f"share); got wave_shares = {shares!r} without waves")
         return
     try:
         secs = [parse_time_s(t) for t in times]
@@ -386,7 +460,7 @@ def _specs(clean: dict[str, dict[str, Any]], root: Path, problems: list[str]) ->
     for key, cls in (("service", ServiceSpec), ("targets", Targets), ("solve", SolveSpec),
                      ("network", NetworkSpec), ("costs", CostSpec), ("compare", CompareSpec)):
         try:
-            kwargs = _spec_kwargs(key, clean.get(key, {}), root, problems)
+            kwargs = _spec_kwargs(key, clean.get(key, {}), root)
             if key == "compare" and "variants" in kwargs:
                 kwargs["variants"] = _variants(kwargs["variants"], problems, root,
                                                specs["targets"])
@@ -445,10 +519,7 @@ def _check_window(ident: str, v: dict[str, Any], opening: int, closing: int) -> 
 
 
 def _make_station(v: dict[str, Any], stop_s: int, window: tuple[int, int]) -> Station:
-    svc_min = v["service_min"]
-    if svc_min is not None and not 0 <= svc_min <= 240:
-        raise FieldError("Station", v["id"], "service_min", "must be in 0..240 minutes",
-                         svc_min)
+    svc_min = v["service_min"]  # in range (routing.model.ranges)
     opening = window[0] if v["open"] is None else v["open"]
     closing = window[1] if v["close"] is None else v["close"]
     _check_window(v["id"], v, opening, closing)
@@ -469,10 +540,7 @@ def _make_carrier(v: dict[str, Any]) -> Carrier:
 
 
 def _make_vehicle(v: dict[str, Any]) -> VehicleType:
-    shift_h = v["max_shift_h"]
-    if not 0 < shift_h <= 24:
-        raise FieldError("VehicleType", v["id"], "max_shift_h", "must be in (0, 24] hours",
-                         shift_h)
+    shift_h = v["max_shift_h"]  # in range (routing.model.ranges)
     return VehicleType(
         id=v["id"], name=v["name"], name_zh=v["name_zh"] or "", count=v["count"],
         capacity_kg=v["capacity_kg"], capacity_m3=v["capacity_m3"],
@@ -497,10 +565,28 @@ _FIELD_TO_COLUMN = {"township_id": "township", "depot_id": "depot", "open_s": "o
                     "carrier_id": "carrier", "ready_s": "ready", "max_shift_s": "max_shift_h"}
 
 
-def _build(table: _Table, make: Callable[[Cell], Any], problems: list[str]) -> list[Any]:
-    """Build one object per row; a FieldError becomes a problem naming file, row and field."""
+def _range_problems(kind: str, table: _Table, cell: Cell) -> list[str]:
+    """Each number of a row outside its range (routing.model.ranges), as a problem."""
+    out = []
+    for column, value in cell.values.items():
+        rng = ranges.COLUMNS.get(f"{kind}.{column}")
+        if rng is not None and value is not None and value not in rng:
+            out.append(f"{table.label} row {cell.row}, field '{column}': {rng.rule}; "
+                       f"got {value!r}")
+    return out
+
+
+def _build(kind: str, table: _Table, make: Callable[[Cell], Any],
+           problems: list[str]) -> list[Any]:
+    """Build one object per row; a FieldError becomes a problem naming file, row and field.
+    ``kind`` names the table's columns in routing.model.ranges; a row with a number out of
+    its range is reported and left out."""
     out = []
     for cell in table.rows:
+        bad = _range_problems(kind, table, cell)
+        if bad:
+            problems.extend(bad)
+            continue
         try:
             out.append(make(cell))
         except FieldError as exc:
@@ -519,7 +605,7 @@ def _build_all(tables: dict[str, _Table], crs: str, stop_s: int, window: tuple[i
         "carriers": lambda c: _make_carrier(c.values),
         "vehicles": lambda c: _make_vehicle(c.values),
         "demand": lambda c: _make_demand(c.values, c.row)}
-    built = {key: _build(tables[key], make, problems) for key, make in makers.items()}
+    built = {key: _build(key, tables[key], make, problems) for key, make in makers.items()}
     complete = all(t.parsed and len(built[k]) == len(t.rows) for k, t in tables.items())
     return built, complete
 
@@ -532,6 +618,39 @@ def _cross_check(tables: dict[str, _Table], built: dict[str, list[Any]],
         table = tables[p.table]
         where = f"row {table.rows[p.index].row}" if p.index < len(table.rows) else "table"
         problems.append(f"{table.label} {where}, field '{p.field}': {p.message}")
+
+
+def _km(a: Station, b: Station) -> float:
+    """Great-circle km between two stations (WGS84)."""
+    phi1, phi2 = math.radians(a.lat), math.radians(b.lat)
+    h = (math.sin((phi2 - phi1) / 2) ** 2
+         + math.cos(phi1) * math.cos(phi2) * math.sin(math.radians(b.lon - a.lon) / 2) ** 2)
+    return 2 * 6371.0088 * math.asin(math.sqrt(min(1.0, h)))
+
+
+def _hub_problems(table: _Table, stations: list[Station], max_km: float) -> list[str]:
+    """Exactly one hub, and every station within ``max_km`` of it in a straight line: a second
+    hub would be ignored and a point in another province makes the whole fleet's routes
+    infeasible — both are typos to fix, not data to plan with."""
+    label = table.label
+    hubs = [(cell.row, s) for cell, s in zip(table.rows, stations, strict=True)
+            if s.tier is Tier.HUB]
+    if not hubs:
+        return [f"{label}: no station has tier 'hub'; a scenario needs exactly one hub (the "
+                "county's logistics centre, where the shared fleet starts)"]
+    (first_row, hub), *more = hubs
+    out = [f"{label} row {row}, field 'tier': a second hub {s.id!r}; a scenario has exactly "
+           f"one hub ({hub.id!r}, row {first_row}): make the other a township station or an "
+           "outlet" for row, s in more]
+    for cell, s in zip(table.rows, stations, strict=True):
+        km = _km(hub, s)
+        if km > max_km:
+            out.append(f"{label} row {cell.row}, field 'lon': station {s.id!r} is "
+                       f"{km:,.0f} km from the hub {hub.id!r} in a straight line; every "
+                       f"station must be within {max_km:,g} km of the hub ([network] "
+                       f"max_station_km; a typo, or another place's coordinates?); got "
+                       f"lon {s.lon:g}, lat {s.lat:g}")
+    return out
 
 
 def _coverage_problems(villages: int | None, stations: list[Station],
@@ -575,6 +694,8 @@ def read_scenario(folder: str | Path) -> Scenario:
     built, complete = _build_all(tables, crs, specs["service"].stop_s, window, problems)
     if complete:
         _cross_check(tables, built, problems)
+        max_km = clean.get("network", {}).get("max_station_km", ranges.MAX_STATION_KM)
+        problems += _hub_problems(tables["stations"], built["stations"], max_km)
     if problems:
         raise ScenarioError(problems, source=str(root))
     known = [c.id for c in built["carriers"]]
@@ -590,7 +711,8 @@ def read_scenario(folder: str | Path) -> Scenario:
         raise ScenarioError(problems, source=str(root))
     return Scenario(
         county_villages=meta.get("county_villages"),
-        name=meta.get("name", root.name), title=meta.get("title", ""), date=meta.get("date", ""),
+        name=meta.get("name", root.name), title=meta.get("title", ""),
+        date=str(meta.get("date", "")),
         stations=tuple(built["stations"]), carriers=tuple(built["carriers"]),
         vehicle_types=tuple(built["vehicles"]), demand=tuple(built["demand"]),
         targets=specs["targets"], network=specs["network"], service=specs["service"],

@@ -16,6 +16,7 @@ import difflib
 import io
 import math
 import re
+import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,7 +31,14 @@ _TRUE = {"true", "yes", "y", "1", "t", "是", "有", "√"}
 _FALSE = {"false", "no", "n", "0", "f", "否", "无", ""}
 _TIME = re.compile(r"^(\d{1,2}):(\d{2})(?::(\d{2}))?$")
 _TIME_ERROR = "must be a time of day HH:MM between 00:00 and 24:00"
+_DATE_ERROR = (f"{_TIME_ERROR}, not a date (format the cell as a time, h:mm, or type the time "
+               "as text)")
+#: Excel time cells holding a serial of 1 or more (24:00 typed into an h:mm cell) arrive as
+#: datetimes in Excel's first days (epoch 1900, or 1904 on old Macs); a later datetime is a
+#: date typed into a time column, which must not pass as 00:00.
+_EXCEL_FIRST_DAYS_END = dt.datetime(1905, 1, 1)
 _NOTES = ("note", "notes", "备注")
+_WHOLE = re.compile(r"^[+-]?\d{1,30}$")
 
 # Lines of a table: (row number as the user sees it, cells in header order).
 Lines = list[tuple[int, list[Any]]]
@@ -68,14 +76,19 @@ def _is_blank(v: Any) -> bool:
 def parse_time_s(value: Any) -> int:
     """Parse a time of day to seconds after 00:00: ``"07:30"``, ``"24:00"``, or an Excel time.
 
-    Excel time cells (h:mm) arrive as ``time`` or ``datetime`` (their time of day is used);
-    elapsed-time cells ([h]:mm) arrive as ``timedelta`` and may be 0..24 h.
+    Excel time cells (h:mm) arrive as ``time`` or ``datetime`` in Excel's first days (their time
+    of day is used); elapsed-time cells ([h]:mm) arrive as ``timedelta`` and may be 0..24 h. A
+    date cell (any later ``datetime``, or a ``date``) is an error, never 00:00.
     """
     if isinstance(value, dt.timedelta):
         total = value.total_seconds()
         if not 0 <= total <= DAY_S:
             raise ValueError(_TIME_ERROR)
         return round(total)
+    if isinstance(value, dt.datetime) and value.replace(tzinfo=None) >= _EXCEL_FIRST_DAYS_END:
+        raise ValueError(_DATE_ERROR)
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        raise ValueError(_DATE_ERROR)
     if isinstance(value, dt.time | dt.datetime):
         return value.hour * 3600 + value.minute * 60 + value.second
     m = _TIME.match(str(value).strip())
@@ -117,6 +130,11 @@ def _parse_float(v: Any) -> float:
 
 
 def _parse_int(v: Any) -> int:
+    if isinstance(v, int) and not isinstance(v, bool):
+        return v
+    text = str(v).strip().replace(",", "")
+    if _WHOLE.match(text):  # exactly, not through a float (2**63 - 1 stays itself)
+        return int(text)
     try:
         f = _parse_float(v)
     except ValueError:
@@ -139,11 +157,33 @@ def _parse_bool(v: Any) -> bool:
     raise ValueError("must be true or false (also yes/no, 1/0, 是/否)")
 
 
+def control_problem(text: str) -> str | None:
+    """What is wrong with text holding control characters (NUL, vertical tab, line breaks,
+    …): they cannot be written to Excel or shown on a route sheet, and are never meant."""
+    bad = sorted({c for c in text if unicodedata.category(c) == "Cc"})
+    if not bad:
+        return None
+    names = ", ".join(f"U+{ord(c):04X}" for c in bad)
+    return f"must not contain control characters (found {names})"
+
+
+def printable(text: str) -> str:
+    """Text for a message: control characters escaped (``\\x1b``), so a hostile header or key
+    cannot blank or recolour the terminal that shows the error."""
+    if control_problem(text) is None:
+        return text
+    return "".join(repr(c)[1:-1] if unicodedata.category(c) == "Cc" else c for c in text)
+
+
 def _parse_str(v: Any) -> str:
     if isinstance(v, float) and v.is_integer():
         # Excel and pandas turn codes like 140828100 into floats; give the code back.
         return str(int(v))
-    return str(v).strip()
+    text = str(v).strip()
+    problem = control_problem(text)
+    if problem:
+        raise ValueError(problem)
+    return text
 
 
 _PARSERS: dict[str, Callable[[Any], Any]] = {
@@ -217,7 +257,7 @@ def _locate(header: list[str], columns: Sequence[Column],
         if col is None and not _is_note(key):
             hint = difflib.get_close_matches(key, [c.name for c in columns], n=1)
             did = f"; did you mean '{hint[0]}'?" if hint else ""
-            problems.append(f"{name}: unknown column '{key}'{did} Valid columns: "
+            problems.append(f"{name}: unknown column '{printable(key)}'{did} Valid columns: "
                             f"{', '.join(c.name for c in columns)} (prefix a column with '_' to "
                             "keep it as a note)")
         elif col is not None and col.name in where:
@@ -239,11 +279,20 @@ def _parse_cell(c: Column, v: Any) -> tuple[Any, str | None]:
         return None, f"is empty; expected {c.doc}" if c.required else None
     try:
         parsed = _PARSERS[c.kind](v)
-    except (ValueError, TypeError) as exc:
-        return None, f"{exc}; got {v!r}"
+    except (ValueError, TypeError, OverflowError) as exc:
+        return None, f"{exc}; got {_shown(v)}"
     if c.kind == "choice" and parsed not in c.choices:
-        return None, f"must be one of {{{', '.join(c.choices)}}}; got {v!r}"
+        return None, f"must be one of {{{', '.join(c.choices)}}}; got {_shown(v)}"
     return parsed, None
+
+
+def _shown(v: Any) -> str:
+    """A cell's value in a message: as typed; a date cell as its date (and time)."""
+    if isinstance(v, dt.datetime):
+        return repr(v.isoformat(sep=" ") if v.time() != dt.time(0) else v.date().isoformat())
+    if isinstance(v, dt.date):
+        return repr(v.isoformat())
+    return repr(v)
 
 
 def _parse_line(line: list[Any], where: dict[str, int], columns: Sequence[Column],

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import re
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -13,6 +14,11 @@ import pandas as pd
 from ..evaluate.consolidation import Outcome
 from ..evaluate.targets import Verdict, cost_verdict, hour_verdicts
 from ..model import Targets
+from .tables import xlsx_frame
+
+#: What a plan's file name under plans/ must not contain: blanks, path separators, characters
+#: Windows refuses, control characters.
+_FILE_UNSAFE = re.compile(r'[\s\\/:*?"<>|\x00-\x1f]')
 
 
 def _pct(x: float | None) -> str:
@@ -218,18 +224,19 @@ def write_comparison(result: dict[str, Any], out_dir: Path) -> dict[str, Any]:
          **{f"{m}_saving": row[m]["saving"] for m in doc["cost_shares"]["methods"]}}
         for c, row in doc["cost_shares"]["per_member"].items()])
     with pd.ExcelWriter(out_dir / "comparison.xlsx", engine="openpyxl") as xl:
-        frame.to_excel(xl, sheet_name="对比 comparison", index=False)
-        shares.to_excel(xl, sheet_name="分摊 cost shares", index=False)
+        xlsx_frame(frame).to_excel(xl, sheet_name="对比 comparison", index=False)
+        xlsx_frame(shares).to_excel(xl, sheet_name="分摊 cost shares", index=False)
         breaking = pd.DataFrame(result["baseline_sla"]["stations_breaking_target"])
-        breaking.to_excel(xl, sheet_name="未达标 baseline", index=False)
-        pd.DataFrame(doc["schedules"]).to_excel(xl, sheet_name="频次 visit days", index=False)
+        xlsx_frame(breaking).to_excel(xl, sheet_name="未达标 baseline", index=False)
+        xlsx_frame(pd.DataFrame(doc["schedules"])).to_excel(xl, sheet_name="频次 visit days",
+                                                            index=False)
     from .charts import write_charts
 
     write_charts(doc, out_dir)
     plans = out_dir / "plans"
     plans.mkdir(exist_ok=True)
     for o in [*result["baseline"].values(), *result["variants"]]:
-        name = o.name.replace(" ", "_")
+        name = _FILE_UNSAFE.sub("_", o.name)  # variant names and carrier ids are free text
         for g, plan_doc in enumerate(o.docs):
             suffix = f"_day{g + 1}" if len(o.docs) > 1 else ""
             (plans / f"{name}{suffix}.json").write_text(json.dumps(plan_doc, ensure_ascii=False),

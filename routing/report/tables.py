@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -10,6 +11,27 @@ import pandas as pd
 
 from ..model import Scenario
 from ..units import hhmm_min
+
+# What Excel cannot store in a cell (openpyxl.cell.cell.ILLEGAL_CHARACTERS_RE, not imported to
+# keep openpyxl off the import path) and in a sheet name.
+_XLSX_ILLEGAL = re.compile(r"[\000-\010]|[\013-\014]|[\016-\037]")
+_SHEET_ILLEGAL = re.compile(r"[\\*?:/\[\]]")
+
+
+def xlsx_text(value: Any) -> Any:
+    """A cell value Excel can store: text loses the control characters Excel refuses (the
+    scenario reader rejects them already; this is the writers' second line of defence)."""
+    return _XLSX_ILLEGAL.sub("", value) if isinstance(value, str) else value
+
+
+def xlsx_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """A frame whose text cells Excel can store (see :func:`xlsx_text`)."""
+    return frame.map(xlsx_text)
+
+
+def _sheet_title(name: str) -> str:
+    """A valid, at most 31-character sheet name (no \\ * ? : / [ ])."""
+    return _SHEET_ILLEGAL.sub("_", xlsx_text(name))[:31] or "_"
 
 
 def _amount_text(amounts: list[dict[str, Any]], names: dict[str, str]) -> str:
@@ -69,39 +91,39 @@ def write_routes_xlsx(doc: dict[str, Any], scenario: Scenario, path: Path) -> No
     summary = wb.active
     summary.title = "汇总"
     day = doc["scenario"].get("date", "")
-    summary.append([f"{scenario.title or scenario.name} 配送计划 {day}"])
+    _append(summary, [f"{scenario.title or scenario.name} 配送计划 {day}"])
     summary["A1"].font = Font(bold=True, size=14)
-    summary.append(["车辆", "车型", "出发", "返回", "站点数", "里程km", "送件", "揽件", "费用元"])
+    _append(summary, ["车辆", "车型", "出发", "返回", "站点数", "里程km", "送件", "揽件", "费用元"])
     for r in doc["routes"]:
         vt = types.get(r["vehicle_type"])
-        summary.append([r["vehicle_id"], (vt.name_zh or vt.name) if vt else r["vehicle_type"],
+        _append(summary, [r["vehicle_id"], (vt.name_zh or vt.name) if vt else r["vehicle_type"],
                         hhmm_min(r["start_min"]), hhmm_min(r["end_min"]), len(r["stops"]),
                         r["distance_km"],
                         sum(a["parcels"] for s in r["stops"] for a in s["delivered"]),
                         sum(a["parcels"] for s in r["stops"] for a in s["picked_up"]),
                         r["cost"]["total"]])
     t = doc["totals"]
-    summary.append(["合计", "", "", "", t["stops"], t["distance_km"], t.get("parcels_down"),
+    _append(summary, ["合计", "", "", "", t["stops"], t["distance_km"], t.get("parcels_down"),
                     t.get("parcels_up"), t["cost"]])
     if doc["unserved"]:
-        summary.append([])
-        summary.append(["未服务站点", "原因"])
+        _append(summary, [])
+        _append(summary, ["未服务站点", "原因"])
         for u in doc["unserved"]:
-            summary.append([f"{u['station_id']} {u.get('station_name', '')}", u["reason"]])
+            _append(summary, [f"{u['station_id']} {u.get('station_name', '')}", u["reason"]])
     thin = Side(style="thin")
     for r in doc["routes"]:
-        ws = wb.create_sheet(title=r["vehicle_id"][:31])
+        ws = wb.create_sheet(title=_sheet_title(r["vehicle_id"]))
         vt = types.get(r["vehicle_type"])
-        ws.append([f"路单 {r['vehicle_id']}（{(vt.name_zh or vt.name) if vt else ''}）",
+        _append(ws, [f"路单 {r['vehicle_id']}（{(vt.name_zh or vt.name) if vt else ''}）",
                    "", "", f"出发 {hhmm_min(r['start_min'])}", f"返回 {hhmm_min(r['end_min'])}",
                    f"里程 {r['distance_km']:.1f} km"])
         ws["A1"].font = Font(bold=True, size=13)
-        ws.append(["司机：", "", "", "车牌：", "", "日期：" + str(doc["scenario"].get("date", ""))])
-        ws.append(_SHEET_HEAD)
+        _append(ws, ["司机：", "", "", "车牌：", "", f"日期：{doc['scenario'].get('date', '')}"])
+        _append(ws, _SHEET_HEAD)
         for c in range(1, len(_SHEET_HEAD) + 1):
             ws.cell(row=3, column=c).font = Font(bold=True)
         for s in r["stops"]:
-            ws.append([s["seq"], s["station_id"], s.get("station_name", ""),
+            _append(ws, [s["seq"], s["station_id"], s.get("station_name", ""),
                        hhmm_min(s["arrival_min"]), hhmm_min(s["departure_min"]),
                        _amount_text(s["delivered"], carriers),
                        _amount_text(s["picked_up"], carriers), s["load_after"]["kg"],
@@ -116,6 +138,11 @@ def write_routes_xlsx(doc: dict[str, Any], scenario: Scenario, path: Path) -> No
         ws.page_setup.orientation = "landscape"
         ws.page_setup.fitToWidth = 1
     wb.save(path)
+
+
+def _append(ws: Any, values: list[Any]) -> None:
+    """Append a row Excel can store (see :func:`xlsx_text`)."""
+    ws.append([xlsx_text(v) for v in values])
 
 
 def routes_geojson(doc: dict[str, Any], scenario: Scenario) -> dict[str, Any]:

@@ -221,13 +221,17 @@ def _dimensions(visits: list[Visit]) -> list[_Dim]:
     return out
 
 
-def cost_scale(scenario: Scenario) -> float:
-    """Cost units per CNY: a power of ten making the smallest price ≥ MIN_PRICE_UNITS."""
+def cost_scale(scenario: Scenario, visits: int = 1) -> float:
+    """Cost units per CNY: a power of ten making the smallest price ≥ MIN_PRICE_UNITS, but
+    no finer than keeps the prizes of ``visits`` visits within MAX_TOTAL: a price too small
+    for that (10^-12 CNY per km) rounds to 0, negligible beside the unserved penalty anyway,
+    instead of overflowing PyVRP's integers."""
     prices = [p for vt in scenario.vehicle_types if vt.count > 0
               for p in (vt.cost_per_km / 1000, vt.cost_per_hour / 3600) if p > 0]
-    if not prices:
-        return 1000.0  # only fixed costs and penalties: 0.001 CNY is plenty
-    return float(10 ** math.ceil(math.log10(MIN_PRICE_UNITS / min(prices))))
+    scale = 1000.0 if not prices else \
+        float(10 ** math.ceil(math.log10(MIN_PRICE_UNITS / min(prices))))
+    room = MAX_TOTAL / (scenario.solve.unserved_penalty * max(1, visits))
+    return min(scale, float(10 ** math.floor(math.log10(room))))
 
 
 def reload_shift(scenario: Scenario) -> int:
@@ -292,7 +296,7 @@ def build_data(scenario: Scenario, matrices: Matrices, visits: list[Visit], *,
             loc_of[vs.station_id] = len(stations)
             stations.append(vs.station_id)
     rows = np.array([idx[s] for s in stations])
-    scale = cost_scale(scenario)
+    scale = cost_scale(scenario, len(visits))
     dims = _dimensions(visits)
     prize = round(scenario.solve.unserved_penalty * scale)
     if prize * max(1, len(visits)) > MAX_TOTAL:

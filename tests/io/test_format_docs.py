@@ -23,3 +23,12 @@ def test_every_key_and_column_is_documented():
     for cols in (STATION_COLUMNS, CARRIER_COLUMNS, VEHICLE_COLUMNS, DEMAND_COLUMNS):
         for c in cols:
             assert f"| `{c.name}` |" in doc, c.name
+
+
+def test_every_range_is_documented():
+    """Each range of routing.model.ranges is a row of scenarios/README.md's "Valid ranges"."""
+    from routing.model import ranges
+
+    doc = (ROOT / "scenarios" / "README.md").read_text(encoding="utf-8")
+    for where, rng in {**ranges.COORDINATES, **ranges.COLUMNS, **ranges.TOML}.items():
+        assert f"| `{where}` | {rng.span} | {rng.unit} |" in doc, where

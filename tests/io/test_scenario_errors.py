@@ -258,10 +258,10 @@ CASES = [
                  ("stations.csv row 8, field 'id'", "is empty", "station id"),
                  id="empty-id"),  # id cell left blank
     pytest.param(replace("vehicles.csv", "1.2,30,50,9,", "1.2,30,50,25,"), 1,
-                 ("vehicles.csv row 3, field 'max_shift_h'", "(0, 24] hours", "got 25.0"),
+                 ("vehicles.csv row 3, field 'max_shift_h'", ">= 0.1 and <= 24 h", "got 25.0"),
                  id="shift-over-24h"),  # 25 h shift
     pytest.param(replace("vehicles.csv", "1.2,30,50,9,", "1.2,30,0,9,"), 1,
-                 ("vehicles.csv row 3, field 'speed_kph'", "> 0", "got 0.0"),
+                 ("vehicles.csv row 3, field 'speed_kph'", ">= 1 and <= 130 km/h", "got 0.0"),
                  id="speed-zero"),  # parked reefer
     pytest.param(replace("vehicles.csv", "2,300,3,120", "2,0,3,120"), 1,
                  ("vehicles.csv row 2, field 'capacity_kg'", "> 0", "got 0.0"),
@@ -376,7 +376,8 @@ def test_access_speed_negative(tmp_path: Path) -> None:
     """A negative access speed in scenario.toml is rejected (it would give negative times)."""
     folder = copy_tiny(tmp_path)
     replace("scenario.toml", "speed_kph = 40", "speed_kph = 40\naccess_speed_kph = -5")(folder)
-    the_problem(problems_of(folder), "[network] access_speed_kph must be > 0", "got -5")
+    the_problem(problems_of(folder), "[network] access_speed_kph must be a finite number >= 1",
+                "got -5")
 
 
 def test_missing_scenario_toml(tmp_path: Path) -> None:
