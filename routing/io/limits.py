@@ -39,6 +39,8 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import Any
 
+from ..exceptions import DataError
+
 #: Environment variable with limits as ``key=value,key=value``.
 LIMITS_ENV = "ROUTING_FETCH_LIMITS"
 #: Bytes in the MB of the limits.
@@ -131,17 +133,17 @@ def default_limits() -> Limits:
 
     Raises
     ------
-    ValueError
+    DataError
         The variable names an unknown limit or a bad value.
     """
     text = os.environ.get(LIMITS_ENV, "")
     if not text.strip():
         return Limits()
-    pairs = parse_pairs(text, f"${LIMITS_ENV}")
     try:
-        return Limits().replace(pairs)
+        return Limits().replace(parse_pairs(text, f"${LIMITS_ENV}"))
     except ValueError as exc:
-        raise ValueError(f"${LIMITS_ENV}: {exc}") from None
+        text = str(exc)
+        raise DataError(text if text.startswith("$") else f"${LIMITS_ENV}: {text}") from None
 
 
 def confined_path(root: Path, ref: str, field: str) -> tuple[Path | None, str | None]:
@@ -183,3 +185,77 @@ def regular_file_problem(path: Path) -> str | None:
             or stat.S_ISBLK(mode) else "a FIFO" if stat.S_ISFIFO(mode) else "a socket"
             if stat.S_ISSOCK(mode) else "not a regular file")
     return f"is {kind}, not a regular file"
+
+
+#: The tables a scenario reads, and the file each defaults to.
+TABLE_KEYS = ("stations", "carriers", "vehicles", "demand")
+
+
+def _named_files(clean: dict[str, dict[str, Any]]) -> list[tuple[str, str, bool]]:
+    """Every file a checked ``scenario.toml`` names: (key as the user wrote it, file, whether it
+    is a table)."""
+    tables = clean.get("tables", {})
+    out = [(f"[tables] {k}", str(tables.get(k, f"{k}.csv")).partition("#")[0], True)
+           for k in TABLE_KEYS]
+    variants = clean.get("compare", {}).get("variants")
+    for k, item in enumerate(variants if isinstance(variants, list) else [], start=1):
+        if isinstance(item, dict) and "vehicles" in item:
+            out.append((f"[[compare.variants]] #{k} vehicles",
+                        str(item["vehicles"]).partition("#")[0], True))
+    for section, key in (("network", "roads"), ("solve", "reference")):
+        if isinstance(clean.get(section, {}).get(key), str):
+            out.append((f"[{section}] {key}", clean[section][key], False))
+    return out
+
+
+def file_problems(root: Path, clean: dict[str, dict[str, Any]], *, confined: bool,
+                  limits: Limits) -> list[str]:
+    """Problems with the files a scenario names, found without opening any of them.
+
+    Every scenario: a table must be a regular file (not a device or FIFO, which could be
+    endless) of at most ``max_table_mb`` (an .xlsx: unpacked). A ``confined`` scenario (one
+    fetched by URL): every file it names — tables, a variant's vehicles, roads, reference plan
+    — must be inside ``root`` (see :func:`confined_path`).
+    """
+    problems = []
+    for field, ref, is_table in _named_files(clean):
+        where = f"scenario.toml: {field}"
+        if confined:
+            path, problem = confined_path(root, ref, where)
+            if problem:
+                problems.append(problem)
+                continue
+        else:
+            path = root / ref
+            problem = regular_file_problem(path)
+            if problem and is_table:
+                problems.append(f"{where} = '{ref}' {problem}; refused")
+                continue
+        if is_table and path is not None:
+            problem = _size_problem(path, limits)
+            if problem:
+                problems.append(f"{where} = '{ref}' {problem}")
+    return problems
+
+
+def _size_problem(path: Path, limits: Limits) -> str | None:
+    """A table file over ``max_table_mb`` (an .xlsx counted unpacked: it is a zip)."""
+    try:
+        size = path.stat().st_size
+    except OSError:
+        return None  # missing: the reader says so
+    what = ""
+    if path.suffix.lower() == ".xlsx":
+        import zipfile
+
+        try:
+            with zipfile.ZipFile(path) as z:
+                size = max(size, sum(i.file_size for i in z.infolist()))
+            what = " unpacked"
+        except (zipfile.BadZipFile, OSError):
+            return None  # not an xlsx: the reader says so
+    if size <= limits.table_bytes:
+        return None
+    return (f"is {size / MB:.1f} MB{what}, more than the limit max_table_mb = "
+            f"{limits.max_table_mb:g} MB a table may be; refused before reading it "
+            f"({limits.how_to_raise('max_table_mb')})")

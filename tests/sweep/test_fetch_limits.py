@@ -339,3 +339,145 @@ def test_gzip_helper_matches_gzip(tmp_path):
     path = _tgz_of_zeros(tmp_path / "small.tar.gz", 2)
     data = gzip.decompress(path.read_bytes())
     assert len(data) == 512 + 2 * MIB + 1024 and data[512:] == bytes(2 * MIB + 1024)
+
+
+# --- Which files a scenario may read -------------------------------------------------------
+
+SECRET = "API_KEY=hunter2-do-not-echo"
+
+
+def _duo(folder: Path, tables: str = "") -> Path:
+    """A copy of the duo scenario, its scenario.toml with ``tables`` (a [tables] body)."""
+    import shutil
+
+    shutil.copytree(DATA / "duo", folder)
+    if tables:
+        toml = folder / "scenario.toml"
+        toml.write_text(toml.read_text(encoding="utf-8") + f"\n[tables]\n{tables}\n",
+                        encoding="utf-8")
+    return folder
+
+
+@pytest.fixture
+def secret(tmp_path: Path) -> Path:
+    path = tmp_path / "secret" / "secret.csv"
+    path.parent.mkdir()
+    path.write_text(f"{SECRET}\nx,y\n", encoding="utf-8")
+    return path
+
+
+def _zip_folder(folder: Path, dest: Path) -> Path:
+    dest.write_bytes(_zip({f"{folder.name}/{f.name}": f.read_bytes()
+                           for f in folder.iterdir() if f.is_file()}))
+    return dest
+
+
+@pytest.mark.parametrize(("ref", "message"), [
+    ("{secret}", "scenario.toml: [tables] demand = '{secret}' is an absolute path; a fetched "
+                 "scenario reads only files inside its own folder, named relative to it; "
+                 "refused"),
+    ("../../../../../secret/secret.csv",
+     "scenario.toml: [tables] demand = '../../../../../secret/secret.csv' points outside the "
+     "scenario folder ('..' leading out of it); a fetched scenario reads only files inside its "
+     "own folder; refused"),
+])
+def test_a_fetched_scenario_reads_no_file_outside_its_folder(tmp_path, cache, secret, ref,
+                                                             message):
+    """Through a sweep SPEC: the job list stops on the refusal, which names the field and
+    shows nothing of the file."""
+    from routing.exceptions import ScenarioError
+    from routing.sweep import jobs_of, read_spec
+
+    ref, message = ref.format(secret=secret), message.format(secret=secret)
+    archive = _zip_folder(_duo(tmp_path / "duo", f'demand = "{ref}"'), tmp_path / "duo.zip")
+    spec_file = tmp_path / "spec.toml"
+    spec_file.write_text(f'[sweep]\nseeds = [1]\n\n[[scenarios]]\npath = "{archive.as_uri()}"\n',
+                         encoding="utf-8")
+    with pytest.raises(ScenarioError) as err:
+        jobs_of(read_spec(spec_file))
+    assert message in str(err.value)
+    assert "API_KEY" not in str(err.value) and "hunter2" not in str(err.value)
+
+
+def _links(folder: Path, secret: Path) -> None:
+    (folder / "zero.csv").symlink_to("/dev/zero")
+    (folder / "secret.csv").symlink_to(secret)
+    (folder / "inner.csv").symlink_to(folder / "demand.csv")
+    os.mkfifo(folder / "fifo.csv")
+
+
+@pytest.mark.parametrize(("ref", "confined", "message"), [
+    ("zero.csv", True, "[tables] demand = 'zero.csv' points outside the scenario folder (a link "
+                       "resolving out of it)"),
+    ("secret.csv", True, "[tables] demand = 'secret.csv' points outside the scenario folder (a "
+                         "link resolving out of it)"),
+    ("fifo.csv", True, "[tables] demand = 'fifo.csv' is a FIFO, not a regular file; refused"),
+    ("zero.csv", False, "[tables] demand = 'zero.csv' is a device, not a regular file; refused"),
+    ("fifo.csv", False, "[tables] demand = 'fifo.csv' is a FIFO, not a regular file; refused"),
+    ("inner.csv", True, None),  # a link inside the folder is read
+    ("secret.csv", False, None),  # a scenario of one's own may use files elsewhere
+])
+def test_links_devices_and_fifos(tmp_path, secret, ref, confined, message):
+    """Refused before opening (a FIFO would block, /dev/zero never end), in a fetched
+    (confined) scenario and a local one alike; only a confined one refuses links out."""
+    from routing.exceptions import ScenarioError
+    from routing.io import read_scenario
+
+    folder = _duo(tmp_path / "duo", f'demand = "{ref}"')
+    _links(folder, secret)
+    if message is None and ref == "inner.csv":
+        assert read_scenario(folder, confined=confined).name == "duo"
+        return
+    with pytest.raises(ScenarioError) as err:
+        read_scenario(folder, confined=confined)
+    text = str(err.value)
+    if message is None:  # read, and its wrong header reported: a local user's own file
+        assert "unknown column" in text
+    else:
+        assert f"scenario.toml: {message}" in text
+        assert "API_KEY" not in text
+
+
+def test_roads_reference_and_variant_vehicles_are_confined_too(tmp_path, secret):
+    from routing.exceptions import ScenarioError
+    from routing.io import read_scenario
+
+    folder = _duo(tmp_path / "duo")
+    toml = folder / "scenario.toml"
+    text = toml.read_text(encoding="utf-8").replace(
+        "[network]\n", f'[network]\nroads = "{secret}"\n').replace(
+        "[solve]\n", '[solve]\nreference = "../plan.json"\n')
+    text = text.replace('name = "every_other_day"\n',
+                        'name = "every_other_day"\nvehicles = "/etc/passwd"\n')
+    toml.write_text(text, encoding="utf-8")
+    with pytest.raises(ScenarioError) as err:
+        read_scenario(folder, confined=True)
+    text = str(err.value)
+    assert f"[network] roads = '{secret}' is an absolute path" in text
+    assert "[solve] reference = '../plan.json' points outside the scenario folder" in text
+    assert "[[compare.variants]] #" in text and "vehicles = '/etc/passwd' is an absolute path" \
+        in text
+    assert "root:" not in text and "API_KEY" not in text
+
+
+def test_a_table_over_the_size_limit_is_refused_before_reading(tmp_path):
+    """A 201 MB demand table (sparse: cheap to make) and an .xlsx unpacking past the limit."""
+    from routing.exceptions import ScenarioError
+    from routing.io import read_scenario
+
+    folder = _duo(tmp_path / "duo", 'carriers = "carriers.xlsx"')
+    with (folder / "demand.csv").open("r+b") as f:
+        f.truncate(201_000_000)
+    (folder / "carriers.xlsx").write_bytes(_zip({"xl/sheet1.xml": bytes(3 * MIB)}))
+    started = time.monotonic()
+    with pytest.raises(ScenarioError) as err:
+        read_scenario(folder, limits=Limits(max_table_mb=200))
+    assert time.monotonic() - started < 1
+    assert ("scenario.toml: [tables] demand = 'demand.csv' is 201.0 MB, more than the limit "
+            "max_table_mb = 200 MB a table may be; refused before reading it (raise it with "
+            "`routing sweep --fetch-limit max_table_mb=N`") in str(err.value)
+    with pytest.raises(ScenarioError) as err:
+        read_scenario(folder, limits=Limits(max_table_mb=3))
+    assert "[tables] carriers = 'carriers.xlsx' is 3.1 MB unpacked, more than the limit " \
+           "max_table_mb = 3 MB" in str(err.value)
+    assert "[tables] demand = 'demand.csv' is 201.0 MB" in str(err.value)
