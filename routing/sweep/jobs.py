@@ -117,14 +117,20 @@ def _worker_name() -> str:
 
 def save_plans(store_url: str, job: Job, outcome: co.Outcome) -> list[int]:
     """Keep a job's plans in the plan store, tagged with the job and each with the violations
-    the checker found in it, in one transaction (all or none); return their ids."""
+    the checker found in it, in one transaction (all or none); return their ids.
+
+    Once per job key: when the store already holds the job's plans (a sweep was stopped after
+    the job stored them but before its row was written, and the rerun ran it again), those are
+    kept and their ids returned, and these plans are not stored.
+    """
     from ..store import SweepTag, open_store
 
     with open_store(store_url) as store:
-        return store.save_all([
+        ids, _ = store.save_job(job.key, [
             (doc, found, SweepTag(job=job.key, kind=job.kind, option=job.name, part=k))
             for k, (doc, found) in enumerate(zip(outcome.docs, outcome.checked, strict=True),
                                              start=1)])
+        return ids
 
 
 def run_job(job: Job, matrices: Matrices | None = None,
