@@ -481,3 +481,71 @@ def test_a_table_over_the_size_limit_is_refused_before_reading(tmp_path):
     assert "[tables] carriers = 'carriers.xlsx' is 3.1 MB unpacked, more than the limit " \
            "max_table_mb = 3 MB" in str(err.value)
     assert "[tables] demand = 'demand.csv' is 201.0 MB" in str(err.value)
+
+
+# --- Where the limits come from ------------------------------------------------------------
+
+def test_spec_fetch_table_and_cli_overrides(tmp_path, cache):
+    """[fetch] in the SPEC sets the limits the SPEC's scenarios are fetched under and its jobs
+    carry; read_spec's limits (the CLI's --fetch-limit) win; a typo is named."""
+    from routing.exceptions import ScenarioError
+    from routing.sweep import jobs_of, read_spec
+
+    archive = _zip_folder(_duo(tmp_path / "duo"), tmp_path / "duo.zip")
+    spec_file = tmp_path / "spec.toml"
+    spec_file.write_text(f'[sweep]\nseeds = [1]\n\n[fetch]\nmax_download_mb = 0.001\n'
+                         f'max_fetch_s = 60\n\n[[scenarios]]\npath = "{archive.as_uri()}"\n',
+                         encoding="utf-8")
+    with pytest.raises(ScenarioError) as err:
+        read_spec(spec_file)
+    assert f"[[scenarios]] #1: scenario URL '{archive.as_uri()}': the archive is 0.0 MB, past " \
+           "the limit max_download_mb = 0.001 MB; refused" in str(err.value)
+    spec = read_spec(spec_file, limits={"max_download_mb": 5})
+    assert spec.limits == Limits(max_download_mb=5, max_fetch_s=60)
+    assert {j.limits for j in jobs_of(spec)} == {spec.limits}
+
+    spec_file.write_text(f'[fetch]\nmax_downlod_mb = 5\nmax_members = -1\n\n[[scenarios]]\n'
+                         f'path = "{archive.as_uri()}"\n', encoding="utf-8")
+    with pytest.raises(ScenarioError) as err:
+        read_spec(spec_file)
+    assert "[fetch]: unknown key 'max_downlod_mb'; did you mean 'max_download_mb'?" \
+        in str(err.value)
+    assert "[fetch] max_members must be a whole number > 0; got -1" in str(err.value)
+
+
+def test_cli_fetch_limit(tmp_path, cache):
+    from click.testing import CliRunner
+
+    from routing.cli import main
+
+    archive = _zip_folder(_duo(tmp_path / "duo"), tmp_path / "duo.zip")
+    spec_file = tmp_path / "spec.toml"
+    spec_file.write_text(f'[[scenarios]]\npath = "{archive.as_uri()}"\n', encoding="utf-8")
+    run = CliRunner().invoke(main, ["sweep", str(spec_file), "-o", str(tmp_path / "out"),
+                                    "--fetch-limit", "max_members=2"])
+    assert run.exit_code == 1
+    assert "the archive holds 7 files and folders, past the limit max_members = 2; refused " \
+           "(raise it with `routing sweep --fetch-limit max_members=N`" in run.output
+    bad = CliRunner().invoke(main, ["sweep", str(spec_file), "-o", str(tmp_path / "out"),
+                                    "--fetch-limit", "max_membres=2"])
+    assert bad.exit_code == 2
+    assert "Invalid value for --fetch-limit: unknown limit 'max_membres'; valid: " \
+           "max_download_mb, max_unpacked_mb, max_members" in bad.output
+
+
+def test_a_folder_on_another_file_system_is_counted_too(tmp_path, cache):
+    """An fsspec folder (memory:// here) is copied file by file under the same limits."""
+    import fsspec
+
+    memory = fsspec.filesystem("memory")
+    memory.put(str(DATA / "duo"), "/limits/duo", recursive=True)
+    try:
+        with pytest.raises(FetchError, match=r"the folder holds 7 files, past the limit "
+                                             r"max_members = 3"):
+            fetch("memory://limits/duo", limits=Limits(max_members=3))
+        with pytest.raises(FetchError, match=r"the folder holds 0\.0 MB, past the limit "
+                                             r"max_download_mb = 0\.001 MB"):
+            fetch("memory://limits/duo", limits=Limits(max_download_mb=0.001))
+        assert (fetch("memory://limits/duo").folder / "scenario.toml").is_file()
+    finally:
+        memory.rm("/limits", recursive=True)
