@@ -26,6 +26,7 @@ stays in the cache: the work happens in a temporary folder removed on any error.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import lzma
 import tarfile
@@ -143,10 +144,9 @@ def fetch(url: str, digest: str = "", limits: Limits | None = None) -> Fetched:
 
 
 def _remove_if_empty(folder: Path) -> None:
-    try:
+    # Not empty: other content of this URL, or another fetch under way.
+    with contextlib.suppress(OSError):
         folder.rmdir()
-    except OSError:  # not empty: other content of this URL, or another fetch under way
-        pass
 
 
 class _Budget:

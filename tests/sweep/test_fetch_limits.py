@@ -7,6 +7,7 @@ of zeros, repeated.
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import io
 import os
@@ -218,10 +219,8 @@ class _Server:
 
         class Handler(BaseHTTPRequestHandler):
             def do_GET(self):
-                try:
+                with contextlib.suppress(BrokenPipeError, ConnectionResetError):
                     answer(self, outer.stop)
-                except (BrokenPipeError, ConnectionResetError):
-                    pass
 
             def log_message(self, *args):
                 pass

@@ -7,6 +7,7 @@ each read back passes the independent checker against the scenario it was planne
 
 from __future__ import annotations
 
+import contextlib
 import re
 
 import pandas as pd
@@ -122,10 +123,8 @@ def test_a_rerun_after_an_interrupted_sweep_stores_no_job_twice(tmp_path, client
         raise KeyboardInterrupt
 
     monkeypatch.setattr(runner, "_write_row", killed)
-    try:
+    with contextlib.suppress(KeyboardInterrupt):
         run_sweep(spec, tmp_path / "out", client=client, progress=False, store=store_url)
-    except KeyboardInterrupt:
-        pass
     monkeypatch.setattr(runner, "_write_row", real)
     with open_store(store_url) as store:
         first = {}
