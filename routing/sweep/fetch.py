@@ -28,9 +28,12 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import http.client
 import lzma
+import socket
 import tarfile
 import tempfile
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -267,35 +270,68 @@ def _download(url: str, tmp: Path, budget: _Budget) -> Path:
     return target
 
 
+class _Deadline:
+    """Shuts the HTTP connections of one fetch at its deadline, so that no read blocks past it:
+    urllib reads the status line and headers read by read, each with its own timeout, and a
+    server dripping a byte at a time would otherwise never be stopped."""
+
+    def __init__(self, budget: _Budget) -> None:
+        self.connections: list[Any] = []
+        self.timer = threading.Timer(max(0.0, budget.deadline - time.monotonic()) + 0.05,
+                                     self.shut)
+        self.timer.daemon = True
+
+    def shut(self) -> None:
+        for conn in self.connections:
+            sock = getattr(conn, "sock", None)
+            if sock is not None:
+                with contextlib.suppress(OSError):
+                    sock.shutdown(socket.SHUT_RDWR)
+
+    def opener(self) -> urllib.request.OpenerDirector:
+        """An opener whose http and https connections (redirects too) this watches."""
+        connections = self.connections
+
+        def watched(cls: Any) -> Any:
+            def make(*args: Any, **kwargs: Any) -> Any:
+                connections.append(cls(*args, **kwargs))
+                return connections[-1]
+            return make
+
+        class Http(urllib.request.HTTPHandler):
+            def do_open(self, http_class: Any, req: Any, **kwargs: Any) -> Any:
+                return super().do_open(watched(http_class), req, **kwargs)
+
+        class Https(urllib.request.HTTPSHandler):
+            def do_open(self, http_class: Any, req: Any, **kwargs: Any) -> Any:
+                return super().do_open(watched(http_class), req, **kwargs)
+
+        return urllib.request.build_opener(Http, Https)
+
+
 def _http(url: str, target: Path, budget: _Budget) -> None:
     """Stream an http(s) download into ``target``, counting bytes and time."""
+    deadline = _Deadline(budget)
+    deadline.timer.start()
     try:
-        with urllib.request.urlopen(url, timeout=budget.read_timeout()) as answer:
+        with deadline.opener().open(url, timeout=budget.read_timeout()) as answer:
             length = answer.headers.get("Content-Length", "")
             if length.isdigit() and int(length) > budget.limits.download_bytes:
                 raise budget.refuse("max_download_mb", f"the server announces "
                                     f"{int(length) / MB:.1f} MB")
-            sock = getattr(getattr(answer.fp, "raw", None), "_sock", None)
-
-            def read(n: int) -> bytes:
-                budget.tick()
-                if sock is not None:  # no read may wait past the fetch's deadline
-                    sock.settimeout(budget.read_timeout())
-                return answer.read1(n)
-
             with target.open("wb") as out:
-                _copy(answer, out, budget.download, read)
+                _copy(answer, out, budget.download, answer.read1)
+        budget.tick()  # an answer cut short at the deadline is no whole download
     except urllib.error.HTTPError as exc:
         raise FetchError(f"scenario URL '{url}': cannot fetch (HTTP {exc.code} "
                          f"{exc.reason})") from None
-    except urllib.error.URLError as exc:
+    except (urllib.error.URLError, OSError, http.client.HTTPException) as exc:
         if budget.expired():
             raise budget.too_slow() from None
-        raise FetchError(f"scenario URL '{url}': cannot fetch ({exc.reason})") from None
-    except OSError as exc:  # timeouts, connections reset mid-way
-        if budget.expired():
-            raise budget.too_slow() from None
-        raise FetchError(f"scenario URL '{url}': cannot fetch ({exc})") from None
+        reason = exc.reason if isinstance(exc, urllib.error.URLError) else exc
+        raise FetchError(f"scenario URL '{url}': cannot fetch ({reason})") from None
+    finally:
+        deadline.timer.cancel()
 
 
 def _get_folder(fs: Any, path: str, target: Path, budget: _Budget) -> None:
