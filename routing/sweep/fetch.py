@@ -30,6 +30,7 @@ import contextlib
 import hashlib
 import http.client
 import lzma
+import shutil
 import socket
 import tarfile
 import tempfile
@@ -53,6 +54,8 @@ from ..network.cache import cache_dir
 ARCHIVES = (".zip", ".tar.gz", ".tgz")
 #: Seconds to wait for an HTTP server to answer one read (the whole fetch has max_fetch_s).
 HTTP_TIMEOUT_S = 30
+#: Seconds after which a fetch's temporary folder left in the cache is taken as abandoned.
+STALE_S = 24 * 3600
 #: Bytes read and written at a time.
 CHUNK = 1 << 16
 #: Zip compression methods Python reads: stored, deflate, bzip2, lzma.
@@ -119,6 +122,7 @@ def fetch(url: str, digest: str = "", limits: Limits | None = None) -> Fetched:
         return Fetched(_scenario_root(base / digest, url), digest)
     budget = _Budget(url, limits or default_limits())
     base.mkdir(parents=True, exist_ok=True)
+    _remove_abandoned(base, budget.limits)
     try:
         with tempfile.TemporaryDirectory(dir=base, prefix=".fetch-") as tmp:
             got = _download(url, Path(tmp), budget)
@@ -144,6 +148,16 @@ def fetch(url: str, digest: str = "", limits: Limits | None = None) -> Fetched:
         _remove_if_empty(base)
         raise
     return Fetched(_scenario_root(final, url), found)
+
+
+def _remove_abandoned(base: Path, limits: Limits) -> None:
+    """Remove the temporary folders of fetches killed before they could (SIGKILL, power cut):
+    those older than a day, or twice max_fetch_s if longer — no fetch still runs then."""
+    oldest = time.time() - max(STALE_S, 2 * limits.max_fetch_s)
+    for tmp in base.glob(".fetch-*"):
+        with contextlib.suppress(OSError):
+            if tmp.is_dir() and tmp.stat().st_mtime < oldest:
+                shutil.rmtree(tmp, ignore_errors=True)
 
 
 def _remove_if_empty(folder: Path) -> None:

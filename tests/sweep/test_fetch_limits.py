@@ -558,3 +558,19 @@ def test_a_folder_on_another_file_system_is_counted_too(tmp_path, cache):
         assert (fetch("memory://limits/duo").folder / "scenario.toml").is_file()
     finally:
         memory.rm("/limits", recursive=True)
+
+
+def test_a_killed_fetchs_temporary_folder_is_removed_later(tmp_path, cache):
+    """A fetch killed outright leaves its .fetch-* folder; the next fetch of the URL removes
+    it once it is a day old, and leaves a young one (a fetch maybe under way) alone."""
+    archive = _zip_folder(_duo(tmp_path / "duo"), tmp_path / "duo.zip")
+    first = fetch(archive.as_uri())
+    base = first.folder.parent.parent
+    old, young = base / ".fetch-old", base / ".fetch-young"
+    for folder in (old, young):
+        (folder / "unpacked").mkdir(parents=True)
+        (folder / "download.zip").write_bytes(b"half")
+    day_ago = time.time() - 25 * 3600
+    os.utime(old, (day_ago, day_ago))
+    assert fetch(archive.as_uri()) == first
+    assert not old.exists() and young.exists()
