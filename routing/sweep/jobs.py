@@ -19,6 +19,7 @@ from importlib.metadata import version
 from typing import Any
 
 from ..evaluate import consolidation as co
+from ..exceptions import ScenarioError
 from ..io import read_scenario
 from ..io.limits import Limits
 from ..model import Scenario, Variant
@@ -61,7 +62,12 @@ def load_scenario(source: str, digest: str = "", limits: Limits | None = None) -
     folder = in_place(source)
     if folder is not None:
         return read_scenario(folder, limits=limits)
-    return read_scenario(fetch(source, digest, limits).folder, confined=True, limits=limits)
+    folder = fetch(source, digest, limits).folder
+    try:
+        return read_scenario(folder, confined=True, limits=limits)
+    except ScenarioError as exc:  # named by its URL, not the cache folder
+        raise ScenarioError(exc.problems, source=f"scenario URL '{source}' (fetched to "
+                            f"{folder})") from None
 
 
 def _key(scenario: Scenario, *parts: Any) -> str:

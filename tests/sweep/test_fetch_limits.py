@@ -404,6 +404,7 @@ def test_a_fetched_scenario_reads_no_file_outside_its_folder(tmp_path, cache, se
                          encoding="utf-8")
     with pytest.raises(ScenarioError) as err:
         jobs_of(read_spec(spec_file))
+    assert f"1 problem in scenario URL '{archive.as_uri()}' (fetched to " in str(err.value)
     assert message in str(err.value)
     assert "API_KEY" not in str(err.value) and "hunter2" not in str(err.value)
 
