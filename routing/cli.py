@@ -442,14 +442,28 @@ def bench(data_dir: Path | None, sets: str, instances: str, engines: str, time_l
                    "(overrides the SPEC's [sweep] store); alone: "
                    f"${STORE_ENV} or ~/.local/share/routing/plans.sqlite. Workers on other "
                    "machines need PostgreSQL or a shared file.")
+@click.option("--fetch-limit", "fetch_limits", multiple=True, metavar="KEY=VALUE",
+              help="Change a limit on scenarios fetched by URL, over the SPEC's [fetch] "
+                   "(repeatable): max_download_mb (100), max_unpacked_mb (200), max_members "
+                   "(10000), max_ratio (100), max_fetch_s (120, the whole fetch), "
+                   "max_table_mb (200, any scenario's tables).")
 def sweep(spec_file: Path, out_dir: Path, scheduler: str | None, workers: int | None,
-          quiet: bool, store_url: str | None) -> None:
+          quiet: bool, store_url: str | None, fetch_limits: tuple[str, ...]) -> None:
     """Plan many scenarios × variants × seeds (and Shapley coalitions) on Dask."""
+    from .io.limits import Limits, parse_pairs
     from .store import parse_store_url
     from .sweep import read_spec, run_sweep
 
+    overrides: dict[str, float] = {}
     try:
-        spec = read_spec(spec_file)
+        for pair in fetch_limits:
+            overrides |= parse_pairs(pair, "--fetch-limit")
+        Limits().replace(overrides)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc).removeprefix("--fetch-limit: "),
+                                 param_hint="--fetch-limit") from None
+    try:
+        spec = read_spec(spec_file, limits=overrides)
         if store_url == DEFAULT_STORE:  # opened here: creates the default store's folder
             with _open_store(store_url) as default:
                 store_url = default.url.render_as_string(hide_password=False)

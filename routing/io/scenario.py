@@ -51,6 +51,7 @@ from ..model import (
 from ..model.entities import ECHELONS
 from ..model.scenario import cross_problems
 from .coords import CRS_CHOICES, to_wgs84
+from .limits import Limits, default_limits, file_problems
 from .tables import (
     Cell,
     Column,
@@ -672,8 +673,14 @@ def _coverage_problems(villages: int | None, stations: list[Station],
     return []
 
 
-def read_scenario(folder: str | Path) -> Scenario:
+def read_scenario(folder: str | Path, *, confined: bool = False,
+                  limits: Limits | None = None) -> Scenario:
     """Read and validate a scenario folder.
+
+    ``confined`` (a scenario fetched by URL): every file ``scenario.toml`` names must be a
+    regular file inside ``folder``. Tables larger than ``limits.max_table_mb`` (default:
+    :func:`~routing.io.limits.default_limits`) are refused. Both are checked before any table
+    is opened (see :mod:`routing.io.limits`).
 
     Raises
     ------
@@ -683,6 +690,10 @@ def read_scenario(folder: str | Path) -> Scenario:
     root = Path(folder)
     clean, toml_problems = _check_toml(_load_toml(root))
     problems = [p for found in toml_problems.values() for p in found]
+    # Which files may be opened at all, before any is (see routing.io.limits).
+    refused = file_problems(root, clean, confined=confined, limits=limits or default_limits())
+    if refused:
+        raise ScenarioError(problems + refused, source=str(root))
     meta = clean.get("scenario", {})
     crs = _crs(meta, problems)
     window = _default_window(clean.get("service", {}), problems)

@@ -10,6 +10,7 @@ Opening a store brings its schema to the newest Alembic revision (see :mod:`.mig
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import os
 import sqlite3
 import time
@@ -20,7 +21,7 @@ from types import TracebackType
 from typing import Any
 
 from alembic.util import CommandError
-from sqlalchemy import Engine, create_engine, event, select
+from sqlalchemy import Engine, create_engine, event, func, select
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
 from sqlalchemy.orm import Session, defer
@@ -301,6 +302,37 @@ class PlanStore:
                 session.add_all(rows)
                 session.flush()
                 return [row.id for row in rows]
+        except SQLAlchemyError as exc:
+            raise self._failed(exc) from None
+
+    def save_job(self, job: str, plans: Sequence[tuple[dict[str, Any], int | None, SweepTag]]
+                 ) -> tuple[list[int], bool]:
+        """Store a sweep job's plans once: in one transaction, the ids of the plans already
+        stored under the job key ``job`` if there are any (an earlier run of the job, whose
+        results row was lost to an interrupted sweep), else those of ``plans``, stored now.
+        Returns the ids, in part order, and whether they were stored now.
+
+        Writers of the same key queue for each other (SQLite: the write lock taken at BEGIN;
+        PostgreSQL: a transaction-scoped advisory lock on the key), so two runs of a job never
+        both store.
+        """
+        now = dt.datetime.now(dt.UTC)
+        before = (select(PlanRow.id).where(PlanRow.sweep_job == job)
+                  .order_by(PlanRow.sweep_part, PlanRow.id))
+        try:
+            with self._session() as session, session.begin():
+                if self.url.get_backend_name() == "postgresql":
+                    lock = int.from_bytes(hashlib.sha256(job.encode()).digest()[:8], "big",
+                                          signed=True)
+                    session.execute(select(func.pg_advisory_xact_lock(lock)))
+                stored = list(session.scalars(before))
+                if stored:
+                    return stored, False
+                rows = [_rows(doc, violations=violations, now=now, sweep=sweep)
+                        for doc, violations, sweep in plans]
+                session.add_all(rows)
+                session.flush()
+                return [row.id for row in rows], True
         except SQLAlchemyError as exc:
             raise self._failed(exc) from None
 

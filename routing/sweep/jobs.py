@@ -19,11 +19,13 @@ from importlib.metadata import version
 from typing import Any
 
 from ..evaluate import consolidation as co
+from ..exceptions import ScenarioError
 from ..io import read_scenario
+from ..io.limits import Limits
 from ..model import Scenario, Variant
 from ..network.matrix import Matrices, travel_matrices
 from ..report.comparison import outcome_row
-from .fetch import local_folder
+from .fetch import fetch, in_place
 from .spec import SweepSpec
 
 KINDS = ("baseline", "variant", "coalition")
@@ -43,6 +45,7 @@ class Job:
     time_limit_s: float
     solution_limit: int | None
     engine: str
+    limits: Limits | None = None  # on fetching and reading the scenario; None: the defaults
 
     def as_row(self) -> dict[str, Any]:
         """The job's own columns in the results table."""
@@ -52,10 +55,19 @@ class Job:
 
 
 @functools.lru_cache(maxsize=16)
-def load_scenario(source: str, digest: str = "") -> Scenario:
+def load_scenario(source: str, digest: str = "", limits: Limits | None = None) -> Scenario:
     """A scenario folder or URL (with the content hash the client saw), read once per
-    process."""
-    return read_scenario(local_folder(source, digest))
+    process. One fetched by URL is read confined to its own folder (see
+    :mod:`routing.io.limits`); ``limits`` cap fetching it and its tables."""
+    folder = in_place(source)
+    if folder is not None:
+        return read_scenario(folder, limits=limits)
+    folder = fetch(source, digest, limits).folder
+    try:
+        return read_scenario(folder, confined=True, limits=limits)
+    except ScenarioError as exc:  # named by its URL, not the cache folder
+        raise ScenarioError(exc.problems, source=f"scenario URL '{source}' (fetched to "
+                            f"{folder})") from None
 
 
 def _key(scenario: Scenario, *parts: Any) -> str:
@@ -68,7 +80,7 @@ def jobs_of(spec: SweepSpec) -> list[Job]:
     variants, coalitions."""
     out = []
     for item in spec.scenarios:
-        sc = load_scenario(item.source, item.digest)
+        sc = load_scenario(item.source, item.digest, spec.limits)
         declared = {v.name: v for v in sc.compare.variants}
         names = item.variants if item.variants is not None else tuple(declared)
         unknown = [n for n in names if n not in declared]
@@ -90,13 +102,14 @@ def jobs_of(spec: SweepSpec) -> list[Job]:
                                scenario=item.source, scenario_digest=item.digest,
                                scenario_name=sc.name, kind=kind,
                                name=name, seed=seed, time_limit_s=tl,
-                               solution_limit=spec.solution_limit, engine=spec.engine))
+                               solution_limit=spec.solution_limit, engine=spec.engine,
+                               limits=spec.limits))
     return out
 
 
-def matrices_of(source: str, digest: str = "") -> Matrices:
+def matrices_of(source: str, digest: str = "", limits: Limits | None = None) -> Matrices:
     """The scenario's travel matrices (from the on-disk cache when computed before)."""
-    return travel_matrices(load_scenario(source, digest))
+    return travel_matrices(load_scenario(source, digest, limits))
 
 
 def _worker_name() -> str:
@@ -110,14 +123,20 @@ def _worker_name() -> str:
 
 def save_plans(store_url: str, job: Job, outcome: co.Outcome) -> list[int]:
     """Keep a job's plans in the plan store, tagged with the job and each with the violations
-    the checker found in it, in one transaction (all or none); return their ids."""
+    the checker found in it, in one transaction (all or none); return their ids.
+
+    Once per job key: when the store already holds the job's plans (a sweep was stopped after
+    the job stored them but before its row was written, and the rerun ran it again), those are
+    kept and their ids returned, and these plans are not stored.
+    """
     from ..store import SweepTag, open_store
 
     with open_store(store_url) as store:
-        return store.save_all([
+        ids, _ = store.save_job(job.key, [
             (doc, found, SweepTag(job=job.key, kind=job.kind, option=job.name, part=k))
             for k, (doc, found) in enumerate(zip(outcome.docs, outcome.checked, strict=True),
                                              start=1)])
+        return ids
 
 
 def run_job(job: Job, matrices: Matrices | None = None,
@@ -133,8 +152,9 @@ def run_job(job: Job, matrices: Matrices | None = None,
     started = time.perf_counter()
     row: dict[str, Any] = job.as_row()
     try:
-        sc = load_scenario(job.scenario, job.scenario_digest)
-        m = matrices if matrices is not None else matrices_of(job.scenario, job.scenario_digest)
+        sc = load_scenario(job.scenario, job.scenario_digest, job.limits)
+        m = matrices if matrices is not None else matrices_of(job.scenario, job.scenario_digest,
+                                                              job.limits)
         plan = planner(job.seed, job.solution_limit, job.engine)
         if job.kind == "baseline":
             o = co.plan_alone(sc, m, job.name, plan, job.time_limit_s)

@@ -132,7 +132,7 @@ def run_sweep(spec: SweepSpec, out_dir: Path, *, client: Any = None,
         clock = _Clock(spec.job_timeout_s)
         futures: dict[Any, Job] = {}
         try:
-            shared = {src: client.submit(matrices_of, *src, pure=False)
+            shared = {src: client.submit(matrices_of, *src, spec.limits, pure=False)
                       for src in sorted({(j.scenario, j.scenario_digest) for j in todo})}
             futures = {client.submit(run_job, j, shared[j.scenario, j.scenario_digest], url,
                                      key=f"job-{j.key}", pure=False): j for j in todo}

@@ -13,10 +13,21 @@ store = "sqlite:///plans.sqlite"   # keep every plan in the plan store (path rel
 path = "../scenarios/xia"           # relative to this file, or a URL (see .fetch)
 variants = ["alliance", "alliance_periodic"]   # default: all the scenario declares
 seeds = [1]                         # default: [sweep] seeds
+
+[fetch]                  # limits on scenarios fetched by URL (see routing.io.limits)
+max_download_mb = 100
+max_unpacked_mb = 200
+max_members = 10000
+max_ratio = 100
+max_fetch_s = 120
+max_table_mb = 200       # any scenario's tables
 ```
 
 A scenario given by URL is fetched when the SPEC is read, so an unreachable URL or a bad
-archive stops the sweep before it starts, with every such problem listed at once.
+archive stops the sweep before it starts, with every such problem listed at once. The limits
+are ``$ROUTING_FETCH_LIMITS`` (or the defaults) with ``[fetch]`` and then the caller's (``routing
+sweep --fetch-limit``) applied; they travel with the jobs, so workers fetch and read under the
+same limits.
 """
 
 from __future__ import annotations
@@ -28,7 +39,8 @@ from pathlib import Path
 from typing import Any
 
 from ..constants import MAX_SEED
-from ..exceptions import FetchError, ScenarioError, StoreError
+from ..exceptions import DataError, FetchError, ScenarioError, StoreError
+from ..io.limits import Limits, default_limits, limit_keys
 from ..model.entities import is_number
 from ..model.scenario import (
     SOLUTION_LIMIT_RULE,
@@ -77,9 +89,11 @@ class SweepSpec:
     engine: str = "auto"
     job_timeout_s: float = 1800.0
     store: str | None = None  # plan store URL (a SQLite path made absolute); None: no store
+    limits: Limits | None = None  # on scenarios fetched by URL and tables; None: the defaults
 
 
-def scenario_source(ref: str, base: Path) -> tuple[str, str, Path]:
+def scenario_source(ref: str, base: Path, limits: Limits | None = None
+                    ) -> tuple[str, str, Path]:
     """A SPEC's scenario reference as (source the workers read, content digest, local folder).
 
     A path is taken relative to the SPEC's folder; a path to an archive is read as its
@@ -99,7 +113,7 @@ def scenario_source(ref: str, base: Path) -> tuple[str, str, Path]:
     folder = in_place(ref)
     if folder is not None:
         return ref, "", folder
-    got = fetch(ref)
+    got = fetch(ref, limits=limits)
     return ref, got.digest, got.folder
 
 
@@ -123,8 +137,43 @@ def _seeds(value: Any, where: str, problems: list[str]) -> tuple[int, ...]:
     return (1,)
 
 
-def read_spec(path: Path) -> SweepSpec:
-    """Read and check a SPEC file; every problem is reported at once in a ScenarioError."""
+def _limits(raw: Any, label: str, overrides: dict[str, float] | None,
+            problems: list[str]) -> Limits:
+    """The defaults (and $ROUTING_FETCH_LIMITS), then [fetch], then ``overrides``; a bad
+    [fetch] key is a problem and left out."""
+    try:
+        limits = default_limits()
+    except DataError as exc:
+        problems.append(str(exc))
+        limits = Limits()
+    if not isinstance(raw, dict):
+        problems.append(f"{label}: [fetch] must be a table of limits ({', '.join(limit_keys())})")
+        raw = {}
+    _unknown(f"{label}: [fetch]", raw, limit_keys(), problems)
+    for key, value in raw.items():
+        if key in limit_keys():
+            try:
+                limits = limits.replace({key: value})
+            except ValueError as exc:
+                problems.append(f"{label}: [fetch] {exc}")
+    if overrides:
+        limits = limits.replace(overrides)
+    return limits
+
+
+def read_spec(path: Path, *, limits: dict[str, float] | None = None) -> SweepSpec:
+    """Read and check a SPEC file; every problem is reported at once in a ScenarioError.
+
+    ``limits``: fetch limits that win over the SPEC's ``[fetch]`` (keys of
+    :class:`~routing.io.limits.Limits`).
+
+    Raises
+    ------
+    ScenarioError
+        Every problem of the SPEC, and of fetching its scenarios.
+    ValueError
+        ``limits`` names an unknown limit or a bad value.
+    """
     label = str(path)
     try:
         raw = tomllib.loads(Path(path).read_text(encoding="utf-8"))
@@ -133,11 +182,11 @@ def read_spec(path: Path) -> SweepSpec:
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ScenarioError([f"{label}: not valid TOML: {exc}"], source="sweep spec") from None
     problems: list[str] = []
-    _unknown(label, [k for k in raw if k not in ("sweep", "scenarios")], ("sweep", "scenarios"),
-             problems)
+    _unknown(label, [k for k in raw if k not in ("sweep", "scenarios", "fetch")],
+             ("sweep", "scenarios", "fetch"), problems)
+    kwargs: dict[str, Any] = {"limits": _limits(raw.get("fetch", {}), label, limits, problems)}
     head = raw.get("sweep", {})
     _unknown(f"{label}: [sweep]", head, SWEEP_KEYS, problems)
-    kwargs: dict[str, Any] = {}
     # TOML has nan and inf: every budget must be a finite number of seconds.
     for key, ok, rule in (("time_limit_s", is_time_limit, TIME_LIMIT_RULE),
                           ("coalition_time_limit_s", is_time_limit, TIME_LIMIT_RULE),
@@ -190,7 +239,8 @@ def read_spec(path: Path) -> SweepSpec:
         _unknown(where, item, SCENARIO_KEYS, problems)
         try:
             source, digest, folder = scenario_source(item["path"],
-                                                     Path(path).resolve().parent)
+                                                     Path(path).resolve().parent,
+                                                     kwargs["limits"])
         except FetchError as exc:
             problems.append(f"{where}: {exc}")
             continue

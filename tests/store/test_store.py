@@ -209,3 +209,36 @@ def test_a_store_from_revision_0001_gains_the_sweep_columns_and_keeps_its_plans(
         assert count(store, StopRow) == stops > 0
         assert store.get(plain) == tiny_doc
         assert [p.sweep for p in store.history()] == [None, None]
+
+
+def _save_job(url: str, doc: dict[str, Any], writer: int, start: Any, out: Any) -> None:
+    """One writer process: store the same sweep job's two plans, as a rerun would."""
+    from routing.store import SweepTag
+
+    start.wait()
+    with open_store(url) as store:
+        tags = [SweepTag(job="samejob", kind="variant", option="alliance", part=k)
+                for k in (1, 2)]
+        ids, stored = store.save_job("samejob", [(doc | {"seed": writer}, 0, t) for t in tags])
+        out.put((writer, ids, stored))
+
+
+def test_a_sweep_jobs_plans_are_stored_once_even_by_writers_at_once(store_url, tiny_doc):
+    """save_job: the first writer of a job key stores its plans; any later one (here: two
+    processes at the same moment, then a third call) gets their ids and stores nothing."""
+    ctx = mp.get_context("spawn")
+    start, out = ctx.Barrier(WRITERS), ctx.Queue()
+    procs = [ctx.Process(target=_save_job, args=(store_url, tiny_doc, w, start, out))
+             for w in range(WRITERS)]
+    for p in procs:
+        p.start()
+    results = [out.get(timeout=120) for _ in procs]
+    for p in procs:
+        p.join(timeout=120)
+    assert sorted(stored for _, _, stored in results) == [False] * (WRITERS - 1) + [True]
+    ids = {tuple(i) for _, i, _ in results}
+    assert len(ids) == 1
+    with open_store(store_url) as store:
+        assert [p.id for p in store.history()] == list(next(iter(ids)))
+        again, stored = store.save_job("samejob", [(tiny_doc, 0, None)])
+    assert (tuple(again), stored) == (next(iter(ids)), False)

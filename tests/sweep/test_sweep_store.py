@@ -7,6 +7,7 @@ each read back passes the independent checker against the scenario it was planne
 
 from __future__ import annotations
 
+import contextlib
 import re
 
 import pandas as pd
@@ -102,3 +103,54 @@ def test_cli_store_overrides_the_specs_and_history_names_the_job(tmp_path, monke
                for k, ln in enumerate(listed, start=1))
     assert sorted(int(ln.split()[0]) for ln in listed) == \
         sorted(int(i) for i in str(daily.plan_ids).split())
+
+
+def test_a_rerun_after_an_interrupted_sweep_stores_no_job_twice(tmp_path, client, store_url,
+                                                                 monkeypatch):
+    """The sweep stops after a job stored its plans but before its row was written (here:
+    writing the first row fails); the rerun runs that job again and keeps its stored plans,
+    listing their ids: every job's plans are in the store once."""
+    from routing.sweep import runner
+
+    spec_file = tmp_path / "spec.toml"
+    spec_file.write_text(
+        '[sweep]\ntime_limit_s = 5\nsolution_limit = 10\nseeds = [1]\nengine = "ortools"\n'
+        f'shapley = false\n\n[[scenarios]]\npath = "{DATA / "periodic"}"\n', encoding="utf-8")
+    spec = read_spec(spec_file)
+    real = runner._write_row
+
+    def killed(folder, row):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(runner, "_write_row", killed)
+    with contextlib.suppress(KeyboardInterrupt):
+        run_sweep(spec, tmp_path / "out", client=client, progress=False, store=store_url)
+    monkeypatch.setattr(runner, "_write_row", real)
+    with open_store(store_url) as store:
+        first = {}
+        for p in store.history():
+            first.setdefault(p.sweep.job, []).append(p.id)
+    assert first  # at least the job whose row was lost stored its plans
+    assert not list((tmp_path / "out" / "jobs").glob("*.json"))
+
+    result = run_sweep(spec, tmp_path / "out", client=client, progress=False, store=store_url)
+    assert result.ran == len(jobs_of(spec)) and result.failed == 0
+    with open_store(store_url) as store:
+        stored = store.history()
+    by_job: dict[str, list[int]] = {}
+    for p in stored:
+        by_job.setdefault(p.sweep.job, []).append(p.id)
+    rows = {r["job_key"]: r for r in result.rows}
+    assert sorted(by_job) == sorted(rows)
+    for key, row in rows.items():
+        ids = [int(i) for i in row["plan_ids"].split()]
+        assert ids == by_job[key] and len(ids) == row["plans"]  # once per job
+        if key in first:
+            assert ids == first[key]  # the plans stored before the interruption
+
+    again = run_sweep(spec, tmp_path / "out2", client=client, progress=False, store=store_url)
+    assert again.ran == len(rows)  # a new OUT_DIR plans every job again ...
+    with open_store(store_url) as store:
+        assert len(store.history()) == len(stored)  # ... and stores nothing twice
+    assert {r["job_key"]: r["plan_ids"] for r in again.rows} == \
+        {k: r["plan_ids"] for k, r in rows.items()}
