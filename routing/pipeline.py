@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import itertools
+import time
 from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
@@ -39,6 +40,8 @@ from .solve.schedule import without_lines
 from .solve.visits import build_visits
 
 STRUCTURES = ("direct", "two_echelon")
+#: Seconds each township's feeder problem gets at least (two echelons).
+MIN_FEEDER_S = 0.25
 
 
 def structures_of(scenario: Scenario, override: str | None = None) -> list[str]:
@@ -107,13 +110,14 @@ def plan_two_echelon(scenario: Scenario, m: Matrices, *, time_limit_s: float | N
                      **opts: Any) -> Plan:
     """Trunks first, then each township's feeders from the trunks' departure times.
 
-    The time budget goes one third to the trunks and two thirds to the feeders, shared by the
-    number of villages each township serves.
+    The time budget goes one third to the trunks and the rest to the feeders, shared by the
+    number of lines each township's feeders take (at least MIN_FEEDER_S each).
     """
     if not trunk_types(scenario):
         raise ModelError("two_echelon planning needs trunk vehicles: vehicle types with "
                          "echelon 'trunk' or 'any' based at the hub")
     budget = scenario.solve.time_limit_s if time_limit_s is None else time_limit_s
+    t0 = time.perf_counter()
     transfers = transferred_lines(scenario)
     trunk_sc = feeder_deadlines(trunk_scenario(scenario, transfers), scenario, transfers, m)
     trunk = _plan_trunks(trunk_sc, m, scenario.targets.max_trunk_routes,
@@ -130,11 +134,14 @@ def plan_two_echelon(scenario: Scenario, m: Matrices, *, time_limit_s: float | N
         if i in handed:
             by_town.setdefault(town, []).append(i)
     total = max(1, sum(len(ids) for ids in by_town.values()))
+    # The feeders share what the trunks left of the budget, by their lines (a township's
+    # feeder problem is small: a fraction of a second finds its plan).
+    feeder_s = max(budget - (time.perf_counter() - t0), MIN_FEEDER_S * len(by_town))
     runtime, objective, solutions = trunk.runtime_s, trunk.objective, trunk.meta["solutions"]
     feeders = feeder_types(scenario)
     for town, ids in sorted(by_town.items()):
         sub = feeder_scenario(scenario, town, (lines[i] for i in ids), ready)
-        share = max(1.0, 2 * budget / 3 * len(ids) / total)
+        share = max(MIN_FEEDER_S, feeder_s * len(ids) / total)
         at_hand = {i: (town, ready[i]) for i in ids}
         part = solve(sub, m, time_limit_s=share, accept=_passes(sub, m, at_hand), **opts)
         routes += [dataclasses.replace(r, echelon="feeder") for r in part.routes]

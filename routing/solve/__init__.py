@@ -45,7 +45,8 @@ def stability(routes: tuple[Route, ...], reference: dict[str, str]) -> dict[str,
 
 
 ENGINES = ("ortools", "pyvrp", "auto")
-#: Seconds the engines get at least, whatever the insertion plan took of the time limit.
+#: Seconds the engines get at least (or the whole time limit if shorter), whatever the
+#: insertion plan took of it.
 MIN_ENGINE_S = 1.0
 #: Share of the time limit the insertion plan may take at most (1,000 villages: 6-17 s).
 INSERTION_SHARE = 0.2
@@ -137,7 +138,7 @@ def solve(scenario: Scenario, matrices: Matrices, *, time_limit_s: float | None 
     # candidate like theirs); the engines get the time left.
     first = insertion_candidate(scenario, matrices, visits, list(unserved), seed=sd,
                                 time_limit_s=tl, budget_s=INSERTION_SHARE * tl)
-    left_s = max(MIN_ENGINE_S, tl - first.runtime_s)
+    left_s = max(min(MIN_ENGINE_S, tl), tl - first.runtime_s)
     opts: dict[str, Any] = {"time_limit_s": left_s, "seed": sd, "solution_limit": sl,
                             "reference": reference, "change_penalty": change_penalty}
     note: str | None = None
