@@ -12,7 +12,7 @@ import sys
 import time
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -20,7 +20,9 @@ from .constants import MAX_CHANGE_PENALTY, MAX_SEED, MAX_SOLUTION_LIMIT, MAX_TIM
 from .exceptions import RoutingError
 
 if TYPE_CHECKING:
+    from .evaluate.check import Violation
     from .model import Scenario
+    from .model.plan import Plan
     from .network.matrix import Matrices
     from .store import PlanStore
 
@@ -160,16 +162,12 @@ def plan(scenario_dir: Path, out_dir: Path, time_limit_s: float | None, seed: in
     With two structures (``both``), each goes to its own subfolder of OUT and a comparison
     follows the summaries.
     """
-    from .evaluate.check import check_plan
     from .evaluate.targets import plan_verdicts
     from .io import read_scenario
     from .network.matrix import travel_matrices
     from .pipeline import plan_scenario, reference_from_plan, structures_of
-    from .report.dispatch import write_report
-    from .report.maps import map_data, write_map
-    from .report.plan_json import read_plan_json, write_plan_json
+    from .report.plan_json import read_plan_json
     from .report.summary import comparison_text, summary_text
-    from .report.tables import write_routes_csv, write_routes_geojson, write_routes_xlsx
 
     results = []
     stored: list[int] = []
@@ -202,16 +200,8 @@ def plan(scenario_dir: Path, out_dir: Path, time_limit_s: float | None, seed: in
                                       structure=kind, engine=engine)
             if not quiet:
                 click.echo("", err=True)
-            out.mkdir(parents=True, exist_ok=True)
-            doc = write_plan_json(result, scenario, out / "plan.json")
-            write_routes_csv(doc, scenario, out / "routes.csv")
-            write_routes_xlsx(doc, scenario, out / "routes.xlsx")
-            write_routes_geojson(doc, scenario, out / "routes.geojson")
-            violations = check_plan(doc, scenario, matrices)
-            data = map_data(doc, scenario, lang=lang, matrices=matrices)
-            write_map(data, out / "map.html", tiles=tiles)
-            write_report(doc, scenario, out / "report.html", data, tiles=tiles,
-                         violations=len(violations))
+            doc, violations = _write_plan_files(result, scenario, matrices, out, lang=lang,
+                                                tiles=tiles)
             if store is not None:
                 stored.append(store.save(doc, violations=len(violations)))
             results.append((kind, out, doc, violations))
@@ -235,6 +225,32 @@ def plan(scenario_dir: Path, out_dir: Path, time_limit_s: float | None, seed: in
         click.echo("\n" + comparison_text([(k, d, len(v)) for k, _, d, v in results]))
     if any(v or d["unserved"] for _, _, d, v in results):
         sys.exit(EXIT_NOT_ALL_MET)
+
+
+def _write_plan_files(plan: Plan, scenario: Scenario, matrices: Matrices, out: Path, *,
+                      lang: str, tiles: str, violations: list[Violation] | None = None
+                      ) -> tuple[dict[str, Any], list[Violation]]:
+    """Every file of a plan in OUT (plan.json, routes.csv/.xlsx/.geojson, map.html,
+    report.html); the plan document and the checker's violations (checked here unless
+    given)."""
+    from .evaluate.check import check_plan
+    from .report.dispatch import write_report
+    from .report.maps import map_data, write_map
+    from .report.plan_json import write_plan_json
+    from .report.tables import write_routes_csv, write_routes_geojson, write_routes_xlsx
+
+    out.mkdir(parents=True, exist_ok=True)
+    doc = write_plan_json(plan, scenario, out / "plan.json")
+    write_routes_csv(doc, scenario, out / "routes.csv")
+    write_routes_xlsx(doc, scenario, out / "routes.xlsx")
+    write_routes_geojson(doc, scenario, out / "routes.geojson")
+    if violations is None:
+        violations = check_plan(doc, scenario, matrices)
+    data = map_data(doc, scenario, lang=lang, matrices=matrices)
+    write_map(data, out / "map.html", tiles=tiles)
+    write_report(doc, scenario, out / "report.html", data, tiles=tiles,
+                 violations=len(violations))
+    return doc, violations
 
 
 def _check_reference(value: str | None) -> str | None:
@@ -352,6 +368,51 @@ def check(plan_json: Path, scenario_dir: Path) -> None:
     for v in violations:
         click.echo(f"  {v}")
     sys.exit(EXIT_NOT_ALL_MET)
+
+
+@main.command()
+@click.argument("edited", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--scenario", "scenario_dir", required=True,
+              type=click.Path(exists=True, file_okay=False, path_type=Path),
+              help="The scenario folder the plan was made for.")
+@click.option("-o", "--out", "out_dir", required=True, type=OUT_DIR,
+              help="Folder for the re-timed plan's files (created).")
+@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
+              help="Language of the map and report.")
+@click.option("--tiles", type=click.Choice(["osm", "amap", "none"]), default="osm",
+              show_default=True, help="Background map tiles.")
+def retime(edited: Path, scenario_dir: Path, out_dir: Path, lang: str, tiles: str) -> None:
+    """Re-time EDITED (plan.json, routes.csv or routes.xlsx with stops reordered or moved
+    between vehicles): keep its order and vehicles, recompute every time, load and cost,
+    write the complete plan to OUT and list what breaks the rules, hard ones first; exit 3
+    if anything does."""
+    from .evaluate.targets import plan_verdicts
+    from .io import read_scenario
+    from .io.edited import read_edited
+    from .network.matrix import travel_matrices
+    from .pipeline import retime_plan
+    from .report.summary import summary_text
+
+    try:
+        scenario = read_scenario(scenario_dir)
+        matrices = travel_matrices(scenario)
+        result = retime_plan(scenario, matrices, read_edited(edited, scenario),
+                             source=str(edited))
+        doc, violations = _write_plan_files(result.plan, scenario, matrices, out_dir,
+                                            lang=lang, tiles=tiles,
+                                            violations=result.violations)
+    except RoutingError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(summary_text(doc, scenario, violations=len(violations),
+                            verdicts=plan_verdicts(doc, scenario)))
+    if violations:
+        click.echo(f"\n{len(violations)} violation(s), hard ones first:")
+        for v in violations:
+            click.echo(f"  {v}")
+    click.echo(f"\nwrote {out_dir}/plan.json, routes.csv, routes.xlsx, routes.geojson, "
+               "map.html, report.html")
+    if violations:
+        sys.exit(EXIT_NOT_ALL_MET)
 
 
 @main.command("map")

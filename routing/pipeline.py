@@ -14,10 +14,11 @@ from dataclasses import replace
 from typing import Any
 
 from .constants import AUTO
-from .evaluate.check import Violation, check_plan
+from .evaluate.check import Violation, check_plan, hard_first
 from .evaluate.explain import Explainer
 from .evaluate.probe import RouteView
 from .exceptions import ModelError
+from .io.edited import EditedRoute
 from .model import Direction, Scenario, Tier, Variant, VehicleType
 from .model.plan import Plan, Route, Unserved
 from .network.matrix import Matrices, travel_matrices, vehicle_duration_s
@@ -36,6 +37,7 @@ from .solve.echelons import (
 )
 from .solve.ortools_backend import Progress
 from .solve.repair import line_key, repair
+from .solve.retime import retime
 from .solve.schedule import without_lines
 from .solve.visits import build_visits
 
@@ -349,6 +351,45 @@ def check_scenario_plan(plan: Plan, scenario: Scenario, matrices: Matrices) -> l
     """Run the independent checker on a plan object, exactly as on its plan.json."""
     return check_plan(plan_to_dict(plan, scenario), scenario, matrices)
 
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Retimed:
+    """An edited plan re-timed: the plan (times, loads, costs recomputed; unserved lines
+    explained) and what breaks the rules, hard violations first."""
+
+    plan: Plan
+    violations: list[Violation]
+
+
+def retime_plan(scenario: Scenario, matrices: Matrices, edited: list[EditedRoute], *,
+                source: str = "") -> Retimed:
+    """Re-time the dispatcher's routes as given (order and vehicles kept) and check them.
+
+    Every figure is recomputed, so the checker reports only rules the edit breaks: loads over
+    a capacity, a stop outside its hours, a shift too long, fresh goods off the cold chain, a
+    line served twice. Each line on no route is a violation of its own (kind ``unserved``)
+    with the reason it is out: a dispatcher who took it off a route must see it.
+    """
+    fleet = dict(scenario.vehicles())
+    feeders = sorted({r.vehicle_id for r in edited
+                      if scenario.station(fleet[r.vehicle_id].depot_id).tier is Tier.TOWNSHIP})
+    if feeders:
+        raise ModelError("retime handles plans whose vehicles start at the hub (the direct "
+                         f"structure); feeder vehicle(s) {', '.join(feeders[:5])} start at "
+                         "township stations, whose hand-overs it does not re-time yet")
+    timed = retime(scenario, matrices,
+                   [(r.vehicle_id, r.trip, [(s.station_id, s.line_ids) for s in r.stops])
+                    for r in edited])
+    plan = _explained(replace(timed, meta=timed.meta | {"retimed_from": source}), scenario,
+                      matrices)
+    found = check_scenario_plan(plan, scenario, matrices)
+    names = {s.id: s.name for s in scenario.stations}
+    left = [Violation("unserved", f"station {u.station_id} ({names.get(u.station_id, '')})",
+                      f"{len(u.line_ids)} line(s) on no route ({', '.join(u.line_ids[:4])}"
+                      f"{' …' if len(u.line_ids) > 4 else ''}): {u.reason}")
+            for u in plan.unserved]
+    return Retimed(plan, hard_first(found + left))
 
 
 def planner(seed: int | None, solution_limit: int | None, engine: str = "auto") -> Any:

@@ -38,6 +38,21 @@ class Violation:
         return f"[{self.kind}] {self.where}: {self.message}"
 
 
+#: Kinds a dispatcher must act on, most urgent first: the plan cannot be driven as it is
+#: (goods that do not fit or lose the cold chain, hours, shifts, work served twice or not at
+#: all). The other kinds follow, in the order found.
+HARD_KINDS = ("over_capacity", "cold_capacity", "cold_chain", "time_window", "delivery_target",
+              "fresh_target", "pickup_before_ready", "departs_before_ready", "depot_hours",
+              "shift_overrun", "trip_overlap", "vehicle_reused", "served_twice",
+              "served_and_unserved", "unserved", "servable_unserved", "missing")
+
+
+def hard_first(violations: list[Violation]) -> list[Violation]:
+    """The violations with the kinds of :data:`HARD_KINDS` first, in that order (stable)."""
+    rank = {k: n for n, k in enumerate(HARD_KINDS)}
+    return sorted(violations, key=lambda v: rank.get(v.kind, len(rank)))
+
+
 def _s(minutes: float) -> int:
     return round(minutes * 60)
 
