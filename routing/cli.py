@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from .model import Scenario
     from .model.plan import Plan
     from .network.matrix import Matrices
+    from .pipeline import Locks
     from .store import PlanStore
 
 EXIT_NOT_ALL_MET = 3
@@ -135,6 +136,11 @@ def main() -> None:
 @click.option("--change-penalty", type=CHANGE_PENALTY, default=None,
               help="CNY per stop moved to another vehicle than in the reference "
                    "(default: the scenario's, 50).")
+@click.option("--lock", "lock", default=None, metavar="VEHICLE[,…]",
+              help="With --reference: these vehicles keep their reference routes exactly "
+                   "(every trip, stops in order; only today's lines).")
+@click.option("--lock-stops", "lock_stops", default=None, metavar="STATION[,…]",
+              help="With --reference: these stations stay on their reference vehicle.")
 @click.option("--structure", type=click.Choice(["direct", "two_echelon", "both"]), default=None,
               help="Direct from the hub, trunks + feeders, or both for comparison "
                    "(default: the scenario's).")
@@ -155,6 +161,7 @@ def main() -> None:
                    f"alone: ${STORE_ENV} or ~/.local/share/routing/plans.sqlite.")
 def plan(scenario_dir: Path, out_dir: Path, time_limit_s: float | None, seed: int | None,
          solution_limit: int | None, reference: str | None, change_penalty: float | None,
+         lock: str | None, lock_stops: str | None,
          structure: str | None, engine: str, quiet: bool, lang: str, tiles: str,
          store_url: str | None) -> None:
     """Plan today's routes for SCENARIO_DIR and write the plan files to OUT.
@@ -190,6 +197,7 @@ def plan(scenario_dir: Path, out_dir: Path, time_limit_s: float | None, seed: in
                 click.echo(f"reference: stored plan {ref_id} ({ref_doc['scenario'].get('date')})",
                            err=True)
         ref_map = reference_from_plan(ref_doc) if ref_doc is not None else None
+        locks = _locks(ref_doc, ref_map, lock, lock_stops, scenario)
         kinds = structures_of(scenario, structure)
         for kind in kinds:
             out = out_dir if len(kinds) == 1 else out_dir / kind
@@ -197,7 +205,7 @@ def plan(scenario_dir: Path, out_dir: Path, time_limit_s: float | None, seed: in
                                       solution_limit=solution_limit,
                                       progress=None if quiet else _Progress(),
                                       reference=ref_map, change_penalty=change_penalty,
-                                      structure=kind, engine=engine)
+                                      structure=kind, engine=engine, locks=locks)
             if not quiet:
                 click.echo("", err=True)
             doc, violations = _write_plan_files(result, scenario, matrices, out, lang=lang,
@@ -225,6 +233,31 @@ def plan(scenario_dir: Path, out_dir: Path, time_limit_s: float | None, seed: in
         click.echo("\n" + comparison_text([(k, d, len(v)) for k, _, d, v in results]))
     if any(v or d["unserved"] for _, _, d, v in results):
         sys.exit(EXIT_NOT_ALL_MET)
+
+
+def _ids(value: str | None) -> list[str]:
+    return [v.strip() for v in (value or "").split(",") if v.strip()]
+
+
+def _locks(ref_doc: dict[str, Any] | None, ref_map: dict[str, str] | None, lock: str | None,
+           lock_stops: str | None, scenario: Scenario) -> Locks | None:
+    """--lock and --lock-stops against the reference plan (a usage error without one)."""
+    from .io.edited import locked_routes
+    from .pipeline import Locks
+
+    if not lock and not lock_stops:
+        return None
+    if ref_doc is None or ref_map is None:
+        raise click.UsageError("--lock and --lock-stops need --reference (the plan whose "
+                               "routes and stops to keep)")
+    routes = locked_routes(ref_doc, _ids(lock), scenario) if lock else []
+    stops = {}
+    for station in _ids(lock_stops):
+        if station not in ref_map:
+            raise click.UsageError(f"--lock-stops: station '{station}' is on no route of the "
+                                   "reference plan")
+        stops[station] = ref_map[station]
+    return Locks(routes=tuple(routes), stops=stops)
 
 
 def _write_plan_files(plan: Plan, scenario: Scenario, matrices: Matrices, out: Path, *,

@@ -23,7 +23,7 @@ from .model import Direction, Scenario, Tier, Variant, VehicleType
 from .model.plan import Plan, Route, Unserved
 from .network.matrix import Matrices, travel_matrices, vehicle_duration_s
 from .report.plan_json import plan_to_dict, read_plan_json
-from .solve import DROPPED, scenario_hash, solve
+from .solve import DROPPED, scenario_hash, solve, stability
 from .solve.echelons import (
     direct_types,
     feeder_scenario,
@@ -63,8 +63,12 @@ def _explained(plan: Plan, scenario: Scenario, m: Matrices) -> Plan:
     (a claim the checker tests; see routing.evaluate.explain)."""
     if not plan.unserved:
         return plan
+    locked = plan.meta.get("locked_vehicles", [])
+    pinned = plan.meta.get("locked_stops", {})
     ex = Explainer(scenario, m, route_views(plan.routes),
-                   {r.vehicle_id: r.echelon for r in plan.routes})
+                   {r.vehicle_id: r.echelon for r in plan.routes},
+                   locked=frozenset(locked if isinstance(locked, list) else []),
+                   pinned=dict(pinned) if isinstance(pinned, dict) else {})
     unserved = []
     for u in plan.unserved:
         code, reason = ex.why(u.station_id, u.line_ids)
@@ -83,7 +87,8 @@ def plan_scenario(scenario: Scenario, matrices: Matrices | None = None, *,
                   time_limit_s: float | None = None, seed: int | None = None,
                   solution_limit: int | None = None, progress: Progress | None = None,
                   reference: dict[str, str] | None = None, change_penalty: float | None = None,
-                  structure: str | None = None, engine: str = "auto") -> tuple[Plan, Matrices]:
+                  structure: str | None = None, engine: str = "auto",
+                  locks: Locks | None = None) -> tuple[Plan, Matrices]:
     """Solve the scenario's day and give every unserved station a concrete reason.
 
     ``structure`` {"direct", "two_echelon"} defaults to the scenario's (``both`` plans direct;
@@ -91,7 +96,8 @@ def plan_scenario(scenario: Scenario, matrices: Matrices | None = None, *,
     to stay close to (default: the scenario's ``[solve] reference`` file, if any);
     ``change_penalty``: CNY per stop moved to another vehicle. ``engine`` {"ortools",
     "pyvrp", "auto"}: with "auto" both engines run when PyVRP fits and the cheaper plan that
-    passes the independent checker is kept (see routing.solve.solve).
+    passes the independent checker is kept (see routing.solve.solve). ``locks``: routes kept
+    exactly and stops kept on their vehicles (:class:`Locks`).
     """
     m = travel_matrices(scenario) if matrices is None else matrices
     if reference is None and scenario.solve.reference is not None:
@@ -100,6 +106,11 @@ def plan_scenario(scenario: Scenario, matrices: Matrices | None = None, *,
     kind = structures_of(scenario, structure)[0]
     opts = {"seed": seed, "solution_limit": solution_limit, "progress": progress,
             "reference": reference, "change_penalty": penalty, "engine": engine}
+    if locks is not None and (locks.routes or locks.stops):
+        if kind == "two_echelon":
+            raise ModelError("locks apply to the direct structure; two echelons re-plan "
+                             "trunks and feeders together")
+        return _plan_locked(scenario, m, locks, time_limit_s=time_limit_s, **opts), m
     if kind == "two_echelon":
         plan = plan_two_echelon(scenario, m, time_limit_s=time_limit_s, **opts)
         return _explained(plan, scenario, m), m
@@ -351,6 +362,65 @@ def check_scenario_plan(plan: Plan, scenario: Scenario, matrices: Matrices) -> l
     """Run the independent checker on a plan object, exactly as on its plan.json."""
     return check_plan(plan_to_dict(plan, scenario), scenario, matrices)
 
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Locks:
+    """What a re-plan must keep: ``routes``, the locked vehicles' routes exactly as in the
+    reference plan (every trip, stops in order; only today's lines), and ``stops``, locked
+    stops: station id → the vehicle that must serve it."""
+
+    routes: tuple[EditedRoute, ...] = ()
+    stops: dict[str, str] = dataclasses.field(default_factory=dict)
+
+
+def _plan_locked(scenario: Scenario, m: Matrices, locks: Locks, *,
+                 time_limit_s: float | None, reference: dict[str, str] | None,
+                 **opts: Any) -> Plan:
+    """Plan around locks: the locked vehicles keep their routes (re-timed as they stand) and
+    leave the problem with their lines; the rest of the fleet, under ids of its own, plans the
+    rest with the locked stops pinned to their vehicles; then the two are joined under the
+    real vehicle ids. Every engine honours the locked routes this way; locked stops,
+    OR-Tools and the insertion plan (PyVRP refuses them; meta.engine_note says so)."""
+    direct = replace(scenario, vehicle_types=direct_types(scenario))
+    fleet = dict(direct.vehicles())
+    locked = {r.vehicle_id for r in locks.routes}
+    unknown = sorted((locked | set(locks.stops.values())) - set(fleet))
+    if unknown:
+        raise ModelError(f"locked vehicle(s) {', '.join(repr(v) for v in unknown)} not in the "
+                         f"fleet of the direct structure")
+    taken = {i for r in locks.routes for s in r.stops for i in s.line_ids}
+    types, rename = [], {}
+    for vt in direct.vehicle_types:  # the free vehicles of each type, numbered 1, 2, …
+        free = [vid for vid, t in fleet.items() if t.id == vt.id and vid not in locked]
+        types.append(replace(vt, count=len(free)))
+        rename.update({f"{vt.id}-{k}": vid for k, vid in enumerate(free, start=1)})
+    back = {vid: sub for sub, vid in rename.items()}
+    sub = replace(direct, vehicle_types=tuple(types),
+                  demand=tuple(ln for ln in direct.demand if ln.id not in taken))
+    # A stop locked to a locked vehicle keeps the lines that route has; its new ones go free.
+    pins = {st: back[vid] for st, vid in locks.stops.items() if vid in back}
+    ref = {k: back[vid] for k, vid in (reference or {}).items() if vid in back}
+    part = solve(sub, m, time_limit_s=time_limit_s, accept=_passes(sub, m), reference=ref or None,
+                 pinned=pins, **opts)
+    kept = retime(direct, m, [(r.vehicle_id, r.trip, [(s.station_id, s.line_ids)
+                                                     for s in r.stops]) for r in locks.routes])
+    order = {vid: k for k, vid in enumerate(fleet)}
+    routes = sorted([*kept.routes, *(replace(r, vehicle_id=rename[r.vehicle_id])
+                                      for r in part.routes)],
+                    key=lambda r: (order[r.vehicle_id], r.trip))
+    extra = round(sum(r.cost for r in kept.routes), 2)  # every candidate had the locked routes
+    runs = [x | {"cost": round(x["cost"] + extra, 2), "score": round(x["score"] + extra, 2)}
+            if "cost" in x else x for x in part.meta.get("portfolio", [])]  # type: ignore[attr-defined]
+    meta = dict(part.meta) | {"locked_vehicles": sorted(locked, key=order.__getitem__),
+                              "locked_stops": dict(sorted(locks.stops.items()))}
+    if runs:
+        meta["portfolio"] = runs
+    if reference:
+        meta["stability"] = stability(tuple(routes), reference) | {
+            "change_penalty": opts.get("change_penalty", 0.0)}
+    plan = replace(part, scenario_hash=scenario_hash(direct), routes=tuple(routes), meta=meta)
+    return _explained(plan, direct, m)
 
 
 @dataclasses.dataclass(frozen=True, slots=True)

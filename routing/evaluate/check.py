@@ -379,9 +379,12 @@ def unserved_claims(doc: dict[str, Any], scenario: Scenario, matrices: Matrices,
         return out
     fleet = dict(scenario.vehicles())
     views = [v for v in _views(doc) if v[0] in fleet]
+    meta = doc.get("meta", {})
     ex = Explainer(scenario, matrices, views,
                    {r["vehicle_id"]: r.get("echelon", "direct") for r in doc["routes"]},
-                   handed={i: at for i, (_, at) in (handed or {}).items()})
+                   handed={i: at for i, (_, at) in (handed or {}).items()},
+                   locked=frozenset(meta.get("locked_vehicles", [])),
+                   pinned=dict(meta.get("locked_stops", {})))
     for u in todo:
         sid, code = u["station_id"], u.get("code", "")
         where = f"unserved {sid} ({scenario.station(sid).name})"
@@ -394,7 +397,8 @@ def unserved_claims(doc: dict[str, Any], scenario: Scenario, matrices: Matrices,
             continue
         types = available(scenario, job)
         able = {vt.id for vt in types if alone(ex.probe, job, vt) is None}
-        idle = next((vid for vid, vt in fleet.items() if vt.id in able
+        allowed = dict(ex.fleet_for(sid))
+        idle = next((vid for vid, vt in allowed.items() if vt.id in able
                      and vid not in ex.trips), None)
         if idle is not None:
             out.append(Violation("servable_unserved", where, f"'{idle}' stands idle and could "
@@ -407,7 +411,7 @@ def unserved_claims(doc: dict[str, Any], scenario: Scenario, matrices: Matrices,
                 out.append(Violation("false_reason", where, "the reason says a vehicle could "
                                      "serve it alone, but none of the fleet could"))
             ids = {vt.id for vt in types}
-            for vid, vt in fleet.items():
+            for vid, vt in allowed.items():
                 if vt.id not in ids or vid not in ex.trips or vid in ex.closed:
                     continue
                 got = way_in(ex.probe, ex.trips[vid], vt, job)

@@ -90,17 +90,46 @@ def read_edited(path: Path, scenario: Scenario) -> list[EditedRoute]:
 _Raw = list[tuple[str, int | None, list[tuple[str, tuple[str, ...], str]], str]]
 
 
+def locked_routes(doc: dict[str, Any], vehicles: list[str], scenario: Scenario, *,
+                  source: str = "the reference plan") -> list[EditedRoute]:
+    """The routes of ``vehicles`` in a plan document (every trip, stops in order), with only
+    the lines today's scenario still has (a stop left without one drops out): what
+    ``routing plan --lock`` keeps exactly as it was.
+
+    Raises
+    ------
+    DataError
+        If a vehicle drives no route in the plan, or the plan names what the scenario lacks.
+    """
+    ours = [r for r in _from_doc(doc, source) if r[0] in set(vehicles)]
+    missing = sorted(set(vehicles) - {r[0] for r in ours})
+    if missing:
+        driven = sorted({r[0] for r in _from_doc(doc, source)})
+        raise DataError(f"--lock: {', '.join(repr(v) for v in missing)} drive(s) no route in "
+                        f"{source} (its vehicles: {_some(driven)})")
+    today = {ln.id for ln in scenario.demand}
+    kept: _Raw = []
+    for vid, trip, seq, where in ours:
+        stops = [(st, tuple(i for i in ids if i in today), w) for st, ids, w in seq]
+        kept.append((vid, trip, [s for s in stops if s[1]], where))
+    return [r for r in _validated(Path(source), kept, scenario) if r.stops]
+
+
 def _from_json(path: Path) -> _Raw:
     try:
         doc = json.loads(path.read_text(encoding="utf-8"), parse_constant=_no_constant)
     except (OSError, UnicodeDecodeError, ValueError, RecursionError) as exc:
         raise DataError(f"{path}: not a readable plan.json ({exc})") from None
+    return _from_doc(doc, path.name)
+
+
+def _from_doc(doc: Any, name: str) -> _Raw:
     routes = doc.get("routes") if isinstance(doc, dict) else None
     if not isinstance(routes, list):
-        raise DataError(f"{path}: not a plan: no list 'routes'")
+        raise DataError(f"{name}: not a plan: no list 'routes'")
     out: _Raw = []
     for k, r in enumerate(routes):
-        where = f"{path.name} routes/{k}"
+        where = f"{name} routes/{k}"
         if not isinstance(r, dict) or not isinstance(r.get("vehicle_id"), str):
             raise DataError(f"{where}: field 'vehicle_id' must be a vehicle id (text)")
         trip = r.get("trip")
@@ -271,4 +300,4 @@ def _some(ids: list[str]) -> str:
     return ", ".join(ids[:6]) + (f" and {len(ids) - 6} more" if len(ids) > 6 else "")
 
 
-__all__ = ["EditedRoute", "EditedStop", "read_edited"]
+__all__ = ["EditedRoute", "EditedStop", "locked_routes", "read_edited"]

@@ -19,7 +19,7 @@ from .portfolio import Run, engine_of, pyvrp_portfolio, required_then_prizes, wa
 from .raw import Progress, RawSolution
 from .repair import DROPPED, insertion_candidate, reference_candidate, reference_vehicle, repair
 from .schedule import timed_route
-from .visits import Visit, presolve
+from .visits import Visit, fits, presolve
 
 
 def scenario_hash(scenario: Scenario) -> str:
@@ -113,7 +113,7 @@ def solve(scenario: Scenario, matrices: Matrices, *, time_limit_s: float | None 
           seed: int | None = None, solution_limit: int | None = None,
           progress: Progress | None = None, reference: dict[str, str] | None = None,
           change_penalty: float = 0.0, engine: str = "auto",
-          accept: Accept | None = None) -> Plan:
+          accept: Accept | None = None, pinned: dict[str, str] | None = None) -> Plan:
     """Plan one day. Options default to the scenario's ``[solve]`` section.
 
     ``engine`` {"ortools", "pyvrp", "auto"}: "pyvrp" raises UnsupportedConstraintError when
@@ -126,6 +126,8 @@ def solve(scenario: Scenario, matrices: Matrices, *, time_limit_s: float | None 
 
     ``reference`` (station id → vehicle id) and ``change_penalty`` (CNY per moved stop) keep
     routes stable against a reference plan; the plan's meta counts kept and moved stops.
+    ``pinned`` (station id → vehicle id): locked stops, which ride that vehicle or stay
+    unserved; OR-Tools and the insertion honour them, PyVRP refuses them.
     """
     if engine not in ENGINES:
         raise ModelError(f"`engine` must be one of {{{', '.join(ENGINES)}}}; got {engine!r}")
@@ -134,18 +136,21 @@ def solve(scenario: Scenario, matrices: Matrices, *, time_limit_s: float | None 
     sd = spec.seed if seed is None else seed
     sl = spec.solution_limit if solution_limit is None else solution_limit
     visits, unserved = presolve(scenario, set(matrices.unreachable))
+    pinned = _checked_pins(scenario, visits, pinned or {})
     # A plan that serves what the fleet can serve, in seconds, before any engine runs (a
     # candidate like theirs); the engines get the time left.
     first = insertion_candidate(scenario, matrices, visits, list(unserved), seed=sd,
-                                time_limit_s=tl, budget_s=INSERTION_SHARE * tl)
+                                time_limit_s=tl, budget_s=INSERTION_SHARE * tl, pinned=pinned)
     left_s = max(min(MIN_ENGINE_S, tl), tl - first.runtime_s)
     opts: dict[str, Any] = {"time_limit_s": left_s, "seed": sd, "solution_limit": sl,
                             "reference": reference, "change_penalty": change_penalty}
+    if pinned:
+        opts["pinned"] = pinned
     note: str | None = None
     runs: list[Run]
     if engine == "auto":
         missing = pyvrp_backend.unsupported(scenario, visits, reference=reference,
-                                            change_penalty=change_penalty)
+                                            change_penalty=change_penalty, pinned=pinned)
         if missing:
             runs = warm_portfolio(scenario, matrices, visits, opts, progress)
             note = ("OR-Tools (" + ("from its own first solution, and from PyVRP's routes "
@@ -155,7 +160,7 @@ def solve(scenario: Scenario, matrices: Matrices, *, time_limit_s: float | None 
             runs = pyvrp_portfolio(scenario, matrices, visits, opts, progress)
     elif engine == "pyvrp":
         missing = pyvrp_backend.unsupported(scenario, visits, reference=reference,
-                                            change_penalty=change_penalty)
+                                            change_penalty=change_penalty, pinned=pinned)
         if missing:
             raise UnsupportedConstraintError(pyvrp_backend.ENGINE, missing)
         # the dominant visits required, then prize-collecting if the fleet cannot serve them
@@ -182,16 +187,18 @@ def solve(scenario: Scenario, matrices: Matrices, *, time_limit_s: float | None 
         # candidate: re-planning the same day cannot end dearer or less stable than it.
         plans.append(("reference", sd, reference_candidate(
             scenario, matrices, visits, list(unserved), reference, seed=sd,
-            time_limit_s=tl)))
+            time_limit_s=tl, pinned=pinned)))
     if not plans:
         raise SolverError("no engine returned a plan: " + "; ".join(
             f"{name} (seed {run_seed}): {msg}" for name, run_seed, msg in failed))
     # Serve what can be served: each engine's plan with its left-out visits put where the
     # rules allow (the unrepaired plan stays a candidate, in case the checker disagrees).
     for name, run_seed, p in list(plans):
-        fixed = repair(p, scenario, matrices)
+        fixed = repair(p, scenario, matrices, pinned=pinned)
         if fixed is not p:
             plans.append((name + " + repair", run_seed, fixed))
+    # A lock broken is no plan (an engine that ignored one; none should).
+    plans = [x for x in plans if not pins_broken(x[2], pinned)] or plans[:1]
     penalty = spec.unserved_penalty
     # Cheapest first; on a tie an engine's plan before the insertion plan, OR-Tools first,
     # then the lower seed (a stable choice).
@@ -229,6 +236,34 @@ def solve(scenario: Scenario, matrices: Matrices, *, time_limit_s: float | None 
     return replace(plan, meta=meta)
 
 
+def _checked_pins(scenario: Scenario, visits: list[Visit], pinned: dict[str, str]
+                  ) -> dict[str, str]:
+    """The locked stops, each known and able to ride its vehicle (else a ModelError that
+    names them)."""
+    fleet = dict(scenario.vehicles())
+    problems = []
+    for station, vid in sorted(pinned.items()):
+        if vid not in fleet:
+            problems.append(f"'{station}' is locked to '{vid}', which is not in the fleet")
+            continue
+        for v in visits:
+            if v.station_id == station and not fits(v, fleet[vid]):
+                problems.append(f"'{station}' is locked to '{vid}', which cannot carry its "
+                                f"{'fresh ' if v.fresh else ''}goods ({v.down_kg + v.up_kg:g} kg)")
+                break
+    if problems:
+        raise ModelError("locked stops: " + "; ".join(problems))
+    return pinned
+
+
+def pins_broken(plan: Plan, pinned: dict[str, str] | None) -> list[str]:
+    """Locked stops the plan serves on another vehicle than theirs: "station on vehicle"."""
+    if not pinned:
+        return []
+    return [f"{s.station_id} on {r.vehicle_id}" for r in plan.routes for s in r.stops
+            if pinned.get(s.station_id, r.vehicle_id) != r.vehicle_id]
+
+
 def solve_pyvrp_default(scenario: Scenario, matrices: Matrices, *, time_limit_s: float,
                         seed: int) -> Plan:
     """PyVRP with its defaults on the scenario's data (all visits required, cost = distance):
@@ -241,4 +276,4 @@ def solve_pyvrp_default(scenario: Scenario, matrices: Matrices, *, time_limit_s:
     return replace(plan, meta=dict(plan.meta) | {"engine_requested": "pyvrp-default"})
 
 
-__all__ = ["DROPPED", "ENGINES", "plan_score", "solve", "solve_pyvrp_default"]
+__all__ = ["DROPPED", "ENGINES", "pins_broken", "plan_score", "solve", "solve_pyvrp_default"]

@@ -57,8 +57,10 @@ class _Trip:
 class _Fleet:
     """Per-vehicle trips as visit lists, with the timing and load rules of the checker."""
 
-    def __init__(self, scenario: Scenario, matrices: Matrices) -> None:
+    def __init__(self, scenario: Scenario, matrices: Matrices,
+                 pinned: dict[str, str] | None = None) -> None:
         self.scenario = scenario
+        self.pinned = pinned or {}  # locked stops: station → the only vehicle it may ride
         self.matrices = matrices
         self.idx = matrices.index()
         self.types = dict(scenario.vehicles())
@@ -192,18 +194,20 @@ def _insertions(fleet: _Fleet, trips: list[list[Visit]], vt: VehicleType, v: Vis
 
 
 def repair(plan: Plan, scenario: Scenario, matrices: Matrices, *,
-           busy: frozenset[str] = frozenset(), until: float = math.inf) -> Plan:
+           busy: frozenset[str] = frozenset(), until: float = math.inf,
+           pinned: dict[str, str] | None = None) -> Plan:
     """``plan`` with every visit it left out (reason :data:`DROPPED`) served where the rules
     allow: into a used vehicle's trips at the cheapest position, else as a new route of the
     cheapest idle vehicle that can serve it alone. Fresh visits go first, then the rest,
     each farthest first. Vehicles in
     ``busy`` work elsewhere (another part of the plan): neither changed nor idle. Past
-    ``until`` (``time.perf_counter()``), the visits not yet tried stay left out."""
+    ``until`` (``time.perf_counter()``), the visits not yet tried stay left out. A station
+    in ``pinned`` (a locked stop) goes only onto its vehicle."""
     dropped = [u for u in plan.unserved if u.reason == DROPPED]
     if not dropped:
         return plan
     lines = {ln.id: ln for ln in scenario.demand}
-    fleet = _Fleet(scenario, matrices)
+    fleet = _Fleet(scenario, matrices, pinned)
     trips: dict[str, list[list[Visit]]] = {}
     for r in sorted(plan.routes, key=lambda r: (r.vehicle_id, r.trip)):
         trips.setdefault(r.vehicle_id, []).append(
@@ -248,9 +252,10 @@ def _place(fleet: _Fleet, trips: dict[str, list[list[Visit]]], v: Visit,
     """Insert ``v`` into ``trips`` (in place) where it is cheapest and allowed; the vehicle
     that takes it, or None."""
     best: tuple[float, str, int, int] | None = None
+    pin = fleet.pinned.get(v.station_id)
     for vid, ts in trips.items():
         vt = fleet.types[vid]
-        if not _carries(vt, v):
+        if not _carries(vt, v) or pin not in (None, vid):
             continue
         for cost, k, p in _insertions(fleet, ts, vt, v):
             if best is not None and cost >= best[0]:
@@ -270,7 +275,8 @@ def _place(fleet: _Fleet, trips: dict[str, list[list[Visit]]], v: Visit,
     idle = []
     seen_types: set[str] = set()
     for vid, vt in fleet.types.items():
-        if vid in trips or vid in busy or vt.id in seen_types:
+        if vid in trips or vid in busy or pin not in (None, vid) or (
+                pin is None and vt.id in seen_types):
             continue
         seen_types.add(vt.id)  # the first idle vehicle of a type stands for the others
         if not _carries(vt, v):
@@ -287,7 +293,7 @@ def _place(fleet: _Fleet, trips: dict[str, list[list[Visit]]], v: Visit,
 
 def reference_candidate(scenario: Scenario, matrices: Matrices, visits: list[Visit],
                         unserved: list[Unserved], reference: dict[str, str], *, seed: int,
-                        time_limit_s: float) -> Plan:
+                        time_limit_s: float, pinned: dict[str, str] | None = None) -> Plan:
     """The reference plan as far as today's visits allow, the rest inserted by :func:`repair`.
 
     ``reference`` maps station → vehicle in the reference plan's route order (as
@@ -299,13 +305,15 @@ def reference_candidate(scenario: Scenario, matrices: Matrices, visits: list[Vis
     """
     from . import scenario_hash  # the package's, defined before this module is used
 
-    fleet = _Fleet(scenario, matrices)
+    fleet = _Fleet(scenario, matrices, pinned)
     rank = {sid: k for k, sid in enumerate(reference)}
     by_vehicle: dict[str, list[Visit]] = {}
     dropped: list[Visit] = []
     for v in visits:
         vid = reference_vehicle(reference, v.station_id, v.line_ids)
-        if vid in fleet.types:
+        if fleet.pinned.get(v.station_id, vid) != vid:
+            dropped.append(v)  # the line rode another vehicle than its locked stop's
+        elif vid in fleet.types:
             by_vehicle.setdefault(vid, []).append(v)
         else:
             dropped.append(v)
@@ -340,12 +348,13 @@ def reference_candidate(scenario: Scenario, matrices: Matrices, visits: list[Vis
                 unserved=tuple(unserved + left),
                 meta={"solutions": 1, "solution_limit": None, "matrix_source": matrices.source,
                       "unreachable": list(matrices.unreachable), "first_solution_s": None})
-    return repair(plan, scenario, matrices)
+    return repair(plan, scenario, matrices, pinned=pinned)
 
 
 def insertion_candidate(scenario: Scenario, matrices: Matrices, visits: list[Visit],
                         unserved: list[Unserved], *, seed: int, time_limit_s: float,
-                        budget_s: float = math.inf) -> Plan:
+                        budget_s: float = math.inf, pinned: dict[str, str] | None = None
+                        ) -> Plan:
     """A plan built by :func:`repair` from no routes at all: farthest visit first, each at
     its cheapest allowed place or on the cheapest idle vehicle that can serve it alone.
 
@@ -366,7 +375,7 @@ def insertion_candidate(scenario: Scenario, matrices: Matrices, visits: list[Vis
                  meta={"solutions": 1, "solution_limit": None,
                        "matrix_source": matrices.source,
                        "unreachable": list(matrices.unreachable), "first_solution_s": None})
-    plan = repair(empty, scenario, matrices, until=t0 + budget_s)
+    plan = repair(empty, scenario, matrices, until=t0 + budget_s, pinned=pinned)
     elapsed = round(time.perf_counter() - t0, 3)
     return replace(plan, runtime_s=elapsed, objective=round(plan.cost, 2),
                    meta=dict(plan.meta) | {"first_solution_s": elapsed})
