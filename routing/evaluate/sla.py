@@ -120,15 +120,26 @@ def _hours(mine: dict[int, tuple[int, int, int]], ready_s: int, down: bool, peri
 
 
 def _share(timings: list[LineTiming], limit_h: float) -> float | None:
+    # Lines with the same hours (schedule_timings shares one tuple between them) are summed
+    # by parcels first, then weighed once.
+    parcels: dict[tuple[int, int], int] = {}
+    first: dict[tuple[int, int], LineTiming] = {}
     total = within = 0.0
     for t in timings:
         if not t.hours:  # unserved: all late, with the weight of one arrival per day
             total += t.parcels * CYCLE_DAYS
             continue
-        w = t.weights or (1.0,) * len(t.hours)
-        total += t.parcels * sum(w)
-        within += t.parcels * sum(x for h, x in zip(t.hours, w, strict=True)
-                                  if h <= limit_h + 1e-9)
+        key = (id(t.hours), id(t.weights))
+        if key in parcels:
+            parcels[key] += t.parcels
+        else:
+            parcels[key], first[key] = t.parcels, t
+    for key, n in parcels.items():
+        t = first[key]
+        w = t.weights or (1.0,) * len(t.hours or ())
+        total += n * sum(w)
+        within += n * sum(x for h, x in zip(t.hours or (), w, strict=True)
+                          if h <= limit_h + 1e-9)
     return within / total if total else None
 
 
