@@ -1,7 +1,8 @@
 """The ``routing`` command line: thin wrappers over library functions.
 
 Exit codes: 0 success; 1 bad input (a clear message, no traceback); 2 usage error; 3 the plan
-leaves stations unserved or breaks a rule the checker finds.
+leaves stations unserved or breaks a rule the checker finds; 4 no plan within the time limit
+(no engine found a plan serving any visit the fleet could serve: give it more time).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from typing import TYPE_CHECKING
 import click
 
 from .constants import MAX_SEED, MAX_SOLUTION_LIMIT, MAX_TIME_LIMIT_S
-from .exceptions import RoutingError
+from .exceptions import EXIT_NO_PLAN, NoPlanError, RoutingError
 
 if TYPE_CHECKING:
     from .model import Scenario
@@ -27,6 +28,12 @@ if TYPE_CHECKING:
 EXIT_NOT_ALL_MET = 3
 DEFAULT_STORE = "default"  # what `--store` alone means: the default store URL
 STORE_ENV = "ROUTING_STORE_URL"  # routing.store.STORE_ENV, not imported to keep startup fast
+
+
+def _no_plan(exc: NoPlanError) -> None:
+    """No plan within the time limit: the message on stderr, exit code 4."""
+    click.echo(f"Error: {exc}", err=True)
+    sys.exit(EXIT_NO_PLAN)
 
 
 class _FiniteFloat(click.ParamType):
@@ -210,6 +217,8 @@ def plan(scenario_dir: Path, out_dir: Path, time_limit_s: float | None, seed: in
             if store is not None:
                 stored.append(store.save(doc, violations=len(violations)))
             results.append((kind, out, doc, violations))
+    except NoPlanError as exc:
+        _no_plan(exc)
     except RoutingError as exc:
         raise click.ClickException(str(exc)) from None
     finally:

@@ -16,7 +16,7 @@ from .constants import AUTO
 from .evaluate.check import Violation, check_plan
 from .evaluate.explain import Explainer
 from .evaluate.probe import RouteView
-from .exceptions import ModelError
+from .exceptions import ModelError, NoPlanError
 from .model import Direction, Scenario, Tier, Variant, VehicleType
 from .model.plan import Plan, Route, Unserved
 from .network.matrix import Matrices, travel_matrices, vehicle_duration_s
@@ -74,6 +74,37 @@ def _passes(scenario: Scenario, m: Matrices, handed: dict[str, tuple[str, int]] 
     return lambda plan: not check_plan(plan_to_dict(plan, scenario), scenario, m, handed=handed)
 
 
+def no_plan(plan: Plan) -> tuple[int, int] | None:
+    """(visits, servable) when ``plan`` is no plan within the time limit, else None.
+
+    That is: no engine run returned a plan that serves any visit — each ended without a
+    solution, or with one that leaves every visit out (OR-Tools cut short in its first
+    solution, PyVRP's prize-collecting still at the empty plan) — while the fleet can serve
+    some visit: the repair step placed at least one on the routes of nothing. ``servable`` is
+    how many it placed. A plan that serves nothing because nothing can be served (every
+    visit beyond every vehicle) is a plan, with its reasons.
+    """
+    runs = [r for r in plan.meta.get("portfolio") or () if "error" not in r]
+    engines = [r for r in runs if not str(r["engine"]).endswith(" + repair")]
+    repaired = [r for r in runs if str(r["engine"]).endswith(" + repair")]
+    if not engines or any(r.get("stops", 1) for r in engines):
+        return None
+    visits = sum(len(r.stops) for r in plan.routes) + sum(
+        1 for u in plan.unserved if u.reason == DROPPED)
+    servable = max((int(r.get("stops", 0)) for r in repaired), default=0)
+    return (visits, servable) if servable else None
+
+
+def _solve(scenario: Scenario, m: Matrices, *, time_limit_s: float | None, **opts: Any) -> Plan:
+    """:func:`routing.solve.solve`, refusing no plan within the time limit (:func:`no_plan`)
+    with :class:`~routing.exceptions.NoPlanError`."""
+    plan = solve(scenario, m, time_limit_s=time_limit_s, **opts)
+    found = no_plan(plan)
+    if found is not None:
+        raise NoPlanError(f"scenario '{scenario.name}'", plan.time_limit_s, *found)
+    return plan
+
+
 def plan_scenario(scenario: Scenario, matrices: Matrices | None = None, *,
                   time_limit_s: float | None = None, seed: int | None = None,
                   solution_limit: int | None = None, progress: Progress | None = None,
@@ -99,7 +130,7 @@ def plan_scenario(scenario: Scenario, matrices: Matrices | None = None, *,
         plan = plan_two_echelon(scenario, m, time_limit_s=time_limit_s, **opts)
         return _explained(plan, scenario, m), m
     direct = replace(scenario, vehicle_types=direct_types(scenario))
-    plan = solve(direct, m, time_limit_s=time_limit_s, accept=_passes(direct, m), **opts)
+    plan = _solve(direct, m, time_limit_s=time_limit_s, accept=_passes(direct, m), **opts)
     return _explained(plan, direct, m), m
 
 
@@ -136,7 +167,7 @@ def plan_two_echelon(scenario: Scenario, m: Matrices, *, time_limit_s: float | N
         sub = feeder_scenario(scenario, town, (lines[i] for i in ids), ready)
         share = max(1.0, 2 * budget / 3 * len(ids) / total)
         at_hand = {i: (town, ready[i]) for i in ids}
-        part = solve(sub, m, time_limit_s=share, accept=_passes(sub, m, at_hand), **opts)
+        part = _solve(sub, m, time_limit_s=share, accept=_passes(sub, m, at_hand), **opts)
         routes += [dataclasses.replace(r, echelon="feeder") for r in part.routes]
         unserved += part.unserved
         runtime += part.runtime_s
@@ -286,7 +317,7 @@ def _plan_trunks(trunk_sc: Scenario, m: Matrices, limit: int | None, time_limit_
     carry is unserved with its reason, and the trunk-route verdict says so.
     """
     if limit is None:
-        return solve(trunk_sc, m, time_limit_s=time_limit_s, accept=_passes(trunk_sc, m),
+        return _solve(trunk_sc, m, time_limit_s=time_limit_s, accept=_passes(trunk_sc, m),
                      **opts)
     towns = {s.id for s in trunk_sc.stations if s.tier is Tier.TOWNSHIP}
     main = tuple(ln for ln in trunk_sc.demand if not ln.fresh and ln.station_id in towns)
@@ -296,13 +327,13 @@ def _plan_trunks(trunk_sc: Scenario, m: Matrices, limit: int | None, time_limit_
     parts: list[Plan] = []
     if main:
         sub = replace(trunk_sc, vehicle_types=fleet, demand=main)
-        parts.append(solve(sub, m, time_limit_s=max(1.0, time_limit_s * share),
+        parts.append(_solve(sub, m, time_limit_s=max(1.0, time_limit_s * share),
                            accept=_passes(sub, m), **opts))
     others = tuple(replace(vt, count=vt.count - taken.get(vt.id, 0))
                    for vt in trunk_sc.vehicle_types if vt.count > taken.get(vt.id, 0))
     if rest and others:
         sub = replace(trunk_sc, vehicle_types=others, demand=rest)
-        part = solve(sub, m, time_limit_s=max(1.0, time_limit_s * (1 - share)),
+        part = _solve(sub, m, time_limit_s=max(1.0, time_limit_s * (1 - share)),
                      accept=_passes(sub, m), **opts)
         parts.append(replace(part, routes=_renumbered(part.routes, taken)))
     elif rest:

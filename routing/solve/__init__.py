@@ -203,6 +203,7 @@ def solve(scenario: Scenario, matrices: Matrices, *, time_limit_s: float | None 
         meta["portfolio"] = [
             {"engine": name, "seed": run_seed, "cost": round(p.cost, 2),
              "dropped": sum(1 for u in p.unserved if u.reason == DROPPED),
+             "stops": sum(len(r.stops) for r in p.routes),
              "score": round(score(p), 2), "accepted": good,
              "kept": k == best, "first_solution_s": p.meta["first_solution_s"],
              "warm_start": bool(p.meta.get("warm_start")),
