@@ -391,11 +391,14 @@ def compare_scenario(scenario: Scenario, matrices: Matrices | None = None, *,
                      time_limit_s: float | None = None,
                      coalition_time_limit_s: float | None = None, shapley: bool | None = None,
                      seed: int | None = None, solution_limit: int | None = None,
-                     note: Any = None) -> dict[str, Any]:
+                     note: Any = None, engine: str = "auto") -> dict[str, Any]:
     """Carriers alone vs the scenario's variants, with targets and the cost split.
 
     Returns a JSON-ready dict (see :mod:`routing.report.comparison`); ``note`` (a callable
-    taking a string) hears what is being planned.
+    taking a string) hears what is being planned. An option with no plan within the time limit
+    (:class:`~routing.exceptions.NoPlanError`) is an outcome marked ``failed`` with no figures;
+    ``result["failed"]`` lists each such option, coalitions included, and no cost split uses
+    it (a failed coalition leaves the Shapley split out, naming the coalition).
     """
     from .evaluate import consolidation as co
     from .evaluate.sla import sla_report
@@ -405,30 +408,57 @@ def compare_scenario(scenario: Scenario, matrices: Matrices | None = None, *,
     tl = spec.time_limit_s if time_limit_s is None else time_limit_s
     ctl = spec.coalition_time_limit_s if coalition_time_limit_s is None else coalition_time_limit_s
     do_shapley = spec.shapley if shapley is None else shapley
-    plan_with = planner(seed, solution_limit)
+    plan_with = planner(seed, solution_limit, engine)
     say = note or (lambda _msg: None)
+    failed: list[dict[str, str]] = []
+
+    def attempt(kind: str, name: str, carriers: tuple[str, ...], structure: str,
+                setting: int | str, targets: Any, run: Callable[[], Any]) -> Any:
+        try:
+            return run()
+        except NoPlanError as exc:
+            say(f"{kind} {name}: no plan within the time limit")
+            failed.append({"kind": kind, "option": name, "reason": str(exc)})
+            return co.failed_outcome(scenario, name, kind, carriers, structure, setting,
+                                     str(exc), targets)
+
     say(f"baseline: {len(scenario.carriers)} carriers alone, {tl:g} s each")
-    baseline = co.plan_baseline(scenario, m, plan_with, tl)
+    baseline = {}
+    for c in co.carriers_with_parcels(scenario):
+        carrier = next(x for x in scenario.carriers if x.id == c)
+        baseline[c] = attempt("baseline", f"{c} alone", (c,), "direct",
+                              carrier.visit_every_days, None,
+                              lambda c=c: co.plan_alone(scenario, m, c, plan_with, tl))
     variants = []
     for v in spec.variants:
         every = ("each station's frequency chosen" if v.visit_every_days == AUTO
                  else f"every {v.visit_every_days} day(s)")
         say(f"variant {v.name}: {v.structure}, {every}")
-        variants.append(co.plan_variant(scenario, m, v, plan_with, tl))
+        members = v.carriers or tuple(c.id for c in scenario.carriers)
+        variants.append(attempt("variant", v.name, tuple(members), v.structure,
+                                v.visit_every_days, v.targets,
+                                lambda v=v: co.plan_variant(scenario, m, v, plan_with, tl)))
     everyone = tuple(baseline)
     coalitions = None
+    failed_coalitions: list[str] = []
     if do_shapley and len(everyone) > 1:
         say(f"Shapley: {2 ** len(everyone) - 1} coalition plans, {ctl:g} s each")
         coalitions = {}
         for size in range(1, len(everyone) + 1):
             for members in itertools.combinations(everyone, size):
+                name = "+".join(members)
                 if size == len(everyone) and variants[0].carriers == everyone and \
                         variants[0].visit_every_days == 1 and variants[0].structure == "direct":
+                    if variants[0].failed:
+                        failed_coalitions.append(name)
                     coalitions[frozenset(members)] = variants[0].cost_day
                     continue
-                o = co.plan_variant(scenario, m, Variant(name="+".join(members),
-                                                         carriers=members), plan_with, ctl,
-                                    kind="coalition")
+                o = attempt("coalition", name, members, "direct", 1, None,
+                            lambda members=members, name=name: co.plan_variant(
+                                scenario, m, Variant(name=name, carriers=members), plan_with,
+                                ctl, kind="coalition"))
+                if o.failed:
+                    failed_coalitions.append(name)
                 coalitions[frozenset(members)] = o.cost_day
     primary = next((v for v in variants if set(v.carriers) == set(everyone)), variants[0])
     base_timings = [t for o in baseline.values() for t in o.timings]
@@ -441,7 +471,9 @@ def compare_scenario(scenario: Scenario, matrices: Matrices | None = None, *,
         "variants": variants,
         "primary": primary.name,
         "cost_shares": co.cost_shares(scenario, primary, baseline,
-                                      coalitions if primary.structure == "direct" else None),
+                                      coalitions if primary.structure == "direct" else None,
+                                      tuple(failed_coalitions)),
         "coalitions": ({"+".join(sorted(k)): v for k, v in coalitions.items()}
-                       if coalitions else None),
+                       if coalitions and not failed_coalitions else None),
+        "failed": failed,
     }

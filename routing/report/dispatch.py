@@ -431,6 +431,11 @@ def comparison_report_html(cdoc: dict[str, Any], result: dict[str, Any], scenari
     head, body, script = page_parts(render_comparison_map(left, right, tiles))
     rows = []
     for r in cdoc["rows"]:
+        if r.get("failed"):  # no plan within the time limit: no figures
+            rows.append({"variant": r["variant"], "cells": [
+                "-", "-", "-", "-", "-", "-", "-", "-", "-", "-", "-",
+                t.no if r["target_met"] is False else ""]})
+            continue
         red = ("-" if r["reduction"] is None or r["kind"] == "baseline"
                else f"{-100 * r['reduction']:+.1f}%")
         met = "" if r["target_met"] is None else (t.yes if r["target_met"] else t.no)
@@ -460,7 +465,10 @@ def comparison_report_html(cdoc: dict[str, Any], result: dict[str, Any], scenari
         targets=_targets_line(tg, t),
         verdict=verdict, methods=sh["methods"], shares=shares,
         verdicts=_verdict_rows(cdoc, t),
-        shares_title=t.shares.format(name=cdoc["primary"], cost=sh["alliance_cost_day"]),
+        shares_title=(t.shares.format(name=cdoc["primary"], cost=sh["alliance_cost_day"])
+                      if not sh.get("failed") else
+                      f"{cdoc['primary']}: no cost split — no plan within the time limit for "
+                      + "; ".join(f.split(":")[0] for f in sh["failed"])),
         map_head=head, map_body=body, map_script=script, style=_STYLE)
 
 
