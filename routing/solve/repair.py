@@ -219,24 +219,6 @@ def _carries(vt: VehicleType, v: Visit) -> bool:
     return fits(v, vt) and (not v.fresh or vt.fresh_capacity_kg > 0)
 
 
-def _over_totals(seq: list[Visit], v: Visit, vt: VehicleType) -> bool:
-    """The trip with ``v`` carries more than ``vt`` takes whatever the order: all its
-    deliveries leave the depot together, all its pickups come back together."""
-    down = (v.down_kg + sum(x.down_kg for x in seq), v.down_m3 + sum(x.down_m3 for x in seq),
-            v.down_parcels + sum(x.down_parcels for x in seq))
-    up = (v.up_kg + sum(x.up_kg for x in seq), v.up_m3 + sum(x.up_m3 for x in seq),
-          v.up_parcels + sum(x.up_parcels for x in seq))
-    caps = (vt.capacity_kg + 1e-9, vt.capacity_m3 + 1e-9, vt.capacity_parcels)
-    if any(x > c for x, c in zip(down, caps, strict=True)) or \
-            any(x > c for x, c in zip(up, caps, strict=True)):
-        return True
-    if v.fresh or any(x.fresh for x in seq):
-        cold = sum(x.down_kg for x in (*seq, v) if x.fresh)
-        cold_up = sum(x.up_kg for x in (*seq, v) if x.fresh)
-        return max(cold, cold_up) > vt.fresh_capacity_kg + 1e-9
-    return False
-
-
 def _place(fleet: _Fleet, trips: dict[str, list[list[Visit]]], v: Visit,
            busy: frozenset[str] = frozenset()) -> str | None:
     """Insert ``v`` into ``trips`` (in place) where it is cheapest and allowed; the vehicle
@@ -246,12 +228,9 @@ def _place(fleet: _Fleet, trips: dict[str, list[list[Visit]]], v: Visit,
         vt = fleet.types[vid]
         if not _carries(vt, v):
             continue
-        full = {k for k, seq in enumerate(ts) if _over_totals(seq, v, vt)}
         for cost, k, p in _insertions(fleet, ts, vt, v):
             if best is not None and cost >= best[0]:
                 break
-            if k in full:  # no position of this trip can take it
-                continue
             trial = [list(s) for s in ts] if k < len(ts) else [*ts, []]
             trial[k].insert(p, v)
             if fleet.schedule(trial, vt) is not None:
