@@ -74,24 +74,36 @@ def _passes(scenario: Scenario, m: Matrices, handed: dict[str, tuple[str, int]] 
     return lambda plan: not check_plan(plan_to_dict(plan, scenario), scenario, m, handed=handed)
 
 
+#: Portfolio entries that are not an engine's search: plans built by inserting visits (the
+#: repair of an engine's plan, and the insertion plan built from no routes at all).
+BUILT = ("insertion",)
+
+
+def _built(label: str) -> bool:
+    return label in BUILT or label.endswith(" + repair")
+
+
 def no_plan(plan: Plan) -> tuple[int, int] | None:
     """(visits, servable) when ``plan`` is no plan within the time limit, else None.
 
     That is: no engine run returned a plan that serves any visit — each ended without a
-    solution, or with one that leaves every visit out (OR-Tools cut short in its first
+    solution, or with one that leaves every visit out (OR-Tools stopped before its first
     solution, PyVRP's prize-collecting still at the empty plan) — while the fleet can serve
-    some visit: the repair step placed at least one on the routes of nothing. ``servable`` is
-    how many it placed. A plan that serves nothing because nothing can be served (every
-    visit beyond every vehicle) is a plan, with its reasons.
+    some visit: inserting them one by one (the repair step, the insertion plan) placed at
+    least one. ``servable`` is how many that placed. Such a plan comes from insertion alone;
+    the engines had no time to plan. A plan that serves nothing because nothing can be
+    served (every visit beyond every vehicle) is a plan, with its reasons; so is one where
+    every engine run failed outright (an error, not the time: listed in ``meta.portfolio``),
+    and a reference plan's routes count as a plan found.
     """
     runs = [r for r in plan.meta.get("portfolio") or () if "error" not in r]
-    engines = [r for r in runs if not str(r["engine"]).endswith(" + repair")]
-    repaired = [r for r in runs if str(r["engine"]).endswith(" + repair")]
+    engines = [r for r in runs if not _built(str(r["engine"]))]
     if not engines or any(r.get("stops", 1) for r in engines):
         return None
+    servable = max((int(r.get("stops", 0)) for r in runs if _built(str(r["engine"]))),
+                   default=0)
     visits = sum(len(r.stops) for r in plan.routes) + sum(
         1 for u in plan.unserved if u.reason == DROPPED)
-    servable = max((int(r.get("stops", 0)) for r in repaired), default=0)
     return (visits, servable) if servable else None
 
 
