@@ -107,7 +107,8 @@ def member_scenario(scenario: Scenario, carriers: tuple[str, ...],
     """The members' daily parcels on the shared fleet; ``merge`` moves a station's parcels to
     the point that serves it too (多站合一)."""
     merge = merge or {}
-    demand = tuple(dataclasses.replace(ln, station_id=merge.get(ln.station_id, ln.station_id))
+    demand = tuple(dataclasses.replace(ln, station_id=merge[ln.station_id])
+                   if ln.station_id in merge else ln
                    for ln in scenario.demand if ln.carrier_id in carriers)
     return dataclasses.replace(scenario, demand=demand)
 
@@ -234,6 +235,7 @@ def _outcome(job: _Job, schedule: Schedule,
     handling = ((down + up) * (job.handling_per_parcel + sc.station_per_parcel)
                 + sum(lines[i].parcels for i in transferred) * sc.station_per_parcel)
     daily = dataclasses.replace(job.sub, demand=tuple(
+        lines[ln.id] if lines[ln.id].station_id == ln.station_id else
         dataclasses.replace(lines[ln.id], station_id=ln.station_id)
         for ln in job.sub.demand))  # daily quantities at the served point, for the hours
     timings = tuple(schedule_timings([None if e is None else e[1] for e in days], daily,
