@@ -21,7 +21,6 @@ from .repair import DROPPED, reference_candidate, reference_vehicle, repair
 from .schedule import timed_route
 from .visits import Visit, presolve
 
-
 #: id -> (scenario, hash) of the last scenarios hashed: a scenario is immutable, and one solve
 #: hashes it once per candidate plan (0.4 s each at 100,000 demand lines).
 _HASHED: dict[int, tuple[Scenario, str]] = {}
