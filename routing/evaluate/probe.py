@@ -114,9 +114,10 @@ def vehicle_jobs(scenario: Scenario, routes: list[RouteView],
     for vid, trip, stops in routes:
         jobs = []
         for sid, ids, transfers, _ in stops:
-            own = [handed[i] for i in ids if i in handed and i not in transfers]
+            given = frozenset(transfers)
+            own = [handed[i] for i in ids if i in handed and i not in given]
             jobs.append(Job(sid, tuple(lines[i] for i in ids if i in lines),
-                            max(own) if own else None, frozenset(transfers)))
+                            max(own) if own else None, given))
         trips.setdefault(vid, []).append((trip, jobs))
     return {vid: [j for _, j in sorted(ts, key=lambda t: t[0])]
             for vid, ts in trips.items()}, handed

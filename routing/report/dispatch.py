@@ -343,8 +343,9 @@ def carrier_totals(doc: dict[str, Any], scenario: Scenario) -> dict[str, dict[st
     zero = {"parcels_down": 0, "kg_down": 0.0, "parcels_up": 0, "kg_up": 0.0}
     out: dict[str, dict[str, float]] = {c.id: dict(zero) for c in scenario.carriers}
     lines = {ln.id: ln for ln in scenario.demand}
-    final = [i for r in doc["routes"] for s in r["stops"] for i in s["lines"]
-             if i not in s.get("transfers", [])]
+    final = [i for r in doc["routes"] for s in r["stops"]
+             for handed in [frozenset(s.get("transfers", ()))] for i in s["lines"]
+             if i not in handed]
     if all(i in lines for i in final):
         for i in final:
             ln = lines[i]
