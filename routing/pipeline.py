@@ -113,7 +113,8 @@ def _solve(scenario: Scenario, m: Matrices, *, time_limit_s: float | None, **opt
     plan = solve(scenario, m, time_limit_s=time_limit_s, **opts)
     found = no_plan(plan)
     if found is not None:
-        raise NoPlanError(f"scenario '{scenario.name}'", plan.time_limit_s, *found)
+        limit = scenario.solve.time_limit_s if time_limit_s is None else time_limit_s
+        raise NoPlanError(f"scenario '{scenario.name}'", limit, *found)
     return plan
 
 
