@@ -1,7 +1,8 @@
 """The ``routing`` command line: thin wrappers over library functions.
 
 Exit codes: 0 success; 1 bad input (a clear message, no traceback); 2 usage error; 3 the plan
-leaves stations unserved or breaks a rule the checker finds.
+leaves stations unserved or breaks a rule the checker finds; 4 no plan within the time limit
+(no engine found a plan serving any visit the fleet could serve: give it more time).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from .constants import MAX_CHANGE_PENALTY, MAX_SEED, MAX_SOLUTION_LIMIT, MAX_TIME_LIMIT_S
-from .exceptions import RoutingError
+from .exceptions import EXIT_NO_PLAN, NoPlanError, RoutingError
 
 if TYPE_CHECKING:
     from .evaluate.check import Violation
@@ -35,6 +36,12 @@ STORE_ENV = "ROUTING_STORE_URL"  # routing.store.STORE_ENV, not imported to keep
 def _num(x: float) -> str:
     """A bound in a message: 1000000, not 1e+06."""
     return f"{x:.0f}" if float(x).is_integer() else f"{x:g}"
+
+
+def _no_plan(exc: NoPlanError) -> None:
+    """No plan within the time limit: the message on stderr, exit code 4."""
+    click.echo(f"Error: {exc}", err=True)
+    sys.exit(EXIT_NO_PLAN)
 
 
 class _FiniteFloat(click.ParamType):
@@ -213,6 +220,8 @@ def plan(scenario_dir: Path, out_dir: Path, time_limit_s: float | None, seed: in
             if store is not None:
                 stored.append(store.save(doc, violations=len(violations)))
             results.append((kind, out, doc, violations))
+    except NoPlanError as exc:
+        _no_plan(exc)
     except RoutingError as exc:
         raise click.ClickException(str(exc)) from None
     finally:
@@ -328,6 +337,8 @@ def _network_note(scenario: Scenario, matrices: Matrices, seconds: float) -> Non
 @click.option("--no-shapley", is_flag=True, help="Skip the coalition plans (2^n - 1 of them).")
 @click.option("--seed", type=SEED, default=None)
 @click.option("--solution-limit", type=SOLUTION_LIMIT, default=None)
+@click.option("--engine", type=click.Choice(["ortools", "pyvrp", "auto"]), default="auto",
+              show_default=True, help="Solver engine of every plan (see routing plan).")
 @click.option("--quiet", is_flag=True)
 @click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
               help="Language of map.html and report.html.")
@@ -336,12 +347,15 @@ def _network_note(scenario: Scenario, matrices: Matrices, seconds: float) -> Non
               help="Map tiles: OpenStreetMap, Amap/高德 (points shifted to GCJ-02), or none.")
 def compare(scenario_dir: Path, out_dir: Path, time_limit_s: float | None,
             coalition_time_limit_s: float | None, no_shapley: bool, seed: int | None,
-            solution_limit: int | None, quiet: bool, lang: str, tiles: str) -> None:
+            solution_limit: int | None, engine: str, quiet: bool, lang: str,
+            tiles: str) -> None:
     """Compare each carrier alone with the alliance variants of SCENARIO_DIR.
 
     Prints the table, writes comparison.json/.csv/.xlsx to OUT, and exits 0 when the
     scenario's main alliance variant meets every target (hours, fresh hours, cost reduction),
-    3 when it does not.
+    3 when it does not, 4 when an option (a carrier alone, a variant, a coalition) had no
+    plan within the time limit: it is reported as failed, with no cost, and left out of
+    every reduction and cost split.
     """
     from .io import read_scenario
     from .pipeline import compare_scenario
@@ -358,7 +372,7 @@ def compare(scenario_dir: Path, out_dir: Path, time_limit_s: float | None,
         result = compare_scenario(scenario, time_limit_s=time_limit_s,
                                   coalition_time_limit_s=coalition_time_limit_s,
                                   shapley=False if no_shapley else None, seed=seed,
-                                  solution_limit=solution_limit, note=say)
+                                  solution_limit=solution_limit, note=say, engine=engine)
         doc = write_comparison(result, out_dir)
         sides = comparison_map_data(result, scenario, lang=lang)
         write_comparison_map(result, scenario, out_dir / "map.html", lang=lang, tiles=tiles,
@@ -370,6 +384,11 @@ def compare(scenario_dir: Path, out_dir: Path, time_limit_s: float | None,
     click.echo(comparison_table(result))
     click.echo(f"\nwrote {out_dir}/comparison.json, comparison.csv, comparison.xlsx, cost.png, "
                "on_time.png, cost_shares.png, map.html, report.html, plans/")
+    if result["failed"]:
+        click.echo("Error: no plan within the time limit for " + ", ".join(
+            f"{f['kind']} {f['option']}" for f in result["failed"]) + ". Give them more time "
+            "(--time-limit-s, --coalition-time-limit-s).", err=True)
+        sys.exit(EXIT_NO_PLAN)
     if not doc["targets_met"]:
         sys.exit(EXIT_NOT_ALL_MET)
 
@@ -547,6 +566,7 @@ def sweep(spec_file: Path, out_dir: Path, scheduler: str | None, workers: int | 
     from .io.limits import Limits, parse_pairs
     from .store import parse_store_url
     from .sweep import read_spec, run_sweep
+    from .sweep.tables import failed_games
 
     overrides: dict[str, float] = {}
     try:
@@ -573,6 +593,8 @@ def sweep(spec_file: Path, out_dir: Path, scheduler: str | None, workers: int | 
             hide_password=True)
         click.echo(f"plans of the jobs run now stored in {where} (plan_ids column; "
                    "`routing history` lists them)")
+    for line in failed_games(result.rows):
+        click.echo(f"Shapley split not computed for {line} failed (see results.csv, error)")
     if result.failed:
         sys.exit(EXIT_NOT_ALL_MET)
 

@@ -17,7 +17,7 @@ from .constants import AUTO
 from .evaluate.check import Violation, check_plan, hard_first
 from .evaluate.explain import Explainer
 from .evaluate.probe import RouteView
-from .exceptions import ModelError
+from .exceptions import ModelError, NoPlanError
 from .io.edited import EditedRoute
 from .model import Direction, Scenario, Tier, Variant, VehicleType
 from .model.plan import Plan, Route, Unserved
@@ -83,12 +83,65 @@ def _passes(scenario: Scenario, m: Matrices, handed: dict[str, tuple[str, int]] 
     return lambda plan: not check_plan(plan_to_dict(plan, scenario), scenario, m, handed=handed)
 
 
+#: Portfolio entries that are not an engine's search: plans built by inserting visits (the
+#: repair of an engine's plan, and the insertion plan built from no routes at all).
+BUILT = ("insertion",)
+
+
+def _built(label: str) -> bool:
+    return label in BUILT or label.endswith(" + repair")
+
+
+def no_plan(plan: Plan) -> tuple[int, int] | None:
+    """(visits, servable) when ``plan`` is no plan within the time limit, else None.
+
+    That is: no engine run returned a plan that serves any visit — each ended without a
+    solution, or with one that leaves every visit out (OR-Tools stopped before its first
+    solution, PyVRP's prize-collecting still at the empty plan) — while the fleet can serve
+    some visit: inserting them one by one (the repair step, the insertion plan) placed at
+    least one. ``servable`` is how many that placed. Such a plan comes from insertion alone;
+    the engines had no time to plan. A plan that serves nothing because nothing can be
+    served (every visit beyond every vehicle) is a plan, with its reasons; so is one where
+    every engine run failed outright (an error, not the time: listed in ``meta.portfolio``),
+    and a reference plan's routes count as a plan found.
+    """
+    runs = [r for r in plan.meta.get("portfolio") or () if "error" not in r]
+    engines = [r for r in runs if not _built(str(r["engine"]))]
+    if not engines or any(r.get("stops", 1) for r in engines):
+        return None
+    servable = max((int(r.get("stops", 0)) for r in runs if _built(str(r["engine"]))),
+                   default=0)
+    visits = sum(len(r.stops) for r in plan.routes) + sum(
+        1 for u in plan.unserved if u.reason == DROPPED)
+    return (visits, servable) if servable else None
+
+
+def _solve(scenario: Scenario, m: Matrices, *, time_limit_s: float | None,
+           strict: bool = False, **opts: Any) -> Plan:
+    """:func:`routing.solve.solve`; when no engine found a plan in time (:func:`no_plan`),
+    ``strict`` (comparisons, sweeps, Shapley: plans must be of one quality) refuses it with
+    :class:`~routing.exceptions.NoPlanError`; otherwise the insertion plan (checked, serving
+    what the fleet can) is the day's plan, and ``meta.engine_note`` says so."""
+    plan = solve(scenario, m, time_limit_s=time_limit_s, **opts)
+    found = no_plan(plan)
+    if found is None:
+        return plan
+    limit = scenario.solve.time_limit_s if time_limit_s is None else time_limit_s
+    error = NoPlanError(f"scenario '{scenario.name}'", limit, *found)
+    if strict or not plan.routes:
+        raise error
+    note = (f"no engine found a plan within {limit:g} s; this is the insertion plan (each "
+            "visit at its cheapest allowed place, farthest first), checked like any plan — "
+            "give more time (--time-limit-s) for a cheaper one")
+    return replace(plan, meta=plan.meta | {"engine_note": note, "no_engine_plan": True})
+
+
 def plan_scenario(scenario: Scenario, matrices: Matrices | None = None, *,
                   time_limit_s: float | None = None, seed: int | None = None,
                   solution_limit: int | None = None, progress: Progress | None = None,
                   reference: dict[str, str] | None = None, change_penalty: float | None = None,
                   structure: str | None = None, engine: str = "auto",
-                  locks: Locks | None = None) -> tuple[Plan, Matrices]:
+                  locks: Locks | None = None, strict: bool = False) -> tuple[Plan, Matrices]:
     """Solve the scenario's day and give every unserved station a concrete reason.
 
     ``structure`` {"direct", "two_echelon"} defaults to the scenario's (``both`` plans direct;
@@ -97,7 +150,8 @@ def plan_scenario(scenario: Scenario, matrices: Matrices | None = None, *,
     ``change_penalty``: CNY per stop moved to another vehicle. ``engine`` {"ortools",
     "pyvrp", "auto"}: with "auto" both engines run when PyVRP fits and the cheaper plan that
     passes the independent checker is kept (see routing.solve.solve). ``locks``: routes kept
-    exactly and stops kept on their vehicles (:class:`Locks`).
+    exactly and stops kept on their vehicles (:class:`Locks`). ``strict``: no engine plan in
+    time is a NoPlanError, not the insertion plan (see :func:`_solve`).
     """
     m = travel_matrices(scenario) if matrices is None else matrices
     if reference is None and scenario.solve.reference is not None:
@@ -105,7 +159,8 @@ def plan_scenario(scenario: Scenario, matrices: Matrices | None = None, *,
     penalty = scenario.solve.change_penalty if change_penalty is None else change_penalty
     kind = structures_of(scenario, structure)[0]
     opts = {"seed": seed, "solution_limit": solution_limit, "progress": progress,
-            "reference": reference, "change_penalty": penalty, "engine": engine}
+            "reference": reference, "change_penalty": penalty, "engine": engine,
+            "strict": strict}
     if locks is not None and (locks.routes or locks.stops):
         if kind == "two_echelon":
             raise ModelError("locks apply to the direct structure; two echelons re-plan "
@@ -115,7 +170,7 @@ def plan_scenario(scenario: Scenario, matrices: Matrices | None = None, *,
         plan = plan_two_echelon(scenario, m, time_limit_s=time_limit_s, **opts)
         return _explained(plan, scenario, m), m
     direct = replace(scenario, vehicle_types=direct_types(scenario))
-    plan = solve(direct, m, time_limit_s=time_limit_s, accept=_passes(direct, m), **opts)
+    plan = _solve(direct, m, time_limit_s=time_limit_s, accept=_passes(direct, m), **opts)
     return _explained(plan, direct, m), m
 
 
@@ -156,7 +211,7 @@ def plan_two_echelon(scenario: Scenario, m: Matrices, *, time_limit_s: float | N
         sub = feeder_scenario(scenario, town, (lines[i] for i in ids), ready)
         share = max(MIN_FEEDER_S, feeder_s * len(ids) / total)
         at_hand = {i: (town, ready[i]) for i in ids}
-        part = solve(sub, m, time_limit_s=share, accept=_passes(sub, m, at_hand), **opts)
+        part = _solve(sub, m, time_limit_s=share, accept=_passes(sub, m, at_hand), **opts)
         routes += [dataclasses.replace(r, echelon="feeder") for r in part.routes]
         unserved += part.unserved
         runtime += part.runtime_s
@@ -306,7 +361,7 @@ def _plan_trunks(trunk_sc: Scenario, m: Matrices, limit: int | None, time_limit_
     carry is unserved with its reason, and the trunk-route verdict says so.
     """
     if limit is None:
-        return solve(trunk_sc, m, time_limit_s=time_limit_s, accept=_passes(trunk_sc, m),
+        return _solve(trunk_sc, m, time_limit_s=time_limit_s, accept=_passes(trunk_sc, m),
                      **opts)
     towns = {s.id for s in trunk_sc.stations if s.tier is Tier.TOWNSHIP}
     main = tuple(ln for ln in trunk_sc.demand if not ln.fresh and ln.station_id in towns)
@@ -316,13 +371,13 @@ def _plan_trunks(trunk_sc: Scenario, m: Matrices, limit: int | None, time_limit_
     parts: list[Plan] = []
     if main:
         sub = replace(trunk_sc, vehicle_types=fleet, demand=main)
-        parts.append(solve(sub, m, time_limit_s=max(1.0, time_limit_s * share),
+        parts.append(_solve(sub, m, time_limit_s=max(1.0, time_limit_s * share),
                            accept=_passes(sub, m), **opts))
     others = tuple(replace(vt, count=vt.count - taken.get(vt.id, 0))
                    for vt in trunk_sc.vehicle_types if vt.count > taken.get(vt.id, 0))
     if rest and others:
         sub = replace(trunk_sc, vehicle_types=others, demand=rest)
-        part = solve(sub, m, time_limit_s=max(1.0, time_limit_s * (1 - share)),
+        part = _solve(sub, m, time_limit_s=max(1.0, time_limit_s * (1 - share)),
                      accept=_passes(sub, m), **opts)
         parts.append(replace(part, routes=_renumbered(part.routes, taken)))
     elif rest:
@@ -376,7 +431,7 @@ class Locks:
 
 def _plan_locked(scenario: Scenario, m: Matrices, locks: Locks, *,
                  time_limit_s: float | None, reference: dict[str, str] | None,
-                 **opts: Any) -> Plan:
+                 strict: bool = False, **opts: Any) -> Plan:
     """Plan around locks: the locked vehicles keep their routes (re-timed as they stand) and
     leave the problem with their lines; the rest of the fleet, under ids of its own, plans the
     rest with the locked stops pinned to their vehicles; then the two are joined under the
@@ -401,8 +456,8 @@ def _plan_locked(scenario: Scenario, m: Matrices, locks: Locks, *,
     # A stop locked to a locked vehicle keeps the lines that route has; its new ones go free.
     pins = {st: back[vid] for st, vid in locks.stops.items() if vid in back}
     ref = {k: back[vid] for k, vid in (reference or {}).items() if vid in back}
-    part = solve(sub, m, time_limit_s=time_limit_s, accept=_passes(sub, m), reference=ref or None,
-                 pinned=pins, **opts)
+    part = _solve(sub, m, time_limit_s=time_limit_s, accept=_passes(sub, m),
+                  reference=ref or None, pinned=pins, strict=strict, **opts)
     kept = retime(direct, m, [(r.vehicle_id, r.trip, [(s.station_id, s.line_ids)
                                                      for s in r.stops]) for r in locks.routes])
     order = {vid: k for k, vid in enumerate(fleet)}
@@ -469,7 +524,7 @@ def planner(seed: int | None, solution_limit: int | None, engine: str = "auto") 
         sub = replace(sub, solve=replace(sub.solve, reference=None))
         result, _ = plan_scenario(sub, m, time_limit_s=time_limit_s, seed=seed,
                                   solution_limit=solution_limit, structure=structure,
-                                  engine=engine)
+                                  engine=engine, strict=True)
         return result, plan_to_dict(result, sub)
     return plan
 
@@ -478,11 +533,14 @@ def compare_scenario(scenario: Scenario, matrices: Matrices | None = None, *,
                      time_limit_s: float | None = None,
                      coalition_time_limit_s: float | None = None, shapley: bool | None = None,
                      seed: int | None = None, solution_limit: int | None = None,
-                     note: Any = None) -> dict[str, Any]:
+                     note: Any = None, engine: str = "auto") -> dict[str, Any]:
     """Carriers alone vs the scenario's variants, with targets and the cost split.
 
     Returns a JSON-ready dict (see :mod:`routing.report.comparison`); ``note`` (a callable
-    taking a string) hears what is being planned.
+    taking a string) hears what is being planned. An option with no plan within the time limit
+    (:class:`~routing.exceptions.NoPlanError`) is an outcome marked ``failed`` with no figures;
+    ``result["failed"]`` lists each such option, coalitions included, and no cost split uses
+    it (a failed coalition leaves the Shapley split out, naming the coalition).
     """
     from .evaluate import consolidation as co
     from .evaluate.sla import sla_report
@@ -492,30 +550,57 @@ def compare_scenario(scenario: Scenario, matrices: Matrices | None = None, *,
     tl = spec.time_limit_s if time_limit_s is None else time_limit_s
     ctl = spec.coalition_time_limit_s if coalition_time_limit_s is None else coalition_time_limit_s
     do_shapley = spec.shapley if shapley is None else shapley
-    plan_with = planner(seed, solution_limit)
+    plan_with = planner(seed, solution_limit, engine)
     say = note or (lambda _msg: None)
+    failed: list[dict[str, str]] = []
+
+    def attempt(kind: str, name: str, carriers: tuple[str, ...], structure: str,
+                setting: int | str, targets: Any, run: Callable[[], Any]) -> Any:
+        try:
+            return run()
+        except NoPlanError as exc:
+            say(f"{kind} {name}: no plan within the time limit")
+            failed.append({"kind": kind, "option": name, "reason": str(exc)})
+            return co.failed_outcome(scenario, name, kind, carriers, structure, setting,
+                                     str(exc), targets)
+
     say(f"baseline: {len(scenario.carriers)} carriers alone, {tl:g} s each")
-    baseline = co.plan_baseline(scenario, m, plan_with, tl)
+    baseline = {}
+    for c in co.carriers_with_parcels(scenario):
+        carrier = next(x for x in scenario.carriers if x.id == c)
+        baseline[c] = attempt("baseline", f"{c} alone", (c,), "direct",
+                              carrier.visit_every_days, None,
+                              lambda c=c: co.plan_alone(scenario, m, c, plan_with, tl))
     variants = []
     for v in spec.variants:
         every = ("each station's frequency chosen" if v.visit_every_days == AUTO
                  else f"every {v.visit_every_days} day(s)")
         say(f"variant {v.name}: {v.structure}, {every}")
-        variants.append(co.plan_variant(scenario, m, v, plan_with, tl))
+        members = v.carriers or tuple(c.id for c in scenario.carriers)
+        variants.append(attempt("variant", v.name, tuple(members), v.structure,
+                                v.visit_every_days, v.targets,
+                                lambda v=v: co.plan_variant(scenario, m, v, plan_with, tl)))
     everyone = tuple(baseline)
     coalitions = None
+    failed_coalitions: list[str] = []
     if do_shapley and len(everyone) > 1:
         say(f"Shapley: {2 ** len(everyone) - 1} coalition plans, {ctl:g} s each")
         coalitions = {}
         for size in range(1, len(everyone) + 1):
             for members in itertools.combinations(everyone, size):
+                name = "+".join(members)
                 if size == len(everyone) and variants[0].carriers == everyone and \
                         variants[0].visit_every_days == 1 and variants[0].structure == "direct":
+                    if variants[0].failed:
+                        failed_coalitions.append(name)
                     coalitions[frozenset(members)] = variants[0].cost_day
                     continue
-                o = co.plan_variant(scenario, m, Variant(name="+".join(members),
-                                                         carriers=members), plan_with, ctl,
-                                    kind="coalition")
+                o = attempt("coalition", name, members, "direct", 1, None,
+                            lambda members=members, name=name: co.plan_variant(
+                                scenario, m, Variant(name=name, carriers=members), plan_with,
+                                ctl, kind="coalition"))
+                if o.failed:
+                    failed_coalitions.append(name)
                 coalitions[frozenset(members)] = o.cost_day
     primary = next((v for v in variants if set(v.carriers) == set(everyone)), variants[0])
     base_timings = [t for o in baseline.values() for t in o.timings]
@@ -528,7 +613,9 @@ def compare_scenario(scenario: Scenario, matrices: Matrices | None = None, *,
         "variants": variants,
         "primary": primary.name,
         "cost_shares": co.cost_shares(scenario, primary, baseline,
-                                      coalitions if primary.structure == "direct" else None),
+                                      coalitions if primary.structure == "direct" else None,
+                                      tuple(failed_coalitions)),
         "coalitions": ({"+".join(sorted(k)): v for k, v in coalitions.items()}
-                       if coalitions else None),
+                       if coalitions and not failed_coalitions else None),
+        "failed": failed,
     }

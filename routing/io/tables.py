@@ -296,8 +296,12 @@ def _shown(v: Any) -> str:
 
 
 def _parse_line(line: list[Any], where: dict[str, int], columns: Sequence[Column],
-                width: int) -> tuple[dict[str, Any], list[tuple[str, str]]]:
-    """Typed values of one line, and its problems as (field, problem); field "" is the line."""
+                width: int, memo: dict[tuple[str, str], tuple[Any, str | None]] | None = None
+                ) -> tuple[dict[str, Any], list[tuple[str, str]]]:
+    """Typed values of one line, and its problems as (field, problem); field "" is the line.
+
+    ``memo``: text cells already parsed, by (column, text) — a manifest repeats its stations,
+    carriers, directions and times on every line."""
     problems: list[tuple[str, str]] = []
     extra = [v for v in line[width:] if not _is_blank(v)]
     if extra:
@@ -306,7 +310,15 @@ def _parse_line(line: list[Any], where: dict[str, int], columns: Sequence[Column
     values: dict[str, Any] = {}
     for c in columns:
         pos = where.get(c.name)
-        value, problem = _parse_cell(c, line[pos] if pos is not None and pos < len(line) else None)
+        raw = line[pos] if pos is not None and pos < len(line) else None
+        if memo is not None and type(raw) is str:
+            key = (c.name, raw)
+            got = memo.get(key)
+            if got is None:
+                got = memo[key] = _parse_cell(c, raw)
+            value, problem = got
+        else:
+            value, problem = _parse_cell(c, raw)
         if problem:
             problems.append((c.name, problem))
         values[c.name] = value
@@ -343,10 +355,11 @@ def read_table(path: Path, columns: Sequence[Column], *, sheet: str | None = Non
         return [], problems
 
     rows: list[Cell] = []
+    memo: dict[tuple[str, str], tuple[Any, str | None]] = {}
     for row_no, line in lines:
         if all(_is_blank(v) for v in line):
             continue  # blank spreadsheet rows are not data
-        values, bad = _parse_line(line, where, columns, len(header))
+        values, bad = _parse_line(line, where, columns, len(header), memo)
         for field, problem in bad:
             at = f"{name} row {row_no}" + (f", field '{field}'" if field else "")
             problems.append(f"{at}: {problem}")

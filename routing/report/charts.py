@@ -24,7 +24,8 @@ def _save(fig: Any, path: Path) -> Path:
 
 def cost_chart(rows: list[dict[str, Any]], target: float, path: Path) -> Path:
     """Cost per day of carriers alone (sum) and each variant, with the target line."""
-    shown = [r for r in rows if r["kind"] != "baseline" or r["variant"].endswith("(sum)")]
+    shown = [r for r in rows if (r["kind"] != "baseline" or r["variant"].endswith("(sum)"))
+             and r["cost_day"] is not None]  # an option without a plan has no cost
     base = next((r["cost_day"] for r in shown if r["kind"] == "baseline"), None)
     fig, ax = plt.subplots(figsize=(8, 4))
     colors = ["#888888" if r["kind"] == "baseline" else
@@ -42,7 +43,8 @@ def cost_chart(rows: list[dict[str, Any]], target: float, path: Path) -> Path:
 
 def on_time_chart(rows: list[dict[str, Any]], on_time_h: float, path: Path) -> Path:
     """Share of parcels within 24/48/72 h and fresh within its limit, per option."""
-    shown = [r for r in rows if r["kind"] != "baseline" or r["variant"].endswith("(sum)")]
+    shown = [r for r in rows if (r["kind"] != "baseline" or r["variant"].endswith("(sum)"))
+             and not r.get("failed")]
     keys = [("within_24h", "24 h"), ("within_48h", "48 h"), ("within_72h", "72 h"),
             ("fresh_within", "fresh")]
     fig, ax = plt.subplots(figsize=(8, 4))
@@ -62,9 +64,15 @@ def on_time_chart(rows: list[dict[str, Any]], on_time_h: float, path: Path) -> P
 
 def shares_chart(shares: dict[str, Any], path: Path) -> Path:
     """Each member's share of the alliance's cost by every method, next to going alone."""
-    members = shares["members"]
+    members = [c for c in shares["members"] if c in shares["per_member"]]
     methods = ["alone", *shares["methods"]]
     fig, ax = plt.subplots(figsize=(8, 4))
+    if not members:  # the alliance or a member alone had no plan: no split
+        ax.text(0.5, 0.5, "no cost split: no plan within the time limit for "
+                + "; ".join(f.split(":")[0] for f in shares.get("failed", [])),
+                ha="center", va="center", wrap=True)
+        ax.set_axis_off()
+        return _save(fig, path)
     width = 0.8 / len(methods)
     for k, m in enumerate(methods):
         vals = [shares["per_member"][c]["alone"] if m == "alone"

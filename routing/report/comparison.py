@@ -44,7 +44,12 @@ def schedules(result: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def outcome_verdicts(o: Outcome, reduction: float | None) -> tuple[Verdict, ...]:
-    """Every target of the option (its own targets, see ``Outcome.targets``), met or not."""
+    """Every target of the option (its own targets, see ``Outcome.targets``), met or not; an
+    option without a plan has one verdict: no plan, not met."""
+    if o.failed:
+        return (Verdict(key="plan", target="a plan within the time limit", label="plan",
+                        value="none", met=False, reason="no plan within the time limit: "
+                        "give it more time"),)
     return (*hour_verdicts(o.sla, o.targets, unserved_lines=o.unserved_lines),
             cost_verdict(reduction, o.targets), *o.verdicts)
 
@@ -57,6 +62,8 @@ def _structural(o: Outcome, key: str) -> str | None:
 def outcome_row(o: Outcome, baseline_cost: float | None) -> dict[str, Any]:
     """One table row: the figures a planner compares, per day, judged by the option's own
     targets (``Outcome.targets``: the scenario's, or a variant's)."""
+    if o.failed:
+        return _failed_row(o)
     reduction = None if not baseline_cost else 1 - o.cost_day / baseline_cost
     sla = o.sla
     met = None if o.kind == "baseline" else (
@@ -85,8 +92,25 @@ def outcome_row(o: Outcome, baseline_cost: float | None) -> dict[str, Any]:
         "trunk_routes": _structural(o, "trunk_routes"),
         "village_coverage": _structural(o, "village_coverage"),
         "alliance_carriers": _structural(o, "alliance_carriers"),
-        "target_met": met,
+        "target_met": met, "failed": "",
     }
+
+
+#: The figures of a row, None in a row without a plan.
+FIGURES = ("vehicles", "km_day", "vehicle_cost_day", "handling_day", "cost_day",
+           "cost_per_parcel", "cost_per_parcel_down", "cost_per_parcel_up", "parcels_down_day",
+           "parcels_up_day", "reduction", "within_24h", "within_48h", "within_72h",
+           "fresh_within", "unserved_lines", "violations")
+
+
+def _failed_row(o: Outcome) -> dict[str, Any]:
+    """The row of an option without a plan: who and how, no figures, the reason."""
+    return {"variant": o.name, "kind": o.kind, "carriers": " ".join(o.carriers),
+            "structure": o.structure, "visit_every_days": o.visit_every_days, "visits": "",
+            **dict.fromkeys(FIGURES), "on_time_h": o.targets.on_time_h,
+            "fresh_h": o.targets.fresh_h, "cost_target": o.targets.cost_reduction,
+            "trunk_routes": None, "village_coverage": None, "alliance_carriers": None,
+            "target_met": None if o.kind == "baseline" else False, "failed": o.failed}
 
 
 def comparison_rows(result: dict[str, Any]) -> list[dict[str, Any]]:
@@ -96,6 +120,18 @@ def comparison_rows(result: dict[str, Any]) -> list[dict[str, Any]]:
     total = sum(o.cost_day for o in base.values())
     parcels = sum(o.parcels_day for o in base.values())
     bs = result["baseline_sla"]
+    lost = [o.name for o in base.values() if o.failed]
+    if lost:  # no sum without every carrier's plan
+        rows.append({"variant": "carriers alone (sum)", "kind": "baseline",
+                     "carriers": " ".join(base), "structure": "direct",
+                     "visit_every_days": None, "visits": "", **dict.fromkeys(FIGURES),
+                     "on_time_h": result["targets"]["on_time_h"],
+                     "fresh_h": result["targets"]["fresh_h"],
+                     "cost_target": result["targets"]["cost_reduction"], "trunk_routes": None,
+                     "village_coverage": None, "alliance_carriers": None, "target_met": None,
+                     "failed": "no plan within the time limit for " + ", ".join(lost)})
+        rows.extend(outcome_row(v, _alone_cost(result, v)) for v in result["variants"])
+        return rows
     rows.append({
         "variant": "carriers alone (sum)", "kind": "baseline",
         "carriers": " ".join(base), "structure": "direct", "visit_every_days": None,
@@ -115,15 +151,18 @@ def comparison_rows(result: dict[str, Any]) -> list[dict[str, Any]]:
         "violations": sum(len(o.violations) for o in base.values()),
         "on_time_h": result["targets"]["on_time_h"], "fresh_h": result["targets"]["fresh_h"],
         "cost_target": result["targets"]["cost_reduction"], "trunk_routes": None,
-        "village_coverage": None, "alliance_carriers": None, "target_met": None})
+        "village_coverage": None, "alliance_carriers": None, "target_met": None, "failed": ""})
     for v in result["variants"]:
         rows.append(outcome_row(v, _alone_cost(result, v)))
     return rows
 
 
-def _alone_cost(result: dict[str, Any], o: Outcome) -> float:
-    """What the option's members cost driving alone, per day."""
+def _alone_cost(result: dict[str, Any], o: Outcome) -> float | None:
+    """What the option's members cost driving alone, per day (None when a member alone has
+    no plan)."""
     base: dict[str, Outcome] = result["baseline"]
+    if any(base[c].failed for c in o.carriers if c in base):
+        return None
     return sum(base[c].cost_day for c in o.carriers if c in base)
 
 
@@ -160,6 +199,10 @@ def comparison_table(result: dict[str, Any]) -> str:
             f"{'target':>8}")
     out = [head]
     for r in comparison_rows(result):
+        if r["failed"]:
+            out.append(f"{r['variant'][:25]:<26}FAILED: no plan within the time limit (give it "
+                       "more time)")
+            continue
         red = "-" if r["reduction"] is None or r["kind"] == "baseline" else \
             f"{-100 * r['reduction']:+.1f}%"
         met = "" if r["target_met"] is None else ("MET" if r["target_met"] else "no")
@@ -179,6 +222,19 @@ def comparison_table(result: dict[str, Any]) -> str:
         out.append(f"  {name[:25]:<26}" + " | ".join(v.short() for v in verdicts))
     shares = result["cost_shares"]
     out.append("")
+    failed = result.get("failed") or []
+    if failed:
+        out.append(f"no plan within the time limit for {len(failed)} option(s), left out of "
+                   "every cost and split: " + ", ".join(
+                       f"{f['kind']} {f['option']}" for f in failed))
+    if shares.get("shapley_failed"):
+        out.append("Shapley split not computed: no plan within the time limit for coalition(s) "
+                   + ", ".join(shares["shapley_failed"]))
+    if shares.get("failed"):
+        out.append(f"cost split of '{result['primary']}' not computed: "
+                   + "; ".join(f.split(":")[0] for f in shares["failed"])
+                   + " without a plan")
+        return "\n".join(out)
     out.append(f"cost split of '{result['primary']}' ({shares['alliance_cost_day']:,.2f} CNY/day):")
     methods = shares["methods"]
     out.append(f"{'carrier':<10}{'alone':>10}" + "".join(f"{m:>20}" for m in methods))
@@ -204,6 +260,7 @@ def _jsonable(result: dict[str, Any]) -> dict[str, Any]:
                      for name, vs in variant_verdicts(result).items()},
         "primary": result["primary"], "cost_shares": result["cost_shares"],
         "coalition_cost_day": result["coalitions"],
+        "failed": result.get("failed") or [],
         "schedules": schedules(result),
         "targets_met": bool(next(r for r in rows if r["variant"] == result["primary"])
                             ["target_met"]),

@@ -343,8 +343,9 @@ def carrier_totals(doc: dict[str, Any], scenario: Scenario) -> dict[str, dict[st
     zero = {"parcels_down": 0, "kg_down": 0.0, "parcels_up": 0, "kg_up": 0.0}
     out: dict[str, dict[str, float]] = {c.id: dict(zero) for c in scenario.carriers}
     lines = {ln.id: ln for ln in scenario.demand}
-    final = [i for r in doc["routes"] for s in r["stops"] for i in s["lines"]
-             if i not in s.get("transfers", [])]
+    final = [i for r in doc["routes"] for s in r["stops"]
+             for handed in [frozenset(s.get("transfers", ()))] for i in s["lines"]
+             if i not in handed]
     if all(i in lines for i in final):
         for i in final:
             ln = lines[i]
@@ -431,6 +432,11 @@ def comparison_report_html(cdoc: dict[str, Any], result: dict[str, Any], scenari
     head, body, script = page_parts(render_comparison_map(left, right, tiles))
     rows = []
     for r in cdoc["rows"]:
+        if r.get("failed"):  # no plan within the time limit: no figures
+            rows.append({"variant": r["variant"], "cells": [
+                "-", "-", "-", "-", "-", "-", "-", "-", "-", "-", "-",
+                t.no if r["target_met"] is False else ""]})
+            continue
         red = ("-" if r["reduction"] is None or r["kind"] == "baseline"
                else f"{-100 * r['reduction']:+.1f}%")
         met = "" if r["target_met"] is None else (t.yes if r["target_met"] else t.no)
@@ -460,7 +466,10 @@ def comparison_report_html(cdoc: dict[str, Any], result: dict[str, Any], scenari
         targets=_targets_line(tg, t),
         verdict=verdict, methods=sh["methods"], shares=shares,
         verdicts=_verdict_rows(cdoc, t),
-        shares_title=t.shares.format(name=cdoc["primary"], cost=sh["alliance_cost_day"]),
+        shares_title=(t.shares.format(name=cdoc["primary"], cost=sh["alliance_cost_day"])
+                      if not sh.get("failed") else
+                      f"{cdoc['primary']}: no cost split — no plan within the time limit for "
+                      + "; ".join(f.split(":")[0] for f in sh["failed"])),
         map_head=head, map_body=body, map_script=script, style=_STYLE)
 
 
