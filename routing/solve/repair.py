@@ -332,8 +332,8 @@ def _place(fleet: _Fleet, trips: dict[str, list[list[Visit]]], v: Visit,
         vt = fleet.types[vid]
         if not _carries(vt, v) or pin not in (None, vid):
             continue
-        failed = 0
-        for cost, k, p in _insertions(fleet, ts, vt, v):
+        # every try before this one failed (a success ends the loop)
+        for failed, (cost, k, p) in enumerate(_insertions(fleet, ts, vt, v)):
             if (best is not None and cost >= best[0]) or failed >= MAX_FAILED_TRIES:
                 break
             trial = [list(s) for s in ts] if k < len(ts) else [*ts, []]
@@ -341,7 +341,6 @@ def _place(fleet: _Fleet, trips: dict[str, list[list[Visit]]], v: Visit,
             if fleet.schedule(trial, vt) is not None:
                 best = (cost, vid, k, p)
                 break
-            failed += 1
     if best is not None:
         _, vid, k, p = best
         if k == len(trips[vid]):
