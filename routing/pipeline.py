@@ -9,7 +9,7 @@ from __future__ import annotations
 import dataclasses
 import itertools
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from typing import Any
 
@@ -19,7 +19,8 @@ from .evaluate.explain import Explainer
 from .evaluate.probe import RouteView
 from .exceptions import ModelError, NoPlanError
 from .io.edited import EditedRoute
-from .model import Direction, Scenario, Tier, Variant, VehicleType
+from .io.events import Event
+from .model import DemandLine, Direction, Scenario, Tier, Variant, VehicleType
 from .model.plan import Plan, Route, Unserved
 from .network.matrix import Matrices, travel_matrices, vehicle_duration_s
 from .report.plan_json import plan_to_dict, read_plan_json
@@ -38,8 +39,9 @@ from .solve.echelons import (
 from .solve.ortools_backend import Progress
 from .solve.repair import line_key, repair
 from .solve.retime import retime
-from .solve.schedule import without_lines
-from .solve.visits import build_visits
+from .solve.schedule import continued_route, without_lines
+from .solve.visits import Visit, build_visits, visit_of
+from .units import hhmm
 
 STRUCTURES = ("direct", "two_echelon")
 #: Seconds each township's feeder problem gets at least (two echelons).
@@ -68,7 +70,9 @@ def _explained(plan: Plan, scenario: Scenario, m: Matrices) -> Plan:
     ex = Explainer(scenario, m, route_views(plan.routes),
                    {r.vehicle_id: r.echelon for r in plan.routes},
                    locked=frozenset(locked if isinstance(locked, list) else []),
-                   pinned=dict(pinned) if isinstance(pinned, dict) else {})
+                   pinned=dict(pinned) if isinstance(pinned, dict) else {},
+                   out=frozenset(plan.meta.get("out_of_service", [])),  # type: ignore[arg-type]
+                   not_before=round(float(plan.meta.get("replanned_at_min", 0)) * 60))  # type: ignore[arg-type]
     unserved = []
     for u in plan.unserved:
         code, reason = ex.why(u.station_id, u.line_ids)
@@ -619,3 +623,272 @@ def compare_scenario(scenario: Scenario, matrices: Matrices | None = None, *,
                        if coalitions and not failed_coalitions else None),
         "failed": failed,
     }
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Change:
+    """What one driver must be told after a re-plan: a stop added, removed or moved to
+    another place in the order, or a new arrival time (``detail`` says which)."""
+
+    vehicle_id: str
+    kind: str  # added | removed | moved | retimed
+    station_id: str
+    detail: str
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Replanned:
+    """The day re-planned at ``at_s``: the whole day's plan (history and what is left), the
+    scenario as the day now stands (late lines, cancellations, closures, parcels brought
+    back), the checker's verdict on both, and what each driver must be told."""
+
+    plan: Plan
+    scenario: Scenario
+    violations: list[Violation]
+    changes: list[Change]
+    notes: list[str]
+
+
+def replan_day(scenario: Scenario, m: Matrices, doc: dict[str, Any], *, at_s: int,
+               late: Sequence[DemandLine] = (), events: Sequence[Event] = ()) -> Replanned:
+    """Re-plan the rest of the day from the plan ``doc`` at ``at_s`` (seconds after 00:00).
+
+    - Every stop the plan had reached by ``at_s`` — and the stop a vehicle on the road is
+      driving to — is history: it stays with its times. ``done`` events add stops (at their
+      actual departure).
+    - ``cancel`` takes a line off; ``closed`` closes a station from its time (its lines not
+      yet served stay unserved, with that reason); ``delay`` holds a vehicle at its last stop
+      (or its next departure) ``minutes`` longer; ``breakdown`` ends a vehicle's day where it
+      stands: it is brought back to its depot with what it still carries (nothing moves
+      between vehicles on the road), those parcels are at the hub again when it arrives and go
+      out with another vehicle, and its pickups not yet made are given to others.
+    - Late lines (a demand table in the scenario's format) and the parcels brought back are
+      inserted where they cost least: into trips not yet begun, a further trip of a vehicle
+      after its last, or an idle vehicle (never into a trip already on the road: the parcels
+      are at the hub). Everything else keeps its vehicle and order: with no event nothing
+      moves.
+    """
+    from .solve.repair import Earlier
+
+    day = _day_scenario(scenario, late, events, at_s)
+    lines = {ln.id: ln for ln in day.demand}
+    fleet = dict(day.vehicles())
+    direct = replace(day, vehicle_types=direct_types(day))
+    broken = {e.vehicle: (e.time_s if e.time_s is not None else at_s)
+              for e in events if e.kind == "breakdown"}
+    delays: dict[str, int] = {}
+    for e in events:
+        if e.kind == "delay":
+            delays[e.vehicle] = delays.get(e.vehicle, 0) + 60 * e.minutes
+    done_at = {(e.vehicle, e.station): e.time_s for e in events if e.kind == "done"}
+    notes: list[str] = []
+    kept: list[Route] = []  # trips begun before at_s (or a breakdown): history + the rest
+    future: dict[str, list[list[tuple[str, list[str]]]]] = {}  # trips not begun, by stop
+    earlier: dict[str, Earlier] = {}
+    freed: list[str] = []  # lines to insert anew (late, brought back, a broken van's pickups)
+    served_past: set[str] = set()
+    for vid, trips in _doc_trips(doc).items():
+        vt = fleet.get(vid)
+        if vt is None:
+            raise ModelError(f"the plan's vehicle '{vid}' is not in the scenario's fleet")
+        stop_at = broken.get(vid)
+        count, shift_start, last_end = 0, None, 0
+        for start_s, stops in trips:
+            begun = start_s <= at_s or (stop_at is not None and start_s <= stop_at)
+            if not begun or (stop_at is not None and start_s > stop_at):
+                if stop_at is not None:  # a broken vehicle's later trips go to others
+                    freed += [i for _, ids, _ in stops for i in ids if i in lines]
+                else:
+                    future.setdefault(vid, []).append(
+                        [(st, [i for i in ids if i in lines]) for st, ids, _ in stops])
+                continue
+            limit = stop_at if stop_at is not None else at_s
+            history, rest = _split_trip(start_s, stops, limit, done_at, vid,
+                                        ride_on=stop_at is None)
+            history = [(st, tuple(i for i in ids if i in lines or i in served_past), t)
+                       for st, ids, t in history]
+            served_past.update(i for _, ids, _ in history for i in ids)
+            if vid in delays and history:
+                st, ids, (a, b, d) = history[-1]
+                held = delays.pop(vid)
+                history[-1] = (st, ids, (a, b, d + held))
+                notes.append(f"{vid}: held {held // 60} min at {st}, later stops later")
+            rest_ids = [[i for i in ids if i in lines and i not in served_past]
+                        for _, ids, _ in rest]
+            if stop_at is not None:
+                back = [i for ids in rest_ids for i in ids]
+                freed += back
+                rest_visits: list[Visit] = []
+                if back:
+                    notes.append(f"{vid} broke down at {hhmm(stop_at)}: brought back to "
+                                 f"{vt.depot_id} with {len(back)} line(s) not delivered or "
+                                 "collected; they go out with other vehicles")
+            else:
+                rest_visits = [visit_of(direct, st, [lines[i] for i in ids])
+                               for (st, _, _), ids in zip(rest, rest_ids, strict=True) if ids]
+            count += 1
+            route = continued_route(direct, m, vid, vt, start_s, history, rest_visits,
+                                    trip=count, paid_from_s=last_end if count > 1 else None,
+                                    lines=lines)
+            kept.append(route)
+            shift_start = start_s if shift_start is None else shift_start
+            last_end = route.end_s
+        if count or vid in delays:
+            not_before = max(at_s, last_end + (day.service.reload_s if count else 0)
+                             ) + delays.get(vid, 0)
+            earlier[vid] = Earlier(count, shift_start if shift_start is not None else at_s,
+                                   last_end, not_before)
+    for vid in fleet:
+        earlier.setdefault(vid, Earlier(0, at_s, 0, at_s))
+    # Parcels brought back are at the hub when their vehicle is.
+    ends = {r.vehicle_id: r.end_s for r in kept}
+    back_at = {i: ends[vid] for vid in broken for i in freed if vid in ends}
+    day = replace(day, demand=tuple(replace(ln, ready_s=max(ln.ready_s, back_at[ln.id]))
+                                    if ln.id in back_at else ln for ln in day.demand))
+    direct = replace(day, vehicle_types=direct_types(day))
+    lines = {ln.id: ln for ln in day.demand}
+    freed += [ln.id for ln in late]
+    # Trips not yet begun keep their vehicle and order; then the freed lines go in.
+    fleet_plan = _future_plan(direct, m, future, earlier, lines)
+    on_route = {i for r in (*kept, *fleet_plan.routes) for s in r.stops for i in s.line_ids}
+    todo = [ln for ln in day.demand if ln.id not in on_route and ln.id not in served_past]
+    base = replace(fleet_plan, unserved=tuple(
+        Unserved(station_id=st, line_ids=tuple(ids), reason=DROPPED)
+        for st, ids in _by_visit(direct, todo).items()))
+    filled = repair(base, direct, m, busy=frozenset(broken), earlier=earlier)
+    routes = sorted([*kept, *filled.routes],
+                    key=lambda r: (list(fleet).index(r.vehicle_id), r.trip))
+    plan = Plan(scenario=day.name, scenario_hash=scenario_hash(direct), date=day.date,
+                engine="replan", seed=day.solve.seed, time_limit_s=0.0, status="REPLANNED",
+                runtime_s=0.0, objective=round(sum(r.cost for r in routes), 2),
+                routes=tuple(routes), unserved=filled.unserved,
+                meta={"solutions": 1, "solution_limit": None, "matrix_source": m.source,
+                      "unreachable": list(m.unreachable), "first_solution_s": None,
+                      "replanned_at_min": round(at_s / 60, 2),
+                      "locked_vehicles": sorted({r.vehicle_id for r in kept}),
+                      "out_of_service": sorted(broken), "replan_notes": notes})
+    plan = _explained(plan, direct, m)
+    violations = hard_first(check_scenario_plan(plan, direct, m))
+    return Replanned(plan, direct, violations, _changes(doc, plan), notes)
+
+
+def _day_scenario(scenario: Scenario, late: Sequence[DemandLine], events: Sequence[Event],
+                  at_s: int) -> Scenario:
+    """The scenario as the day now stands: late lines added, cancelled ones gone, closed
+    stations closing at their event's time."""
+    cancelled = {e.line for e in events if e.kind == "cancel"}
+    closing = {e.station: (e.time_s if e.time_s is not None else at_s)
+               for e in events if e.kind == "closed"}
+    stations = tuple(replace(s, close_s=max(s.open_s, min(s.close_s, closing[s.id])))
+                     if s.id in closing else s for s in scenario.stations)
+    demand = tuple(ln for ln in (*scenario.demand, *late) if ln.id not in cancelled)
+    return replace(scenario, stations=stations, demand=demand)
+
+
+_Stop = tuple[str, tuple[str, ...], tuple[int, int, int]]
+
+
+def _doc_trips(doc: dict[str, Any]) -> dict[str, list[tuple[int, list[_Stop]]]]:
+    """Per vehicle, its trips in order: (departure, [(station, lines, times)])."""
+    out: dict[str, list[tuple[int, int, list[_Stop]]]] = {}
+    for r in doc["routes"]:
+        stops = [(s["station_id"], tuple(s["lines"]),
+                  (round(s["arrival_min"] * 60), round(s["start_min"] * 60),
+                   round(s["departure_min"] * 60))) for s in r["stops"]]
+        out.setdefault(r["vehicle_id"], []).append((r.get("trip", 1),
+                                                    round(r["start_min"] * 60), stops))
+    return {vid: [(start, stops) for _, start, stops in sorted(trips)]
+            for vid, trips in out.items()}
+
+
+def _split_trip(start_s: int, stops: list[_Stop], at_s: int,
+                done_at: dict[tuple[str, str], int | None], vid: str, *, ride_on: bool
+                ) -> tuple[list[_Stop], list[_Stop]]:
+    """A begun trip's history and rest at ``at_s``: the stops left by then (or reported
+    done, at their actual departure), and — ``ride_on``, a vehicle on the road — the stop it
+    is driving to."""
+    history: list[_Stop] = []
+    for k, (st, ids, (a, b, d)) in enumerate(stops):
+        if (vid, st) in done_at:
+            actual = done_at[(vid, st)]
+            history.append((st, ids, (a, b, max(b, actual) if actual is not None else d)))
+        elif d <= at_s:
+            history.append((st, ids, (a, b, d)))
+        else:
+            if ride_on:  # left its last point by at_s: driving here, or already here
+                history.append((st, ids, (a, b, d)))
+                k += 1
+            return history, stops[k:]
+    return history, []
+
+
+def _future_plan(direct: Scenario, m: Matrices,
+                 future: dict[str, list[list[tuple[str, list[str]]]]],
+                 earlier: dict[str, Any], lines: dict[str, DemandLine]) -> Plan:
+    """The trips not yet begun, as the plan had them (order kept, lines still due), timed
+    after each vehicle's day so far; a trip that no longer fits gives its lines back."""
+    from .solve.repair import planned_trips
+
+    empty = Plan(scenario=direct.name, scenario_hash=scenario_hash(direct), date=direct.date,
+                 engine="replan", seed=direct.solve.seed, time_limit_s=0.0, status="REPLANNED",
+                 runtime_s=0.0, objective=0.0, routes=(), unserved=(), meta={})
+    trips: dict[str, list[list[Visit]]] = {}
+    for vid, ts in future.items():
+        for stops in ts:
+            seq = [visit_of(direct, st, [lines[i] for i in ids]) for st, ids in stops if ids]
+            if seq:
+                trips.setdefault(vid, []).append(seq)
+    return planned_trips(empty, direct, m, trips, earlier)
+
+
+def _by_visit(direct: Scenario, todo: Sequence[DemandLine]) -> dict[str, list[str]]:
+    """Lines grouped by station, in their order."""
+    out: dict[str, list[str]] = {}
+    for ln in todo:
+        out.setdefault(ln.station_id, []).append(ln.id)
+    return out
+
+
+def _changes(doc: dict[str, Any], plan: Plan) -> list[Change]:
+    """Per driver: stations added to or removed from the day, moved in the order, or with an
+    arrival more than 5 minutes from the old one."""
+    old: dict[str, list[tuple[str, float]]] = {}
+    for r in doc["routes"]:
+        old.setdefault(r["vehicle_id"], []).extend(
+            (s["station_id"], s["arrival_min"]) for s in r["stops"])
+    new: dict[str, list[tuple[str, float]]] = {}
+    for r in plan.routes:
+        new.setdefault(r.vehicle_id, []).extend((s.station_id, s.arrival_s / 60)
+                                                for s in r.stops)
+    out = []
+    for vid in sorted(set(old) | set(new)):
+        a = [st for st, _ in old.get(vid, [])]
+        b = [st for st, _ in new.get(vid, [])]
+        was = _nth(old.get(vid, []))
+        for st in b:
+            if st not in a:
+                out.append(Change(vid, "added", st, "new stop"))
+        for st in a:
+            if st not in b:
+                out.append(Change(vid, "removed", st, "no longer on this vehicle"))
+        common_a = [st for st in a if st in b]
+        common_b = [st for st in b if st in a]
+        for k, st in enumerate(common_b):
+            if k < len(common_a) and common_a[k] != st:
+                out.append(Change(vid, "moved", st, f"now stop {b.index(st) + 1}"))
+        for key, t in _nth(new.get(vid, [])).items():
+            if key in was and abs(t - was[key]) > 5:
+                out.append(Change(vid, "retimed", key[0], f"arrival "
+                                  f"{hhmm(round(was[key] * 60))} → {hhmm(round(t * 60))}"))
+    return out
+
+
+def _nth(stops: list[tuple[str, float]]) -> dict[tuple[str, int], float]:
+    """Arrival per (station, its n-th stop of the day): a station's fresh and dry stops
+    apart."""
+    seen: dict[str, int] = {}
+    out = {}
+    for st, t in stops:
+        seen[st] = seen.get(st, 0) + 1
+        out[st, seen[st]] = t
+    return out

@@ -399,7 +399,9 @@ def unserved_claims(doc: dict[str, Any], scenario: Scenario, matrices: Matrices,
                    {r["vehicle_id"]: r.get("echelon", "direct") for r in doc["routes"]},
                    handed={i: at for i, (_, at) in (handed or {}).items()},
                    locked=frozenset(meta.get("locked_vehicles", [])),
-                   pinned=dict(meta.get("locked_stops", {})))
+                   pinned=dict(meta.get("locked_stops", {})),
+                   out=frozenset(meta.get("out_of_service", [])),
+                   not_before=_s(meta.get("replanned_at_min", 0)))
     for u in todo:
         sid, code = u["station_id"], u.get("code", "")
         where = f"unserved {sid} ({scenario.station(sid).name})"

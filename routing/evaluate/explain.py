@@ -49,13 +49,16 @@ class Explainer:
     def __init__(self, scenario: Scenario, matrices: Matrices, routes: list[RouteView],
                  echelons: dict[str, str] | None = None, *,
                  handed: dict[str, int] | None = None, locked: frozenset[str] = frozenset(),
-                 pinned: dict[str, str] | None = None) -> None:
+                 pinned: dict[str, str] | None = None, out: frozenset[str] = frozenset(),
+                 not_before: int = 0) -> None:
         self.scenario = scenario
+        #: vehicles out of service (a re-plan's breakdowns, plan meta ``out_of_service``)
+        self.out = out
         #: locked stops (station → the only vehicle that may serve it; plan meta
         #: ``locked_stops``)
         self.pinned = pinned or {}
         self.matrices = matrices
-        self.probe = Probe(scenario, matrices)
+        self.probe = Probe(scenario, matrices, not_before)
         self.trips, self.handed = vehicle_jobs(scenario, routes, handed)
         self.lines = {ln.id: ln for ln in scenario.demand}
         self.fleet = scenario.vehicles()
@@ -64,14 +67,14 @@ class Explainer:
         self.trunks = trunk_vehicles(scenario, self.trips, echelons or {})
         # Routes that take no more: hand-overs bind feeders; locked routes stay as they were
         # (plan meta ``locked_vehicles``).
-        self.closed = closed_vehicles(self.trips) | set(locked)
+        self.closed = closed_vehicles(self.trips) | set(locked) | set(out)
         limit = scenario.targets.max_trunk_routes
         self.limited = bool(self.trunks) and limit is not None and len(self.trunks) >= limit
 
     def fleet_for(self, station_id: str) -> list[tuple[str, VehicleType]]:
         """The vehicles that may serve the station: its locked vehicle, or all of them."""
         pin = self.pinned.get(station_id)
-        return [(vid, vt) for vid, vt in self.fleet if pin in (None, vid)]
+        return [(vid, vt) for vid, vt in self.fleet if pin in (None, vid) and vid not in self.out]
 
     def job(self, station_id: str, line_ids: Sequence[str]) -> Job:
         """The unserved lines as a stop to make (at hand at the township if a trunk brought

@@ -126,11 +126,13 @@ def vehicle_jobs(scenario: Scenario, routes: list[RouteView],
 class Probe:
     """Schedules of hypothetical trips on one scenario (travel times cached per speed)."""
 
-    def __init__(self, scenario: Scenario, matrices: Matrices) -> None:
+    def __init__(self, scenario: Scenario, matrices: Matrices, not_before: int = 0) -> None:
         self.scenario = scenario
         self.matrices = matrices
         self.idx = matrices.index()
         self._dur: dict[float, np.ndarray] = {}
+        #: a re-planned day (plan meta ``replanned_at``): no vehicle starts a trip earlier
+        self.not_before = not_before
 
     def duration(self, vt: VehicleType) -> np.ndarray:
         if vt.speed_kph not in self._dur:
@@ -208,7 +210,8 @@ class Probe:
             why = self.loads(trip, vt)
             if why:
                 return why
-            earliest = prev_end + self.scenario.service.reload_s if prev_end is not None else 0
+            earliest = (prev_end + self.scenario.service.reload_s if prev_end is not None
+                        else self.not_before)
             got = self.trip(trip, vt, earliest)
             if isinstance(got, str):
                 return got if len(trips) == 1 else f"trip {k + 1}: {got}"

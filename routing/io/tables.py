@@ -157,12 +157,16 @@ def _parse_bool(v: Any) -> bool:
     raise ValueError("must be true or false (also yes/no, 1/0, 是/否)")
 
 
+#: Unicode category Cc: U+0000–U+001F and U+007F–U+009F.
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
+
+
 def control_problem(text: str) -> str | None:
     """What is wrong with text holding control characters (NUL, vertical tab, line breaks,
     …): they cannot be written to Excel or shown on a route sheet, and are never meant."""
-    bad = sorted({c for c in text if unicodedata.category(c) == "Cc"})
-    if not bad:
+    if _CONTROL.search(text) is None:  # the common case, at C speed (100,000-line tables)
         return None
+    bad = sorted({c for c in text if unicodedata.category(c) == "Cc"})
     names = ", ".join(f"U+{ord(c):04X}" for c in bad)
     return f"must not contain control characters (found {names})"
 

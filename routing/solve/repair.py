@@ -52,6 +52,18 @@ def reference_vehicle(reference: dict[str, str], station_id: str,
 
 
 @dataclass(frozen=True, slots=True)
+class Earlier:
+    """What a vehicle did before the trips being planned (a re-plan during the day): trips
+    driven or under way, when its day began and its last trip ends, and the earliest its next
+    trip may leave (then, or a re-plan's time)."""
+
+    trips: int
+    shift_start_s: int
+    last_end_s: int
+    not_before_s: int
+
+
+@dataclass(frozen=True, slots=True)
 class _Trip:
     """One trip's schedule as this module computes it: depot departure (after the delay that
     removes waiting) and return."""
@@ -67,6 +79,7 @@ class _Fleet:
                  pinned: dict[str, str] | None = None) -> None:
         self.scenario = scenario
         self.pinned = pinned or {}  # locked stops: station → the only vehicle it may ride
+        self.earlier: dict[str, Earlier] = {}  # a re-plan: each vehicle's day so far
         self.matrices = matrices
         self.idx = matrices.index()
         self.types = dict(scenario.vehicles())
@@ -146,29 +159,45 @@ class _Fleet:
                echelon: str = "direct") -> list[Route]:
         """One vehicle's trips as timed, loaded routes, from the schedule of this module."""
         vt = self.types[vid]
-        sched = self.schedule(trips, vt)
+        sched = self.schedule(trips, vt, vid)
         assert sched is not None  # every trip list is scheduled before it is kept
         out: list[Route] = []
-        for k, (seq, t) in enumerate(zip(trips, sched, strict=True), start=1):
+        before = self.earlier.get(vid)
+        first = 1 + (before.trips if before else 0)
+        for k, (seq, t) in enumerate(zip(trips, sched, strict=True), start=first):
+            paid = out[-1].end_s if out else (before.last_end_s if before and before.trips
+                                              else None)
             r = timed_route(self.scenario, self.matrices, vid, vt, seq, t.start_s,
-                            self.duration(vt), trip=k,
-                            paid_from_s=out[-1].end_s if out else None, lines=lines)
+                            self.duration(vt), trip=k, paid_from_s=paid, lines=lines)
             out.append(replace(r, echelon=echelon))
         return out
 
-    def schedule(self, trips: list[list[Visit]], vt: VehicleType) -> list[_Trip] | None:
-        """Every trip of one vehicle in order, chained by the reload time; None if a rule
-        (loads, times, the whole shift) breaks."""
+    def trips_left(self, vid: str, vt: VehicleType) -> int:
+        """Trips the vehicle may still start (its type's, less those of a re-plan's past)."""
+        before = self.earlier.get(vid)
+        return vt.max_trips - (before.trips if before else 0)
+
+    def schedule(self, trips: list[list[Visit]], vt: VehicleType, vid: str = ""
+                 ) -> list[_Trip] | None:
+        """Every trip of one vehicle in order, chained by the reload time (after what the
+        vehicle did earlier in a re-plan); None if a rule (loads, times, the whole shift)
+        breaks."""
+        before = self.earlier.get(vid)
+        if len(trips) > self.trips_left(vid, vt):
+            return None
         out: list[_Trip] = []
         for k, seq in enumerate(trips):
             if not self.loads_ok(seq, vt):
                 return None
-            earliest = out[-1].end_s + self.reload_s if k else 0
+            earliest = out[-1].end_s + self.reload_s if k else (before.not_before_s
+                                                                 if before else 0)
             trip = self.timed(seq, vt, earliest)
             if trip is None:
                 return None
             out.append(trip)
-        if out and out[-1].end_s - out[0].start_s > vt.max_shift_s:
+        begun = min(out[0].start_s, before.shift_start_s) if out and before and before.trips \
+            else (out[0].start_s if out else 0)
+        if out and out[-1].end_s - begun > vt.max_shift_s:
             return None
         return out
 
@@ -241,8 +270,8 @@ def _open_positions(fleet: _Fleet, seq: list[Visit], vt: VehicleType, v: Visit,
     return out
 
 
-def _insertions(fleet: _Fleet, trips: list[list[Visit]], vt: VehicleType, v: Visit
-                ) -> list[tuple[float, int, int]]:
+def _insertions(fleet: _Fleet, trips: list[list[Visit]], vt: VehicleType, v: Visit,
+                vid: str = "") -> list[tuple[float, int, int]]:
     """(added cost, trip, position) of each way into a used vehicle's trips, cheapest first;
     cost = added km and driving hours at the vehicle's rates (waiting not counted)."""
     dist = fleet.matrices.distance_m
@@ -260,7 +289,7 @@ def _insertions(fleet: _Fleet, trips: list[list[Visit]], vt: VehicleType, v: Vis
                  + per_s * (dur[a, here] + dur[here, b] - dur[a, b]))
         ok = _open_positions(fleet, seq, vt, v, nodes, dur)
         out += [(float(c), k, p) for p, c in enumerate(added) if ok[p]]
-    if len(trips) < vt.max_trips:  # one more loop from the depot
+    if len(trips) < fleet.trips_left(vid, vt):  # one more loop from the depot
         out.append((float(per_m * (dist[home, here] + dist[here, home])
                           + per_s * (dur[home, here] + dur[here, home] + fleet.reload_s)),
                     len(trips), 0))
@@ -270,19 +299,23 @@ def _insertions(fleet: _Fleet, trips: list[list[Visit]], vt: VehicleType, v: Vis
 
 def repair(plan: Plan, scenario: Scenario, matrices: Matrices, *,
            busy: frozenset[str] = frozenset(), until: float = math.inf,
-           pinned: dict[str, str] | None = None) -> Plan:
+           pinned: dict[str, str] | None = None,
+           earlier: dict[str, Earlier] | None = None) -> Plan:
     """``plan`` with every visit it left out (reason :data:`DROPPED`) served where the rules
     allow: into a used vehicle's trips at the cheapest position, else as a new route of the
     cheapest idle vehicle that can serve it alone. Fresh visits go first, then the rest,
     each farthest first. Vehicles in
     ``busy`` work elsewhere (another part of the plan): neither changed nor idle. Past
     ``until`` (``time.perf_counter()``), the visits not yet tried stay left out. A station
-    in ``pinned`` (a locked stop) goes only onto its vehicle."""
+    in ``pinned`` (a locked stop) goes only onto its vehicle. ``earlier``: a re-plan during
+    the day, the plan's routes are each vehicle's trips still to come, after what
+    :class:`Earlier` says it did (an idle vehicle starts no sooner than its not-before)."""
     dropped = [u for u in plan.unserved if u.reason == DROPPED]
     if not dropped:
         return plan
     lines = {ln.id: ln for ln in scenario.demand}
     fleet = _Fleet(scenario, matrices, pinned)
+    fleet.earlier = dict(earlier or {})
     trips: dict[str, list[list[Visit]]] = {}
     for r in sorted(plan.routes, key=lambda r: (r.vehicle_id, r.trip)):
         trips.setdefault(r.vehicle_id, []).append(
@@ -333,12 +366,12 @@ def _place(fleet: _Fleet, trips: dict[str, list[list[Visit]]], v: Visit,
         if not _carries(vt, v) or pin not in (None, vid):
             continue
         # every try before this one failed (a success ends the loop)
-        for failed, (cost, k, p) in enumerate(_insertions(fleet, ts, vt, v)):
+        for failed, (cost, k, p) in enumerate(_insertions(fleet, ts, vt, v, vid)):
             if (best is not None and cost >= best[0]) or failed >= MAX_FAILED_TRIES:
                 break
             trial = [list(s) for s in ts] if k < len(ts) else [*ts, []]
             trial[k].insert(p, v)
-            if fleet.schedule(trial, vt) is not None:
+            if fleet.schedule(trial, vt, vid) is not None:
                 best = (cost, vid, k, p)
                 break
     if best is not None:
@@ -349,19 +382,23 @@ def _place(fleet: _Fleet, trips: dict[str, list[list[Visit]]], v: Visit,
         return vid
     dist, idx = fleet.matrices.distance_m, fleet.idx
     idle = []
-    seen_types: set[str] = set()
+    seen: set[tuple[str, Earlier | None]] = set()
     for vid, vt in fleet.types.items():
+        # the first idle vehicle of a type (and the same earlier day) stands for the others
+        kind = (vt.id, fleet.earlier.get(vid))
         if vid in trips or vid in busy or pin not in (None, vid) or (
-                pin is None and vt.id in seen_types):
+                pin is None and kind in seen):
             continue
-        seen_types.add(vt.id)  # the first idle vehicle of a type stands for the others
+        seen.add(kind)
         if not _carries(vt, v):
             continue
         home, here = idx[vt.depot_id], idx[v.station_id]
-        cost = vt.fixed_cost + vt.cost_per_km * (dist[home, here] + dist[here, home]) / 1000
+        before = fleet.earlier.get(vid)
+        fixed = 0.0 if before and before.trips else vt.fixed_cost
+        cost = fixed + vt.cost_per_km * (dist[home, here] + dist[here, home]) / 1000
         idle.append((float(cost), vid))
     for _, vid in sorted(idle):
-        if fleet.schedule([[v]], fleet.types[vid]) is not None:
+        if fleet.schedule([[v]], fleet.types[vid], vid) is not None:
             trips[vid] = [[v]]
             return vid
     return None
@@ -402,9 +439,9 @@ def reference_candidate(scenario: Scenario, matrices: Matrices, visits: list[Vis
                                not v.fresh))
         ts: list[list[Visit]] = [[]]
         for v in vs:
-            if fleet.schedule([*ts[:-1], [*ts[-1], v]], vt) is not None:
+            if fleet.schedule([*ts[:-1], [*ts[-1], v]], vt, vid) is not None:
                 ts[-1].append(v)
-            elif ts[-1] and len(ts) < vt.max_trips and fleet.schedule([*ts, [v]], vt):
+            elif ts[-1] and len(ts) < vt.max_trips and fleet.schedule([*ts, [v]], vt, vid):
                 ts.append([v])
             else:  # e.g. a station's fresh visit, on the reefer, mapped to its dry vehicle
                 dropped.append(v)
@@ -425,6 +462,29 @@ def reference_candidate(scenario: Scenario, matrices: Matrices, visits: list[Vis
                 meta={"solutions": 1, "solution_limit": None, "matrix_source": matrices.source,
                       "unreachable": list(matrices.unreachable), "first_solution_s": None})
     return repair(plan, scenario, matrices, pinned=pinned)
+
+
+def planned_trips(plan: Plan, scenario: Scenario, matrices: Matrices,
+                  trips: dict[str, list[list[Visit]]], earlier: dict[str, Earlier]) -> Plan:
+    """``plan`` with these trips of each vehicle added as they are (order kept), timed after
+    what the vehicle did earlier in the day; a trip that no longer fits (its vehicle's
+    day moved on) is left out, its visits listed unserved (:data:`DROPPED`) for the repair."""
+    lines = {ln.id: ln for ln in scenario.demand}
+    fleet = _Fleet(scenario, matrices)
+    fleet.earlier = dict(earlier)
+    routes = list(plan.routes)
+    left = list(plan.unserved)
+    for vid, ts in trips.items():
+        kept: list[list[Visit]] = []
+        for seq in ts:
+            if fleet.schedule([*kept, seq], fleet.types[vid], vid) is not None:
+                kept.append(seq)
+            else:
+                left += [Unserved(station_id=v.station_id, line_ids=v.line_ids, reason=DROPPED)
+                         for v in seq]
+        if kept:
+            routes += fleet.routes(vid, kept, lines)
+    return replace(plan, routes=tuple(routes), unserved=tuple(left))
 
 
 def insertion_candidate(scenario: Scenario, matrices: Matrices, visits: list[Visit],
@@ -457,5 +517,13 @@ def insertion_candidate(scenario: Scenario, matrices: Matrices, visits: list[Vis
                    meta=dict(plan.meta) | {"first_solution_s": elapsed})
 
 
-__all__ = ["DROPPED", "insertion_candidate", "line_key", "reference_candidate",
-           "reference_vehicle", "repair"]
+__all__ = [
+    "DROPPED",
+    "Earlier",
+    "insertion_candidate",
+    "line_key",
+    "planned_trips",
+    "reference_candidate",
+    "reference_vehicle",
+    "repair",
+]
