@@ -467,6 +467,104 @@ def retime(edited: Path, scenario_dir: Path, out_dir: Path, lang: str, tiles: st
         sys.exit(EXIT_NOT_ALL_MET)
 
 
+class _ClockTime(click.ParamType):
+    """A time of day HH:MM (00:00–24:00) as seconds after 00:00."""
+
+    name = "HH:MM"
+
+    def convert(self, value: object, param: click.Parameter | None,
+                ctx: click.Context | None) -> int:
+        from .io.tables import parse_time_s
+
+        if isinstance(value, int):
+            return value
+        try:
+            return parse_time_s(str(value))
+        except ValueError:
+            self.fail(f"must be a time of day HH:MM between 00:00 and 24:00; got {value!r}",
+                      param, ctx)
+
+
+@main.command()
+@click.argument("plan_json", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--scenario", "scenario_dir", required=True,
+              type=click.Path(exists=True, file_okay=False, path_type=Path),
+              help="The scenario folder the plan was made for.")
+@click.option("--at", "at_s", required=True, type=_ClockTime(),
+              help="Re-plan from this time of day: what the plan had done by then is history.")
+@click.option("--late", "late_path", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              default=None, help="Late lines: a demand table in the scenario's format.")
+@click.option("--events", "events_path",
+              type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
+              help="Events table (CSV/xlsx): event, time, vehicle, station, line, minutes.")
+@click.option("-o", "--out", "out_dir", required=True, type=OUT_DIR,
+              help="Folder for the re-planned day (and the day's scenario in OUT/scenario).")
+@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
+              help="Language of the map and report.")
+@click.option("--tiles", type=click.Choice(["osm", "amap", "none"]), default="osm",
+              show_default=True, help="Background map tiles.")
+def replan(plan_json: Path, scenario_dir: Path, at_s: int, late_path: Path | None,
+           events_path: Path | None, out_dir: Path, lang: str, tiles: str) -> None:
+    """Re-plan the rest of the day from PLAN_JSON at --at: history stays, late lines and
+    events are taken in, the day as it now stands goes to OUT/scenario, the whole day's plan
+    to OUT (checked), and what each driver must be told to OUT/changes.csv; exit 3 if a line
+    stays unserved or a rule breaks."""
+    from .evaluate.targets import plan_verdicts
+    from .io import read_scenario
+    from .io.events import read_events
+    from .io.scenario import read_demand, write_day_scenario
+    from .network.matrix import travel_matrices
+    from .pipeline import replan_day
+    from .report.plan_json import read_plan_json
+    from .report.summary import summary_text
+    from .units import hhmm
+
+    try:
+        doc = read_plan_json(plan_json)
+        scenario = read_scenario(scenario_dir)
+        late = read_demand(late_path, scenario) if late_path else []
+        events = read_events(events_path, scenario, extra_lines={ln.id for ln in late}) \
+            if events_path else []
+        matrices = travel_matrices(scenario)
+        res = replan_day(scenario, matrices, doc, at_s=at_s, late=late, events=events)
+        write_day_scenario(scenario_dir, res.scenario, out_dir / "scenario")
+        day_doc, violations = _write_plan_files(res.plan, res.scenario, matrices, out_dir,
+                                                lang=lang, tiles=tiles,
+                                                violations=res.violations)
+    except RoutingError as exc:
+        raise click.ClickException(str(exc)) from None
+    import csv
+
+    names = {s.id: s.name for s in res.scenario.stations}
+    with (out_dir / "changes.csv").open("w", encoding="utf-8-sig", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(["vehicle_id", "change", "station_id", "station_name", "detail"])
+        for c in res.changes:
+            w.writerow([c.vehicle_id, c.kind, c.station_id, names.get(c.station_id, ""),
+                        c.detail])
+    click.echo(summary_text(day_doc, res.scenario, violations=len(violations),
+                            verdicts=plan_verdicts(day_doc, res.scenario)))
+    click.echo(f"\nre-planned at {hhmm(at_s)}: {len(late)} late line(s), {len(events)} "
+               f"event(s), {len(res.changes)} change(s) for the drivers")
+    for note in res.notes:
+        click.echo(f"  {note}")
+    by_vehicle: dict[str, list[str]] = {}
+    for c in res.changes:
+        by_vehicle.setdefault(c.vehicle_id, []).append(f"{c.kind} {c.station_id} "
+                                                       f"({c.detail})")
+    for vid, items in by_vehicle.items():
+        click.echo(f"  {vid}: " + "; ".join(items[:8])
+                   + (f"; … {len(items) - 8} more" if len(items) > 8 else ""))
+    for v in violations[:20]:
+        click.echo(f"  {v}")
+    click.echo(f"\nwrote {out_dir}/plan.json, changes.csv, routes.csv, routes.xlsx, "
+               "routes.geojson, map.html, report.html and the day's scenario in "
+               f"{out_dir}/scenario (routing check {out_dir}/plan.json --scenario "
+               f"{out_dir}/scenario)")
+    if violations or day_doc["unserved"]:
+        sys.exit(EXIT_NOT_ALL_MET)
+
+
 @main.command("map")
 @click.argument("plan_json", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--scenario", "scenario_dir", required=True,

@@ -769,3 +769,59 @@ def read_scenario(folder: str | Path, *, confined: bool = False,
 
 
 __all__ = ["read_scenario"]
+
+
+def write_day_scenario(source: str | Path, day: Scenario, out: str | Path) -> Path:
+    """The scenario folder ``source`` as the day ``day`` now stands (a re-plan's late lines,
+    cancellations, closures, parcels brought back), written to ``out``: a copy of the folder
+    whose demand table is ``demand.csv`` with every line of the day, and — when a station's
+    hours changed — ``stations.csv`` in WGS84 (``crs`` set to match). Read back and compared
+    before it is returned, so ``routing check PLAN --scenario OUT`` reads what the re-plan
+    planned."""
+    import csv
+    import re
+    import shutil
+
+    src, dst = Path(source), Path(out)
+    original = read_scenario(src)
+    shutil.copytree(src, dst, dirs_exist_ok=True)
+    toml = (dst / _TOML).read_text(encoding="utf-8")
+
+    def point(key: str, file: str) -> None:
+        nonlocal toml
+        line = f'{key} = "{file}"'
+        if re.search(rf"(?m)^\s*{key}\s*=", toml) and "[tables]" in toml:
+            toml = re.sub(rf"(?m)^\s*{key}\s*=.*$", line, toml, count=1)
+        elif "[tables]" in toml:
+            toml = toml.replace("[tables]", f"[tables]\n{line}", 1)
+        else:
+            toml += f"\n[tables]\n{line}\n"
+
+    with (dst / "demand.csv").open("w", encoding="utf-8", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(["id", "station", "carrier", "direction", "parcels", "kg", "m3", "fresh",
+                    "ready"])
+        for ln in day.demand:
+            w.writerow([ln.id, ln.station_id, ln.carrier_id, ln.direction.value, ln.parcels,
+                        repr(ln.kg), repr(ln.m3), str(ln.fresh).lower(), format_time(ln.ready_s)])
+    point("demand", "demand.csv")
+    if day.stations != original.stations:
+        with (dst / "stations.csv").open("w", encoding="utf-8", newline="") as f:
+            w = csv.writer(f)
+            w.writerow(["id", "name", "tier", "lon", "lat", "township", "service_min", "open",
+                        "close", "cold_storage", "generated", "code", "visit_every_days"])
+            for s in day.stations:
+                w.writerow([s.id, s.name, s.tier.value, repr(s.lon), repr(s.lat),
+                            s.township_id or "", s.service_s / 60, format_time(s.open_s),
+                            format_time(s.close_s), str(s.cold_storage).lower(),
+                            str(s.generated).lower(), s.code or "",
+                            "" if s.visit_every_days is None else s.visit_every_days])
+        point("stations", "stations.csv")
+        toml = re.sub(r'(?m)^\s*crs\s*=.*$', 'crs = "wgs84"', toml, count=1)
+    (dst / _TOML).write_text(toml, encoding="utf-8")
+    back = read_scenario(dst)
+    if back.demand != day.demand or [(s.id, s.open_s, s.close_s) for s in back.stations] != \
+            [(s.id, s.open_s, s.close_s) for s in day.stations]:
+        raise ScenarioError([f"{dst}: the day's scenario does not read back as written"],
+                            source=str(dst))
+    return dst

@@ -71,3 +71,59 @@ def test_cancel_and_a_closed_station(tiny, dawn):
                           if s.arrival_s > at}
     assert {u.station_id for u in res.plan.unserved} == {closed}
     assert res.violations == []
+
+
+def test_the_default_county_s_day_through_the_cli(tmp_path):
+    """Xia planned at dawn; at 10:30 40 late parcels for 6 villages arrive, and at 11:00 a
+    van on the road breaks down: `routing replan` serves every line it still can (what stays
+    unserved cannot be served by any vehicle any more), moves nothing done by 10:30, and
+    `routing check` passes the whole day against the day's scenario it wrote."""
+    import csv
+    import json
+
+    from click.testing import CliRunner
+
+    from routing.cli import main
+
+    from ..conftest import ROOT
+
+    xia = ROOT / "scenarios" / "xia"
+    dawn = tmp_path / "dawn"
+    r = CliRunner().invoke(main, ["plan", str(xia), "-o", str(dawn), "--solution-limit", "100",
+                                  "--quiet", "--tiles", "none"])
+    assert r.exit_code == 0, r.output
+    doc = json.loads((dawn / "plan.json").read_text(encoding="utf-8"))
+    villages = list(dict.fromkeys(s["station_id"] for rt in doc["routes"] for s in rt["stops"]
+                                  if len(s["station_id"]) > 9))[:6]
+    late = tmp_path / "late.csv"
+    with late.open("w", encoding="utf-8", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(["id", "station", "carrier", "direction", "parcels", "kg", "ready"])
+        w.writerows([f"LATE{k:02d}", villages[k % 6], "zto", "down", 1, 1.5, "10:30"]
+                    for k in range(40))
+    on_road = [rt for rt in doc["routes"] if rt["start_min"] < 660 < rt["end_min"]]
+    assert on_road
+    van = on_road[0]["vehicle_id"]
+    events = tmp_path / "events.csv"
+    events.write_text(f"event,time,vehicle,station,line,minutes\nbreakdown,11:00,{van},,,\n",
+                      encoding="utf-8")
+    out = tmp_path / "day"
+    r = CliRunner().invoke(main, ["replan", str(dawn / "plan.json"), "--scenario", str(xia),
+                                  "--at", "10:30", "--late", str(late), "--events",
+                                  str(events), "-o", str(out), "--tiles", "none"])
+    assert r.exit_code in (0, 3), r.output
+    day = json.loads((out / "plan.json").read_text(encoding="utf-8"))
+    served = {i for rt in day["routes"] for s in rt["stops"] for i in s["lines"]}
+    assert {f"LATE{k:02d}" for k in range(40)} <= served | {
+        i for u in day["unserved"] for i in u["lines"]}
+    assert all(u["code"] == "cannot_serve" for u in day["unserved"])
+    before = {(rt["vehicle_id"], s["station_id"], s["departure_min"]) for rt in doc["routes"]
+              for s in rt["stops"] if s["departure_min"] <= 630}
+    after = {(rt["vehicle_id"], s["station_id"], s["departure_min"]) for rt in day["routes"]
+             for s in rt["stops"]}
+    assert before <= after
+    assert day["meta"]["out_of_service"] == [van]
+    check = CliRunner().invoke(main, ["check", str(out / "plan.json"), "--scenario",
+                                      str(out / "scenario")])
+    assert check.exit_code == 0, check.output
+    assert (out / "changes.csv").read_text(encoding="utf-8-sig").startswith("vehicle_id,")
