@@ -211,13 +211,19 @@ def solve(scenario: Scenario, matrices: Matrices, *, time_limit_s: float | None 
             f"{name} (seed {run_seed}): {msg}" for name, run_seed, msg in failed))
     # Serve what can be served: each engine's plan with its left-out visits put where the
     # rules allow (the unrepaired plan stays a candidate, in case the checker disagrees).
-    for name, run_seed, p in list(plans):
-        fixed = repair(p, scenario, matrices, pinned=pinned)
+    # The most promising plan (the fewest visits left out, then the cheapest) is repaired
+    # whatever it takes; the others only within the time limit (a large county's plans cut
+    # short may each leave hundreds of visits to place).
+    penalty = spec.unserved_penalty
+    deadline = t_entry + tl
+    ranked = sorted(plans, key=lambda x: plan_score(x[2], penalty))
+    for k, (name, run_seed, p) in enumerate(ranked):
+        fixed = repair(p, scenario, matrices, pinned=pinned,
+                       until=math.inf if k == 0 else deadline)
         if fixed is not p:
             plans.append((name + " + repair", run_seed, fixed))
     # A lock broken is no plan (an engine that ignored one; none should).
     plans = [x for x in plans if not pins_broken(x[2], pinned)] or plans[:1]
-    penalty = spec.unserved_penalty
     # Cheapest first; on a tie an engine's plan before the insertion plan, OR-Tools first,
     # then the lower seed (a stable choice).
     def score(p: Plan) -> float:
