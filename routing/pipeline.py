@@ -681,6 +681,7 @@ def replan_day(scenario: Scenario, m: Matrices, doc: dict[str, Any], *, at_s: in
         if e.kind == "delay":
             delays[e.vehicle] = delays.get(e.vehicle, 0) + 60 * e.minutes
     done_at = {(e.vehicle, e.station): e.time_s for e in events if e.kind == "done"}
+    closing = {e.station for e in events if e.kind == "closed"}
     notes: list[str] = []
     kept: list[Route] = []  # trips begun before at_s (or a breakdown): history + the rest
     future: dict[str, list[list[tuple[str, list[str]]]]] = {}  # trips not begun, by stop
@@ -699,8 +700,11 @@ def replan_day(scenario: Scenario, m: Matrices, doc: dict[str, Any], *, at_s: in
                 if stop_at is not None:  # a broken vehicle's later trips go to others
                     freed += [i for _, ids, _ in stops for i in ids if i in lines]
                 else:
+                    freed += [i for st, ids, _ in stops if st in closing
+                              for i in ids if i in lines]
                     future.setdefault(vid, []).append(
-                        [(st, [i for i in ids if i in lines]) for st, ids, _ in stops])
+                        [(st, [i for i in ids if i in lines]) for st, ids, _ in stops
+                         if st not in closing])
                 continue
             limit = stop_at if stop_at is not None else at_s
             history, rest = _split_trip(start_s, stops, limit, done_at, vid,
@@ -723,9 +727,12 @@ def replan_day(scenario: Scenario, m: Matrices, doc: dict[str, Any], *, at_s: in
                     notes.append(f"{vid} broke down at {hhmm(stop_at)}: brought back to "
                                  f"{vt.depot_id} with {len(back)} line(s) not delivered or "
                                  "collected; they go out with other vehicles")
-            else:
+            else:  # a stop at a station closed today leaves the trip (its lines go anew)
+                freed += [i for (st, _, _), ids in zip(rest, rest_ids, strict=True)
+                          if st in closing for i in ids]
                 rest_visits = [visit_of(direct, st, [lines[i] for i in ids])
-                               for (st, _, _), ids in zip(rest, rest_ids, strict=True) if ids]
+                               for (st, _, _), ids in zip(rest, rest_ids, strict=True)
+                               if ids and st not in closing]
             count += 1
             route = continued_route(direct, m, vid, vt, start_s, history, rest_visits,
                                     trip=count, paid_from_s=last_end if count > 1 else None,
@@ -862,21 +869,22 @@ def _changes(doc: dict[str, Any], plan: Plan) -> list[Change]:
                                                 for s in r.stops)
     out = []
     for vid in sorted(set(old) | set(new)):
-        a = [st for st, _ in old.get(vid, [])]
-        b = [st for st, _ in new.get(vid, [])]
         was = _nth(old.get(vid, []))
-        for st in b:
-            if st not in a:
-                out.append(Change(vid, "added", st, "new stop"))
-        for st in a:
-            if st not in b:
-                out.append(Change(vid, "removed", st, "no longer on this vehicle"))
-        common_a = [st for st in a if st in b]
-        common_b = [st for st in b if st in a]
-        for k, st in enumerate(common_b):
-            if k < len(common_a) and common_a[k] != st:
-                out.append(Change(vid, "moved", st, f"now stop {b.index(st) + 1}"))
-        for key, t in _nth(new.get(vid, [])).items():
+        now = _nth(new.get(vid, []))
+        a, b = list(was), list(now)  # (station, n-th stop there), in driving order
+        for key in b:
+            if key not in was:
+                out.append(Change(vid, "added", key[0], "new stop"))
+        for key in a:
+            if key not in now:
+                out.append(Change(vid, "removed", key[0], "no longer on this vehicle"))
+        common_a = [k for k in a if k in now]
+        common_b = [k for k in b if k in was]
+        # a stop moved: its place among the stops both versions share changed
+        for k, key in enumerate(common_b):
+            if common_a[k] != key:
+                out.append(Change(vid, "moved", key[0], f"now stop {b.index(key) + 1}"))
+        for key, t in now.items():
             if key in was and abs(t - was[key]) > 5:
                 out.append(Change(vid, "retimed", key[0], f"arrival "
                                   f"{hhmm(round(was[key] * 60))} → {hhmm(round(t * 60))}"))
