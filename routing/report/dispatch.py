@@ -23,12 +23,10 @@ from .maps import (
     MapData,
     carrier_names,
     comparison_map_data,
-    depot_of,
     page_parts,
     render_comparison_map,
     render_map,
     text,
-    vehicle_type_name,
 )
 
 _T: dict[str, dict[str, str]] = {
@@ -259,7 +257,8 @@ _PLAN_PAGE = _HEAD + """<div class="muted">{{ doc.scenario.name }} · {{
 <th class="box">{{ s.check }}</th><th>{{ part.title }}</th><th>{{ s.parcels }}</th>
 <th>kg</th><th>{{ s.order }}</th></tr></thead><tbody>
 {% for ln in part.lines %}<tr><td class="box">☐</td><td>{{ ln.name }}</td>
-<td class="n">{{ ln.parcels }}</td><td class="n">{{ ln.kg }}</td><td class="order">{{ ln.stops }}</td>
+<td class="n">{{ ln.parcels }}</td><td class="n">{{ ln.kg }}</td>
+<td class="order">{{ ln.stops }}</td>
 </tr>{% endfor %}</tbody></table>{% endfor %}
 </div></div>
 {% endfor %}
