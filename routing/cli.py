@@ -142,7 +142,7 @@ def main() -> None:
                    "express the problem and keeps the cheaper checked plan.")
 @click.option("--quiet", is_flag=True, help="No progress output.")
 @click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
-              help="Language of map.html and report.html.")
+              help="Language of map.html, report.html and the route sheets.")
 @click.option("--tiles", type=click.Choice(["osm", "amap", "none"]), default="osm",
               show_default=True,
               help="Map tiles: OpenStreetMap, Amap/高德 (points shifted to GCJ-02), or none.")
@@ -169,6 +169,7 @@ def plan(scenario_dir: Path, out_dir: Path, time_limit_s: float | None, seed: in
     from .report.maps import map_data, write_map
     from .report.plan_json import read_plan_json, write_plan_json
     from .report.summary import comparison_text, summary_text
+    from .report.route_pdf import route_sheets_pdf as write_route_sheets_pdf
     from .report.tables import write_routes_csv, write_routes_geojson, write_routes_xlsx
 
     results = []
@@ -204,8 +205,9 @@ def plan(scenario_dir: Path, out_dir: Path, time_limit_s: float | None, seed: in
                 click.echo("", err=True)
             out.mkdir(parents=True, exist_ok=True)
             doc = write_plan_json(result, scenario, out / "plan.json")
-            write_routes_csv(doc, scenario, out / "routes.csv")
-            write_routes_xlsx(doc, scenario, out / "routes.xlsx")
+            write_routes_csv(doc, scenario, out / "routes.csv", lang=lang)
+            write_routes_xlsx(doc, scenario, out / "routes.xlsx", lang=lang)
+            write_route_sheets_pdf(doc, scenario, out / "route_sheets.pdf", lang=lang)
             write_routes_geojson(doc, scenario, out / "routes.geojson")
             violations = check_plan(doc, scenario, matrices)
             data = map_data(doc, scenario, lang=lang, matrices=matrices)
@@ -227,8 +229,8 @@ def plan(scenario_dir: Path, out_dir: Path, time_limit_s: float | None, seed: in
                                 verdicts=plan_verdicts(doc, scenario)))
         for v in violations[:20]:
             click.echo(f"  {v}")
-        click.echo(f"\nwrote {out}/plan.json, routes.csv, routes.xlsx, routes.geojson, "
-                   "map.html, report.html")
+        click.echo(f"\nwrote {out}/plan.json, routes.csv, routes.xlsx, route_sheets.pdf, "
+                   "routes.geojson, map.html, report.html")
     if store is not None:
         click.echo(f"stored as plan {', '.join(map(str, stored))} in {store.where}")
     if len(results) > 1:

@@ -133,6 +133,7 @@ class Row:
     load_kg: float | None = None
     load_parcels: int | None = None
     transfers: list[str] = field(default_factory=list)
+    lines: list[str] = field(default_factory=list)
     nav_url: str = ""
 
     def part(self, key: str) -> dict[str, Goods]:
@@ -263,6 +264,7 @@ def _rows(route: dict[str, Any], scenario: Scenario, depot_id: str) -> list[Row]
         row.load_kg = s["load_after"]["kg"]
         row.load_parcels = s["load_after"]["parcels"]
         row.transfers += [i for i in s.get("transfers", []) if i not in row.transfers]
+        row.lines += s["lines"]
     rows.append(Row(kind="end", no=len(rows), station_id=depot_id, name=dname,
                     code=short_code(depot_id), arrival=hhmm_min(route["end_min"]), departure="",
                     nav_url=amap_nav_url(dlon, dlat, dname) if dlon is not None else ""))
