@@ -168,8 +168,8 @@ def plan(scenario_dir: Path, out_dir: Path, time_limit_s: float | None, seed: in
     from .report.dispatch import write_report
     from .report.maps import map_data, write_map
     from .report.plan_json import read_plan_json, write_plan_json
-    from .report.summary import comparison_text, summary_text
     from .report.route_pdf import route_sheets_pdf as write_route_sheets_pdf
+    from .report.summary import comparison_text, summary_text
     from .report.tables import write_routes_csv, write_routes_geojson, write_routes_xlsx
 
     results = []
