@@ -14,37 +14,29 @@ import openpyxl
 import pytest
 from pypdf import PdfReader
 
-from routing.io import read_scenario
 from routing.io.coords import wgs84_to_gcj02
-from routing.network.matrix import travel_matrices
-from routing.pipeline import plan_scenario
 from routing.report import dispatch, maps, sheets
-from routing.report.plan_json import plan_to_dict
 from routing.report.route_pdf import pdf_fonts, route_sheets_pdf
 from routing.report.tables import ROUTES_CSV_COLUMNS, routes_frame, write_routes_xlsx
 
-from ..conftest import ROOT
+from .conftest import county_first_plan
 from .test_dispatch import _parse, _rows
 
 COUNTIES = ["xia", "tang", "yanshi", "fengqiu"]
 
 
-def _county_plan(name: str) -> tuple[dict[str, Any], Any]:
-    sc = read_scenario(ROOT / "scenarios" / name)
-    plan, _ = plan_scenario(sc, travel_matrices(sc), solution_limit=1, time_limit_s=60)
-    return plan_to_dict(plan, sc), sc
-
-
 @pytest.fixture(scope="module", params=COUNTIES)
-def county_doc(request):
+def county_doc(request, xia_plan):
     """(name, plan document, scenario) of each bundled county, its first plan."""
-    return (request.param, *_county_plan(request.param))
+    if request.param == "xia":
+        return ("xia", *xia_plan)
+    return (request.param, *county_first_plan(request.param))
 
 
 @pytest.fixture(scope="module")
-def xia_doc():
+def xia_doc(xia_plan):
     """(plan document, scenario): the default county's first plan (deterministic)."""
-    return _county_plan("xia")
+    return xia_plan
 
 
 def _fresh_stations(doc: dict[str, Any], sc: Any) -> dict[tuple[str, int], set[str]]:
