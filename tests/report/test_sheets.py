@@ -239,3 +239,14 @@ def test_loading_list_and_navigation(xia_doc):
     page = dispatch.report_html(doc, sc, maps.map_data(doc, sc), tiles="none")
     assert page.count('<div class="qr"') == len(doc["routes"])
     assert page.count("<svg") >= len(doc["routes"])
+
+
+def test_readme_documents_routes_csv_and_the_papers():
+    """README names every routes.csv column and route_sheets.pdf; the fonts are documented."""
+    from ..conftest import ROOT
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("`routes.csv` columns:", 1)[1].split("\n\n", 1)[0]
+    assert [c for c in ROUTES_CSV_COLUMNS if f"`{c}`" not in section] == []
+    assert "`route_sheets.pdf`" in readme and "fonts-wqy-zenhei" in readme
+    assert "STSong-Light" in readme
