@@ -244,11 +244,11 @@ def _loading_flowables(trip: sh.Trip, t: dict[str, str], width: float, base: Any
     from reportlab.platypus import Paragraph, Table, TableStyle
 
     parts = []
-    half = (width - 3 * mm) / 2
-    for fresh, section in ((False, t["dry_section"]), (True, t["cold_section"])):
-        lines = [ln for ln in trip.loading if ln.fresh is fresh]
-        if not lines:
-            continue
+    sections = [(fresh, section, [ln for ln in trip.loading if ln.fresh is fresh])
+                for fresh, section in ((False, t["dry_section"]), (True, t["cold_section"]))]
+    sections = [x for x in sections if x[2]]
+    half = (width - 3 * mm) / 2 if len(sections) > 1 else width
+    for fresh, section, lines in sections:
         data: list[list[Any]] = [[t["check"], Paragraph(marked(section), small), t["parcels"],
                                   "kg", Paragraph(_esc(t["order"]), small)]]
         for ln in lines:
@@ -259,7 +259,9 @@ def _loading_flowables(trip: sh.Trip, t: dict[str, str], width: float, base: Any
         table.setStyle(TableStyle([
             ("FONT", (0, 0), (-1, -1), cjk, 7.5), ("GRID", (0, 0), (-1, -1), 0.4, grid),
             ("FONTSIZE", (0, 1), (0, -1), 10), ("ALIGN", (0, 0), (0, -1), "CENTER"),
-            ("ALIGN", (2, 1), (3, -1), "RIGHT"), ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ("VALIGN", (0, 1), (0, -1), "MIDDLE"),
+            ("VALIGN", (1, 0), (-1, -1), "TOP"), ("VALIGN", (0, 0), (0, 0), "TOP"),
+            ("ALIGN", (2, 1), (3, -1), "RIGHT"),
             ("TOPPADDING", (0, 0), (-1, -1), 1), ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5),
             ("BACKGROUND", (0, 0), (-1, 0),
              colors.HexColor("#d7ebff" if fresh else "#eeeeee"))]))
@@ -267,7 +269,7 @@ def _loading_flowables(trip: sh.Trip, t: dict[str, str], width: float, base: Any
     if not parts:
         return []
     out: list[Any] = [Paragraph(f"<b>{_esc(t['loading'])}</b> · {_esc(t['hub_crew'])}", base)]
-    row = Table([parts + [""] * (2 - len(parts))], colWidths=[half + 3 * mm, half])
+    row = Table([parts], colWidths=[half + 3 * mm, half] if len(parts) > 1 else [width])
     row.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"),
                              ("LEFTPADDING", (0, 0), (-1, -1), 0),
                              ("RIGHTPADDING", (0, 0), (-1, -1), 0)]))

@@ -250,3 +250,47 @@ def test_readme_documents_routes_csv_and_the_papers():
     assert [c for c in ROUTES_CSV_COLUMNS if f"`{c}`" not in section] == []
     assert "`route_sheets.pdf`" in readme and "fonts-wqy-zenhei" in readme
     assert "STSong-Light" in readme
+
+
+def test_merged_rows_add_up_the_plan_stops(xia_doc):
+    """A merged row carries every plan stop it stands for: first arrival, last departure,
+    the goods of all of them (fresh and dry apart adding up to the plan's amounts), and the
+    load after the last; the default county's plan does serve villages twice in a row."""
+    doc, sc = xia_doc
+    merged = 0
+    for v in sheets.vehicle_sheets(doc, sc):
+        route_of = {r.get("trip", 1): r for r in doc["routes"] if r["vehicle_id"] == v.vehicle_id}
+        for trip in v.trips:
+            stops = {s["seq"]: s for s in route_of[trip.trip]["stops"]}
+            for row in trip.rows[1:-1]:
+                group = [stops[q] for q in row.plan_seqs]
+                merged += len(group) > 1
+                assert {s["station_id"] for s in group} == {row.station_id}
+                assert row.arrival == sheets.hhmm_min(group[0]["arrival_min"])
+                assert row.departure == sheets.hhmm_min(group[-1]["departure_min"])
+                for key, side in (("drop", "delivered"), ("collect", "picked_up")):
+                    want = sum(a["parcels"] for s in group for a in s[side])
+                    got = row.total(key).parcels + row.total(f"fresh_{key}").parcels
+                    assert got == want
+                assert row.load_kg == group[-1]["load_after"]["kg"]
+            assert sorted(q for r in trip.rows for q in r.plan_seqs) == sorted(stops)
+    assert merged >= 5
+
+
+@pytest.mark.parametrize("fresh", [False, True])
+def test_columns_fit_the_page(fresh):
+    """For 1 to 14 carriers the columns fit A4's printable width, portrait while carriers'
+    columns can be at least 12 mm wide, landscape beyond; the signature column keeps its width."""
+    for n in range(1, 15):
+        orient, w = sheets.columns_mm(n, fresh)
+        total = w["no"] + w["station"] + w["time"] + n * w["carrier"] + w["load"] + w["sign"]
+        total += w["cold"] if fresh else 0
+        page = sheets.LAYOUT[f"{orient}_mm"]
+        assert total <= page + 1e-6, (n, orient, total)
+        assert w["sign"] >= 20
+        fixed = sum(sheets.LAYOUT[k] for k in ("no", "station", "time", "load", "sign"))
+        fixed += sheets.LAYOUT["cold"] if fresh else 0
+        fits_portrait = (sheets.LAYOUT["portrait_mm"] - fixed) / n >= sheets.LAYOUT["carrier_min"]
+        assert orient == ("portrait" if fits_portrait else "landscape")
+        if orient == "portrait":
+            assert w["carrier"] >= sheets.LAYOUT["carrier_min"]
