@@ -162,7 +162,10 @@ section.sheet.landscape { page: landscape; }
   table.route-sheet th, table.route-sheet td { padding: 0.3mm 0.8mm; }
   table.route-sheet th.carrier, table.route-sheet td.cold { font-size: 7pt; }
   table.loading { font-size: 7.5pt; }
-  .trip-head .qr svg { width: 17mm; height: 17mm; }
+  .trip-head .qr svg { width: 15mm; height: 15mm; }
+  .trip-head h3 { font-size: 11px; }
+  .fields { margin: 2px 0 3px; }
+  .loading-list h3 { font-size: 11px; margin: 3px 0 1px; }
 }
 """
 
@@ -238,7 +241,7 @@ _PLAN_PAGE = _HEAD + """<div class="muted">{{ doc.scenario.name }} · {{
 {% for w in v.cols %}<col style="width:{{ w }}mm">{% endfor %}</colgroup>
 <thead><tr><th>{{ s.no }}</th><th>{{ s.station }}</th><th>{{ s.time }}</th>
 {% for c in v.carriers %}<th class="carrier">{{ c }}</th>{% endfor %}
-{% if v.fresh %}<th class="cold">{{ s.cold }}</th>{% endif %}
+{% if v.fresh %}<th class="cold">{{ v.cold_head }}</th>{% endif %}
 <th>{{ s.load }}</th><th class="sign">{{ s.sign }}</th></tr></thead><tbody>
 {% for row in r.rows %}<tr class="{{ row.cls }}"><td class="n">{{ row.no }}</td>
 <td class="st">{% if row.nav %}<a href="{{ row.nav }}" title="{{ s.nav }}">{{ row.name }}</a>
@@ -373,6 +376,7 @@ def _sheets(doc: dict[str, Any], scenario: Scenario, data: MapData, lang: str
                     "type_name": v.type_name, "orient": orient, "width": f"{sum(cols):.1f}",
                     "cols": [f"{c:.1f}" for c in cols],
                     "carriers": [v.names[c] for c in v.carriers], "fresh": v.fresh,
+                    "cold_head": sh.cold_header(v.box, s),
                     "trips": trips})
         routes = routes_of[v.vehicle_id]
         summary.append({

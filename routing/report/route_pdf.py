@@ -186,7 +186,7 @@ def route_sheets_pdf(doc: dict[str, Any], scenario: Scenario, path: Path, *,
         for trip in v.trips:
             info = [Paragraph(_esc(sh.trip_heading(v, trip, t, lang)), head),
                     Paragraph(marked(t["legend"]), small)]
-            qr = [_qr(trip.qr_url, 17), Paragraph(_esc(t["qr"]), small)] if trip.qr_url else ""
+            qr = [_qr(trip.qr_url, 16), Paragraph(_esc(t["qr"]), small)] if trip.qr_url else ""
             top = Table([[info, qr]], colWidths=[sum(widths) - 24 * mm, 24 * mm])
             top.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"),
                                      ("LEFTPADDING", (0, 0), (-1, -1), 0),
@@ -194,13 +194,14 @@ def route_sheets_pdf(doc: dict[str, Any], scenario: Scenario, path: Path, *,
             story.append(top)
             header = [t["no"], t["station"], t["time"], *[Paragraph(_esc(v.names[c]), small)
                                                          for c in v.carriers]]
-            header += [Paragraph(marked(t["cold"]), small)] if v.fresh else []
+            header += [Paragraph(marked(sh.cold_header(v.box, t)), small)] if v.fresh else []
             header += [t["load"], t["sign"]]
             data = [header]
             style = [("FONT", (0, 0), (-1, -1), cjk, 8), ("LEADING", (0, 0), (-1, -1), 9.4),
                      ("GRID", (0, 0), (-1, -1), 0.4, grid), ("VALIGN", (0, 0), (-1, -1), "TOP"),
                      ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#eeeeee")),
-                     ("TOPPADDING", (0, 0), (-1, -1), 1), ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5),
+                     ("TOPPADDING", (0, 0), (-1, -1), 0.8),
+                     ("BOTTOMPADDING", (0, 0), (-1, -1), 1.2),
                      ("LEFTPADDING", (0, 0), (-1, -1), 2), ("RIGHTPADDING", (0, 0), (-1, -1), 2),
                      ("ALIGN", (0, 1), (0, -1), "RIGHT")]
             for n, row in enumerate(trip.rows, start=1):

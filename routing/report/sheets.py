@@ -42,7 +42,7 @@ LABELS: dict[str, dict[str, str]] = {
         "trunk": "干线", "feeder": "支线", "on_board": "出发时车上",
         "parcels": "件", "kg": "kg", "carrier": "快递公司", "check": "核对",
         "order": "装车顺序（先装最后一站，站序）", "dry_section": "常温",
-        "cold_section": "冷链 ❄ 生鲜", "from_box": "取自{box}", "into_box": "放入{box}",
+        "cold_section": "冷链 ❄ 生鲜", "into_box": "入{box}",
         "reefer": "冷藏厢", "cold_box": "冷链箱", "transfer": "中转", "nav": "导航",
         "qr": "扫码导航到第一站", "legend": "送：送件 揽：揽件 ❄：生鲜（冷链）",
         "page_of": "第 {p} 页", "hub_crew": "库房装车核对", "total": "合计",
@@ -58,7 +58,7 @@ LABELS: dict[str, dict[str, str]] = {
         "feeder": "feeder", "on_board": "on board at start", "parcels": "parcels",
         "kg": "kg", "carrier": "Carrier", "check": "Check",
         "order": "Loading order (last stop first, row numbers)", "dry_section": "dry",
-        "cold_section": "cold chain ❄ fresh", "from_box": "from the {box}",
+        "cold_section": "cold chain ❄ fresh",
         "into_box": "into the {box}", "reefer": "reefer", "cold_box": "cold box",
         "transfer": "transfer", "nav": "navigate", "qr": "scan: navigate to the first stop",
         "legend": "drop: parcels to deliver, coll.: parcels to collect, ❄: fresh (cold chain)",
@@ -69,7 +69,7 @@ LABELS: dict[str, dict[str, str]] = {
 
 #: Column widths in mm on an A4 page with 12 mm margins (186 mm portrait, 273 mm landscape).
 LAYOUT = {"margin_mm": 12.0, "portrait_mm": 186.0, "landscape_mm": 273.0, "no": 7.0,
-          "station": 27.0, "time": 11.0, "cold": 27.0, "load": 13.0, "sign": 24.0,
+          "station": 25.0, "time": 11.0, "cold": 29.0, "load": 13.0, "sign": 24.0,
           "carrier_min": 12.0, "carrier_max": 20.0}
 
 
@@ -344,18 +344,26 @@ def carrier_cell(row: Row, carrier: str, t: dict[str, str]) -> list[str]:
 
 
 def cold_cell(row: Row, box: str, t: dict[str, str], lang: str) -> list[str]:
-    """The cold-chain cell of a stop with fresh goods: 生鲜 parcels and kg, and the
-    compartment they come out of or go into; empty for a dry stop."""
+    """The cold-chain cell of a stop with fresh goods: 生鲜 parcels and kg to drop (out of the
+    compartment the column's header names) and to collect, with the compartment they go
+    into; empty for a dry stop."""
     out = []
-    for key, word, where in (("fresh_drop", t["drop"], t["from_box"]),
-                             ("fresh_collect", t["collect"], t["into_box"])):
+    for key, word in (("fresh_drop", t["drop"]), ("fresh_collect", t["collect"])):
         g = row.total(key)
-        if g.parcels or g.kg:
-            out.append(f"{SNOW}{t['fresh']} {word} {plural(g.parcels, t['parcels'], lang)} "
-                       f"{g.kg:g} kg，{where.format(box=box)}" if lang == "zh" else
-                       f"{SNOW} {t['fresh']} {word} {plural(g.parcels, t['parcels'], lang)} "
-                       f"{g.kg:g} kg, {where.format(box=box)}")
+        if not (g.parcels or g.kg):
+            continue
+        where = f" {t['into_box'].format(box=box)}" if key == "fresh_collect" else ""
+        if lang == "zh":
+            out.append(f"{SNOW}{t['fresh']} {word} {g.parcels}件 {g.kg:g}kg{where}")
+        else:
+            out.append(f"{SNOW} {t['fresh']} {word} {plural(g.parcels, t['parcels'], lang)}, "
+                       f"{g.kg:g} kg{where}")
     return out
+
+
+def cold_header(box: str, t: dict[str, str]) -> str:
+    """The cold-chain column's header: 冷链 ❄ and the compartment (冷藏厢 or 冷链箱)."""
+    return f"{t['cold']} {box}"
 
 
 def load_cell(row: Row) -> str:

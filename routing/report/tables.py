@@ -178,7 +178,7 @@ def write_routes_xlsx(doc: dict[str, Any], scenario: Scenario, path: Path, *,
         head = [t["no"], t["station"], t["time"], *[v.names[c] for c in v.carriers]]
         mm = [w["no"], w["station"], w["time"], *[w["carrier"]] * len(v.carriers)]
         if v.fresh:
-            head.append(t["cold"])
+            head.append(sh.cold_header(v.box, t))
             mm.append(w["cold"])
         head += [t["load"], t["sign"]]
         mm += [w["load"], w["sign"]]
