@@ -158,22 +158,22 @@ def route_sheets_pdf(doc: dict[str, Any], scenario: Scenario, path: Path, *,
                                t["page_of"].format(p=d.page))
         canvas.restoreState()
 
+    vehicles = sh.vehicle_sheets(doc, scenario, lang)
+    layouts = [sh.columns_mm(len(v.carriers), v.fresh) for v in vehicles]
+    sizes = {"portrait": A4, "landscape": landscape(A4)}
+    first = layouts[0][0] if layouts else "portrait"  # the first page's template: listed first
     templates = []
-    for orient, size in (("portrait", A4), ("landscape", landscape(A4))):
+    for orient in sorted(sizes, key=lambda o: o != first):
+        size = sizes[orient]
         frame = Frame(margin, margin, size[0] - 2 * margin, size[1] - 2 * margin,
                       leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
         templates.append(PageTemplate(id=orient, frames=[frame], pagesize=size,
                                       onPage=on_page))
     pdf.addPageTemplates(templates)
     story: list[Any] = []
-    vehicles = sh.vehicle_sheets(doc, scenario, lang)
     grid = colors.HexColor("#777777")
-    for i, v in enumerate(vehicles):
-        orient, w = sh.columns_mm(len(v.carriers), v.fresh)
-        if i == 0 and orient != "portrait":
-            story.insert(0, NextPageTemplate(orient))
-            story.insert(1, PageBreak())  # the first page is portrait: start on the next
-        elif i > 0:
+    for i, (v, (orient, w)) in enumerate(zip(vehicles, layouts, strict=True)):
+        if i > 0:
             story += [NextPageTemplate(orient), PageBreak()]
         widths = [w["no"], w["station"], w["time"], *[w["carrier"]] * len(v.carriers)]
         widths += [w["cold"]] if v.fresh else []

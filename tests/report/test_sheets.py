@@ -294,3 +294,15 @@ def test_columns_fit_the_page(fresh):
         assert orient == ("portrait" if fits_portrait else "landscape")
         if orient == "portrait":
             assert w["carrier"] >= sheets.LAYOUT["carrier_min"]
+
+
+def test_landscape_sheets_when_the_carriers_need_the_width(xia_doc, tmp_path, monkeypatch):
+    """When the carriers' columns do not fit portrait (forced here by a wide minimum), every
+    page of route_sheets.pdf is landscape A4, the first one included."""
+    doc, sc = xia_doc
+    monkeypatch.setitem(sheets.LAYOUT, "carrier_min", 30.0)
+    reader = PdfReader(route_sheets_pdf(doc, sc, tmp_path / "route_sheets.pdf"))
+    sizes = {(round(float(p.mediabox.width)), round(float(p.mediabox.height)))
+             for p in reader.pages}
+    assert sizes == {(842, 595)}
+    assert len(reader.pages) <= 2 * len(_by_departure(doc))
