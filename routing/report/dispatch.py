@@ -230,9 +230,9 @@ _PLAN_PAGE = _HEAD + """<div class="muted">{{ doc.scenario.name }} · {{
 {% for v in sheets %}
 <section class="sheet {{ v.orient }}" data-vehicle="{{ v.vehicle_id }}">
 <h2><span class="swatch" style="background:{{ v.color }}"></span>{{ s.sheet }}
-{{ v.vehicle_id }}（{{ v.type_name }}）</h2>
-<div class="fields"><span>{{ s.driver }}：</span><span>{{ s.plate }}：</span>
-<span>{{ s.date }}：{{ date }}</span></div>
+{{ v.vehicle_id }}{{ s.paren.format(x=v.type_name) }}</h2>
+<div class="fields"><span>{{ s.driver }}{{ s.colon }}</span><span>{{ s.plate }}{{ s.colon }}</span>
+<span>{{ s.date }}{{ s.colon }}{{ date }}</span></div>
 {% for r in v.trips %}
 <div class="trip-head"><div class="qr" title="{{ s.qr }}">{{ r.qr | safe }}
 <div class="cap">{{ s.qr }}</div></div>
@@ -257,7 +257,7 @@ _PLAN_PAGE = _HEAD + """<div class="muted">{{ doc.scenario.name }} · {{
 <div class="loading-parts">
 {% for part in r.loading %}<table class="grid loading {{ part.cls }}"><colgroup>
 <col class="box"><col class="name"><col class="num"><col class="num"><col></colgroup><thead><tr>
-<th class="box">{{ s.check }}</th><th>{{ part.title }}</th><th>{{ s.parcels }}</th>
+<th class="box">{{ s.check }}</th><th>{{ part.title }}</th><th>{{ s.pcs }}</th>
 <th>kg</th><th>{{ s.order }}</th></tr></thead><tbody>
 {% for ln in part.lines %}<tr><td class="box">☐</td><td>{{ ln.name }}</td>
 <td class="n">{{ ln.parcels }}</td><td class="n">{{ ln.kg }}</td>

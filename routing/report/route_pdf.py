@@ -179,10 +179,11 @@ def route_sheets_pdf(doc: dict[str, Any], scenario: Scenario, path: Path, *,
         widths += [w["cold"]] if v.fresh else []
         widths += [w["load"], w["sign"]]
         widths = [x * mm for x in widths]
-        story.append(Paragraph(f"{_esc(t['sheet'])} <b>{_esc(v.vehicle_id)}</b>"
-                               f"（{_esc(v.type_name)}）　{_esc(t['date'])}：{_esc(date)}", title))
-        story.append(Paragraph(f"{_esc(t['driver'])}：________________　　"
-                               f"{_esc(t['plate'])}：________________", head))
+        c = t["colon"]
+        story.append(Paragraph(f"{_esc(sh.sheet_title(v, t))}　　{_esc(t['date'])}{c}"
+                               f"{_esc(date)}", title))
+        story.append(Paragraph(f"{_esc(t['driver'])}{c}________________　　"
+                               f"{_esc(t['plate'])}{c}________________", head))
         for trip in v.trips:
             info = [Paragraph(_esc(sh.trip_heading(v, trip, t, lang)), head),
                     Paragraph(marked(t["legend"]), small)]
@@ -192,10 +193,10 @@ def route_sheets_pdf(doc: dict[str, Any], scenario: Scenario, path: Path, *,
                                      ("LEFTPADDING", (0, 0), (-1, -1), 0),
                                      ("RIGHTPADDING", (0, 0), (-1, -1), 0)]))
             story.append(top)
-            header = [t["no"], t["station"], t["time"], *[Paragraph(_esc(v.names[c]), small)
-                                                         for c in v.carriers]]
+            header = [Paragraph(_esc(x), small) for x in (t["no"], t["station"], t["time"])]
+            header += [Paragraph(_esc(v.names[c]), small) for c in v.carriers]
             header += [Paragraph(marked(sh.cold_header(v.box, t)), small)] if v.fresh else []
-            header += [t["load"], t["sign"]]
+            header += [Paragraph(_esc(t["load"]), small), Paragraph(_esc(t["sign"]), small)]
             data = [header]
             style = [("FONT", (0, 0), (-1, -1), cjk, 8), ("LEADING", (0, 0), (-1, -1), 9.4),
                      ("GRID", (0, 0), (-1, -1), 0.4, grid), ("VALIGN", (0, 0), (-1, -1), "TOP"),
@@ -250,13 +251,15 @@ def _loading_flowables(trip: sh.Trip, t: dict[str, str], width: float, base: Any
     sections = [x for x in sections if x[2]]
     half = (width - 3 * mm) / 2 if len(sections) > 1 else width
     for fresh, section, lines in sections:
-        data: list[list[Any]] = [[t["check"], Paragraph(marked(section), small), t["parcels"],
-                                  "kg", Paragraph(_esc(t["order"]), small)]]
+        data: list[list[Any]] = [[Paragraph(_esc(t["check"]), small),
+                                  Paragraph(marked(section), small),
+                                  Paragraph(_esc(t["pcs"]), small), Paragraph("kg", small),
+                                  Paragraph(_esc(t["order"]), small)]]
         for ln in lines:
             data.append(["□", Paragraph(_esc(ln.name), small), str(ln.parcels), f"{ln.kg:g}",
                          Paragraph(" ".join(map(str, ln.stops)), small)])
-        rest = half - (8 + 22 + 10 + 12) * mm
-        table = Table(data, colWidths=[8 * mm, 22 * mm, 10 * mm, 12 * mm, rest], repeatRows=1)
+        rest = half - (9 + 22 + 11 + 12) * mm
+        table = Table(data, colWidths=[9 * mm, 22 * mm, 11 * mm, 12 * mm, rest], repeatRows=1)
         table.setStyle(TableStyle([
             ("FONT", (0, 0), (-1, -1), cjk, 7.5), ("GRID", (0, 0), (-1, -1), 0.4, grid),
             ("FONTSIZE", (0, 1), (0, -1), 10), ("ALIGN", (0, 0), (0, -1), "CENTER"),

@@ -40,13 +40,13 @@ LABELS: dict[str, dict[str, str]] = {
         "drop": "送", "collect": "揽", "fresh": "生鲜", "cold_chain": "冷链",
         "depart": "出发", "back": "返回", "trip": "第{n}趟", "stops": "{n} 站",
         "trunk": "干线", "feeder": "支线", "on_board": "出发时车上",
-        "parcels": "件", "kg": "kg", "carrier": "快递公司", "check": "核对",
-        "order": "装车顺序（先装最后一站，站序）", "dry_section": "常温",
+        "parcels": "件", "kg": "kg", "carrier": "快递公司", "check": "核对", "pcs": "件",
+        "order": "装车顺序（末站先装）", "dry_section": "常温",
         "cold_section": "冷链 ❄ 生鲜", "into_box": "入{box}",
         "reefer": "冷藏厢", "cold_box": "冷链箱", "transfer": "中转", "nav": "导航",
         "qr": "扫码导航到第一站", "legend": "送：送件 揽：揽件 ❄：生鲜（冷链）",
         "page_of": "第 {p} 页", "hub_crew": "库房装车核对", "total": "合计",
-        "no_cold": "本车无冷链货物",
+        "no_cold": "本车无冷链货物", "colon": "：", "paren": "（{x}）",
     },
     "en": {
         "sheet": "Route sheet", "loading": "Loading list", "driver": "Driver",
@@ -56,14 +56,14 @@ LABELS: dict[str, dict[str, str]] = {
         "collect": "coll.", "fresh": "fresh", "cold_chain": "cold chain", "depart": "departs",
         "back": "back", "trip": "trip {n}", "stops": "{n} stops", "trunk": "trunk",
         "feeder": "feeder", "on_board": "on board at start", "parcels": "parcels",
-        "kg": "kg", "carrier": "Carrier", "check": "Check",
-        "order": "Loading order (last stop first, row numbers)", "dry_section": "dry",
+        "kg": "kg", "carrier": "Carrier", "check": "Done", "pcs": "pcs",
+        "order": "Loading order (last stop first)", "dry_section": "dry",
         "cold_section": "cold chain ❄ fresh",
         "into_box": "into the {box}", "reefer": "reefer", "cold_box": "cold box",
         "transfer": "transfer", "nav": "navigate", "qr": "scan: navigate to the first stop",
         "legend": "drop: parcels to deliver, coll.: parcels to collect, ❄: fresh (cold chain)",
         "page_of": "page {p}", "hub_crew": "hub crew check", "total": "Total",
-        "no_cold": "no cold-chain goods on this vehicle",
+        "no_cold": "no cold-chain goods on this vehicle", "colon": ": ", "paren": " ({x})",
     },
 }
 
@@ -369,6 +369,11 @@ def cold_header(box: str, t: dict[str, str]) -> str:
 def load_cell(row: Row) -> str:
     """kg on board after the row (parcels are in routes.csv and routes.xlsx)."""
     return "" if row.load_kg is None else f"{row.load_kg:.0f}"
+
+
+def sheet_title(v: VehicleSheet, t: dict[str, str]) -> str:
+    """路单 VEHICLE（type） in the sheets' language."""
+    return f"{t['sheet']} {v.vehicle_id}{t['paren'].format(x=v.type_name)}"
 
 
 def trip_heading(sheet: VehicleSheet, trip: Trip, t: dict[str, str], lang: str) -> str:

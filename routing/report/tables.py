@@ -197,9 +197,9 @@ def write_routes_xlsx(doc: dict[str, Any], scenario: Scenario, path: Path, *,
             ws.cell(row=r, column=1).alignment = Alignment(wrap_text=True, vertical="top")
             ws.row_dimensions[r].height = height
 
-        banner(f"{t['sheet']} {v.vehicle_id}（{v.type_name}）   {t['date']}：{day}", size=13,
-               bold=True, height=20)
-        banner(f"{t['driver']}：________________    {t['plate']}：________________", height=18)
+        c = t["colon"]
+        banner(f"{sh.sheet_title(v, t)}   {t['date']}{c}{day}", size=13, bold=True, height=20)
+        banner(f"{t['driver']}{c}________________    {t['plate']}{c}________________", height=18)
         title_row = None
         for trip in v.trips:
             banner(sh.trip_heading(v, trip, t, lang), bold=True, height=15)
@@ -250,7 +250,7 @@ def write_routes_xlsx(doc: dict[str, Any], scenario: Scenario, path: Path, *,
                 lines = [ln for ln in trip.loading if ln.fresh is fresh]
                 if not lines:
                     continue
-                _append(ws, [t["check"], section, t["parcels"], "kg", t["order"]])
+                _append(ws, [t["check"], section, t["pcs"], "kg", t["order"]])
                 r = ws.max_row
                 ws.merge_cells(f"E{r}:{last}{r}")
                 for c in range(1, 6):
