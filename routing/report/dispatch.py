@@ -1,9 +1,11 @@
 """``report.html``: the page a dispatcher prints in the morning, and its comparison sibling.
 
 One self-contained HTML file (scripts, styles and images inlined; only map tiles come from a
-tile server): key figures, the map, one route sheet per vehicle (stop order, arrival, what to
-drop and collect per carrier, load, a column for signatures; each sheet starts a new printed
-page) and the totals per vehicle and per carrier. :func:`write_comparison_report` does the
+tile server): key figures, the map and the totals per vehicle and per carrier (the first printed
+page), then per vehicle, by departure, its route sheet and loading list as
+:mod:`routing.report.sheets` lays them out (one row per stop, fresh goods marked, Amap links and
+a QR code per trip, a signature column), each on its own A4 page: print CSS with fixed column
+widths that fit the page (landscape pages for sheets that need them) and the header repeated. :func:`write_comparison_report` does the
 same for ``routing compare``: the table, the charts of :mod:`routing.report.charts`, the cost
 split and the carriers-alone | alliance map.
 """
