@@ -5,9 +5,9 @@ tile server): key figures, the map and the totals per vehicle and per carrier (t
 page), then per vehicle, by departure, its route sheet and loading list as
 :mod:`routing.report.sheets` lays them out (one row per stop, fresh goods marked, Amap links and
 a QR code per trip, a signature column), each on its own A4 page: print CSS with fixed column
-widths that fit the page (landscape pages for sheets that need them) and the header repeated. :func:`write_comparison_report` does the
-same for ``routing compare``: the table, the charts of :mod:`routing.report.charts`, the cost
-split and the carriers-alone | alliance map.
+widths that fit the page (landscape pages for sheets that need them) and the header repeated.
+:func:`write_comparison_report` does the same for ``routing compare``: the table, the charts
+of :mod:`routing.report.charts`, the cost split and the carriers-alone | alliance map.
 """
 
 from __future__ import annotations

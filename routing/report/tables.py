@@ -205,7 +205,7 @@ def write_routes_xlsx(doc: dict[str, Any], scenario: Scenario, path: Path, *,
             banner(sh.trip_heading(v, trip, t, lang), bold=True, height=15)
             banner(t["legend"], size=8, height=12)
             if trip.qr_url:
-                banner(f"{t['qr']} ({t['nav']})", size=8, height=13)
+                banner(t["qr"], size=8, height=13)
                 r = ws.max_row
                 ws.cell(row=r, column=1).hyperlink = trip.qr_url
                 _qr_image(ws, trip.qr_url, f"{last}1" if title_row is None else None)
