@@ -306,3 +306,19 @@ def test_landscape_sheets_when_the_carriers_need_the_width(xia_doc, tmp_path, mo
              for p in reader.pages}
     assert sizes == {(842, 595)}
     assert len(reader.pages) <= 2 * len(_by_departure(doc))
+
+
+def test_pdf_falls_back_to_the_built_in_cid_font(xia_doc, tmp_path, monkeypatch):
+    """Without a CJK TrueType font the PDF is still written, in reportlab's STSong-Light."""
+    from routing.report import route_pdf
+
+    doc, sc = xia_doc
+    monkeypatch.setattr(route_pdf, "_CJK_CANDIDATES", ())
+    monkeypatch.setattr(route_pdf, "_FONTS", {})
+    monkeypatch.delenv("ROUTING_CJK_FONT", raising=False)
+    assert route_pdf.pdf_fonts()[0] == "STSong-Light"
+    reader = PdfReader(route_sheets_pdf(doc, sc, tmp_path / "route_sheets.pdf"))
+    fonts = {str(f.get_object()["/BaseFont"]) for p in reader.pages
+             for f in p["/Resources"]["/Font"].values()}
+    assert any("STSong-Light" in f for f in fonts)
+    assert len(reader.pages) <= len(_by_departure(doc)) + 2
