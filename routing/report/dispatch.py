@@ -328,11 +328,11 @@ def _labels(lang: str) -> _Labels:
 
 def qr_svg(url: str) -> str:
     """An inline SVG QR code of ``url`` (segno, error correction M), sized by the page's CSS."""
-    import segno
+    from .sheets import qr_code
 
     if not url:
         return ""
-    return segno.make(url, error="m").svg_inline(scale=1, border=2, omitsize=True)
+    return qr_code(url).svg_inline(scale=1, border=2, omitsize=True)
 
 
 def _sheets(doc: dict[str, Any], scenario: Scenario, data: MapData, lang: str

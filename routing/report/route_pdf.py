@@ -74,11 +74,10 @@ def _esc(text: str) -> str:
 
 def _qr(url: str, size_mm: float) -> Any:
     """A QR code flowable of ``url``: segno's matrix drawn as one path of dark runs."""
-    import segno
     from reportlab.lib.units import mm
     from reportlab.platypus import Flowable
 
-    matrix = [list(row) for row in segno.make(url, error="m").matrix]
+    matrix = [list(row) for row in sh.qr_code(url).matrix]
 
     class QR(Flowable):
         def __init__(self) -> None:

@@ -24,6 +24,7 @@ Labels are in :data:`LABELS`, one dictionary per language (Chinese first, ``en``
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 from urllib.parse import quote
 
@@ -102,6 +103,14 @@ def amap_nav_url(lon: float, lat: float, name: str) -> str:
     glon, glat = wgs84_to_gcj02(np.array([lon]), np.array([lat]))
     return (f"https://uri.amap.com/navigation?to={float(glon[0]):.6f},{float(glat[0]):.6f},"
             f"{quote(name, safe='')}&mode=car&coordinate=gaode&callnative=1")
+
+
+@lru_cache(maxsize=512)
+def qr_code(url: str) -> Any:
+    """The QR code of ``url`` (segno, error correction M), made once for all the writers."""
+    import segno
+
+    return segno.make(url, error="m")
 
 
 @dataclass

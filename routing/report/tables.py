@@ -279,7 +279,7 @@ def _qr_image(ws: Any, url: str, anchor: str | None) -> None:
     (openpyxl needs it for images) or for a later trip (the link row has the URL)."""
     import io
 
-    import segno
+    from .sheets import qr_code
 
     if anchor is None:
         return
@@ -288,7 +288,7 @@ def _qr_image(ws: Any, url: str, anchor: str | None) -> None:
     except ImportError:  # pragma: no cover - Pillow comes with matplotlib
         return
     buf = io.BytesIO()
-    segno.make(url, error="m").save(buf, kind="png", scale=2, border=2)
+    qr_code(url).save(buf, kind="png", scale=2, border=2)
     buf.seek(0)
     try:
         img = Image(buf)
