@@ -73,7 +73,8 @@ def routes_frame(doc: dict[str, Any], scenario: Scenario, lang: str = "zh") -> p
                     "departure": row.departure, **amounts,
                     "cold_chain": (f"{t['cold_chain']} {sh.SNOW} {v.box}" if row.fresh else ""),
                     "load_kg": row.load_kg, "load_parcels": row.load_parcels,
-                    "lines": " ".join(row.lines)})
+                    "lines": " ".join(row.lines),
+                    "amap_url": row.nav_url if row.kind == "stop" else ""})
     return pd.DataFrame(rows, columns=ROUTES_CSV_COLUMNS)
 
 
@@ -82,7 +83,7 @@ ROUTES_CSV_COLUMNS = [
     "vehicle_id", "vehicle_type", "trip", "seq", "plan_seqs", "station_id", "station_name",
     "tier", "arrival", "departure", "parcels_down", "kg_down", "parcels_up", "kg_up",
     "parcels_down_fresh", "kg_down_fresh", "parcels_up_fresh", "kg_up_fresh", "cold_chain",
-    "load_kg", "load_parcels", "lines"]
+    "load_kg", "load_parcels", "lines", "amap_url"]
 
 
 def write_routes_csv(doc: dict[str, Any], scenario: Scenario, path: Path, *,
