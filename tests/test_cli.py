@@ -30,11 +30,12 @@ def test_plan_then_check(tmp_path):
     assert set(frame["station_name"]) >= {"东一村", "测试县物流中心"}
     wb = openpyxl.load_workbook(out / "routes.xlsx")
     by_departure = sorted(doc["routes"], key=lambda x: (x["start_min"], x["vehicle_id"]))
-    assert wb.sheetnames == ["汇总", *dict.fromkeys(x["vehicle_id"] for x in by_departure)]
+    assert wb.sheetnames == ["汇总", *dict.fromkeys(x["vehicle_id"] for x in by_departure),
+                             "装车单"]
     sheet = wb[by_departure[0]["vehicle_id"]]
     assert sheet.print_title_rows is not None
-    head = sheet[sheet.print_title_rows.split(":")[0].lstrip("$")]
-    assert [c.value for c in head][:3] == ["序", "站点", "到达"] and head[-1].value == "签收"
+    head = [c.value for c in sheet[sheet.print_title_rows.split(":")[0].lstrip("$")]]
+    assert head[:3] == ["序", "站点名称", "到达"] and head[-3:] == ["签收", "站点编号", "单号"]
     assert (out / "route_sheets.pdf").read_bytes()[:5] == b"%PDF-"
     gj = json.loads((out / "routes.geojson").read_text(encoding="utf-8"))
     lines = [f for f in gj["features"] if f["geometry"]["type"] == "LineString"]

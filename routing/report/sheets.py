@@ -48,6 +48,7 @@ LABELS: dict[str, dict[str, str]] = {
         "qr": "扫码导航到第一站", "legend": "送：送件 揽：揽件 ❄：生鲜（冷链）",
         "page_of": "第 {p} 页", "hub_crew": "库房装车核对", "total": "合计",
         "no_cold": "本车无冷链货物", "colon": "：", "paren": "（{x}）",
+        "station_name": "站点名称", "station_id": "站点编号", "lines": "单号",
     },
     "en": {
         "sheet": "Route sheet", "loading": "Loading list", "driver": "Driver",
@@ -65,6 +66,7 @@ LABELS: dict[str, dict[str, str]] = {
         "legend": "drop: parcels to deliver, coll.: parcels to collect, ❄: fresh (cold chain)",
         "page_of": "page {p}", "hub_crew": "hub crew check", "total": "Total",
         "no_cold": "no cold-chain goods on this vehicle", "colon": ": ", "paren": " ({x})",
+        "station_name": "Station name", "station_id": "station_id", "lines": "lines",
     },
 }
 

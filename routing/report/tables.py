@@ -96,10 +96,12 @@ _SUMMARY_HEAD = {"zh": ["车辆", "车型", "出发", "返回", "站点数", "�
                          "费用元"],
                  "en": ["Vehicle", "Type", "Departs", "Back", "Stops", "km", "Parcels down",
                         "Parcels up", "Cost CNY"]}
+# Sheet names: routing.io.edited (``routing retime``) skips 汇总/Summary and 装车单/loading.
 _SUMMARY_WORDS = {"zh": {"summary": "汇总", "plan": "配送计划", "total": "合计",
-                         "unserved": "未服务站点", "reason": "原因"},
+                         "unserved": "未服务站点", "reason": "原因", "loading": "装车单"},
                   "en": {"summary": "Summary", "plan": "delivery plan", "total": "Total",
-                         "unserved": "Unserved stations", "reason": "Reason"}}
+                         "unserved": "Unserved stations", "reason": "Reason",
+                         "loading": "loading"}}
 
 
 def _text_lines(value: Any, width_chars: float) -> int:
@@ -167,6 +169,11 @@ def write_routes_xlsx(doc: dict[str, Any], scenario: Scenario, path: Path, *,
     grey = PatternFill("solid", fgColor="EEEEEE")
     blue = PatternFill("solid", fgColor="E6F2FF")
     titles: set[str] = {summary.title}
+    loading = wb.create_sheet(title=words["loading"])  # after the vehicles' sheets: moved below
+    titles.add(loading.title)
+    loading_widths = [7.0, 20.0, 8.0, 9.0, 60.0]
+    for c, width in enumerate(loading_widths, start=1):
+        loading.column_dimensions[get_column_letter(c)].width = width
     for v in vehicles:
         title = _sheet_title(v.vehicle_id)
         k = 2
@@ -176,15 +183,17 @@ def write_routes_xlsx(doc: dict[str, Any], scenario: Scenario, path: Path, *,
         titles.add(title)
         ws = wb.create_sheet(title=title)
         orient, w = sh.columns_mm(len(v.carriers), v.fresh)
-        head = [t["no"], t["station"], t["time"], *[v.names[c] for c in v.carriers]]
+        head = [t["station_name"] if k == "station" else t[k] for k in ("no", "station", "time")]
+        head += [v.names[c] for c in v.carriers]
         mm = [w["no"], w["station"], w["time"], *[w["carrier"]] * len(v.carriers)]
         if v.fresh:
             head.append(sh.cold_header(v.box, t))
             mm.append(w["cold"])
         head += [t["load"], t["sign"]]
         mm += [w["load"], w["sign"]]
-        ncol = len(head)
-        chars = [max(4.0, x / 1.9) for x in mm]  # Excel widths: ~1.9 mm per character
+        ncol = len(head)  # the printed columns; the ids for `routing retime` follow
+        head += [t["station_id"], t["lines"]]
+        chars = [max(4.0, x / 1.9) for x in mm] + [14.0, 30.0]  # ~1.9 mm per character
         for c, width in enumerate(chars, start=1):
             ws.column_dimensions[get_column_letter(c)].width = width
         last = get_column_letter(ncol)
@@ -201,26 +210,27 @@ def write_routes_xlsx(doc: dict[str, Any], scenario: Scenario, path: Path, *,
         c = t["colon"]
         banner(f"{sh.sheet_title(v, t)}   {t['date']}{c}{day}", size=13, bold=True, height=20)
         banner(f"{t['driver']}{c}________________    {t['plate']}{c}________________", height=18)
-        title_row = None
         for trip in v.trips:
             banner(sh.trip_heading(v, trip, t, lang), bold=True, height=15)
-            banner(t["legend"], size=8, height=12)
-            if trip.qr_url:
-                banner(t["qr"], size=8, height=13)
-                r = ws.max_row
-                ws.cell(row=r, column=1).hyperlink = trip.qr_url
-                _qr_image(ws, trip.qr_url, f"{last}1" if title_row is None else None)
-            _append(ws, head)
-            hr = ws.max_row
-            title_row = title_row or hr
-            for c in range(1, ncol + 1):
-                cell = ws.cell(row=hr, column=c)
-                cell.font = Font(bold=True, size=9)
-                cell.border, cell.alignment, cell.fill = box, wrap, grey
-            ws.row_dimensions[hr].height = 12 * max(_text_lines(x, chars[i])
-                                                    for i, x in enumerate(head)) + 3
+        banner(t["legend"], size=8, height=12)
+        first_url = next((trip.qr_url for trip in v.trips if trip.qr_url), "")
+        if first_url:
+            banner(t["qr"], size=8, height=13)
+            ws.cell(row=ws.max_row, column=1).hyperlink = first_url
+            _qr_image(ws, first_url, f"{last}1")
+        _append(ws, head)
+        title_row = ws.max_row
+        for col in range(1, len(head) + 1):
+            cell = ws.cell(row=title_row, column=col)
+            cell.font = Font(bold=True, size=9, color="888888" if col > ncol else None)
+            cell.border, cell.alignment, cell.fill = box, wrap, grey
+        ws.row_dimensions[title_row].height = 12 * max(
+            _text_lines(x, chars[i]) for i, x in enumerate(head[:ncol])) + 3
+        for trip in v.trips:
             for row in trip.rows:
                 name = f"{row.name} ·{row.code}"
+                if row.kind == "start" and len(v.trips) > 1:
+                    name += f"\n{t['trip'].format(n=trip.trip)}"
                 if row.transfers:
                     name += f"\n{t['transfer']}: {' '.join(row.transfers)}"
                 values: list[Any] = [row.no, name, row.arrival or row.departure]
@@ -228,53 +238,74 @@ def write_routes_xlsx(doc: dict[str, Any], scenario: Scenario, path: Path, *,
                 if v.fresh:
                     values.append("\n".join(sh.cold_cell(row, v.box, t, lang)))
                 values += [row.load_kg if row.load_kg is not None else "", ""]
+                values += [row.station_id, " ".join(row.lines)]
                 _append(ws, values)
                 r = ws.max_row
-                for c in range(1, ncol + 1):
-                    cell = ws.cell(row=r, column=c)
+                for col in range(1, len(values) + 1):
+                    cell = ws.cell(row=r, column=col)
                     cell.border = box
-                    cell.font = Font(size=9)
-                    cell.alignment = right if c == 1 or (3 < c <= 3 + len(v.carriers)) \
-                        or c == ncol - 1 else wrap
+                    cell.font = Font(size=9, color="888888" if col > ncol else None)
+                    cell.alignment = right if col == 1 or (3 < col <= 3 + len(v.carriers)) \
+                        or col == ncol - 1 else wrap
+                    if col > ncol:
+                        continue
                     if row.kind != "stop":
                         cell.fill = grey
                     elif row.fresh:
                         cell.fill = blue
                 if row.nav_url and row.kind != "start":
                     ws.cell(row=r, column=2).hyperlink = row.nav_url
-                ws.row_dimensions[r].height = 12 * max(_text_lines(x, chars[i])
-                                                       for i, x in enumerate(values)) + 3
-            # the loading list: check box, carrier, parcels, kg, loading order
-            _append(ws, [])
-            banner(f"{t['loading']} · {t['hub_crew']}", bold=True, height=16)
-            for fresh, section in ((False, t["dry_section"]), (True, t["cold_section"])):
-                lines = [ln for ln in trip.loading if ln.fresh is fresh]
-                if not lines:
-                    continue
-                _append(ws, [t["check"], section, t["pcs"], "kg", t["order"]])
-                r = ws.max_row
-                ws.merge_cells(f"E{r}:{last}{r}")
-                for c in range(1, 6):
-                    cell = ws.cell(row=r, column=c)
-                    cell.font, cell.border, cell.alignment = Font(bold=True, size=9), box, wrap
-                    cell.fill = PatternFill("solid", fgColor="D7EBFF") if fresh else grey
-                ws.row_dimensions[r].height = 26
-                order_chars = sum(chars[4:])
-                for ln in lines:
-                    stops = " ".join(map(str, ln.stops))
-                    _append(ws, ["☐", ln.name, ln.parcels, ln.kg, stops])
-                    r = ws.max_row
-                    ws.merge_cells(f"E{r}:{last}{r}")
-                    for c in range(1, 6):
-                        cell = ws.cell(row=r, column=c)
-                        cell.font, cell.border = Font(size=9), box
-                        cell.alignment = right if c in (3, 4) else wrap
-                    ws.row_dimensions[r].height = 12 * max(
-                        _text_lines(ln.name, chars[1]), _text_lines(stops, order_chars)) + 3
+                ws.row_dimensions[r].height = 12 * max(
+                    _text_lines(x, chars[i]) for i, x in enumerate(values[:ncol])) + 3
         _print_setup(ws, orient, f"A1:{last}{ws.max_row}", title_row)
+        _loading_section(loading, v, t, lang, box, wrap, right, grey)
+    _print_setup(loading, "portrait", f"A1:E{max(loading.max_row, 1)}", None)
+    wb.move_sheet(loading, offset=len(wb.sheetnames) - 1 - wb.sheetnames.index(loading.title))
     wb.save(path)
 
 
+def _loading_section(ws: Any, v: Any, t: dict[str, str], lang: str, box: Any, wrap: Any,
+                     right: Any, grey: Any) -> None:
+    """A vehicle's loading lists (装车单) on the loading sheet: per trip, the dry lines then
+    the cold section, a check box per line, the rows each goes to, last stop first."""
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.worksheet.pagebreak import Break
+
+    if ws.max_row > 1:
+        ws.row_breaks.append(Break(id=ws.max_row))  # each vehicle on a page of its own
+        _append(ws, [])
+    for trip in v.trips:
+        heading = f"{t['loading']} {v.vehicle_id}{t['paren'].format(x=v.type_name)}"
+        if len(v.trips) > 1:
+            heading += f" · {t['trip'].format(n=trip.trip)}"
+        _append(ws, [f"{heading} · {t['hub_crew']} · {t['depart']} {trip.start}"])
+        r = ws.max_row
+        ws.merge_cells(f"A{r}:E{r}")
+        ws.cell(row=r, column=1).font = Font(bold=True, size=11)
+        ws.cell(row=r, column=1).alignment = Alignment(wrap_text=True, vertical="top")
+        ws.row_dimensions[r].height = 18
+        for fresh, section in ((False, t["dry_section"]), (True, t["cold_section"])):
+            lines = [ln for ln in trip.loading if ln.fresh is fresh]
+            if not lines:
+                continue
+            _append(ws, [t["check"], section, t["pcs"], "kg", t["order"]])
+            r = ws.max_row
+            for c in range(1, 6):
+                cell = ws.cell(row=r, column=c)
+                cell.font, cell.border, cell.alignment = Font(bold=True, size=9), box, wrap
+                cell.fill = PatternFill("solid", fgColor="D7EBFF") if fresh else grey
+            ws.row_dimensions[r].height = 15
+            for ln in lines:
+                stops = " ".join(map(str, ln.stops))
+                _append(ws, ["☐", ln.name, ln.parcels, ln.kg, stops])
+                r = ws.max_row
+                for c in range(1, 6):
+                    cell = ws.cell(row=r, column=c)
+                    cell.font, cell.border = Font(size=9), box
+                    cell.alignment = right if c in (3, 4) else wrap
+                ws.row_dimensions[r].height = 12 * max(
+                    _text_lines(ln.name, 20), _text_lines(stops, 60)) + 3
+        _append(ws, [])
 def _qr_image(ws: Any, url: str, anchor: str | None) -> None:
     """The trip's QR code (PNG by segno) at the sheet's top right; skipped without Pillow
     (openpyxl needs it for images) or for a later trip (the link row has the URL)."""

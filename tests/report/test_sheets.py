@@ -90,7 +90,7 @@ def test_every_output_has_one_row_per_stop_and_marks_fresh_goods(county_doc, tmp
     # routes.xlsx: every fresh stop's row says 生鲜 (its cold-chain cell)
     write_routes_xlsx(doc, sc, tmp_path / "routes.xlsx")
     wb = openpyxl.load_workbook(tmp_path / "routes.xlsx")
-    assert wb.sheetnames[1:] == order
+    assert wb.sheetnames == ["汇总", *order, "装车单"]
     names = {st.id: st.name for st in sc.stations}
     for vid in order:
         ws = wb[vid]
@@ -197,18 +197,23 @@ def test_xlsx_prints_on_a4(xia_doc, tmp_path):
         assert int("".join(ch for ch in last if ch.isdigit())) == ws.max_row
         if ws.title == wb.sheetnames[0]:
             continue
+        if ws.title == "装车单":
+            boxes = [r[0] for r in ws.iter_rows() if r[0].value == "☐"]
+            assert boxes, "the loading list has a check box per line"
+            assert all(ws.row_dimensions[b.row].height >= 12 for b in boxes)
+            assert len(ws.row_breaks.brk) == len(wb.sheetnames) - 3  # a page per vehicle
+            continue
         title = int(ws.print_title_rows.split(":")[0].lstrip("$"))
         head = [c.value for c in ws[title]]
-        assert head[0] == "序" and head[-1] == "签收"
-        assert ws.max_column == len(head)
-        assert last.rstrip("0123456789") == openpyxl.utils.get_column_letter(len(head))
-        body = [r for r in ws.iter_rows(min_row=title + 1) if isinstance(r[0].value, int)]
-        assert body and all(c.alignment.wrap_text for r in body for c in r)
+        ncol = head.index("签收") + 1
+        assert head[0] == "序" and head[ncol:] == ["站点编号", "单号"]  # not printed
+        assert last.rstrip("0123456789") == openpyxl.utils.get_column_letter(ncol)
+        body = [r[:ncol] for r in ws.iter_rows(min_row=title + 1)]
+        assert body and all(isinstance(r[0].value, int) for r in body)  # only the table
+        assert all(c.alignment.wrap_text for r in body for c in r)
         for r in body:
             lines = max(str(c.value).count("\n") + 1 for c in r if c.value is not None)
             assert ws.row_dimensions[r[0].row].height >= 12 * lines
-        boxes = [r[0].value for r in ws.iter_rows() if r[0].value == "☐"]
-        assert boxes, "the loading list has a check box per line"
 
 
 def test_loading_list_and_navigation(xia_doc):
@@ -322,3 +327,30 @@ def test_pdf_falls_back_to_the_built_in_cid_font(xia_doc, tmp_path, monkeypatch)
              for f in p["/Resources"]["/Font"].values()}
     assert any("STSong-Light" in f for f in fonts)
     assert len(reader.pages) <= len(_by_departure(doc)) + 2
+
+
+def test_route_files_keep_what_an_edit_is_read_back_from(xia_doc, tmp_path):
+    """routes.csv and each vehicle's sheet of routes.xlsx keep, row by row in route order,
+    the station id and its demand lines (站点编号 and 单号 after the printed columns; depot
+    rows without lines start and end a trip): what a dispatcher's edit is read back from."""
+    doc, sc = xia_doc
+    want = {}
+    for r in doc["routes"]:
+        rows = [(r["depot_id"], "")]
+        for sid, group in itertools.groupby(r["stops"], key=lambda s: s["station_id"]):
+            rows.append((sid, " ".join(i for s in group for i in s["lines"])))
+        want.setdefault(r["vehicle_id"], []).extend([*rows, (r["depot_id"], "")])
+    frame = routes_frame(doc, sc)
+    got = {v: list(zip(g["station_id"], g["lines"].fillna(""), strict=True))
+           for v, g in frame.groupby("vehicle_id", sort=False)}
+    assert got == want
+    write_routes_xlsx(doc, sc, tmp_path / "routes.xlsx")
+    wb = openpyxl.load_workbook(tmp_path / "routes.xlsx")
+    for vid, rows in want.items():
+        ws = wb[vid]
+        title = int(ws.print_title_rows.split(":")[0].lstrip("$"))
+        head = [c.value for c in ws[title]]
+        st, ln = head.index("站点编号"), head.index("单号")
+        assert "站点" not in head  # the name column is 站点名称: the id column is found first
+        table = [(r[st], r[ln] or "") for r in ws.iter_rows(min_row=title + 1, values_only=True)]
+        assert table == rows
