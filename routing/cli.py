@@ -157,7 +157,7 @@ def main() -> None:
                    "express the problem and keeps the cheaper checked plan.")
 @click.option("--quiet", is_flag=True, help="No progress output.")
 @click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
-              help="Language of map.html and report.html.")
+              help="Language of map.html, report.html and the route sheets.")
 @click.option("--tiles", type=click.Choice(["osm", "amap", "none"]), default="osm",
               show_default=True,
               help="Map tiles: OpenStreetMap, Amap/高德 (points shifted to GCJ-02), or none.")
@@ -234,8 +234,8 @@ def plan(scenario_dir: Path, out_dir: Path, time_limit_s: float | None, seed: in
                                 verdicts=plan_verdicts(doc, scenario)))
         for v in violations[:20]:
             click.echo(f"  {v}")
-        click.echo(f"\nwrote {out}/plan.json, routes.csv, routes.xlsx, routes.geojson, "
-                   "map.html, report.html")
+        click.echo(f"\nwrote {out}/plan.json, routes.csv, routes.xlsx, route_sheets.pdf, "
+                   "routes.geojson, map.html, report.html")
     if store is not None:
         click.echo(f"stored as plan {', '.join(map(str, stored))} in {store.where}")
     if len(results) > 1:
@@ -272,19 +272,21 @@ def _locks(ref_doc: dict[str, Any] | None, ref_map: dict[str, str] | None, lock:
 def _write_plan_files(plan: Plan, scenario: Scenario, matrices: Matrices, out: Path, *,
                       lang: str, tiles: str, violations: list[Violation] | None = None
                       ) -> tuple[dict[str, Any], list[Violation]]:
-    """Every file of a plan in OUT (plan.json, routes.csv/.xlsx/.geojson, map.html,
-    report.html); the plan document and the checker's violations (checked here unless
-    given)."""
+    """Every file of a plan in OUT (plan.json, routes.csv/.xlsx/.geojson, route_sheets.pdf,
+    map.html, report.html); the plan document and the checker's violations (checked here
+    unless given)."""
     from .evaluate.check import check_plan
     from .report.dispatch import write_report
     from .report.maps import map_data, write_map
     from .report.plan_json import write_plan_json
+    from .report.route_pdf import route_sheets_pdf
     from .report.tables import write_routes_csv, write_routes_geojson, write_routes_xlsx
 
     out.mkdir(parents=True, exist_ok=True)
     doc = write_plan_json(plan, scenario, out / "plan.json")
-    write_routes_csv(doc, scenario, out / "routes.csv")
-    write_routes_xlsx(doc, scenario, out / "routes.xlsx")
+    write_routes_csv(doc, scenario, out / "routes.csv", lang=lang)
+    write_routes_xlsx(doc, scenario, out / "routes.xlsx", lang=lang)
+    route_sheets_pdf(doc, scenario, out / "route_sheets.pdf", lang=lang)
     write_routes_geojson(doc, scenario, out / "routes.geojson")
     if violations is None:
         violations = check_plan(doc, scenario, matrices)

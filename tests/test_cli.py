@@ -29,9 +29,14 @@ def test_plan_then_check(tmp_path):
     frame = pd.read_csv(out / "routes.csv", encoding="utf-8-sig")
     assert set(frame["station_name"]) >= {"东一村", "测试县物流中心"}
     wb = openpyxl.load_workbook(out / "routes.xlsx")
-    assert wb.sheetnames == ["汇总", *[x["vehicle_id"] for x in doc["routes"]]]
-    sheet = wb[doc["routes"][0]["vehicle_id"]]
-    assert sheet.cell(row=3, column=3).value == "站点名称"
+    by_departure = sorted(doc["routes"], key=lambda x: (x["start_min"], x["vehicle_id"]))
+    assert wb.sheetnames == ["汇总", *dict.fromkeys(x["vehicle_id"] for x in by_departure),
+                             "装车单"]
+    sheet = wb[by_departure[0]["vehicle_id"]]
+    assert sheet.print_title_rows is not None
+    head = [c.value for c in sheet[sheet.print_title_rows.split(":")[0].lstrip("$")]]
+    assert head[:3] == ["序", "站点名称", "到达"] and head[-3:] == ["签收", "站点编号", "单号"]
+    assert (out / "route_sheets.pdf").read_bytes()[:5] == b"%PDF-"
     gj = json.loads((out / "routes.geojson").read_text(encoding="utf-8"))
     lines = [f for f in gj["features"] if f["geometry"]["type"] == "LineString"]
     assert len(lines) == len(doc["routes"])

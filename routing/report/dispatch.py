@@ -1,11 +1,13 @@
 """``report.html``: the page a dispatcher prints in the morning, and its comparison sibling.
 
 One self-contained HTML file (scripts, styles and images inlined; only map tiles come from a
-tile server): key figures, the map, one route sheet per vehicle (stop order, arrival, what to
-drop and collect per carrier, load, a column for signatures; each sheet starts a new printed
-page) and the totals per vehicle and per carrier. :func:`write_comparison_report` does the
-same for ``routing compare``: the table, the charts of :mod:`routing.report.charts`, the cost
-split and the carriers-alone | alliance map.
+tile server): key figures, the map and the totals per vehicle and per carrier (the first printed
+page), then per vehicle, by departure, its route sheet and loading list as
+:mod:`routing.report.sheets` lays them out (one row per stop, fresh goods marked, Amap links and
+a QR code per trip, a signature column), each on its own A4 page: print CSS with fixed column
+widths that fit the page (landscape pages for sheets that need them) and the header repeated.
+:func:`write_comparison_report` does the same for ``routing compare``: the table, the charts
+of :mod:`routing.report.charts`, the cost split and the carriers-alone | alliance map.
 """
 
 from __future__ import annotations
@@ -23,12 +25,10 @@ from .maps import (
     MapData,
     carrier_names,
     comparison_map_data,
-    depot_of,
     page_parts,
     render_comparison_map,
     render_map,
     text,
-    vehicle_type_name,
 )
 
 _T: dict[str, dict[str, str]] = {
@@ -122,14 +122,52 @@ td.sign { width: 18%; min-width: 90px; }
   margin-right: 5px; vertical-align: -1px; }
 .charts img { max-width: 100%; width: 640px; margin: 4px 8px 4px 0; border: 1px solid #ddd; }
 .ok { color: #0a6; font-weight: bold; } .bad { color: #c00; font-weight: bold; }
+table.route-sheet { table-layout: fixed; font-size: 11px; line-height: 1.25; }
+table.route-sheet th, table.route-sheet td { padding: 1px 3px; overflow-wrap: anywhere;
+  word-break: break-word; }
+table.route-sheet td.n { white-space: normal; }
+table.route-sheet th.carrier { font-size: 10px; text-align: center; }
+table.route-sheet tr.fresh td { background: #e6f2ff; }
+table.route-sheet td.cold { color: #04508c; font-size: 10px; }
+table.route-sheet .code { color: #666; font-size: 9px; }
+table.route-sheet a { color: inherit; text-decoration: none; }
+.trip-head { display: flex; align-items: flex-start; gap: 8px; margin-top: 4px; }
+.trip-head h3 { margin: 0 0 2px; }
+.trip-head .qr { order: 2; margin-left: auto; text-align: center; font-size: 8px; color: #444; }
+.trip-head .qr svg { width: 20mm; height: 20mm; display: block; }
+.legend { font-size: 10px; }
+.loading-list h3 { margin: 4px 0 2px; }
+.loading-parts { display: flex; gap: 6px; align-items: flex-start; }
+table.loading { width: 50%; table-layout: fixed; font-size: 10px; line-height: 1.2;
+  margin: 0; }
+table.loading col.box { width: 8mm; } table.loading col.name { width: 22mm; }
+table.loading col.num { width: 10mm; }
+table.loading th, table.loading td { padding: 1px 3px; }
+table.loading td.box { font-size: 12px; text-align: center; }
+table.loading td.order { overflow-wrap: anywhere; font-size: 90%; }
+table.loading.cold th { background: #d7ebff; }
 @page { size: A4; margin: 12mm; }
+@page landscape { size: A4 landscape; margin: 12mm; }
+section.sheet.landscape { page: landscape; }
 @media print {
-  body { padding: 0; font-size: 11px; }
-  .map-box { height: 150mm; break-inside: avoid; }
+  body { padding: 0; font-size: 10px; line-height: 1.3; }
+  h1 { font-size: 17px; } h2 { font-size: 14px; margin: 8px 0 4px; }
+  .figures { margin: 4px 0; gap: 4px; } .figure .v { font-size: 14px; }
+  .map-box { height: 90mm; break-inside: avoid; }
+  .totals table.grid td, .totals table.grid th { padding: 1px 4px; }
   .sheet { break-before: page; }
+  .sheet h2 { margin-top: 0; }
   .leaflet-control-layers, .leaflet-control-zoom { display: none; }
   thead { display: table-header-group; }
   tr { break-inside: avoid; }
+  table.route-sheet { font-size: 8pt; line-height: 1.15; }
+  table.route-sheet th, table.route-sheet td { padding: 0.3mm 0.8mm; }
+  table.route-sheet th.carrier, table.route-sheet td.cold { font-size: 7pt; }
+  table.loading { font-size: 7.5pt; }
+  .trip-head .qr svg { width: 15mm; height: 15mm; }
+  .trip-head h3 { font-size: 11px; }
+  .fields { margin: 2px 0 3px; }
+  .loading-list h3 { font-size: 11px; margin: 3px 0 1px; }
 }
 """
 
@@ -167,35 +205,13 @@ _PLAN_PAGE = _HEAD + """<div class="muted">{{ doc.scenario.name }} · {{
 </tbody></table>
 {% endif %}
 
-{% for v in sheets %}
-<section class="sheet" data-vehicle="{{ v.vehicle_id }}">
-<h2><span class="swatch" style="background:{{ v.color }}"></span>{{ t.sheet }}
-{{ v.vehicle_id }}（{{ v.type_name }}）</h2>
-<div class="fields"><span>{{ t.driver }}：</span><span>{{ t.plate }}：</span>
-<span>{{ t.date }}：{{ date }}</span></div>
-{% for r in v.trips %}
-<h3>{{ r.heading }}</h3>
-<table class="grid route-sheet"><thead><tr><th>{{ t.seq }}</th><th>{{ t.station }}</th>
-<th>{{ t.arrival }}</th><th>{{ t.departure }}</th><th>{{ t.drop }}</th><th>{{ t.collect }}</th>
-<th>{{ t.load }}</th><th>{{ t.sign }}</th></tr></thead><tbody>
-{% for row in r.rows %}<tr class="{{ row.cls }}"><td class="n">{{ row.seq }}</td>
-<td>{{ row.station }}{% if row.note %}<br><span class="muted">{{ row.note }}</span>{% endif %}</td>
-<td class="n">{{ row.arrival }}</td><td class="n">{{ row.departure }}</td>
-<td>{% for a in row.drop %}{{ a }}<br>{% endfor %}</td>
-<td>{% for a in row.collect %}{{ a }}<br>{% endfor %}</td>
-<td class="n">{{ row.load }}</td><td class="sign"></td></tr>
-{% endfor %}</tbody></table>
-{% endfor %}
-</section>
-{% endfor %}
-
-<section class="sheet totals">
+<section class="totals">
 <h2>{{ t.totals }}: {{ t.by_vehicle }}</h2>
-<table class="grid"><thead><tr><th>{{ t.vehicle }}</th><th>{{ t.type }}</th>
+<table class="grid by-vehicle"><thead><tr><th>{{ t.vehicle }}</th><th>{{ t.type }}</th>
 <th>{{ t.trips }}</th><th>{{ t.start }}</th><th>{{ t.end }}</th><th>{{ t.stops }}</th>
 <th>km</th><th>{{ t.down }}</th><th>{{ t.up }}</th><th>{{ t.cost }}</th></tr></thead><tbody>
-{% for v in sheets %}<tr><td>{{ v.vehicle_id }}</td><td>{{ v.type_name }}</td>
-<td class="n">{{ v.trips | length }}</td><td class="n">{{ v.start }}</td>
+{% for v in summary %}<tr><td>{{ v.vehicle_id }}</td><td>{{ v.type_name }}</td>
+<td class="n">{{ v.trips }}</td><td class="n">{{ v.start }}</td>
 <td class="n">{{ v.end }}</td><td class="n">{{ v.stops }}</td><td class="n">{{ v.km }}</td>
 <td class="n">{{ v.down }}</td><td class="n">{{ v.up }}</td><td class="n">{{ v.cost }}</td>
 </tr>{% endfor %}
@@ -212,6 +228,47 @@ _PLAN_PAGE = _HEAD + """<div class="muted">{{ doc.scenario.name }} · {{
 <td class="n">{{ c.parcels_up }}</td><td class="n">{{ c.kg_up }}</td></tr>{% endfor %}
 </tbody></table>
 </section>
+
+{% for v in sheets %}
+<section class="sheet {{ v.orient }}" data-vehicle="{{ v.vehicle_id }}">
+<h2><span class="swatch" style="background:{{ v.color }}"></span>{{ s.sheet }}
+{{ v.vehicle_id }}{{ s.paren.format(x=v.type_name) }}</h2>
+<div class="fields"><span>{{ s.driver }}{{ s.colon }}</span><span>{{ s.plate }}{{ s.colon }}</span>
+<span>{{ s.date }}{{ s.colon }}{{ date }}</span></div>
+{% for r in v.trips %}
+<div class="trip-head"><div class="qr" title="{{ s.qr }}">{{ r.qr | safe }}
+<div class="cap">{{ s.qr }}</div></div>
+<h3>{{ r.heading }}</h3><div class="muted legend">{{ s.legend }}</div></div>
+<table class="grid route-sheet" style="width:{{ v.width }}mm"><colgroup>
+{% for w in v.cols %}<col style="width:{{ w }}mm">{% endfor %}</colgroup>
+<thead><tr><th>{{ s.no }}</th><th>{{ s.station }}</th><th>{{ s.time }}</th>
+{% for c in v.carriers %}<th class="carrier">{{ c }}</th>{% endfor %}
+{% if v.fresh %}<th class="cold">{{ v.cold_head }}</th>{% endif %}
+<th>{{ s.load }}</th><th class="sign">{{ s.sign }}</th></tr></thead><tbody>
+{% for row in r.rows %}<tr class="{{ row.cls }}"><td class="n">{{ row.no }}</td>
+<td class="st">{% if row.nav %}<a href="{{ row.nav }}" title="{{ s.nav }}">{{ row.name }}</a>
+{% else %}{{ row.name }}{% endif %} <span class="code">{{ row.code }}</span>
+{% if row.note %}<br><span class="muted">{{ row.note }}</span>{% endif %}</td>
+<td class="n">{{ row.arrival or row.departure }}</td>
+{% for cell in row.cells %}<td class="n">{% for x in cell %}{{ x }}<br>{% endfor %}</td>{% endfor %}
+{% if v.fresh %}<td class="cold">{% for x in row.cold %}{{ x }}<br>{% endfor %}</td>{% endif %}
+<td class="n">{{ row.load }}</td><td class="sign"></td></tr>
+{% endfor %}</tbody></table>
+<div class="loading-list" data-vehicle="{{ v.vehicle_id }}">
+<h3>{{ s.loading }} · {{ s.hub_crew }}</h3>
+<div class="loading-parts">
+{% for part in r.loading %}<table class="grid loading {{ part.cls }}"><colgroup>
+<col class="box"><col class="name"><col class="num"><col class="num"><col></colgroup><thead><tr>
+<th class="box">{{ s.check }}</th><th>{{ part.title }}</th><th>{{ s.pcs }}</th>
+<th>kg</th><th>{{ s.order }}</th></tr></thead><tbody>
+{% for ln in part.lines %}<tr><td class="box">☐</td><td>{{ ln.name }}</td>
+<td class="n">{{ ln.parcels }}</td><td class="n">{{ ln.kg }}</td>
+<td class="order">{{ ln.stops }}</td>
+</tr>{% endfor %}</tbody></table>{% endfor %}
+</div></div>
+{% endfor %}
+</section>
+{% endfor %}
 <script>{{ map_script | safe }}</script>
 </body>
 </html>
@@ -269,68 +326,71 @@ def _labels(lang: str) -> _Labels:
     return _Labels(_T[lang])
 
 
-def _amount_lines(items: list[dict[str, Any]], names: dict[str, str], t: _Labels) -> list[str]:
-    return [f"{names.get(a['carrier'], a['carrier'])} {a['parcels']} {t.parcels} / "
-            f"{a['kg']:g} kg" for a in items if a["parcels"] or a["kg"]]
+def qr_svg(url: str) -> str:
+    """An inline SVG QR code of ``url`` (segno, error correction M), sized by the page's CSS."""
+    from .sheets import qr_code
+
+    if not url:
+        return ""
+    return qr_code(url).svg_inline(scale=1, border=2, omitsize=True)
 
 
-def _sheets(doc: dict[str, Any], scenario: Scenario, data: MapData, t: _Labels, lang: str
-            ) -> list[dict[str, Any]]:
-    names = carrier_names(scenario, lang)
+def _sheets(doc: dict[str, Any], scenario: Scenario, data: MapData, lang: str
+            ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The route sheets (with their loading lists) and the per-vehicle summary, by departure."""
+    from . import sheets as sh
+
+    s = sh.labels(lang)
     colors = {la.key.removeprefix("vehicle:"): la.color for la in data.of_kind("vehicle")}
-    by_vehicle: dict[str, list[dict[str, Any]]] = {}
+    routes_of: dict[str, list[dict[str, Any]]] = {}
     for r in doc["routes"]:
-        by_vehicle.setdefault(r["vehicle_id"], []).append(r)
-    sheets = []
-    for vid, routes in sorted(by_vehicle.items(), key=lambda kv: min(r["start_min"]
-                                                                     for r in kv[1])):
-        routes.sort(key=lambda r: r["start_min"])
+        routes_of.setdefault(r["vehicle_id"], []).append(r)
+    out, summary = [], []
+    for v in sh.vehicle_sheets(doc, scenario, lang):
+        orient, w = sh.columns_mm(len(v.carriers), v.fresh)
+        cols = [w["no"], w["station"], w["time"], *[w["carrier"]] * len(v.carriers)]
+        cols += [w["cold"]] if v.fresh else []
+        cols += [w["load"], w["sign"]]
         trips = []
-        for r in routes:
-            depot = scenario.station(depot_of(r, scenario))
-            load0 = r["load_at_start"]
-            rows = [{"cls": "depot", "seq": 0, "station": f"{depot.id} {depot.name}",
-                     "note": "", "arrival": "", "departure": hhmm_min(r["start_min"]),
-                     "drop": [], "collect": [],
-                     "load": f"{load0['kg']:g} kg / {load0['parcels']} {t.parcels}"}]
-            for s in r["stops"]:
-                la = s["load_after"]
-                note = (f"{t.transfer}: {' '.join(s['transfers'])}" if s.get("transfers")
-                        else "")
-                rows.append({"cls": "stop", "seq": s["seq"],
-                             "station": f"{s['station_id']} "
-                                        f"{scenario.station(s['station_id']).name}",
-                             "note": note, "arrival": hhmm_min(s["arrival_min"]),
-                             "departure": hhmm_min(s["departure_min"]),
-                             "drop": _amount_lines(s["delivered"], names, t),
-                             "collect": _amount_lines(s["picked_up"], names, t),
-                             "load": f"{la['kg']:g} kg / {la['parcels']} {t.parcels}"})
-            rows.append({"cls": "depot", "seq": len(r["stops"]) + 1,
-                         "station": f"{depot.id} {depot.name}", "note": "",
-                         "arrival": hhmm_min(r["end_min"]), "departure": "", "drop": [],
-                         "collect": [], "load": ""})
+        for trip in v.trips:
+            rows = []
+            for row in trip.rows:
+                note = (f"{s['transfer']}: {' '.join(row.transfers)}" if row.transfers else "")
+                rows.append({"cls": "depot" if row.kind != "stop" else
+                             ("stop fresh" if row.fresh else "stop"), "no": row.no,
+                             "name": row.name, "code": row.code, "note": note,
+                             "nav": row.nav_url if row.kind != "start" else "",
+                             "arrival": row.arrival, "departure": row.departure,
+                             "cells": [sh.carrier_cell(row, c, s) for c in v.carriers],
+                             "cold": sh.cold_cell(row, v.box, s, lang),
+                             "load": sh.load_cell(row)})
             parts = []
-            if len(routes) > 1:
-                parts.append(t.trip.format(n=r.get("trip", 1)))
-            if r.get("echelon") in ("trunk", "feeder"):
-                parts.append(t[r["echelon"]])
-            parts.append(f"{t.start} {hhmm_min(r['start_min'])} – {t.end} "
-                         f"{hhmm_min(r['end_min'])}")
-            parts.append(f"{r['distance_km']:.1f} km")
-            parts.append(f"{t.load_start} {load0['kg']:g} kg / {load0['parcels']} {t.parcels}")
-            trips.append({"heading": " · ".join(parts), "rows": rows})
-        sheets.append({
-            "vehicle_id": vid, "color": colors.get(vid, "#888"),
-            "type_name": vehicle_type_name(scenario, routes[0]["vehicle_type"], lang),
-            "trips": trips, "start": hhmm_min(routes[0]["start_min"]),
-            "end": hhmm_min(max(r["end_min"] for r in routes)),
+            for fresh, cls, title in ((False, "dry", s["dry_section"]),
+                                      (True, "cold", s["cold_section"])):
+                lines = [{"name": ln.name, "parcels": ln.parcels, "kg": f"{ln.kg:g}",
+                          "stops": " ".join(map(str, ln.stops))}
+                         for ln in trip.loading if ln.fresh is fresh]
+                if lines:
+                    parts.append({"cls": cls, "title": title, "lines": lines})
+            trips.append({"heading": sh.trip_heading(v, trip, s, lang), "rows": rows,
+                          "qr": qr_svg(trip.qr_url), "loading": parts})
+        out.append({"vehicle_id": v.vehicle_id, "color": colors.get(v.vehicle_id, "#888"),
+                    "type_name": v.type_name, "orient": orient, "width": f"{sum(cols):.1f}",
+                    "cols": [f"{c:.1f}" for c in cols],
+                    "carriers": [v.names[c] for c in v.carriers], "fresh": v.fresh,
+                    "cold_head": sh.cold_header(v.box, s),
+                    "trips": trips})
+        routes = routes_of[v.vehicle_id]
+        summary.append({
+            "vehicle_id": v.vehicle_id, "type_name": v.type_name, "trips": len(routes),
+            "start": v.trips[0].start, "end": hhmm_min(max(r["end_min"] for r in routes)),
             "stops": sum(len(r["stops"]) for r in routes),
             "km": f"{sum(r['distance_km'] for r in routes):,.1f}",
-            "down": sum(a["parcels"] for r in routes for s in r["stops"]
-                        for a in s["delivered"]),
-            "up": sum(a["parcels"] for r in routes for s in r["stops"] for a in s["picked_up"]),
+            "down": sum(a["parcels"] for r in routes for x in r["stops"]
+                        for a in x["delivered"]),
+            "up": sum(a["parcels"] for r in routes for x in r["stops"] for a in x["picked_up"]),
             "cost": f"{sum(r['cost']['total'] for r in routes):,.2f}"})
-    return sheets
+    return out, summary
 
 
 def carrier_totals(doc: dict[str, Any], scenario: Scenario) -> dict[str, dict[str, float]]:
@@ -399,9 +459,12 @@ def report_html(doc: dict[str, Any], scenario: Scenario, data: MapData, *, tiles
     head, body, script = page_parts(render_map(data, tiles))
     date = doc["scenario"].get("date", "") or scenario.date
     title = f"{scenario.title or scenario.name} {t.plan} {date}".strip()
+    from .sheets import labels as sheet_labels
+
+    sheets, summary = _sheets(doc, scenario, data, lang)
     return _ENV.from_string(_PLAN_PAGE).render(
-        lang=lang, t=t, title=title, doc=doc, date=date, figures=figures,
-        sheets=_sheets(doc, scenario, data, t, lang), carriers=carriers,
+        lang=lang, t=t, s=sheet_labels(lang), title=title, doc=doc, date=date, figures=figures,
+        sheets=sheets, summary=summary, carriers=carriers,
         totals={"routes": tot.get("routes", len(doc["routes"])), "stops": tot["stops"],
                 "km": f"{tot['distance_km']:,.1f}", "down": tot.get("parcels_down", 0),
                 "up": tot.get("parcels_up", 0), "cost": f"{tot['cost']:,.2f}"},

@@ -710,12 +710,20 @@ def _e(value: Any) -> str:
     return html.escape(str(value))
 
 
+def parcels(n: Any, lang: str) -> str:
+    """'3 件', '1 parcel', '3 parcels'."""
+    word = text(lang, "parcels")
+    if lang == "en" and n == 1:
+        word = "parcel"
+    return f"{n} {word}"
+
+
 def _amount_rows(p: dict[str, Any], lang: str) -> str:
     by: dict[str, list[str]] = {}
     for side, k in (("down", 0), ("up", 1)):
         for a in p[side]:
             cell = by.setdefault(a["carrier_name"], ["", ""])
-            cell[k] = f"{a['parcels']} {text(lang, 'parcels')} / {a['kg']:g} kg"
+            cell[k] = f"{parcels(a['parcels'], lang)} / {a['kg']:g} kg"
     if not by:
         return ""
     rows = "".join(f"<tr><td>{_e(c)}</td><td>{_e(d)}</td><td>{_e(u)}</td></tr>"
@@ -744,10 +752,10 @@ def _popup(p: dict[str, Any], lang: str) -> str:
         body = (f"<b>{_e(_vehicle_name(p))}</b> {_e(p['vehicle_type_name'])}{_e(_trip(p, lang))}"
                 f"<br>{t('start')} {p['start']} ({_e(p['depot_name'])}) · {t('end')} {p['end']}"
                 f"<br>{p['distance_km']:.1f} {t('km')} · {p['stops']} {t('stops')} · "
-                f"{p['cost']:,.2f} {t('cny')}<br>{t('down')} {p['parcels_down']} "
-                f"{t('parcels')} · {t('up')} {p['parcels_up']} {t('parcels')}"
+                f"{p['cost']:,.2f} {t('cny')}<br>{t('down')} {parcels(p['parcels_down'], lang)}"
+                f" · {t('up')} {parcels(p['parcels_up'], lang)}"
                 f"<br>{t('load_at_start')}: {p['load_at_start_kg']:g} kg / "
-                f"{p['load_at_start_parcels']} {t('parcels')}")
+                f"{parcels(p['load_at_start_parcels'], lang)}")
     elif kind == "stop":
         transfers = (f"<br>{t('transfers')}: {_e(' '.join(p['transfers']))}"
                      if p["transfers"] else "")
@@ -755,13 +763,13 @@ def _popup(p: dict[str, Any], lang: str) -> str:
                 f"<br>{_e(_vehicle_name(p))}{_e(_trip(p, lang))}"
                 f"<br>{t('arrival')} {p['arrival']} · {t('departure')} {p['departure']}"
                 f"{_amount_rows(p, lang)}{transfers}"
-                f"<br>{t('load')}: {p['load_kg']:g} kg / {p['load_parcels']} {t('parcels')}")
+                f"<br>{t('load')}: {p['load_kg']:g} kg / {parcels(p['load_parcels'], lang)}")
     elif kind == "carrier_stop":
         vehicle = _vehicle_name(p)
         body = (f"<b>{_e(p['carrier_name'])}</b> · {_e(p['station_name'])} "
                 f"({_e(p['station_id'])})<br>{_e(vehicle)} #{p['seq']} · {t('arrival')} "
-                f"{p['arrival']}<br>{t('down')} {p['parcels_down']} {t('parcels')} / "
-                f"{p['kg_down']:g} kg · {t('up')} {p['parcels_up']} {t('parcels')} / "
+                f"{p['arrival']}<br>{t('down')} {parcels(p['parcels_down'], lang)} / "
+                f"{p['kg_down']:g} kg · {t('up')} {parcels(p['parcels_up'], lang)} / "
                 f"{p['kg_up']:g} kg")
     elif kind == "unserved":
         plan = f"{_e(p['plan'])}: " if p.get("plan") else ""

@@ -142,3 +142,51 @@ def test_cli_retime_writes_every_file_and_exits_3_on_violations(tmp_path, tiny_d
     wrong = CliRunner().invoke(main, ["retime", str(_write(tmp_path, tiny_doc, "c.json")),
                                       "--scenario", str(TINY), "-o", str(tmp_path / "c")])
     assert wrong.exit_code == 1 and "unknown vehicle 'truck-9'" in wrong.output
+
+
+def test_routes_xlsx_with_two_rows_moved_between_vehicle_sheets(tmp_path, tiny_doc):
+    """The dispatcher cuts V4's and V3's rows (fresh goods both) from the reefer's sheet and
+    pastes them into the van's, before its return: `routing retime` reads the workbook back,
+    the two stops ride the van, and the violations name the van and those stops."""
+    from openpyxl import load_workbook
+
+    from routing.io import read_scenario
+    from routing.report.tables import write_routes_xlsx
+
+    tiny = read_scenario(TINY)
+    book = tmp_path / "routes.xlsx"
+    write_routes_xlsx(tiny_doc, tiny, book)
+    wb = load_workbook(book)
+    van, reefer = wb["van-1"], wb["reefer-1"]
+
+    def column(ws, name):
+        for row in ws.iter_rows():
+            for cell in row:
+                if cell.value == name:
+                    return cell.row, cell.column
+        raise AssertionError(name)
+
+    head_r, st_col = column(reefer, "站点编号")
+    _, ln_col = column(reefer, "单号")
+    moved = []
+    for r in range(reefer.max_row, head_r, -1):
+        if reefer.cell(r, st_col).value in ("V4", "V3"):
+            moved.insert(0, (reefer.cell(r, st_col).value, reefer.cell(r, ln_col).value))
+            reefer.delete_rows(r)
+    assert [st for st, _ in moved] == ["V4", "V3"]
+    vhead, vst = column(van, "站点编号")
+    _, vln = column(van, "单号")
+    back = max(r for r in range(vhead + 1, van.max_row + 1) if van.cell(r, vst).value == "HUB")
+    for st, lines in reversed(moved):
+        van.insert_rows(back)
+        van.cell(back, vst, st)
+        van.cell(back, vln, lines)
+    wb.save(book)
+    r = CliRunner().invoke(main, ["retime", str(book), "--scenario", str(TINY), "-o",
+                                  str(tmp_path / "out"), "--tiles", "none", "--lang", "en"])
+    assert r.exit_code == 3, r.output
+    doc = json.loads((tmp_path / "out" / "plan.json").read_text(encoding="utf-8"))
+    on = {s["station_id"]: rt["vehicle_id"] for rt in doc["routes"] for s in rt["stops"]}
+    assert on["V4"] == on["V3"] == "van-1"
+    named = [ln for ln in r.output.splitlines() if "van-1" in ln and ("V4" in ln or "V3" in ln)]
+    assert named, r.output

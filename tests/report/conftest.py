@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from ..conftest import HERE
+from ..conftest import HERE, ROOT
 
 DATA = HERE / "data"
 
@@ -49,3 +49,22 @@ def duo_compare():
 
     scenario = read_scenario(DATA / "duo")
     return compare_scenario(scenario, time_limit_s=2, solution_limit=30, shapley=False), scenario
+
+
+def county_first_plan(name: str) -> tuple[dict[str, Any], Any]:
+    """(plan document, scenario) of a bundled county (scenarios/NAME): its first plan, which
+    is deterministic and quick."""
+    from routing.io import read_scenario
+    from routing.network.matrix import travel_matrices
+    from routing.pipeline import plan_scenario
+    from routing.report.plan_json import plan_to_dict
+
+    sc = read_scenario(ROOT / "scenarios" / name)
+    plan, _ = plan_scenario(sc, travel_matrices(sc), solution_limit=1, time_limit_s=60)
+    return plan_to_dict(plan, sc), sc
+
+
+@pytest.fixture(scope="session")
+def xia_plan():
+    """(plan document, scenario): the default county Xia's first plan."""
+    return county_first_plan("xia")

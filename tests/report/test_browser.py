@@ -140,6 +140,60 @@ def test_report_opens_without_errors_and_draws_the_routes(browser, county_plan, 
     opened.check_clean()
 
 
+A4_CONTENT_MM = (210 - 2 * 12, 297 - 2 * 12)  # the report's @page: A4, 12 mm margins
+
+
+@pytest.mark.parametrize("landscape", [False, True])
+def test_report_prints_a_page_per_vehicle_without_clipping(browser, xia_plan, tmp_path,
+                                                           monkeypatch, landscape):
+    """The default county's report.html printed to A4 PDF: the cover (figures, map, totals)
+    and one page per vehicle, at most two more pages in all; in print media every route
+    sheet's table lies inside the page's printable width (portrait or its landscape page), no
+    cell overflows, and the signature column is inside the table. Forced to landscape (as when
+    many carriers need the width), the sheets print on landscape pages and fit those."""
+    import io
+
+    from pypdf import PdfReader
+
+    from routing.report import sheets
+
+    if landscape:
+        monkeypatch.setitem(sheets.LAYOUT, "carrier_min", 30.0)
+    doc, sc = xia_plan
+    data = maps.map_data(doc, sc)
+    path = dispatch.write_report(doc, sc, tmp_path / "report.html", data, tiles="none",
+                                 violations=0)
+    opened = Opened(browser, path)
+    page = opened.page
+    page.emulate_media(media="print")
+    vehicles = {r["vehicle_id"] for r in doc["routes"]}
+    pdf = PdfReader(io.BytesIO(page.pdf(format="A4", prefer_css_page_size=True)))
+    sizes = [(round(float(p.mediabox.width)), round(float(p.mediabox.height)))
+             for p in pdf.pages]
+    assert sizes[0] == (595, 842)  # the cover
+    if landscape:
+        assert set(sizes[1:]) == {(842, 595)}
+    else:
+        assert len(pdf.pages) <= len(vehicles) + 2, len(pdf.pages)
+    px_per_mm = 96 / 25.4
+    tables = page.evaluate("""() => [...document.querySelectorAll('table.route-sheet')].map(t => {
+        const r = t.getBoundingClientRect();
+        const sign = t.querySelector('thead th.sign').getBoundingClientRect();
+        const over = [...t.querySelectorAll('td, th')]
+            .filter(c => c.scrollWidth > c.clientWidth + 1).length;
+        return {landscape: t.closest('section.sheet').classList.contains('landscape'),
+                width: r.width, scroll: t.scrollWidth, over: over,
+                sign_right: sign.right - r.left, sign_width: sign.width}; })""")
+    assert len(tables) == len(doc["routes"])
+    assert all(t["landscape"] is landscape for t in tables)
+    for t in tables:
+        limit = (A4_CONTENT_MM[1] if t["landscape"] else A4_CONTENT_MM[0]) * px_per_mm + 1
+        assert t["width"] <= limit and t["scroll"] <= limit, t
+        assert t["over"] == 0, t
+        assert t["sign_width"] > 15 * px_per_mm and t["sign_right"] <= t["width"] + 1, t
+    opened.check_clean()
+
+
 def test_comparison_map_and_report_side_by_side(browser, duo_compare, tmp_path):
     """The compare outputs: two synchronised maps, the carriers' own routes on the left and the
     alliance's on the right, without script errors."""
