@@ -43,6 +43,13 @@ def schedules(result: dict[str, Any]) -> list[dict[str, Any]]:
     return rows
 
 
+def reduction(cost_day: float, alone_day: float | None) -> float | None:
+    """How much cheaper an option is than its members alone, 0..1 (negative: dearer) — the one
+    computation the table, comparison.json, the verdicts and the charts all show, rounded
+    once to four decimals (so -22.85 % is never -22.9 % in one place and -22.8 % in another)."""
+    return None if not alone_day else round(1 - cost_day / alone_day, 4)
+
+
 def outcome_verdicts(o: Outcome, reduction: float | None) -> tuple[Verdict, ...]:
     """Every target of the option (its own targets, see ``Outcome.targets``), met or not."""
     return (*hour_verdicts(o.sla, o.targets, unserved_lines=o.unserved_lines),
@@ -57,11 +64,11 @@ def _structural(o: Outcome, key: str) -> str | None:
 def outcome_row(o: Outcome, baseline_cost: float | None) -> dict[str, Any]:
     """One table row: the figures a planner compares, per day, judged by the option's own
     targets (``Outcome.targets``: the scenario's, or a variant's)."""
-    reduction = None if not baseline_cost else 1 - o.cost_day / baseline_cost
+    cut = reduction(o.cost_day, baseline_cost)
     sla = o.sla
     met = None if o.kind == "baseline" else (
         o.unserved_lines == 0 and not o.violations
-        and all(v.met is not False for v in outcome_verdicts(o, reduction)))
+        and all(v.met is not False for v in outcome_verdicts(o, cut)))
     return {
         "variant": o.name, "kind": o.kind, "carriers": " ".join(o.carriers),
         "structure": o.structure, "visit_every_days": o.visit_every_days,
@@ -76,7 +83,7 @@ def outcome_row(o: Outcome, baseline_cost: float | None) -> dict[str, Any]:
                                       / o.parcels_day) / o.parcels_up_day, 3)
                                if o.parcels_up_day else None),
         "parcels_down_day": o.parcels_down_day, "parcels_up_day": o.parcels_up_day,
-        "reduction": None if reduction is None else round(reduction, 4),
+        "reduction": cut,
         "within_24h": sla.get("within_24h"), "within_48h": sla.get("within_48h"),
         "within_72h": sla.get("within_72h"), "fresh_within": sla.get("fresh_within"),
         "unserved_lines": o.unserved_lines, "violations": len(o.violations),
@@ -132,7 +139,7 @@ def variant_verdicts(result: dict[str, Any]) -> dict[str, list[Verdict]]:
     out = {}
     for o in result["variants"]:
         alone = _alone_cost(result, o)
-        out[o.name] = list(outcome_verdicts(o, 1 - o.cost_day / alone if alone else None))
+        out[o.name] = list(outcome_verdicts(o, reduction(o.cost_day, alone)))
     return out
 
 
