@@ -39,11 +39,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "unreachable": ("  路网上不可达：{ids}", "  unreachable on the road network: {ids}"),
     "reference": ("参照方案：已存方案 {id}（{date}）", "reference: stored plan {id} ({date})"),
     # progress of one plan
-    "progress": ("\r  {elapsed:6.1f} 秒  本核搜索最优 {best} 元（{n} 个解）{others}",
-                 "\r  {elapsed:6.1f} s  this search's best {best} CNY ({n} solutions){others}"),
-    "progress_other": ("，另一核 {best} 元", ", other core {best} CNY"),
-    "progress_done": ("  完成：最优方案 {best} 元（车辆费用，{label}，{s:.1f} 秒）",
-                      "  done: best plan {best} CNY (vehicle cost, {label}, {s:.1f} s)"),
+    "progress": ("\r  {elapsed:6.1f} 秒  搜索中最优 {best} 元（各核搜索目标值；本核 {n} 个解）",
+                 "\r  {elapsed:6.1f} s  best so far {best} CNY (search objective, every "
+                 "core; {n} solutions here)"),
+    "progress_done": ("\r  完成：保留方案 车辆费用 {best} 元（{label}）",
+                      "\r  done: kept plan, vehicle cost {best} CNY ({label})"),
     # progress of compare
     "stage_baseline": ("基线", "baseline"),
     "stage_variant": ("方案", "variants"),
@@ -306,13 +306,25 @@ def variant_name(name: str, lang: str, carriers: Mapping[str, str] | None = None
         return t("alone_suffix", lang, name=names.get(cid, cid))
     if "+" in name and all(p in names for p in name.split("+")):  # a Shapley coalition
         return "+".join(names[p] for p in name.split("+"))
-    words = re.split(r"[_\s]+", name)
-    if not words or not all(w.lower() in _VARIANT_WORDS or w in names for w in words):
-        return name
+    tokens = [w for w in re.split(r"[_\s]+", name) if w]
     k = 0 if lang == "zh" else 1
-    parts = [names[w] if w in names else _VARIANT_WORDS[w.lower()][k] for w in words]
-    return ("" if lang == "zh" else " ").join(
-        p if lang == "en" or not parts[:i] else f"·{p}" for i, p in enumerate(parts))
+    parts: list[str] = []
+    i = 0
+    while i < len(tokens):  # the longest known phrase at each place (every_other_day)
+        for n in range(len(tokens) - i, 0, -1):
+            phrase = "_".join(tokens[i:i + n]).lower()
+            if phrase in _VARIANT_WORDS:
+                parts.append(_VARIANT_WORDS[phrase][k])
+                break
+            if n == 1 and tokens[i] in names:
+                parts.append(names[tokens[i]])
+                break
+        else:
+            return name  # a word of its own: the name as the scenario wrote it
+        i += n
+    if not parts:
+        return name
+    return "·".join(parts) if lang == "zh" else " ".join(parts)
 
 
 def verdict_short(v: Verdict, lang: str) -> str:

@@ -13,7 +13,18 @@ import pandas as pd
 
 from ..evaluate.consolidation import Outcome
 from ..evaluate.targets import Verdict, cost_verdict, hour_verdicts
-from ..model import Targets
+from ..i18n import (
+    carrier_names,
+    change_pct,
+    method_name,
+    money,
+    pad,
+    per_parcel,
+    variant_name,
+    verdict_short,
+)
+from ..i18n import t as tr
+from ..model import Scenario, Targets
 from .tables import xlsx_frame
 
 #: What a plan's file name under plans/ must not contain: blanks, path separators, characters
@@ -160,42 +171,74 @@ def targets_text(t: dict[str, Any]) -> str:
     return out
 
 
-def comparison_table(result: dict[str, Any]) -> str:
-    """The stdout table: one line per option, figures per day."""
-    head = (f"{'variant':<26}{'visits':>15}{'veh':>4}{'km/day':>9}{'CNY/day':>11}{'CNY/parcel':>11}"
-            f"{'vs alone':>9}{'24h':>7}{'48h':>7}{'72h':>7}{'fresh':>7}{'unsrv':>6}{'check':>6}"
-            f"{'target':>8}")
-    out = [head]
+def targets_text_zh(t: dict[str, Any]) -> str:
+    """A targets dict in Chinese."""
+    out = (f"{t['on_time_h']:g} 小时内送达全部包裹，生鲜 {t['fresh_h']:g} 小时内，"
+           f"总费用比各家单独配送降低 {100 * t['cost_reduction']:.0f}%")
+    if t.get("max_trunk_routes") is not None:
+        out += f"，两级配送干线不超过 {t['max_trunk_routes']} 条且覆盖全部乡镇"
+    if t.get("min_village_coverage") is not None:
+        out += f"，村级服务点覆盖 {100 * t['min_village_coverage']:g}% 以上行政村"
+    if t.get("min_alliance_carriers") is not None:
+        out += f"，整合快递企业 {t['min_alliance_carriers']} 家以上"
+    return out
+
+
+def comparison_table(result: dict[str, Any], *, lang: str = "en",
+                     scenario: Scenario | None = None) -> str:
+    """The stdout table: one line per option, figures per day, in ``lang``; options and
+    carriers by the names a dispatcher reads (the scenario's carrier names when given)."""
+    names = carrier_names(scenario, lang)
+    widths = (24, 13, 4, 9, 13, 8, 8, 7, 7, 7, 7, 6, 5, 7)
+    keys = ("t_variant", "t_visits", "t_veh", "t_km", "t_cost", "t_per", "t_vs", "", "", "",
+            "t_fresh", "t_unsrv", "t_check", "t_target")
+    head = [tr(k, lang) if k else h for k, h in zip(keys, (*[""] * 7, "24h", "48h", "72h",
+                                                            *[""] * 4), strict=True)]
+    out = [_line(head, widths)]
     for r in comparison_rows(result):
-        red = "-" if r["reduction"] is None or r["kind"] == "baseline" else \
-            f"{-100 * r['reduction']:+.1f}%"
-        met = "" if r["target_met"] is None else ("MET" if r["target_met"] else "no")
-        check = "ok" if not r["violations"] else str(r["violations"])
-        per = "-" if r["cost_per_parcel"] is None else f"{r['cost_per_parcel']:.3f}"
-        out.append(f"{r['variant'][:25]:<26}{r['visits']:>15}{r['vehicles']:>4}{r['km_day']:>9,.1f}"
-                   f"{r['cost_day']:>11,.2f}{per:>11}{red:>9}{_pct(r['within_24h']):>7}"
-                   f"{_pct(r['within_48h']):>7}{_pct(r['within_72h']):>7}"
-                   f"{_pct(r['fresh_within']):>7}{r['unserved_lines']:>6}{check:>6}{met:>8}")
-    out.append(f"targets: {targets_text(result['targets'])}")
+        red = "-" if r["kind"] == "baseline" else change_pct(r["reduction"])
+        met = "" if r["target_met"] is None else tr("t_met" if r["target_met"] else "t_no", lang)
+        check = tr("ok", lang) if not r["violations"] else str(r["violations"])
+        per = "-" if r["cost_per_parcel"] is None else per_parcel(r["cost_per_parcel"])
+        out.append(_line([variant_name(r["variant"], lang, names), r["visits"],
+                          str(r["vehicles"]), f"{r['km_day']:,.1f}", money(r["cost_day"]), per,
+                          red, _pct(r["within_24h"]), _pct(r["within_48h"]),
+                          _pct(r["within_72h"]), _pct(r["fresh_within"]),
+                          str(r["unserved_lines"]), check, met], widths))
+    out.append(tr("cost_scope_compare", lang))
+    text = targets_text_zh if lang == "zh" else targets_text
+    out.append(tr("targets_text", lang, text=text(result["targets"])))
     out.append("")
-    out.append("verdicts (each variant against its own targets):")
+    out.append(tr("verdicts_head", lang))
     for name, verdicts in variant_verdicts(result).items():
         own = next(v for v in result["variants"] if v.name == name).targets
+        shown = variant_name(name, lang, names)
         if _targets_dict(own) != result["targets"]:
-            out.append(f"  {name}: own targets: {targets_text(_targets_dict(own))}")
-        out.append(f"  {name[:25]:<26}" + " | ".join(v.short() for v in verdicts))
+            out.append(tr("own_targets", lang, name=shown, text=text(_targets_dict(own))))
+        out.append("  " + pad(shown, 25) + " "
+                   + " | ".join(verdict_short(v, lang) for v in verdicts))
     shares = result["cost_shares"]
     out.append("")
-    out.append(f"cost split of '{result['primary']}' ({shares['alliance_cost_day']:,.2f} CNY/day):")
+    out.append(tr("shares_head", lang, name=variant_name(result["primary"], lang, names),
+                  cost=money(shares["alliance_cost_day"])))
     methods = shares["methods"]
-    out.append(f"{'carrier':<10}{'alone':>10}" + "".join(f"{m:>20}" for m in methods))
+    out.append(pad(tr("shares_carrier", lang), 16) + pad(tr("shares_alone", lang), 11, ">")
+               + "".join(pad(method_name(m, lang), 24, ">") for m in methods))
+    alone_word = tr("better_alone", lang)
     for c, row in shares["per_member"].items():
-        cells = "".join(f"{row[m]['share']:>12,.2f} ({row[m]['saving']:>+7,.0f})"
-                        if not row[m]["better_off_alone"] else
-                        f"{row[m]['share']:>12,.2f} (ALONE!)" for m in methods)
-        out.append(f"{c:<10}{row['alone']:>10,.2f}{cells}")
-    out.append("(share, and saving vs going alone, CNY/day; ALONE! = better off alone)")
+        cells = "".join(pad(f"{money(row[m]['share'])} ({row[m]['saving']:+,.0f})"
+                            if not row[m]["better_off_alone"] else
+                            f"{money(row[m]['share'])} ({alone_word})", 24, ">")
+                        for m in methods)
+        out.append(pad(names.get(c, c), 16) + pad(money(row["alone"]), 11, ">") + cells)
+    out.append(tr("shares_note", lang))
     return "\n".join(out)
+
+
+def _line(cells: list[str], widths: tuple[int, ...]) -> str:
+    """Fixed-width columns (CJK characters count two), the first left-aligned."""
+    return " ".join(pad(c, w, "<" if k == 0 else ">")
+                    for k, (c, w) in enumerate(zip(cells, widths, strict=True))).rstrip()
 
 
 def _jsonable(result: dict[str, Any]) -> dict[str, Any]:
@@ -217,8 +260,10 @@ def _jsonable(result: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def write_comparison(result: dict[str, Any], out_dir: Path) -> dict[str, Any]:
-    """comparison.json, comparison.csv, comparison.xlsx and each plan's plan.json."""
+def write_comparison(result: dict[str, Any], out_dir: Path, *, lang: str = "zh",
+                     scenario: Scenario | None = None) -> dict[str, Any]:
+    """comparison.json, comparison.csv, comparison.xlsx, the charts (in ``lang``, carriers by
+    the scenario's names) and each plan's plan.json."""
     out_dir.mkdir(parents=True, exist_ok=True)
     doc = _jsonable(result)
     (out_dir / "comparison.json").write_text(json.dumps(doc, ensure_ascii=False, indent=2),
@@ -239,7 +284,7 @@ def write_comparison(result: dict[str, Any], out_dir: Path) -> dict[str, Any]:
                                                             index=False)
     from .charts import write_charts
 
-    write_charts(doc, out_dir)
+    write_charts(doc, out_dir, lang=lang, carriers=carrier_names(scenario, lang))
     plans = out_dir / "plans"
     plans.mkdir(exist_ok=True)
     for o in [*result["baseline"].values(), *result["variants"]]:

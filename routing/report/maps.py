@@ -33,6 +33,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from ..exceptions import DataError
+from ..i18n import money, variant_name
 from ..io.coords import gcj02_to_wgs84, wgs84_to_gcj02
 from ..model import Scenario
 from ..model.entities import Tier
@@ -554,10 +555,36 @@ def comparison_map_data(result: dict[str, Any], scenario: Scenario, *, lang: str
              for g, d in enumerate(primary.docs)]
     legs = leg_geometry(scenario, plan_legs([d for _, d in left + right], scenario),
                         follow_roads=follow_roads)
+    # The figures under each title are the comparison table's rows (per day: km and costs
+    # averaged over a visit cycle, vehicles on its busiest day), not the sum of every plan
+    # of a cycle drawn on the map.
+    from .comparison import comparison_rows
+
+    rows = {r["variant"]: r for r in comparison_rows(result)}
     return (plans_map_data(left, scenario, lang=lang, crs=crs, legs=legs,
-                           title=text(lang, "baseline")),
+                           title=text(lang, "baseline"),
+                           subtitle=row_subtitle(rows["carriers alone (sum)"], lang)),
             plans_map_data(right, scenario, lang=lang, crs=crs, legs=legs,
-                           title=text(lang, "alliance", name=primary.name)))
+                           title=text(lang, "alliance",
+                                      name=variant_name(primary.name, lang, names)),
+                           subtitle=row_subtitle(rows[primary.name], lang)))
+
+
+def row_subtitle(row: dict[str, Any], lang: str) -> str:
+    """A comparison table row's figures in words: vehicles, km, total cost per day and what
+    it includes, unserved lines — the numbers the table shows, formatted the same way."""
+    sep = "，" if lang == "zh" else ", "
+    per_day = "/天" if lang == "zh" else "/day"
+    parts = [f"{row['vehicles']} {text(lang, 'vehicles')}{per_day}",
+             f"{row['km_day']:,.1f} {text(lang, 'km')}{per_day}",
+             (f"总费用 {money(row['cost_day'])} 元/天（车辆 {money(row['vehicle_cost_day'])} + "
+              f"分拣交接 {money(row['handling_day'])}）" if lang == "zh" else
+              f"total {money(row['cost_day'])} CNY/day (vehicles "
+              f"{money(row['vehicle_cost_day'])} + handling {money(row['handling_day'])})")]
+    if row["unserved_lines"]:
+        parts.append(f"{row['unserved_lines']} 条需求未服务" if lang == "zh"
+                     else f"{row['unserved_lines']} lines unserved")
+    return sep.join(parts)
 
 
 # ---------------------------------------------------------------------------------------------
