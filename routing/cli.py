@@ -152,8 +152,8 @@ class _Failure(click.ClickException):
         click.echo(f"{t('error', self.lang)}{sep}{self.format_message()}", err=True)
 
 
-_ROW_FIELD = re.compile(r"(\S+) row (\d+), field '([^']*)'")
-_ROW = re.compile(r"(\S+) row (\d+)")
+_ROW_FIELD = re.compile(r"(\S+) row (\d+), field '([^']*)':? ?")
+_ROW = re.compile(r"(\S+) row (\d+)(: )?")
 
 
 def _error_text(exc: Exception, lang: str) -> str:
@@ -164,8 +164,9 @@ def _error_text(exc: Exception, lang: str) -> str:
     shown = exc.problems[:30]
     lines = [f"场景数据有 {len(exc.problems)} 处问题（{exc.source}）："]
     for p in shown:
-        p = _ROW_FIELD.sub(r"\1 第 \2 行 字段 '\3'", p)
-        lines.append("  - " + _ROW.sub(r"\1 第 \2 行", p))
+        p = _ROW_FIELD.sub(r"\1 第 \2 行 字段 '\3'：", p)
+        lines.append("  - " + _ROW.sub(lambda m: f"{m[1]} 第 {m[2]} 行{'：' if m[3] else ''}",
+                                       p))
     if len(exc.problems) > len(shown):
         lines.append(f"  …… 另有 {len(exc.problems) - len(shown)} 处")
     lines.append("（每处：文件、行、字段、问题与合法取值；改好后重新运行）")

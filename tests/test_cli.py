@@ -19,7 +19,7 @@ def test_plan_then_check(tmp_path):
     """`routing plan` writes plan.json/CSV/XLSX/GeoJSON; `routing check` finds no violation."""
     out = tmp_path / "out"
     r = CliRunner().invoke(main, ["plan", str(TINY), "-o", str(out), "--solution-limit", "30",
-                                  "--quiet"])
+                                  "--quiet", "--lang", "en"])
     assert r.exit_code == 0, r.output
     assert "independent check: OK" in r.output
     # the scenario's targets against this one plan day; cost needs routing compare
@@ -35,9 +35,33 @@ def test_plan_then_check(tmp_path):
     gj = json.loads((out / "routes.geojson").read_text(encoding="utf-8"))
     lines = [f for f in gj["features"] if f["geometry"]["type"] == "LineString"]
     assert len(lines) == len(doc["routes"])
-    r2 = CliRunner().invoke(main, ["check", str(out / "plan.json"), "--scenario", str(TINY)])
+    r2 = CliRunner().invoke(main, ["check", str(out / "plan.json"), "--scenario", str(TINY),
+                                   "--lang", "en"])
     assert r2.exit_code == 0, r2.output
     assert r2.output.startswith("OK")
+    r3 = CliRunner().invoke(main, ["check", str(out / "plan.json"), "--scenario", str(TINY)])
+    assert r3.exit_code == 0, r3.output
+    assert r3.output.startswith("通过：")
+
+
+def test_plan_summary_is_chinese_by_default(tmp_path):
+    """Without --lang the terminal summary is Chinese: statuses, costs with what they
+    include, the check and the targets; --lang en gives the English one."""
+    args = ["plan", str(TINY), "--solution-limit", "30", "--quiet"]
+    zh = CliRunner().invoke(main, [*args, "-o", str(tmp_path / "zh")])
+    assert zh.exit_code == 0, zh.output
+    for words in ("求解器", "状态 成功", "车辆费用", "〔仅车辆", "含分拣交接", "独立核查：通过",
+                  "目标：≤ 48 小时", "费用 ≤ −20%：不适用", "已写出"):
+        assert words in zh.output, words
+    for english in ("independent check", "status SUCCESS", "CNY", "wrote"):
+        assert english not in zh.output, english
+    en = CliRunner().invoke(main, [*args, "-o", str(tmp_path / "en"), "--lang", "en"])
+    assert en.exit_code == 0, en.output
+    for words in ("status SUCCESS", "vehicle cost", "[vehicles only", "with handling",
+                  "independent check: OK", "wrote"):
+        assert words in en.output, words
+    assert not any("\u4e00" <= c <= "\u9fff" for c in en.output.split("\n", 1)[1]
+                   .replace("测试县", "")), "Chinese text in the English summary"
 
 
 def test_check_exits_3_on_violation(tmp_path):
@@ -60,10 +84,16 @@ def test_bad_scenario_is_a_clear_error(tmp_path):
     demand = (sc / "demand.csv").read_text(encoding="utf-8").replace("D03,T2,post,down,35",
                                                                       "D03,T9,post,down,-35")
     (sc / "demand.csv").write_text(demand, encoding="utf-8")
-    r = CliRunner().invoke(main, ["plan", str(sc), "-o", str(tmp_path / "o"), "--quiet"])
+    r = CliRunner().invoke(main, ["plan", str(sc), "-o", str(tmp_path / "o"), "--quiet",
+                                  "--lang", "en"])
     assert r.exit_code == 1
     assert "demand.csv row 4, field 'parcels'" in r.output
     assert "Traceback" not in r.output
+    zh = CliRunner().invoke(main, ["plan", str(sc), "-o", str(tmp_path / "o"), "--quiet"])
+    assert zh.exit_code == 1
+    assert zh.output.startswith("错误：场景数据有 1 处问题")
+    assert "demand.csv 第 4 行 字段 'parcels'：must be" in zh.output
+    assert "Traceback" not in zh.output
 
 
 def test_plan_with_reference_reports_stability(tmp_path):
@@ -72,7 +102,8 @@ def test_plan_with_reference_reports_stability(tmp_path):
     args = ["--solution-limit", "30", "--quiet"]
     assert CliRunner().invoke(main, ["plan", str(TINY), "-o", str(day1), *args]).exit_code == 0
     r = CliRunner().invoke(main, ["plan", str(TINY), "-o", str(day2), *args, "--reference",
-                                  str(day1 / "plan.json"), "--change-penalty", "500"])
+                                  str(day1 / "plan.json"), "--change-penalty", "500",
+                                  "--lang", "en"])
     assert r.exit_code == 0, r.output
     assert "stable routes:" in r.output and " 0 moved" in r.output
 
