@@ -452,6 +452,36 @@ def check(plan_json: Path, scenario_dir: Path, lang: str) -> None:
     sys.exit(EXIT_NOT_ALL_MET)
 
 
+@main.command()
+@click.argument("out_dir", type=OUT_DIR)
+@_lang_option(("表头、示例与下拉列表", "the headers, example rows and drop-down lists"))
+@click.option("--format", "fmt", type=click.Choice(["xlsx", "csv"]), default="xlsx",
+              show_default=True,
+              help="xlsx（带下拉列表和说明页）或 csv（UTF-8）。xlsx (with drop-down lists and a "
+                   "notes sheet) or csv (UTF-8).")
+@click.option("--scenario", "scenario_dir", default=None,
+              type=click.Path(exists=True, file_okay=False, path_type=Path),
+              help="取该场景的快递公司作下拉列表和示例。Take the carriers for the lists and "
+                   "examples from this scenario.")
+def template(out_dir: Path, lang: str, fmt: str, scenario_dir: Path | None) -> None:
+    """写出空白导入模板：站点、快递公司、车辆、今日运单四张表和 scenario.toml。
+
+    Write blank import templates to OUT_DIR: stations, carriers, vehicles and demand tables
+    (headers, an example row, drop-down lists) and a scenario.toml naming them. Filled in,
+    the folder is a scenario for `routing plan`.
+    """
+    from .io import read_scenario
+    from .io.template import write_templates
+
+    try:
+        scenario = read_scenario(scenario_dir) if scenario_dir is not None else None
+        files = write_templates(out_dir, lang=lang, fmt=fmt, scenario=scenario)
+    except RoutingError as exc:
+        raise _Failure(exc, lang) from None
+    sep = "、" if lang == "zh" else ", "
+    click.echo(t("template_wrote", lang, files=f"{out_dir}/" + sep.join(f.name for f in files)))
+
+
 @main.command("map")
 @click.argument("plan_json", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--scenario", "scenario_dir", required=True,

@@ -84,7 +84,7 @@ _TEXT: dict[str, dict[str, str]] = {
         "cny": "元", "legend": "图例", "along_roads": "车辆路线（沿道路）",
         "straight": "车辆路线（站点间直线）", "stop_badge": "停靠顺序",
         "trunk": "干线", "feeder": "支线", "any": "", "transfers": "中转",
-        "baseline": "各快递公司单独配送", "alliance": "共同配送方案：{name}",
+        "baseline": "各快递公司单独配送", "alliance": "主方案：{name}",
         "day": "第{n}组", "osm": "OpenStreetMap", "amap": "高德地图", "plan": "配送计划",
         "vehicles": "辆车", "unserved_n": "个未服务站点", "load_at_start": "出发时车上",
         "none": "—", "type": "车型", "date": "日期", "vehicle_cost": "车辆费用",
