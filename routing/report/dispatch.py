@@ -16,6 +16,7 @@ from typing import Any
 
 import jinja2
 
+from ..i18n import status_name
 from ..model import Scenario
 from ..units import hhmm_min
 from .comparison import targets_text
@@ -147,7 +148,7 @@ _HEAD = """<!DOCTYPE html>
 """
 
 _PLAN_PAGE = _HEAD + """<div class="muted">{{ doc.scenario.name }} · {{
-  t.generated.format(engine=doc.engine, status=doc.status) }}</div>
+  t.generated.format(engine=doc.engine, status=status_word) }}</div>
 
 <h2>{{ t.figures }}</h2>
 <div class="figures">
@@ -400,6 +401,7 @@ def report_html(doc: dict[str, Any], scenario: Scenario, data: MapData, *, tiles
     title = f"{scenario.title or scenario.name} {t.plan} {date}".strip()
     return _ENV.from_string(_PLAN_PAGE).render(
         lang=lang, t=t, title=title, doc=doc, date=date, figures=figures,
+        status_word=status_name(doc["status"], lang),  # 成功, not SUCCESS (routing.i18n)
         sheets=_sheets(doc, scenario, data, t, lang), carriers=carriers,
         totals={"routes": tot.get("routes", len(doc["routes"])), "stops": tot["stops"],
                 "km": f"{tot['distance_km']:,.1f}", "down": tot.get("parcels_down", 0),

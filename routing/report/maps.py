@@ -79,7 +79,7 @@ _TEXT: dict[str, dict[str, str]] = {
         "outlet": "快递网点", "stations": "站点", "unserved": "未服务站点", "vehicle": "车辆",
         "carrier": "快递公司", "seq": "顺序", "station": "站点", "arrival": "到达",
         "departure": "离开", "down": "送件", "up": "揽件", "load": "离站时车上",
-        "parcels": "件", "reason": "原因", "lines": "需求行", "trip": "第{n}趟",
+        "parcels": "件", "parcel": "件", "reason": "原因", "lines": "需求行", "trip": "第{n}趟",
         "start": "出发", "end": "返回", "km": "公里", "stops": "停靠站点", "cost": "费用",
         "cny": "元", "legend": "图例", "along_roads": "车辆路线（沿道路）",
         "straight": "车辆路线（站点间直线）", "stop_badge": "停靠顺序",
@@ -94,7 +94,8 @@ _TEXT: dict[str, dict[str, str]] = {
         "outlet": "carrier outlet", "stations": "stations", "unserved": "unserved stations",
         "vehicle": "vehicle", "carrier": "carrier", "seq": "stop", "station": "station",
         "arrival": "arrival", "departure": "departure", "down": "drop", "up": "collect",
-        "load": "on board after", "parcels": "parcels", "reason": "reason", "lines": "lines",
+        "load": "on board after", "parcels": "parcels", "parcel": "parcel", "reason": "reason",
+        "lines": "lines",
         "trip": "trip {n}", "start": "start", "end": "back", "km": "km", "stops": "stops",
         "cost": "cost", "cny": "CNY", "legend": "Legend", "along_roads": "route (along roads)",
         "straight": "route (straight legs)", "stop_badge": "stop order", "trunk": "trunk",
@@ -737,12 +738,17 @@ def _e(value: Any) -> str:
     return html.escape(str(value))
 
 
+def _n(parcels: int, lang: str) -> str:
+    """``1 parcel``, ``2 parcels``; ``1 件`` in Chinese."""
+    return f"{parcels} {text(lang, 'parcel' if parcels == 1 else 'parcels')}"
+
+
 def _amount_rows(p: dict[str, Any], lang: str) -> str:
     by: dict[str, list[str]] = {}
     for side, k in (("down", 0), ("up", 1)):
         for a in p[side]:
             cell = by.setdefault(a["carrier_name"], ["", ""])
-            cell[k] = f"{a['parcels']} {text(lang, 'parcels')} / {a['kg']:g} kg"
+            cell[k] = f"{_n(a['parcels'], lang)} / {a['kg']:g} kg"
     if not by:
         return ""
     rows = "".join(f"<tr><td>{_e(c)}</td><td>{_e(d)}</td><td>{_e(u)}</td></tr>"
@@ -771,10 +777,10 @@ def _popup(p: dict[str, Any], lang: str) -> str:
         body = (f"<b>{_e(_vehicle_name(p))}</b> {_e(p['vehicle_type_name'])}{_e(_trip(p, lang))}"
                 f"<br>{t('start')} {p['start']} ({_e(p['depot_name'])}) · {t('end')} {p['end']}"
                 f"<br>{p['distance_km']:.1f} {t('km')} · {p['stops']} {t('stops')} · "
-                f"{p['cost']:,.2f} {t('cny')}<br>{t('down')} {p['parcels_down']} "
-                f"{t('parcels')} · {t('up')} {p['parcels_up']} {t('parcels')}"
+                f"{p['cost']:,.2f} {t('cny')}<br>{t('down')} {_n(p['parcels_down'], lang)}"
+                f" · {t('up')} {_n(p['parcels_up'], lang)}"
                 f"<br>{t('load_at_start')}: {p['load_at_start_kg']:g} kg / "
-                f"{p['load_at_start_parcels']} {t('parcels')}")
+                f"{_n(p['load_at_start_parcels'], lang)}")
     elif kind == "stop":
         transfers = (f"<br>{t('transfers')}: {_e(' '.join(p['transfers']))}"
                      if p["transfers"] else "")
@@ -782,13 +788,13 @@ def _popup(p: dict[str, Any], lang: str) -> str:
                 f"<br>{_e(_vehicle_name(p))}{_e(_trip(p, lang))}"
                 f"<br>{t('arrival')} {p['arrival']} · {t('departure')} {p['departure']}"
                 f"{_amount_rows(p, lang)}{transfers}"
-                f"<br>{t('load')}: {p['load_kg']:g} kg / {p['load_parcels']} {t('parcels')}")
+                f"<br>{t('load')}: {p['load_kg']:g} kg / {_n(p['load_parcels'], lang)}")
     elif kind == "carrier_stop":
         vehicle = _vehicle_name(p)
         body = (f"<b>{_e(p['carrier_name'])}</b> · {_e(p['station_name'])} "
                 f"({_e(p['station_id'])})<br>{_e(vehicle)} #{p['seq']} · {t('arrival')} "
-                f"{p['arrival']}<br>{t('down')} {p['parcels_down']} {t('parcels')} / "
-                f"{p['kg_down']:g} kg · {t('up')} {p['parcels_up']} {t('parcels')} / "
+                f"{p['arrival']}<br>{t('down')} {_n(p['parcels_down'], lang)} / "
+                f"{p['kg_down']:g} kg · {t('up')} {_n(p['parcels_up'], lang)} / "
                 f"{p['kg_up']:g} kg")
     elif kind == "unserved":
         plan = f"{_e(p['plan'])}: " if p.get("plan") else ""
