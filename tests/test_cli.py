@@ -258,3 +258,36 @@ def test_check_refuses_deeply_nested_json_without_traceback(tmp_path):
     assert r.exit_code == 1, r.output
     assert isinstance(r.exception, SystemExit)
     assert "nested too deeply" in r.output and "Traceback" not in r.output
+
+
+def test_help_is_bilingual():
+    for cmd in (["--help"], ["plan", "--help"], ["compare", "--help"], ["check", "--help"],
+                ["template", "--help"]):
+        r = CliRunner().invoke(main, cmd)
+        assert r.exit_code == 0, r.output
+        assert any("\u4e00" <= c <= "\u9fff" for c in r.output), cmd
+    r = CliRunner().invoke(main, ["plan", "--help"])
+    assert "输出文件夹" in r.output and "Folder for plan.json" in r.output
+
+
+def test_progress_ends_with_the_plan_the_summary_shows(tmp_path):
+    """The last progress line is the kept plan's vehicle cost, the summary's figure."""
+    r = CliRunner().invoke(main, ["plan", str(TINY), "-o", str(tmp_path), "--solution-limit",
+                                  "30", "--tiles", "none"])
+    assert r.exit_code == 0, r.output
+    doc = json.loads((tmp_path / "plan.json").read_text(encoding="utf-8"))
+    from routing.i18n import money
+
+    cost = money(doc["totals"]["cost"])
+    assert f"完成：保留方案 车辆费用 {cost} 元" in r.output
+    assert f"车辆费用 {cost} 元/天" in r.output
+
+
+def test_compare_says_jobs_done_and_time_left(tmp_path):
+    from .conftest import HERE
+
+    r = CliRunner().invoke(main, ["compare", str(HERE / "data" / "duo"), "-o", str(tmp_path),
+                                  "--time-limit-s", "1", "--solution-limit", "20"])
+    assert r.exit_code in (0, 3), r.output
+    for words in ("基线 0/2", "基线 1/2", "方案 0/2", "联盟子集", "剩余约", "已用"):
+        assert words in r.output, words

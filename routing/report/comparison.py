@@ -189,7 +189,7 @@ def comparison_table(result: dict[str, Any], *, lang: str = "en",
     """The stdout table: one line per option, figures per day, in ``lang``; options and
     carriers by the names a dispatcher reads (the scenario's carrier names when given)."""
     names = carrier_names(scenario, lang)
-    widths = (24, 13, 4, 9, 13, 8, 8, 7, 7, 7, 7, 6, 5, 7)
+    widths = (28, 13, 4, 9, 13, 8, 8, 7, 7, 7, 7, 6, 5, 7)
     keys = ("t_variant", "t_visits", "t_veh", "t_km", "t_cost", "t_per", "t_vs", "", "", "",
             "t_fresh", "t_unsrv", "t_check", "t_target")
     head = [tr(k, lang) if k else h for k, h in zip(keys, (*[""] * 7, "24h", "48h", "72h",
@@ -215,14 +215,14 @@ def comparison_table(result: dict[str, Any], *, lang: str = "en",
         shown = variant_name(name, lang, names)
         if _targets_dict(own) != result["targets"]:
             out.append(tr("own_targets", lang, name=shown, text=text(_targets_dict(own))))
-        out.append("  " + pad(shown, 25) + " "
+        out.append("  " + pad(shown, 27) + " "
                    + " | ".join(verdict_short(v, lang) for v in verdicts))
     shares = result["cost_shares"]
     out.append("")
     out.append(tr("shares_head", lang, name=variant_name(result["primary"], lang, names),
                   cost=money(shares["alliance_cost_day"])))
     methods = shares["methods"]
-    out.append(pad(tr("shares_carrier", lang), 16) + pad(tr("shares_alone", lang), 11, ">")
+    out.append(pad(tr("shares_carrier", lang), 20) + pad(tr("shares_alone", lang), 11, ">")
                + "".join(pad(method_name(m, lang), 24, ">") for m in methods))
     alone_word = tr("better_alone", lang)
     for c, row in shares["per_member"].items():
@@ -230,7 +230,7 @@ def comparison_table(result: dict[str, Any], *, lang: str = "en",
                             if not row[m]["better_off_alone"] else
                             f"{money(row[m]['share'])} ({alone_word})", 24, ">")
                         for m in methods)
-        out.append(pad(names.get(c, c), 16) + pad(money(row["alone"]), 11, ">") + cells)
+        out.append(pad(names.get(c, c), 20) + pad(money(row["alone"]), 11, ">") + cells)
     out.append(tr("shares_note", lang))
     return "\n".join(out)
 
