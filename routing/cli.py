@@ -20,6 +20,8 @@ import click
 from .constants import MAX_CHANGE_PENALTY, MAX_SEED, MAX_SOLUTION_LIMIT, MAX_TIME_LIMIT_S
 from .exceptions import RoutingError, ScenarioError
 from .i18n import DEFAULT_LANG, LANGS, money, t
+from .i18n import count as count_of
+from .i18n import display_width
 
 if TYPE_CHECKING:
     from .model import Scenario
@@ -112,13 +114,15 @@ class _Progress:
 
     def _show(self, text: str) -> None:
         body = text.lstrip("\r")
-        click.echo("\r" + body + " " * max(0, self.width - len(body)), err=True, nl=False)
-        self.width = len(body)
+        wide = display_width(body)  # terminal columns: a Chinese character takes two
+        click.echo("\r" + body + " " * max(0, self.width - wide), err=True, nl=False)
+        self.width = wide
 
     def __call__(self, elapsed: float, best: float, count: int) -> None:
         if elapsed - self.last >= 1.0:
             self.last = elapsed
-            self._show(t("progress", self.lang, elapsed=elapsed, best=money(best), n=count))
+            n = count_of(count, self.lang, "solution_n", "solutions_n")
+            self._show(t("progress", self.lang, elapsed=elapsed, best=money(best), n=n))
 
     def done(self, doc: dict[str, Any]) -> None:
         """The kept plan: its vehicle cost and which search found it."""

@@ -39,9 +39,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "unreachable": ("  路网上不可达：{ids}", "  unreachable on the road network: {ids}"),
     "reference": ("参照方案：已存方案 {id}（{date}）", "reference: stored plan {id} ({date})"),
     # progress of one plan
-    "progress": ("\r  {elapsed:6.1f} 秒  搜索中最优 {best} 元（各核搜索目标值；本核 {n} 个解）",
+    "progress": ("\r  {elapsed:6.1f} 秒  搜索中最优 {best} 元（各核搜索目标值；本核 {n}）",
                  "\r  {elapsed:6.1f} s  best so far {best} CNY (search objective, every "
-                 "core; {n} solutions here)"),
+                 "core; {n} here)"),
     "progress_done": ("\r  完成：保留方案 车辆费用 {best} 元（{label}）",
                       "\r  done: kept plan, vehicle cost {best} CNY ({label})"),
     # progress of compare
@@ -155,6 +155,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "template_wrote": ("已写出导入模板：{files}", "wrote import templates: {files}"),
     # words
     "parcel_n": ("{n} 件", "{n} parcel"), "parcels_n": ("{n} 件", "{n} parcels"),
+    "solution_n": ("{n} 个解", "{n} solution"), "solutions_n": ("{n} 个解", "{n} solutions"),
     "carriers_alone": ("各家单独配送（合计）", "carriers alone (sum)"),
     "alone_suffix": ("{name} 单独配送", "{name} alone"),
 }

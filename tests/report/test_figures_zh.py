@@ -79,7 +79,8 @@ def test_compare_table_is_chinese_with_carrier_names(compared):
     scenario, result = compared
     zh = comparison_table(result, lang="zh", scenario=scenario)
     for words in ("甲快递 单独配送", "乙快递 单独配送", "各家单独配送（合计）", "共同配送",
-                  "按件数分摊", "按单独成本分摊", "Shapley值分摊", "总费用 = 车辆费用 + 分拣交接费"):
+                  "按件数分摊", "按单独成本分摊", "Shapley值分摊",
+                  "总费用 = 车辆费用 + 分拣交接费"):
         assert words in zh, words
     for ident in ("a alone", "by_parcels", "by_standalone_cost", "shapley "):
         assert ident not in zh, ident
