@@ -19,9 +19,8 @@ import click
 
 from .constants import MAX_CHANGE_PENALTY, MAX_SEED, MAX_SOLUTION_LIMIT, MAX_TIME_LIMIT_S
 from .exceptions import RoutingError, ScenarioError
-from .i18n import DEFAULT_LANG, LANGS, money, t
+from .i18n import DEFAULT_LANG, LANGS, display_width, money, t
 from .i18n import count as count_of
-from .i18n import display_width
 
 if TYPE_CHECKING:
     from .model import Scenario
