@@ -16,7 +16,7 @@ from typing import Any
 
 import jinja2
 
-from ..i18n import status_name
+from ..i18n import method_name, status_name, variant_name
 from ..model import Scenario
 from ..units import hhmm_min
 from .comparison import targets_text
@@ -429,6 +429,7 @@ def comparison_report_html(cdoc: dict[str, Any], result: dict[str, Any], scenari
     ``result`` the :func:`~routing.pipeline.compare_scenario` result; the charts are read from
     ``out_dir`` (cost.png, on_time.png, cost_shares.png) and inlined."""
     t = _labels(lang)
+    names = carrier_names(scenario, lang)  # options, carriers and methods by name (i18n)
     left, right = maps or comparison_map_data(result, scenario, lang=lang)
     head, body, script = page_parts(render_comparison_map(left, right, tiles))
     rows = []
@@ -436,7 +437,7 @@ def comparison_report_html(cdoc: dict[str, Any], result: dict[str, Any], scenari
         red = ("-" if r["reduction"] is None or r["kind"] == "baseline"
                else f"{-100 * r['reduction']:+.1f}%")
         met = "" if r["target_met"] is None else (t.yes if r["target_met"] else t.no)
-        rows.append({"variant": r["variant"], "cells": [
+        rows.append({"variant": variant_name(r["variant"], lang, names), "cells": [
             r["visits"], r["vehicles"], f"{r['km_day']:,.1f}", f"{r['cost_day']:,.2f}",
             "-" if r["cost_per_parcel"] is None else f"{r['cost_per_parcel']:.3f}", red,
             _pct(r["within_24h"]), _pct(r["within_48h"]), _pct(r["within_72h"]),
@@ -448,21 +449,21 @@ def comparison_report_html(cdoc: dict[str, Any], result: dict[str, Any], scenari
             charts.append({"name": name, "src": "data:image/png;base64,"
                            + base64.b64encode(png.read_bytes()).decode("ascii")})
     sh = cdoc["cost_shares"]
-    shares = [{"carrier": c, "alone": f"{row['alone']:,.2f}",
+    shares = [{"carrier": names.get(c, c), "alone": f"{row['alone']:,.2f}",
                "cells": [f"{row[m]['share']:,.2f}"
                          + (f" ({t.better_alone})" if row[m]["better_off_alone"] else "")
                          for m in sh["methods"]]}
               for c, row in sh["per_member"].items()]
     tg = cdoc["targets"]
     title = f"{cdoc.get('title') or cdoc['scenario']} {t.comparison} {cdoc.get('date', '')}"
-    verdict = (t.verdict_ok if cdoc["targets_met"] else t.verdict_bad).format(
-        name=cdoc["primary"])
+    primary = variant_name(cdoc["primary"], lang, names)
+    verdict = (t.verdict_ok if cdoc["targets_met"] else t.verdict_bad).format(name=primary)
     return _ENV.from_string(_COMPARE_PAGE).render(
         lang=lang, t=t, title=title.strip(), cdoc=cdoc, rows=rows, charts=charts,
         targets=_targets_line(tg, t),
-        verdict=verdict, methods=sh["methods"], shares=shares,
+        verdict=verdict, methods=[method_name(m, lang) for m in sh["methods"]], shares=shares,
         verdicts=_verdict_rows(cdoc, t),
-        shares_title=t.shares.format(name=cdoc["primary"], cost=sh["alliance_cost_day"]),
+        shares_title=t.shares.format(name=primary, cost=sh["alliance_cost_day"]),
         map_head=head, map_body=body, map_script=script, style=_STYLE)
 
 
