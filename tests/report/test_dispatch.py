@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from html.parser import HTMLParser
 
-from routing.report import dispatch, maps
 from routing.i18n import carrier_names, variant_name
+from routing.report import dispatch, maps
 from routing.report.comparison import write_comparison
 from routing.units import hhmm_min
 
