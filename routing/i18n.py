@@ -332,18 +332,26 @@ def verdict_short(v: Verdict, lang: str) -> str:
     """``label value WORD`` of a target verdict (see ``Verdict.short``) in ``lang``."""
     if lang == "en":
         return v.short()
-    label = _verdict_label_zh(v)
+    label, value, reason = verdict_words(v.as_dict(), lang)
     word = _WORDS_ZH.get(v.word, v.word)
-    value = "" if v.met is None else f" {_zh_phrases(v.value)}"
-    why = f"（{_zh_phrases(v.reason)}）" if v.met is False and v.reason else ""
+    value = "" if v.met is None else f" {value}"
+    why = f"（{reason}）" if v.met is False and reason else ""
     return f"{label}：{value.strip()} {word}{why}".replace("： ", "：").replace(" （", "（")
 
 
-def _verdict_label_zh(v: Verdict) -> str:
-    m = re.search(r"([≤≥])\s*(−?[\d.]+\s*%?)", v.label)
+def verdict_words(v: Mapping[str, Any], lang: str) -> tuple[str, str, str]:
+    """(label, value, reason) of a verdict as comparison.json stores it, in ``lang``."""
+    if lang == "en":
+        return v["label"], v["value"], v["reason"]
+    return (_verdict_label_zh(v["key"], v["label"]), _zh_phrases(v["value"]),
+            _zh_phrases(v["reason"]))
+
+
+def _verdict_label_zh(key: str, label: str) -> str:
+    m = re.search(r"([≤≥])\s*(−?[\d.]+\s*%?)", label)
     amount = m.group(2).replace(" ", "") if m else ""
-    template = _VERDICT_LABELS.get(v.key, (None,))[0]
-    return template.format(a=amount) if template and m else v.label
+    template = _VERDICT_LABELS.get(key, (None,))[0]
+    return template.format(a=amount) if template and m else label
 
 
 def _zh_phrases(text: str) -> str:

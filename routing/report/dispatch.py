@@ -16,7 +16,7 @@ from typing import Any
 
 import jinja2
 
-from ..i18n import method_name, status_name, variant_name
+from ..i18n import method_name, status_name, variant_name, verdict_words
 from ..model import Scenario
 from ..units import hhmm_min
 from .comparison import targets_text
@@ -462,7 +462,7 @@ def comparison_report_html(cdoc: dict[str, Any], result: dict[str, Any], scenari
         lang=lang, t=t, title=title.strip(), cdoc=cdoc, rows=rows, charts=charts,
         targets=_targets_line(tg, t),
         verdict=verdict, methods=[method_name(m, lang) for m in sh["methods"]], shares=shares,
-        verdicts=_verdict_rows(cdoc, t),
+        verdicts=_verdict_rows(cdoc, t, lang, names),
         shares_title=t.shares.format(name=primary, cost=sh["alliance_cost_day"]),
         map_head=head, map_body=body, map_script=script, style=_STYLE)
 
@@ -479,17 +479,20 @@ def _targets_line(tg: dict[str, Any], t: _Labels) -> str:
     return out
 
 
-def _verdict_rows(cdoc: dict[str, Any], t: _Labels) -> list[dict[str, Any]]:
-    """Per variant: its own targets where they differ from the scenario's, and each verdict."""
+def _verdict_rows(cdoc: dict[str, Any], t: _Labels, lang: str = "en",
+                  names: dict[str, str] | None = None) -> list[dict[str, Any]]:
+    """Per variant: its own targets where they differ from the scenario's, and each verdict
+    (labels, values and reasons in ``lang``: routing.i18n.verdict_words)."""
     out = []
     for name, verdicts in cdoc.get("verdicts", {}).items():
         own = cdoc.get("variant_targets", {}).get(name)
-        cells = [{"label": v["label"], "value": v["value"] if v["met"] is not None else "",
-                  "word": t[f"word_{w}"], "reason": v["reason"] if v["met"] is False else "",
+        cells = [{"label": label, "value": value if v["met"] is not None else "",
+                  "word": t[f"word_{w}"], "reason": reason if v["met"] is False else "",
                   "css": {"met": "ok", "missed": "bad"}.get(w, "muted")}
                  for v in verdicts
+                 for label, value, reason in [verdict_words(v, lang)]
                  for w in ["na" if v["met"] is None else ("met" if v["met"] else "missed")]]
-        out.append({"variant": name, "cells": cells,
+        out.append({"variant": variant_name(name, lang, names), "cells": cells,
                     "own": "" if own in (None, cdoc["targets"]) else targets_text(own)})
     return out
 
