@@ -19,7 +19,7 @@ import jinja2
 from ..i18n import method_name, status_name, variant_name, verdict_words
 from ..model import Scenario
 from ..units import hhmm_min
-from .comparison import targets_text
+from .comparison import targets_text, targets_text_zh
 from .maps import (
     MapData,
     carrier_names,
@@ -493,7 +493,8 @@ def _verdict_rows(cdoc: dict[str, Any], t: _Labels, lang: str = "en",
                  for label, value, reason in [verdict_words(v, lang)]
                  for w in ["na" if v["met"] is None else ("met" if v["met"] else "missed")]]
         out.append({"variant": variant_name(name, lang, names), "cells": cells,
-                    "own": "" if own in (None, cdoc["targets"]) else targets_text(own)})
+                    "own": "" if own in (None, cdoc["targets"]) else
+                    (targets_text_zh if lang == "zh" else targets_text)(own)})
     return out
 
 
