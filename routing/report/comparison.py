@@ -189,7 +189,7 @@ def comparison_table(result: dict[str, Any], *, lang: str = "en",
     """The stdout table: one line per option, figures per day, in ``lang``; options and
     carriers by the names a dispatcher reads (the scenario's carrier names when given)."""
     names = carrier_names(scenario, lang)
-    widths = (28, 13, 4, 9, 13, 8, 8, 7, 7, 7, 7, 6, 5, 7)
+    widths = (28, 13, 4, 9, 13, 10, 8, 7, 7, 7, 7, 6, 5, 7)
     keys = ("t_variant", "t_visits", "t_veh", "t_km", "t_cost", "t_per", "t_vs", "", "", "",
             "t_fresh", "t_unsrv", "t_check", "t_target")
     head = [tr(k, lang) if k else h for k, h in zip(keys, (*[""] * 7, "24h", "48h", "72h",
