@@ -260,6 +260,21 @@ def _jsonable(result: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+#: comparison.xlsx headers in Chinese (the CSV and JSON keep the identifiers).
+_XLSX_HEADERS = {
+    "variant": "方案编号", "kind": "类型", "carriers": "快递公司", "structure": "结构",
+    "visit_every_days": "频次设置", "visits": "频次（天×站点数）", "vehicles": "车辆/天",
+    "km_day": "公里/天", "vehicle_cost_day": "车辆费用 元/天", "handling_day": "分拣交接费 元/天",
+    "cost_day": "总费用 元/天", "cost_per_parcel": "每件 元", "cost_per_parcel_down": "每件下行 元",
+    "cost_per_parcel_up": "每件上行 元", "parcels_down_day": "下行件数/天",
+    "parcels_up_day": "上行件数/天", "reduction": "较单独降低", "within_24h": "24小时内",
+    "within_48h": "48小时内", "within_72h": "72小时内", "fresh_within": "生鲜按时",
+    "unserved_lines": "未服务需求", "violations": "核查问题", "on_time_h": "时效目标 小时",
+    "fresh_h": "生鲜目标 小时", "cost_target": "降本目标", "trunk_routes": "干线",
+    "village_coverage": "行政村覆盖", "alliance_carriers": "整合快递", "target_met": "达标",
+}
+
+
 def write_comparison(result: dict[str, Any], out_dir: Path, *, lang: str = "zh",
                      scenario: Scenario | None = None) -> dict[str, Any]:
     """comparison.json, comparison.csv, comparison.xlsx, the charts (in ``lang``, carriers by
@@ -275,9 +290,24 @@ def write_comparison(result: dict[str, Any], out_dir: Path, *, lang: str = "zh",
          **{f"{m}_share": row[m]["share"] for m in doc["cost_shares"]["methods"]},
          **{f"{m}_saving": row[m]["saving"] for m in doc["cost_shares"]["methods"]}}
         for c, row in doc["cost_shares"]["per_member"].items()])
+    # The workbook is read by people: options, carriers and methods by name, headers in
+    # ``lang`` (comparison.csv and .json keep the identifiers for programs).
+    names = carrier_names(scenario, lang)
+    sheet = frame.rename(columns=_XLSX_HEADERS if lang == "zh" else {})
+    sheet.insert(0, "方案名称" if lang == "zh" else "option",
+                 [variant_name(v, lang, names) for v in frame["variant"]])
+    split = pd.DataFrame([
+        {("快递公司" if lang == "zh" else "carrier"): names.get(c, c),
+         ("单独配送 元/天" if lang == "zh" else "alone CNY/day"): row["alone"],
+         **{(f"{method_name(m, lang)} 元/天" if lang == "zh" else f"{method_name(m, lang)} "
+             "share"): row[m]["share"] for m in doc["cost_shares"]["methods"]},
+         **{(f"{method_name(m, lang)} 节省" if lang == "zh" else f"{method_name(m, lang)} "
+             "saving"): row[m]["saving"] for m in doc["cost_shares"]["methods"]}}
+        for c, row in doc["cost_shares"]["per_member"].items()])
     with pd.ExcelWriter(out_dir / "comparison.xlsx", engine="openpyxl") as xl:
-        xlsx_frame(frame).to_excel(xl, sheet_name="对比 comparison", index=False)
-        xlsx_frame(shares).to_excel(xl, sheet_name="分摊 cost shares", index=False)
+        xlsx_frame(sheet).to_excel(xl, sheet_name="对比 comparison", index=False)
+        xlsx_frame(split if len(split.columns) else shares).to_excel(
+            xl, sheet_name="分摊 cost shares", index=False)
         breaking = pd.DataFrame(result["baseline_sla"]["stations_breaking_target"])
         xlsx_frame(breaking).to_excel(xl, sheet_name="未达标 baseline", index=False)
         xlsx_frame(pd.DataFrame(doc["schedules"])).to_excel(xl, sheet_name="频次 visit days",
