@@ -541,7 +541,10 @@ def map_command(plan_json: Path, scenario_dir: Path, out_html: Path, lang: str,
                    "per core, after ours has had both cores).")
 def bench(data_dir: Path | None, sets: str, instances: str, engines: str, time_limit_s: float,
           seed: int, out_dir: Path, peers_one_by_one: bool) -> None:
-    """Benchmark the engines side by side on literature instances: gap to best-known."""
+    """在文献算例上对比各求解引擎（与已知最优解的差距）。
+
+    Benchmark the engines side by side on literature instances: gap to best-known.
+    """
     import shlex
 
     from .bench import _split, default_data, run_suite
@@ -582,7 +585,10 @@ def bench(data_dir: Path | None, sets: str, instances: str, engines: str, time_l
                    "max_table_mb (200, any scenario's tables).")
 def sweep(spec_file: Path, out_dir: Path, scheduler: str | None, workers: int | None,
           quiet: bool, store_url: str | None, fetch_limits: tuple[str, ...]) -> None:
-    """Plan many scenarios × variants × seeds (and Shapley coalitions) on Dask."""
+    """用 Dask 批量规划多个场景 × 方案 × 随机种子（及 Shapley 联盟子集）。
+
+    Plan many scenarios × variants × seeds (and Shapley coalitions) on Dask.
+    """
     from .io.limits import Limits, parse_pairs
     from .store import parse_store_url
     from .sweep import read_spec, run_sweep
@@ -629,7 +635,10 @@ def sweep(spec_file: Path, out_dir: Path, scheduler: str | None, workers: int | 
               help="Only the plans of this sweep job (job_key of the sweep's results).")
 def history(store_url: str | None, scenario: str | None, since: datetime | None,
             until: datetime | None, sweep_job: str | None) -> None:
-    """List the stored plans with their totals, oldest first; a sweep's plans name their job."""
+    """列出方案库中已存的方案及其合计（按时间先后）。
+
+    List the stored plans with their totals, oldest first; a sweep's plans name their job.
+    """
     from .store import history_table
 
     try:

@@ -80,3 +80,18 @@ def test_tier_and_echelon_in_chinese(tmp_path):
     o = read_scenario(TINY)
     assert [x.tier for x in s.stations] == [x.tier for x in o.stations]
     assert [v.owner for v in s.vehicle_types] == [v.owner for v in o.vehicle_types]
+
+
+def test_xia_carriers_by_their_usual_names():
+    """Xia's carriers as a dispatcher writes them: 中国邮政 for 中国邮政（含EMS）, 中通 for
+    中通快递, the English name in any case, the id."""
+    from routing.io.scenario import carrier_words
+
+    from ..conftest import ROOT
+
+    words = carrier_words(read_scenario(ROOT / "scenarios" / "xia").carriers)
+    for word, cid in (("中国邮政", "post"), ("中国邮政（含EMS）", "post"), ("中通", "zto"),
+                      ("中通快递", "zto"), ("圆通速递", "yto"), ("圆通", "yto"), ("韵达", "yunda"),
+                      ("申通快递", "sto"), ("zto express", "zto"), ("ZTO", "zto"),
+                      ("post", "post")):
+        assert words.get(word, words.get(word.lower())) == cid, word
