@@ -1,7 +1,8 @@
 """The ``routing`` command line: thin wrappers over library functions.
 
 Exit codes: 0 success; 1 bad input (a clear message, no traceback); 2 usage error; 3 the plan
-leaves stations unserved or breaks a rule the checker finds.
+leaves stations unserved or breaks a rule the checker finds; 4 no plan within the time limit
+(no engine found a plan serving any visit the fleet could serve: give it more time).
 """
 
 from __future__ import annotations
@@ -18,13 +19,16 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from .constants import MAX_CHANGE_PENALTY, MAX_SEED, MAX_SOLUTION_LIMIT, MAX_TIME_LIMIT_S
-from .exceptions import RoutingError, ScenarioError
+from .exceptions import EXIT_NO_PLAN, NoPlanError, RoutingError, ScenarioError
 from .i18n import DEFAULT_LANG, LANGS, display_width, money, t
 from .i18n import count as count_of
 
 if TYPE_CHECKING:
+    from .evaluate.check import Violation
     from .model import Scenario
+    from .model.plan import Plan
     from .network.matrix import Matrices
+    from .pipeline import Locks
     from .store import PlanStore
 
 EXIT_NOT_ALL_MET = 3
@@ -35,6 +39,24 @@ STORE_ENV = "ROUTING_STORE_URL"  # routing.store.STORE_ENV, not imported to keep
 def _num(x: float) -> str:
     """A bound in a message: 1000000, not 1e+06."""
     return f"{x:.0f}" if float(x).is_integer() else f"{x:g}"
+
+
+def _no_plan(exc: NoPlanError, lang: str = DEFAULT_LANG) -> None:
+    """No plan within the time limit: the message on stderr (in ``lang``), exit code 4."""
+    if lang == "zh":
+        part = re.sub(r"^scenario '(.*)'$", r"场景 '\1'", exc.part)
+        text = t("no_plan_error", lang, part=part, limit=f"{exc.time_limit_s:g}",
+                 visits=exc.visits, servable=exc.servable)
+    else:
+        text = str(exc)
+    _say_error(text, lang)
+    sys.exit(EXIT_NO_PLAN)
+
+
+def _say_error(text: str, lang: str) -> None:
+    """``错误：text`` (``Error: text``) on stderr."""
+    sep = "：" if lang == "zh" else ": "
+    click.echo(f"{t('error', lang)}{sep}{text}", err=True)
 
 
 class _FiniteFloat(click.ParamType):
@@ -205,6 +227,13 @@ def main() -> None:
 @click.option("--change-penalty", type=CHANGE_PENALTY, default=None,
               help="站点换车的罚金（元/站，默认 50）。CNY per stop moved to another vehicle "
                    "than in the reference (default: the scenario's, 50).")
+@click.option("--lock", "lock", default=None, metavar="VEHICLE[,…]",
+              help="与 --reference 同用：这些车辆完全沿用参照方案的线路（每一趟、停靠顺序不变；"
+                   "只含今天的需求）。With --reference: these vehicles keep their reference "
+                   "routes exactly (every trip, stops in order; only today's lines).")
+@click.option("--lock-stops", "lock_stops", default=None, metavar="STATION[,…]",
+              help="与 --reference 同用：这些站点仍由参照方案中的车辆服务。With --reference: "
+                   "these stations stay on their reference vehicle.")
 @click.option("--structure", type=click.Choice(["direct", "two_echelon", "both"]), default=None,
               help="直送、两级配送（干线+支线）或两者对比（默认取场景设置）。Direct from the hub, "
                    "trunks + feeders, or both for comparison (default: the scenario's).")
@@ -228,6 +257,7 @@ def main() -> None:
                    f"alone: ${STORE_ENV} or ~/.local/share/routing/plans.sqlite.")
 def plan(scenario_dir: Path, out_dir: Path, time_limit_s: float | None, seed: int | None,
          solution_limit: int | None, reference: str | None, change_penalty: float | None,
+         lock: str | None, lock_stops: str | None,
          structure: str | None, engine: str, quiet: bool, lang: str, tiles: str,
          store_url: str | None) -> None:
     """为 SCENARIO_DIR 规划今天的线路，文件写入 OUT。
@@ -236,20 +266,17 @@ def plan(scenario_dir: Path, out_dir: Path, time_limit_s: float | None, seed: in
     With two structures (``both``), each goes to its own subfolder of OUT and a comparison
     follows the summaries.
     """
-    from .evaluate.check import check_plan
     from .evaluate.targets import plan_verdicts
     from .io import read_scenario
     from .network.matrix import travel_matrices
     from .pipeline import plan_scenario, reference_from_plan, structures_of
-    from .report.dispatch import write_report
-    from .report.maps import map_data, write_map
-    from .report.plan_json import read_plan_json, write_plan_json
+    from .report.plan_json import read_plan_json
     from .report.summary import comparison_text, summary_text
-    from .report.tables import write_routes_csv, write_routes_geojson, write_routes_xlsx
 
     results = []
     stored: list[int] = []
     store = None
+    progress: _Progress | None = None
     try:
         t0 = time.perf_counter()
         if store_url is not None:  # opened first: a bad URL should not wait for a solve
@@ -268,6 +295,7 @@ def plan(scenario_dir: Path, out_dir: Path, time_limit_s: float | None, seed: in
                 click.echo(t("reference", lang, id=ref_id, date=ref_doc["scenario"].get("date")),
                            err=True)
         ref_map = reference_from_plan(ref_doc) if ref_doc is not None else None
+        locks = _locks(ref_doc, ref_map, lock, lock_stops, scenario)
         kinds = structures_of(scenario, structure)
         for kind in kinds:
             out = out_dir if len(kinds) == 1 else out_dir / kind
@@ -275,22 +303,16 @@ def plan(scenario_dir: Path, out_dir: Path, time_limit_s: float | None, seed: in
             result, _ = plan_scenario(scenario, matrices, time_limit_s=time_limit_s, seed=seed,
                                       solution_limit=solution_limit, progress=progress,
                                       reference=ref_map, change_penalty=change_penalty,
-                                      structure=kind, engine=engine)
-            out.mkdir(parents=True, exist_ok=True)
-            doc = write_plan_json(result, scenario, out / "plan.json")
-            if progress is not None:
-                progress.done(doc)
-            write_routes_csv(doc, scenario, out / "routes.csv")
-            write_routes_xlsx(doc, scenario, out / "routes.xlsx")
-            write_routes_geojson(doc, scenario, out / "routes.geojson")
-            violations = check_plan(doc, scenario, matrices)
-            data = map_data(doc, scenario, lang=lang, matrices=matrices)
-            write_map(data, out / "map.html", tiles=tiles)
-            write_report(doc, scenario, out / "report.html", data, tiles=tiles,
-                         violations=len(violations))
+                                      structure=kind, engine=engine, locks=locks)
+            doc, violations = _write_plan_files(result, scenario, matrices, out, lang=lang,
+                                                tiles=tiles, progress=progress)
             if store is not None:
                 stored.append(store.save(doc, violations=len(violations)))
             results.append((kind, out, doc, violations))
+    except NoPlanError as exc:
+        if progress is not None and progress.width:
+            click.echo("", err=True)  # end the progress line
+        _no_plan(exc, lang)
     except RoutingError as exc:
         raise _Failure(exc, lang) from None
     finally:
@@ -304,10 +326,7 @@ def plan(scenario_dir: Path, out_dir: Path, time_limit_s: float | None, seed: in
                                 verdicts=plan_verdicts(doc, scenario), lang=lang))
         for v in violations[:20]:
             click.echo(f"  {v}")
-        sep = "、" if lang == "zh" else ", "
-        files = sep.join(["plan.json", "routes.csv", "routes.xlsx", "routes.geojson",
-                          "map.html", "report.html"])
-        click.echo("\n" + t("wrote", lang, files=f"{out}/{files}"))
+        click.echo("\n" + t("wrote", lang, files=f"{out}/{_plan_files(lang)}"))
     if store is not None:
         click.echo(t("stored", lang, ids=", ".join(map(str, stored)), where=store.where))
     if len(results) > 1:
@@ -315,6 +334,67 @@ def plan(scenario_dir: Path, out_dir: Path, time_limit_s: float | None, seed: in
                                           lang=lang))
     if any(v or d["unserved"] for _, _, d, v in results):
         sys.exit(EXIT_NOT_ALL_MET)
+
+
+def _ids(value: str | None) -> list[str]:
+    return [v.strip() for v in (value or "").split(",") if v.strip()]
+
+
+def _locks(ref_doc: dict[str, Any] | None, ref_map: dict[str, str] | None, lock: str | None,
+           lock_stops: str | None, scenario: Scenario) -> Locks | None:
+    """--lock and --lock-stops against the reference plan (a usage error without one)."""
+    from .io.edited import locked_routes
+    from .pipeline import Locks
+
+    if not lock and not lock_stops:
+        return None
+    if ref_doc is None or ref_map is None:
+        raise click.UsageError("--lock and --lock-stops need --reference (the plan whose "
+                               "routes and stops to keep)")
+    routes = locked_routes(ref_doc, _ids(lock), scenario) if lock else []
+    stops = {}
+    for station in _ids(lock_stops):
+        if station not in ref_map:
+            raise click.UsageError(f"--lock-stops: station '{station}' is on no route of the "
+                                   "reference plan")
+        stops[station] = ref_map[station]
+    return Locks(routes=tuple(routes), stops=stops)
+
+
+def _plan_files(lang: str) -> str:
+    """The files :func:`_write_plan_files` writes, as the "wrote" line lists them."""
+    return ("、" if lang == "zh" else ", ").join(["plan.json", "routes.csv", "routes.xlsx",
+                                                 "routes.geojson", "map.html", "report.html"])
+
+
+def _write_plan_files(plan: Plan, scenario: Scenario, matrices: Matrices, out: Path, *,
+                      lang: str, tiles: str, violations: list[Violation] | None = None,
+                      progress: _Progress | None = None
+                      ) -> tuple[dict[str, Any], list[Violation]]:
+    """Every file of a plan in OUT (plan.json, routes.csv/.xlsx/.geojson, map.html,
+    report.html); the plan document and the checker's violations (checked here unless
+    given). ``progress`` ends its line with the kept plan's cost once plan.json is
+    written."""
+    from .evaluate.check import check_plan
+    from .report.dispatch import write_report
+    from .report.maps import map_data, write_map
+    from .report.plan_json import write_plan_json
+    from .report.tables import write_routes_csv, write_routes_geojson, write_routes_xlsx
+
+    out.mkdir(parents=True, exist_ok=True)
+    doc = write_plan_json(plan, scenario, out / "plan.json")
+    if progress is not None:
+        progress.done(doc)
+    write_routes_csv(doc, scenario, out / "routes.csv")
+    write_routes_xlsx(doc, scenario, out / "routes.xlsx")
+    write_routes_geojson(doc, scenario, out / "routes.geojson")
+    if violations is None:
+        violations = check_plan(doc, scenario, matrices)
+    data = map_data(doc, scenario, lang=lang, matrices=matrices)
+    write_map(data, out / "map.html", tiles=tiles)
+    write_report(doc, scenario, out / "report.html", data, tiles=tiles,
+                 violations=len(violations))
+    return doc, violations
 
 
 def _check_reference(value: str | None) -> str | None:
@@ -360,6 +440,9 @@ def _network_note(scenario: Scenario, matrices: Matrices, seconds: float,
 @click.option("--seed", type=SEED, default=None, help="随机种子。Seed.")
 @click.option("--solution-limit", type=SOLUTION_LIMIT, default=None,
               help="每个方案找到这么多个解后停止。Stop each plan after this many solutions.")
+@click.option("--engine", type=click.Choice(["ortools", "pyvrp", "auto"]), default="auto",
+              show_default=True, help="每个方案的求解引擎（见 routing plan）。Solver engine of "
+                                      "every plan (see routing plan).")
 @click.option("--quiet", is_flag=True, help="不显示进度。No progress output.")
 @_lang_option(("终端输出、图表、map.html 与 report.html",
                "the terminal output, charts, map.html and report.html"))
@@ -369,15 +452,18 @@ def _network_note(scenario: Scenario, matrices: Matrices, seconds: float,
                    "OpenStreetMap, Amap/高德 (points shifted to GCJ-02), or none.")
 def compare(scenario_dir: Path, out_dir: Path, time_limit_s: float | None,
             coalition_time_limit_s: float | None, no_shapley: bool, seed: int | None,
-            solution_limit: int | None, quiet: bool, lang: str, tiles: str) -> None:
+            solution_limit: int | None, engine: str, quiet: bool, lang: str,
+            tiles: str) -> None:
     """对比各家快递单独配送与 SCENARIO_DIR 的各共同配送方案。
 
     Compare each carrier alone with the alliance variants of SCENARIO_DIR.
     Prints the table, writes comparison.json/.csv/.xlsx to OUT, and exits 0 when the
     scenario's main alliance variant meets every target (hours, fresh hours, cost reduction),
-    3 when it does not.
+    3 when it does not, 4 when an option (a carrier alone, a variant, a coalition) had no
+    plan within the time limit: it is reported as failed, with no cost, and left out of
+    every reduction and cost split.
     """
-    from .i18n import carrier_names, variant_name
+    from .i18n import carrier_names, failed_options_text, variant_name
     from .io import read_scenario
     from .pipeline import compare_scenario
     from .report.comparison import comparison_table, write_comparison
@@ -401,7 +487,7 @@ def compare(scenario_dir: Path, out_dir: Path, time_limit_s: float | None,
         result = compare_scenario(scenario, time_limit_s=time_limit_s,
                                   coalition_time_limit_s=coalition_time_limit_s,
                                   shapley=False if no_shapley else None, seed=seed,
-                                  solution_limit=solution_limit, step=step)
+                                  solution_limit=solution_limit, step=step, engine=engine)
         doc = write_comparison(result, out_dir, lang=lang, scenario=scenario)
         sides = comparison_map_data(result, scenario, lang=lang)
         write_comparison_map(result, scenario, out_dir / "map.html", lang=lang, tiles=tiles,
@@ -412,6 +498,10 @@ def compare(scenario_dir: Path, out_dir: Path, time_limit_s: float | None,
         raise _Failure(exc, lang) from None
     click.echo(comparison_table(result, lang=lang, scenario=scenario))
     click.echo("\n" + t("compare_wrote", lang, dir=out_dir))
+    if result["failed"]:
+        options = failed_options_text(result["failed"], lang, carrier_names(scenario, lang))
+        _say_error(t("no_plan_options", lang, options=options), lang)
+        sys.exit(EXIT_NO_PLAN)
     if not doc["targets_met"]:
         sys.exit(EXIT_NOT_ALL_MET)
 
@@ -483,6 +573,56 @@ def template(out_dir: Path, lang: str, fmt: str, scenario_dir: Path | None) -> N
         raise _Failure(exc, lang) from None
     sep = "、" if lang == "zh" else ", "
     click.echo(t("template_wrote", lang, files=f"{out_dir}/" + sep.join(f.name for f in files)))
+
+
+@main.command()
+@click.argument("edited", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--scenario", "scenario_dir", required=True,
+              type=click.Path(exists=True, file_okay=False, path_type=Path),
+              help="方案对应的场景文件夹。The scenario folder the plan was made for.")
+@click.option("-o", "--out", "out_dir", required=True, type=OUT_DIR,
+              help="重新排时后方案的输出文件夹（自动创建）。Folder for the re-timed plan's files "
+                   "(created).")
+@_lang_option(("终端输出、地图与报告", "the terminal output, the map and the report"))
+@click.option("--tiles", type=click.Choice(["osm", "amap", "none"]), default="osm",
+              show_default=True,
+              help="地图底图：OpenStreetMap、高德（坐标转为 GCJ-02）或无。Map tiles: "
+                   "OpenStreetMap, Amap/高德 (points shifted to GCJ-02), or none.")
+def retime(edited: Path, scenario_dir: Path, out_dir: Path, lang: str, tiles: str) -> None:
+    """按调度员改过的方案重新排时：EDITED 为调整了停靠顺序或换车的 plan.json、routes.csv 或
+    routes.xlsx；保留顺序和车辆，重算时间、载重和费用，写出完整方案，列出违规（严重的在前），
+    有违规时退出码为 3。
+
+    Re-time EDITED (plan.json, routes.csv or routes.xlsx with stops reordered or moved
+    between vehicles): keep its order and vehicles, recompute every time, load and cost,
+    write the complete plan to OUT and list what breaks the rules, hard ones first; exit 3
+    if anything does."""
+    from .evaluate.targets import plan_verdicts
+    from .io import read_scenario
+    from .io.edited import read_edited
+    from .network.matrix import travel_matrices
+    from .pipeline import retime_plan
+    from .report.summary import summary_text
+
+    try:
+        scenario = read_scenario(scenario_dir)
+        matrices = travel_matrices(scenario)
+        result = retime_plan(scenario, matrices, read_edited(edited, scenario),
+                             source=str(edited))
+        doc, violations = _write_plan_files(result.plan, scenario, matrices, out_dir,
+                                            lang=lang, tiles=tiles,
+                                            violations=result.violations)
+    except RoutingError as exc:
+        raise _Failure(exc, lang) from None
+    click.echo(summary_text(doc, scenario, violations=len(violations),
+                            verdicts=plan_verdicts(doc, scenario), lang=lang))
+    if violations:
+        click.echo("\n" + t("retime_violations", lang, n=len(violations)))
+        for v in violations:
+            click.echo(f"  {v}")
+    click.echo("\n" + t("wrote", lang, files=f"{out_dir}/{_plan_files(lang)}"))
+    if violations:
+        sys.exit(EXIT_NOT_ALL_MET)
 
 
 @main.command("map")
@@ -592,6 +732,7 @@ def sweep(spec_file: Path, out_dir: Path, scheduler: str | None, workers: int | 
     from .io.limits import Limits, parse_pairs
     from .store import parse_store_url
     from .sweep import read_spec, run_sweep
+    from .sweep.tables import failed_games
 
     overrides: dict[str, float] = {}
     try:
@@ -618,6 +759,8 @@ def sweep(spec_file: Path, out_dir: Path, scheduler: str | None, workers: int | 
             hide_password=True)
         click.echo(f"plans of the jobs run now stored in {where} (plan_ids column; "
                    "`routing history` lists them)")
+    for line in failed_games(result.rows):
+        click.echo(f"Shapley split not computed for {line} failed (see results.csv, error)")
     if result.failed:
         sys.exit(EXIT_NOT_ALL_MET)
 

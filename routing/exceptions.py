@@ -79,3 +79,27 @@ class UnsupportedConstraintError(ModelError):
 
 class StoreError(RoutingError):
     """The plan store cannot be opened or does not hold what was asked (URL, server, plan id)."""
+
+
+class NoPlanError(SolverError):
+    """No plan within the time limit: no engine run found a plan that serves any visit,
+    although the fleet can serve some (the repair step could place at least one visit on its
+    own). Comparisons, sweeps and cost splits refuse what insertion alone builds (plans of
+    one quality); ``routing plan`` keeps it with a note. More time is the remedy.
+
+    The CLI exits with :data:`EXIT_NO_PLAN` (4). ``part`` names what was being planned (a
+    scenario, a variant, a coalition) when known; ``time_limit_s`` is the budget it had.
+    """
+
+    def __init__(self, part: str, time_limit_s: float, visits: int, servable: int) -> None:
+        self.part, self.time_limit_s = part, time_limit_s
+        self.visits, self.servable = visits, servable
+        super().__init__(
+            f"no plan within the time limit for {part}: in {time_limit_s:g} s no engine found "
+            f"a plan that serves any of its {visits} visits, though the fleet can serve at "
+            f"least {servable} of them. Give it more time (--time-limit-s, or [solve] "
+            "time_limit_s in scenario.toml).")
+
+
+#: Exit code of every command when a plan could not be found within the time limit.
+EXIT_NO_PLAN = 4

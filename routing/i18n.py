@@ -76,6 +76,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "engines": ("各搜索：{parts}；保留通过核查的最低费用方案",
                 "engines: {parts}; the cheapest checked plan is kept"),
     "engine_note": ("引擎说明：{note}", "engine: {note}"),
+    "no_engine_plan_note": ("限时 {limit} 秒内没有引擎找到方案；这是插入法方案（每个停靠放在"
+                            "允许的最便宜位置，由远及近），已同样核查——给更多时间"
+                            "（--time-limit-s）可得到更省的方案",
+                            "no engine found a plan within {limit} s; this is the insertion plan "
+                            "(each visit at its cheapest allowed place, farthest first), checked "
+                            "like any plan — give more time (--time-limit-s) for a cheaper one"),
     "dropped": ("（{n} 个站点未排入）", " ({n} dropped)"),
     "failed_check": ("（未通过核查）", " (failed the check)"),
     "seed": ("种子", "seed"),
@@ -152,6 +158,35 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "chart_shares_title": ("各快递公司：单独配送费用与联盟分摊额（元/天）",
                            "Cost per member: alone vs its share of the alliance"),
     # template
+    # no plan within the time limit (NoPlanError, exit 4)
+    "no_plan_error": ("限时内未找到方案（{part}）：{limit} 秒内没有引擎找到能服务其 {visits} 个"
+                      "停靠中任何一个的方案，而车队至少能服务其中 {servable} 个。请给更多求解时间"
+                      "（--time-limit-s，或 scenario.toml 中 [solve] time_limit_s）。",
+                      "no plan within the time limit for {part}: in {limit} s no engine found "
+                      "a plan that serves any of its {visits} visits, though the fleet can serve "
+                      "at least {servable} of them. Give it more time (--time-limit-s, or "
+                      "[solve] time_limit_s in scenario.toml)."),
+    "retime_violations": ("{n} 项违规，严重的在前：", "{n} violation(s), hard ones first:"),
+    "no_plan_options": ("限时内未找到方案：{options}。请给更多求解时间（--time-limit-s、"
+                        "--coalition-time-limit-s）。",
+                        "no plan within the time limit for {options}. Give them more time "
+                        "(--time-limit-s, --coalition-time-limit-s)."),
+    "t_failed": ("失败：限时内未找到方案（请给更多求解时间）",
+                 "FAILED: no plan within the time limit (give it more time)"),
+    "failed_options": ("限时内未找到方案的选项 {n} 个，不计入任何费用与分摊：{options}",
+                       "no plan within the time limit for {n} option(s), left out of every "
+                       "cost and split: {options}"),
+    "shapley_failed": ("未计算 Shapley 值分摊：联盟子集 {coalitions} 限时内未找到方案",
+                       "Shapley split not computed: no plan within the time limit for "
+                       "coalition(s) {coalitions}"),
+    "shares_failed": ("“{name}” 的费用分摊未计算：{options} 限时内未找到方案",
+                      "cost split of '{name}' not computed: {options} without a plan"),
+    "report_no_split": ("{name}：未计算费用分摊——限时内未找到方案（{options}）",
+                        "{name}: no cost split — no plan within the time limit for {options}"),
+    "chart_no_split": ("未计算费用分摊：限时内未找到方案（{options}）",
+                       "no cost split: no plan within the time limit for {options}"),
+    "kind_baseline": ("基线", "baseline"), "kind_variant": ("方案", "variant"),
+    "kind_coalition": ("联盟子集", "coalition"),
     "template_wrote": ("已写出导入模板：{files}", "wrote import templates: {files}"),
     # words
     "parcel_n": ("{n} 件", "{n} parcel"), "parcels_n": ("{n} 件", "{n} parcels"),
@@ -197,6 +232,8 @@ _VERDICT_LABELS = {
     "cost_reduction": ("费用 ≤ {a}", None), "trunk_routes": ("干线 ≤ {a} 条", None),
     "village_coverage": ("行政村覆盖 ≥ {a}", None), "alliance_carriers": ("快递 ≥ {a} 家", None),
 }
+#: Labels of verdicts that carry no amount (an option without a plan: "plan").
+_FIXED_LABELS_ZH = {"plan": "方案"}
 _WORDS_ZH = {"MET": "达标", "NOT MET": "未达标", "n/a": "不适用"}
 #: English phrases of verdict values and reasons, in Chinese (longest first when applied).
 _PHRASES_ZH = (
@@ -215,6 +252,8 @@ _PHRASES_ZH = (
     (r"needs the carriers alone: routing compare", "需与各家单独配送对比：routing compare"),
     (r"a carrier alone", "单家快递"),
     (r" and (\d+) more", r" 等另 \1 个"),
+    (r"no plan within the time limit: give it more time", "限时内未找到方案，请给更多求解时间"),
+    (r"^none$", "无"),
 )
 
 
@@ -328,6 +367,30 @@ def variant_name(name: str, lang: str, carriers: Mapping[str, str] | None = None
     return "·".join(parts) if lang == "zh" else " ".join(parts)
 
 
+def failed_options_text(failed: list[Mapping[str, str]], lang: str,
+                        carriers: Mapping[str, str] | None = None) -> str:
+    """The options without a plan (``result["failed"]``: kind, option) in words: ``baseline
+    a alone, variant alliance`` (identifiers, as comparison.json has them) or, in Chinese,
+    by the names a dispatcher reads: 基线 中国邮政 单独配送、方案 共同配送."""
+    if lang == "en":
+        return ", ".join(f"{f['kind']} {f['option']}" for f in failed)
+    def kind(k: str) -> str:
+        return t(f"kind_{k}", lang) if f"kind_{k}" in MESSAGES else k
+
+    return "、".join(f"{kind(f['kind'])} {variant_name(f['option'], lang, carriers)}"
+                    for f in failed)
+
+
+def failed_split_text(failed: list[str], lang: str,
+                      carriers: Mapping[str, str] | None = None) -> str:
+    """The options a cost split lacks (``cost_shares["failed"]``, "option: reason" each) by
+    name: ``alliance; a alone`` or 共同配送、中国邮政 单独配送."""
+    options = [f.split(":")[0] for f in failed]
+    if lang == "en":
+        return "; ".join(options)
+    return "、".join(variant_name(o, lang, carriers) for o in options)
+
+
 def verdict_short(v: Verdict, lang: str) -> str:
     """``label value WORD`` of a target verdict (see ``Verdict.short``) in ``lang``."""
     if lang == "en":
@@ -348,6 +411,8 @@ def verdict_words(v: Mapping[str, Any], lang: str) -> tuple[str, str, str]:
 
 
 def _verdict_label_zh(key: str, label: str) -> str:
+    if key in _FIXED_LABELS_ZH:
+        return _FIXED_LABELS_ZH[key]
     m = re.search(r"([≤≥])\s*(−?[\d.]+\s*%?)", label)
     amount = m.group(2).replace(" ", "") if m else ""
     template = _VERDICT_LABELS.get(key, (None,))[0]

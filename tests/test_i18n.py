@@ -77,3 +77,23 @@ def test_route_table_keeps_columns_apart(tiny, tiny_solved):
         for ln in lines:
             assert "POST_BOX42 " in ln and "POST_BOX42direct" not in ln
             assert "POST_BOX42直送" not in ln
+
+
+def test_options_without_a_plan_in_words():
+    """Failed compare options: identifiers in English (as comparison.json has them), names
+    in Chinese; the failed verdict in Chinese."""
+    from routing.evaluate.targets import Verdict
+    from routing.i18n import failed_options_text, failed_split_text, verdict_short
+
+    failed = [{"kind": "baseline", "option": "post alone"},
+              {"kind": "variant", "option": "alliance"}, {"kind": "coalition", "option": "post"}]
+    names = {"post": "中国邮政"}
+    assert failed_options_text(failed, "en", names) == (
+        "baseline post alone, variant alliance, coalition post")
+    assert failed_options_text(failed, "zh", names) == (
+        "基线 中国邮政 单独配送、方案 共同配送、联盟子集 中国邮政")
+    assert failed_split_text(["alliance: no plan", "post alone: no plan"], "zh", names) == (
+        "共同配送、中国邮政 单独配送")
+    v = Verdict(key="plan", target="a plan within the time limit", label="plan", value="none",
+                met=False, reason="no plan within the time limit: give it more time")
+    assert verdict_short(v, "zh") == "方案：无 未达标（限时内未找到方案，请给更多求解时间）"

@@ -20,7 +20,15 @@ from ..units import hhmm
 from .explain import CANNOT_SERVE, FLEET_BUSY, IDLE_VEHICLE, ROUTE_OPEN, Explainer
 from .probe import RouteView, alone, available, way_in
 
-TOL_S = 1  # plan.json stores minutes with 2 decimals: whole seconds survive within 0.3 s
+#: Rounding the checker forgives (documented in README, "plan.json"): plan.json stores minutes
+#: with 2 decimals (whole seconds survive within 0.3 s) and the planner drives every leg in
+#: whole seconds, rounded up (a plan timed with the exact, unrounded formula is up to 1 s
+#: earlier per leg): 2 s on every comparison of two times.
+TOL_S = 2
+#: Distances: every leg is whole metres in the planner; the exact formula differs by under
+#: 1 m per leg (10 m on a 146 km route), so a route's distance may differ by 1.5 m plus 1 m
+#: per leg.
+TOL_M_PER_LEG = 1.0
 TOL_KG = 1e-3
 TOL_M3 = 1e-4
 TOL_CNY = 0.02
@@ -36,6 +44,27 @@ class Violation:
 
     def __str__(self) -> str:
         return f"[{self.kind}] {self.where}: {self.message}"
+
+
+#: Kinds a dispatcher must act on, most urgent first: the plan cannot be driven as it is
+#: (goods that do not fit or lose the cold chain, hours, shifts, work served twice or not at
+#: all). The other kinds follow, in the order found.
+HARD_KINDS = ("over_capacity", "cold_capacity", "cold_chain", "time_window", "delivery_target",
+              "fresh_target", "pickup_before_ready", "departs_before_ready", "depot_hours",
+              "shift_overrun", "trip_overlap", "vehicle_reused", "served_twice",
+              "served_and_unserved", "unserved", "servable_unserved", "missing")
+
+
+def hard_first(violations: list[Violation]) -> list[Violation]:
+    """The violations with the kinds of :data:`HARD_KINDS` first, in that order (stable)."""
+    rank = {k: n for n, k in enumerate(HARD_KINDS)}
+    return sorted(violations, key=lambda v: rank.get(v.kind, len(rank)))
+
+
+def _clock(t: int, other: int) -> str:
+    """``t`` as HH:MM, or HH:MM:SS when ``other`` falls in the same minute (so a message
+    never reads "arrives 13:26 but cannot arrive before 13:26")."""
+    return hhmm(t) if hhmm(t) != hhmm(other) else f"{hhmm(t)}:{int(t) % 60:02d}"
 
 
 def _s(minutes: float) -> int:
@@ -152,8 +181,9 @@ def check_plan(doc: dict[str, Any], scenario: Scenario, matrices: Matrices, *,
             begin = _s(s["start_min"]) if "start_min" in s else max(arrival, st.open_s)
             earliest = t_prev + int(dur[prev, here])
             if arrival < earliest - TOL_S:
-                bad("travel_too_fast", w, f"arrives {hhmm(arrival)} but cannot arrive before "
-                    f"{hhmm(earliest)} ({int(dur[prev, here]) / 60:.1f} min drive)")
+                bad("travel_too_fast", w, f"arrives {_clock(arrival, earliest)} but cannot "
+                    f"arrive before {_clock(earliest, arrival)} ({int(dur[prev, here]) / 60:.1f}"
+                    " min drive)")
             if begin < arrival - TOL_S:
                 bad("service_before_arrival", w, "service starts before arrival")
             if begin < st.open_s - TOL_S or begin > st.close_s + TOL_S:
@@ -236,9 +266,9 @@ def check_plan(doc: dict[str, Any], scenario: Scenario, matrices: Matrices, *,
         dist_m += int(matrices.distance_m[prev, home])
         back = t_prev + int(dur[prev, home])
         if end < back - TOL_S:
-            bad("travel_too_fast", where, f"back at the depot {hhmm(end)}, cannot be before "
-                f"{hhmm(back)}")
-        if abs(r["distance_km"] * 1000 - dist_m) > 1.5:
+            bad("travel_too_fast", where, f"back at the depot {_clock(end, back)}, cannot be "
+                f"before {_clock(back, end)}")
+        if abs(r["distance_km"] * 1000 - dist_m) > 1.5 + TOL_M_PER_LEG * (len(known) + 1):
             bad("distance_mismatch", where, f"plan says {r['distance_km']:.3f} km, the stops "
                 f"give {dist_m / 1000:.3f} km")
         # Fixed cost once per vehicle (trip 1); a later trip pays the driver from the end of the
@@ -364,9 +394,14 @@ def unserved_claims(doc: dict[str, Any], scenario: Scenario, matrices: Matrices,
         return out
     fleet = dict(scenario.vehicles())
     views = [v for v in _views(doc) if v[0] in fleet]
+    meta = doc.get("meta", {})
     ex = Explainer(scenario, matrices, views,
                    {r["vehicle_id"]: r.get("echelon", "direct") for r in doc["routes"]},
-                   handed={i: at for i, (_, at) in (handed or {}).items()})
+                   handed={i: at for i, (_, at) in (handed or {}).items()},
+                   locked=frozenset(meta.get("locked_vehicles", [])),
+                   pinned=dict(meta.get("locked_stops", {})),
+                   out=frozenset(meta.get("out_of_service", [])),
+                   not_before=_s(meta.get("replanned_at_min", 0)))
     for u in todo:
         sid, code = u["station_id"], u.get("code", "")
         where = f"unserved {sid} ({scenario.station(sid).name})"
@@ -379,7 +414,8 @@ def unserved_claims(doc: dict[str, Any], scenario: Scenario, matrices: Matrices,
             continue
         types = available(scenario, job)
         able = {vt.id for vt in types if alone(ex.probe, job, vt) is None}
-        idle = next((vid for vid, vt in fleet.items() if vt.id in able
+        allowed = dict(ex.fleet_for(sid))
+        idle = next((vid for vid, vt in allowed.items() if vt.id in able
                      and vid not in ex.trips), None)
         if idle is not None:
             out.append(Violation("servable_unserved", where, f"'{idle}' stands idle and could "
@@ -392,7 +428,7 @@ def unserved_claims(doc: dict[str, Any], scenario: Scenario, matrices: Matrices,
                 out.append(Violation("false_reason", where, "the reason says a vehicle could "
                                      "serve it alone, but none of the fleet could"))
             ids = {vt.id for vt in types}
-            for vid, vt in fleet.items():
+            for vid, vt in allowed.items():
                 if vt.id not in ids or vid not in ex.trips or vid in ex.closed:
                     continue
                 got = way_in(ex.probe, ex.trips[vid], vt, job)

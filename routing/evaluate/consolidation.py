@@ -75,6 +75,9 @@ class Outcome:
     targets: Targets = field(default_factory=Targets)
     #: Structural targets (trunk routes, village coverage) against this option's plans.
     verdicts: tuple[Verdict, ...] = ()
+    #: Why the option has no plan (no plan within the time limit), "" when it was planned: a
+    #: failed option has no figures, and no cost of it enters a reduction or a cost split.
+    failed: str = ""
 
     @property
     def cost_day(self) -> float:
@@ -87,12 +90,25 @@ class Outcome:
         return self.parcels_down_day + self.parcels_up_day
 
 
+def failed_outcome(scenario: Scenario, name: str, kind: str, carriers: tuple[str, ...],
+                   structure: str, setting: int | str, reason: str,
+                   targets: Targets | None = None) -> Outcome:
+    """An option that could not be planned (``reason``): no plans, no figures."""
+    return Outcome(name=name, kind=kind, carriers=carriers, structure=structure,
+                   visit_every_days=setting, schedule=Schedule(every={}, offset={}), docs=(),
+                   violations=(), checked=(), vehicles=0, km_day=0.0, vehicle_cost_day=0.0,
+                   handling_day=0.0, cost_down_day=0.0, cost_up_day=0.0, parcels_down_day=0,
+                   parcels_up_day=0, unserved_lines=0,
+                   targets=targets if targets is not None else scenario.targets, failed=reason)
+
+
 def member_scenario(scenario: Scenario, carriers: tuple[str, ...],
                     merge: dict[str, str] | None = None) -> Scenario:
     """The members' daily parcels on the shared fleet; ``merge`` moves a station's parcels to
     the point that serves it too (多站合一)."""
     merge = merge or {}
-    demand = tuple(dataclasses.replace(ln, station_id=merge.get(ln.station_id, ln.station_id))
+    demand = tuple(dataclasses.replace(ln, station_id=merge[ln.station_id])
+                   if ln.station_id in merge else ln
                    for ln in scenario.demand if ln.carrier_id in carriers)
     return dataclasses.replace(scenario, demand=demand)
 
@@ -226,6 +242,7 @@ def _outcome(job: _Job, schedule: Schedule,
     handling = handling_cost(down + up, sum(lines[i].parcels for i in transferred),
                              job.scenario.costs, job.handling_per_parcel)
     daily = dataclasses.replace(job.sub, demand=tuple(
+        lines[ln.id] if lines[ln.id].station_id == ln.station_id else
         dataclasses.replace(lines[ln.id], station_id=ln.station_id)
         for ln in job.sub.demand))  # daily quantities at the served point, for the hours
     timings = tuple(schedule_timings([None if e is None else e[1] for e in days], daily,
@@ -325,9 +342,23 @@ def proportional(total: float, weights: dict[str, float]) -> dict[str, float]:
 
 
 def cost_shares(scenario: Scenario, alliance: Outcome, baseline: dict[str, Outcome],
-                coalitions: dict[frozenset[str], float] | None) -> dict[str, Any]:
-    """The alliance's daily cost split among its members, and each member's saving."""
+                coalitions: dict[frozenset[str], float] | None,
+                failed_coalitions: tuple[str, ...] = ()) -> dict[str, Any]:
+    """The alliance's daily cost split among its members, and each member's saving.
+
+    No split is computed from an option without a plan: when the alliance itself or a
+    member alone failed, ``failed`` says which and ``methods`` is empty; when coalitions
+    failed (``failed_coalitions``, members joined by "+"), the Shapley split is left out and
+    ``shapley_failed`` names them.
+    """
     members = alliance.carriers
+    failed = [f"{alliance.name}: {alliance.failed}"] if alliance.failed else []
+    failed += [f"{c} alone: {baseline[c].failed}" for c in members
+               if c in baseline and baseline[c].failed]
+    out: dict[str, Any] = {"members": list(members), "failed": failed,
+                           "shapley_failed": list(failed_coalitions)}
+    if failed:
+        return out | {"alliance_cost_day": None, "methods": [], "per_member": {}}
     lines = [ln for ln in scenario.demand if ln.carrier_id in members]
     methods = {
         "by_parcels": proportional(alliance.cost_day, {
@@ -337,7 +368,7 @@ def cost_shares(scenario: Scenario, alliance: Outcome, baseline: dict[str, Outco
         "by_standalone_cost": proportional(alliance.cost_day, {
             c: baseline[c].cost_day for c in members}),
     }
-    if coalitions is not None:
+    if coalitions is not None and not failed_coalitions:
         methods["shapley"] = shapley(coalitions, members)
     rows = {}
     for c in members:
@@ -345,5 +376,5 @@ def cost_shares(scenario: Scenario, alliance: Outcome, baseline: dict[str, Outco
         rows[c] = {"alone": alone} | {
             m: {"share": v[c], "saving": alone - v[c], "better_off_alone": v[c] > alone + 1e-6}
             for m, v in methods.items()}
-    return {"members": list(members), "alliance_cost_day": alliance.cost_day,
-            "methods": list(methods), "per_member": rows}
+    return out | {"alliance_cost_day": alliance.cost_day, "methods": list(methods),
+                  "per_member": rows}

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from ..model import Scenario, Tier
+from ..model import Scenario, Tier, VehicleType
 from ..network.matrix import Matrices
 from .probe import (
     Job,
@@ -48,19 +48,33 @@ class Explainer:
 
     def __init__(self, scenario: Scenario, matrices: Matrices, routes: list[RouteView],
                  echelons: dict[str, str] | None = None, *,
-                 handed: dict[str, int] | None = None) -> None:
+                 handed: dict[str, int] | None = None, locked: frozenset[str] = frozenset(),
+                 pinned: dict[str, str] | None = None, out: frozenset[str] = frozenset(),
+                 not_before: int = 0) -> None:
         self.scenario = scenario
+        #: vehicles out of service (a re-plan's breakdowns, plan meta ``out_of_service``)
+        self.out = out
+        #: locked stops (station → the only vehicle that may serve it; plan meta
+        #: ``locked_stops``)
+        self.pinned = pinned or {}
         self.matrices = matrices
-        self.probe = Probe(scenario, matrices)
+        self.probe = Probe(scenario, matrices, not_before)
         self.trips, self.handed = vehicle_jobs(scenario, routes, handed)
         self.lines = {ln.id: ln for ln in scenario.demand}
         self.fleet = scenario.vehicles()
         #: vehicle id -> echelon of its routes; a two-echelon plan at its trunk-route limit
         #: lets no further vehicle call at a township station
         self.trunks = trunk_vehicles(scenario, self.trips, echelons or {})
-        self.closed = closed_vehicles(self.trips)
+        # Routes that take no more: hand-overs bind feeders; locked routes stay as they were
+        # (plan meta ``locked_vehicles``).
+        self.closed = closed_vehicles(self.trips) | set(locked) | set(out)
         limit = scenario.targets.max_trunk_routes
         self.limited = bool(self.trunks) and limit is not None and len(self.trunks) >= limit
+
+    def fleet_for(self, station_id: str) -> list[tuple[str, VehicleType]]:
+        """The vehicles that may serve the station: its locked vehicle, or all of them."""
+        pin = self.pinned.get(station_id)
+        return [(vid, vt) for vid, vt in self.fleet if pin in (None, vid) and vid not in self.out]
 
     def job(self, station_id: str, line_ids: Sequence[str]) -> Job:
         """The unserved lines as a stop to make (at hand at the township if a trunk brought
@@ -93,12 +107,13 @@ class Explainer:
             return CANNOT_SERVE, ("no vehicle could serve it even alone: " + "; ".join(
                 f"'{t}': {why}" for t, why in verdicts.items()))
         ids = {vt.id for vt in types}
-        idle = [vid for vid, vt in self.fleet if vt.id in able and vid not in self.trips]
+        fleet = self.fleet_for(station_id)
+        idle = [vid for vid, vt in fleet if vt.id in able and vid not in self.trips]
         if idle:
             return IDLE_VEHICLE, (f"left out although '{idle[0]}' stands idle and could serve "
                                   "it alone")
         blocked: list[tuple[str, str]] = []
-        for vid, vt in self.fleet:
+        for vid, vt in fleet:
             if vt.id not in ids or vid not in self.trips or vid in self.closed:
                 continue
             got = way_in(self.probe, self.trips[vid], vt, job)
@@ -107,7 +122,7 @@ class Explainer:
                                     f"{got[0] + 1}, after stop {got[1]})")
             blocked.append((vid, got))
         cold = "refrigerated " if fresh else ""
-        n = sum(1 for _, vt in self.fleet if vt.id in able)
+        n = sum(1 for _, vt in fleet if vt.id in able)
         shown = "; ".join(f"'{vid}': {why}" for vid, why in blocked[:SHOWN])
         more = f"; {len(blocked) - SHOWN} more vehicles in use blocked likewise" \
             if len(blocked) > SHOWN else ""

@@ -16,7 +16,7 @@ comes from the solver (routing.solve).
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from itertools import pairwise
 
 import numpy as np
@@ -30,12 +30,69 @@ from ..units import hhmm
 class Job:
     """A stop to make: a station and the lines served there; ``handed_s`` is when the lines
     are at hand at a township (two echelons: the trunk left plus the transfer), else None;
-    ``transfers``: lines handed to feeders here (a trunk stop), not delivered here."""
+    ``transfers``: lines handed to feeders here (a trunk stop), not delivered here.
+
+    The lines' totals are summed once, on construction (:class:`Tally`): a probe tries a job
+    at many positions of many trips, and a stop may have thousands of lines."""
 
     station_id: str
     lines: tuple[DemandLine, ...]
     handed_s: int | None = None
     transfers: frozenset[str] = frozenset()
+    tally: Tally = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "tally", Tally.of(self.lines, self.transfers))
+
+
+@dataclass(frozen=True, slots=True)
+class Tally:
+    """What the rules need of a job's lines, summed once: loads down and up as (kg, m3,
+    parcels, fresh kg), parcels handled, ready times, and the earliest ready time of the lines
+    a target runs from (down lines delivered here, dry and fresh; fresh produce collected)."""
+
+    down: tuple[float, float, float, float]
+    up: tuple[float, float, float, float]
+    fresh: bool
+    parcels: int
+    ready_down_s: int | None  # latest ready time of the down lines (None: no down line)
+    ready_up_s: int  # latest ready time of the produce collected (0: none)
+    due_dry_s: float  # earliest ready time of the dry down lines delivered here
+    due_fresh_s: float  # the same of the fresh ones
+    fresh_up_s: float  # earliest ready time of the fresh produce collected here
+
+    @staticmethod
+    def of(lines: tuple[DemandLine, ...], transfers: frozenset[str]) -> Tally:
+        q = {Direction.DOWN: [0.0, 0.0, 0, 0.0], Direction.UP: [0.0, 0.0, 0, 0.0]}
+        ready: dict[Direction, int | None] = {Direction.DOWN: None, Direction.UP: None}
+        due_dry = due_fresh = fresh_up = math.inf
+        fresh = False
+        parcels = 0
+        for ln in lines:
+            d = ln.direction
+            x = q[d]
+            x[0] += ln.kg
+            x[1] += ln.m3
+            x[2] += ln.parcels
+            parcels += ln.parcels
+            if ln.fresh:
+                x[3] += ln.kg
+                fresh = True
+            r = ready[d]
+            ready[d] = ln.ready_s if r is None or ln.ready_s > r else r
+            if ln.id in transfers:
+                continue
+            if d is Direction.DOWN:
+                if ln.fresh:
+                    due_fresh = min(due_fresh, ln.ready_s)
+                else:
+                    due_dry = min(due_dry, ln.ready_s)
+            elif ln.fresh:
+                fresh_up = min(fresh_up, ln.ready_s)
+        dn, up = q[Direction.DOWN], q[Direction.UP]
+        return Tally((dn[0], dn[1], dn[2], dn[3]), (up[0], up[1], up[2], up[3]), fresh, parcels,
+                     ready[Direction.DOWN], ready[Direction.UP] or 0, due_dry, due_fresh,
+                     fresh_up)
 
 
 #: A route as the probe reads it, from a Plan or from plan.json: vehicle id, trip, and per
@@ -57,9 +114,10 @@ def vehicle_jobs(scenario: Scenario, routes: list[RouteView],
     for vid, trip, stops in routes:
         jobs = []
         for sid, ids, transfers, _ in stops:
-            own = [handed[i] for i in ids if i in handed and i not in transfers]
+            given = frozenset(transfers)
+            own = [handed[i] for i in ids if i in handed and i not in given]
             jobs.append(Job(sid, tuple(lines[i] for i in ids if i in lines),
-                            max(own) if own else None, frozenset(transfers)))
+                            max(own) if own else None, given))
         trips.setdefault(vid, []).append((trip, jobs))
     return {vid: [j for _, j in sorted(ts, key=lambda t: t[0])]
             for vid, ts in trips.items()}, handed
@@ -68,11 +126,13 @@ def vehicle_jobs(scenario: Scenario, routes: list[RouteView],
 class Probe:
     """Schedules of hypothetical trips on one scenario (travel times cached per speed)."""
 
-    def __init__(self, scenario: Scenario, matrices: Matrices) -> None:
+    def __init__(self, scenario: Scenario, matrices: Matrices, not_before: int = 0) -> None:
         self.scenario = scenario
         self.matrices = matrices
         self.idx = matrices.index()
         self._dur: dict[float, np.ndarray] = {}
+        #: a re-planned day (plan meta ``replanned_at``): no vehicle starts a trip earlier
+        self.not_before = not_before
 
     def duration(self, vt: VehicleType) -> np.ndarray:
         if vt.speed_kph not in self._dur:
@@ -81,27 +141,22 @@ class Probe:
 
     def service_s(self, job: Job) -> int:
         st = self.scenario.station(job.station_id)
-        parcels = sum(ln.parcels for ln in job.lines)
-        return st.service_s + math.ceil(parcels * self.scenario.service.per_parcel_s - 1e-9)
+        return st.service_s + math.ceil(job.tally.parcels * self.scenario.service.per_parcel_s
+                                        - 1e-9)
 
     def loads(self, trip: list[Job], vt: VehicleType) -> str | None:
         """The first point where the trip's load breaks a capacity, or None."""
-        if vt.fresh_capacity_kg <= 0 and any(ln.fresh for j in trip for ln in j.lines):
+        if vt.fresh_capacity_kg <= 0 and any(j.tally.fresh for j in trip):
             return f"'{vt.id}' has neither refrigeration nor a cold box for fresh goods"
-        down = [ln for j in trip for ln in j.lines if ln.direction is Direction.DOWN]
-        q = [sum(ln.kg for ln in down), sum(ln.m3 for ln in down), sum(ln.parcels for ln in down),
-             sum(ln.kg for ln in down if ln.fresh)]
+        q = [sum(j.tally.down[c] for j in trip) for c in range(4)]
         caps = (vt.capacity_kg, vt.capacity_m3, vt.capacity_parcels, vt.fresh_capacity_kg)
         units = ("kg", "m3", "parcels", "kg fresh")
         where = "leaving the depot"
         for k in range(len(trip) + 1):
             if k:
-                for ln in trip[k - 1].lines:
-                    sign = 1 if ln.direction is Direction.UP else -1
-                    q[0] += sign * ln.kg
-                    q[1] += sign * ln.m3
-                    q[2] += sign * ln.parcels
-                    q[3] += sign * ln.kg if ln.fresh else 0.0
+                t = trip[k - 1].tally
+                for c in range(4):
+                    q[c] += t.up[c] - t.down[c]
                 where = f"after {trip[k - 1].station_id}"
             for x, cap, unit in zip(q, caps, units, strict=True):
                 if x > cap + 1e-6:
@@ -118,7 +173,7 @@ class Probe:
         nodes = [self.idx[vt.depot_id], *(self.idx[j.station_id] for j in trip),
                  self.idx[vt.depot_id]]
         legs = [int(dur[a, b]) for a, b in pairwise(nodes)]
-        ready = [ln.ready_s for j in trip for ln in j.lines if ln.direction is Direction.DOWN]
+        ready = [j.tally.ready_down_s for j in trip if j.tally.ready_down_s is not None]
         ready += [j.handed_s for j in trip if j.handed_s is not None]
         start = max(earliest_s, depot.open_s, *ready)
         t, waited, slack = start, 0, math.inf
@@ -126,23 +181,17 @@ class Probe:
         for j, leg in zip(trip, legs, strict=False):
             st = sc.station(j.station_id)
             arrival = t + leg
-            up_ready = max((ln.ready_s for ln in j.lines if ln.direction is Direction.UP),
-                           default=0)
-            begin = max(arrival, st.open_s, up_ready)
-            due = min((ln.ready_s + 3600 * (sc.targets.fresh_h if ln.fresh else
-                                            sc.targets.on_time_h)
-                       for ln in j.lines
-                       if ln.direction is Direction.DOWN and ln.id not in j.transfers),
-                      default=math.inf)
+            tl = j.tally
+            begin = max(arrival, st.open_s, tl.ready_up_s)
+            due = min(tl.due_fresh_s + 3600 * sc.targets.fresh_h,
+                      tl.due_dry_s + 3600 * sc.targets.on_time_h)
             if begin > st.close_s:
                 return (f"opening hours: service at {j.station_id} could start {hhmm(begin)} at "
                         f"the earliest, it closes {hhmm(st.close_s)}")
             if begin > due:
                 return (f"delivery target: service at {j.station_id} {hhmm(begin)} at the "
                         f"earliest, due {hhmm(int(due))}")
-            for ln in j.lines:
-                if ln.direction is Direction.UP and ln.fresh and ln.id not in j.transfers:
-                    fresh_due = min(fresh_due, ln.ready_s + 3600 * sc.targets.fresh_h)
+            fresh_due = min(fresh_due, tl.fresh_up_s + 3600 * sc.targets.fresh_h)
             waited += begin - arrival
             slack = min(slack, min(st.close_s, due) - begin + waited)
             t = begin + self.service_s(j)
@@ -161,7 +210,8 @@ class Probe:
             why = self.loads(trip, vt)
             if why:
                 return why
-            earliest = prev_end + self.scenario.service.reload_s if prev_end is not None else 0
+            earliest = (prev_end + self.scenario.service.reload_s if prev_end is not None
+                        else self.not_before)
             got = self.trip(trip, vt, earliest)
             if isinstance(got, str):
                 return got if len(trips) == 1 else f"trip {k + 1}: {got}"
@@ -176,14 +226,11 @@ class Probe:
 def _totals_over(trip: list[Job], vt: VehicleType) -> str | None:
     """A capacity the trip's deliveries (all on board at the depot) or its pickups (all on
     board at the end) exceed, whatever the order; or None."""
-    for direction, when in ((Direction.DOWN, "leaving the depot"),
-                            (Direction.UP, "back at the depot")):
-        xs = [ln for j in trip for ln in j.lines if ln.direction is direction]
-        for x, cap, unit in ((sum(ln.kg for ln in xs), vt.capacity_kg, "kg"),
-                             (sum(ln.m3 for ln in xs), vt.capacity_m3, "m3"),
-                             (sum(ln.parcels for ln in xs), vt.capacity_parcels, "parcels"),
-                             (sum(ln.kg for ln in xs if ln.fresh), vt.fresh_capacity_kg,
-                              "kg fresh")):
+    for side, when in (("down", "leaving the depot"), ("up", "back at the depot")):
+        q = [sum(getattr(j.tally, side)[c] for j in trip) for c in range(4)]
+        for x, cap, unit in zip(q, (vt.capacity_kg, vt.capacity_m3, vt.capacity_parcels,
+                                    vt.fresh_capacity_kg), ("kg", "m3", "parcels", "kg fresh"),
+                                strict=True):
             if x > cap + 1e-6:
                 return f"capacity: {x:,.1f} {unit} on board {when}, '{vt.id}' takes {cap:g}"
     return None

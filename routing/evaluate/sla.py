@@ -77,43 +77,69 @@ def schedule_timings(days: Sequence[dict[str, Any] | None], scenario: Scenario, 
             for i, v in _visits(doc).items():
                 visits[i][j] = v
     out = []
+    # Lines on the same visits with the same ready time and direction have the same hours:
+    # worked out once (a manifest lists thousands of lines per station).
+    memo: dict[tuple[Any, int, bool], tuple[tuple[float, ...], tuple[float, ...]]] = {}
     for ln in scenario.demand:
         hours: tuple[float, ...] | None = None
+        weights: tuple[float, ...] = ()
         down = ln.direction is Direction.DOWN
-        arrivals = waves if waves and down else ((ln.ready_s, 1.0),)
-        weights: list[float] = []
         mine = visits.get(ln.id)
         if mine:
-            vals = []
-            for a in range(cycle_days):
-                for ready, share in arrivals:
-                    for d in range(a, a + period + 1):
-                        v = mine.get(d % period)
-                        if v is None:
-                            continue
-                        leaves, service, at_hub = v
-                        if d > a or (leaves if down else service) >= ready:
-                            done = (d - a) * DAY_S + (service if down else at_hub)
-                            break
-                    vals.append((done - ready) / 3600)
-                    weights.append(share)
-            hours = tuple(vals)
+            key = (tuple(sorted(mine.items())), ln.ready_s, down)
+            if key not in memo:
+                memo[key] = _hours(mine, ln.ready_s, down, period, cycle_days, waves)
+            hours, weights = memo[key]
         out.append(LineTiming(line_id=ln.id, station_id=ln.station_id, carrier_id=ln.carrier_id,
                               direction=ln.direction, fresh=ln.fresh, parcels=ln.parcels,
-                              hours=hours, weights=tuple(weights)))
+                              hours=hours, weights=weights))
     return out
 
 
+def _hours(mine: dict[int, tuple[int, int, int]], ready_s: int, down: bool, period: int,
+           cycle_days: int, waves: tuple[tuple[int, float], ...]
+           ) -> tuple[tuple[float, ...], tuple[float, ...]]:
+    """Hours from ready to done of one line over the cycle, and their weights: ``mine`` maps
+    each day of the period with a visit to (leaves the hub, service, back at the hub)."""
+    arrivals = waves if waves and down else ((ready_s, 1.0),)
+    vals: list[float] = []
+    weights: list[float] = []
+    for a in range(cycle_days):
+        for ready, share in arrivals:
+            for d in range(a, a + period + 1):
+                v = mine.get(d % period)
+                if v is None:
+                    continue
+                leaves, service, at_hub = v
+                if d > a or (leaves if down else service) >= ready:
+                    done = (d - a) * DAY_S + (service if down else at_hub)
+                    break
+            vals.append((done - ready) / 3600)
+            weights.append(share)
+    return tuple(vals), tuple(weights)
+
+
 def _share(timings: list[LineTiming], limit_h: float) -> float | None:
+    # Lines with the same hours (schedule_timings shares one tuple between them) are summed
+    # by parcels first, then weighed once.
+    parcels: dict[tuple[int, int], int] = {}
+    first: dict[tuple[int, int], LineTiming] = {}
     total = within = 0.0
     for t in timings:
         if not t.hours:  # unserved: all late, with the weight of one arrival per day
             total += t.parcels * CYCLE_DAYS
             continue
-        w = t.weights or (1.0,) * len(t.hours)
-        total += t.parcels * sum(w)
-        within += t.parcels * sum(x for h, x in zip(t.hours, w, strict=True)
-                                  if h <= limit_h + 1e-9)
+        key = (id(t.hours), id(t.weights))
+        if key in parcels:
+            parcels[key] += t.parcels
+        else:
+            parcels[key], first[key] = t.parcels, t
+    for key, n in parcels.items():
+        t = first[key]
+        w = t.weights or (1.0,) * len(t.hours or ())
+        total += n * sum(w)
+        within += n * sum(x for h, x in zip(t.hours or (), w, strict=True)
+                          if h <= limit_h + 1e-9)
     return within / total if total else None
 
 

@@ -754,6 +754,43 @@ def _coverage_problems(villages: int | None, stations: list[Station],
     return []
 
 
+def read_demand(path: str | Path, scenario: Scenario) -> list[DemandLine]:
+    """Extra demand lines for ``scenario`` from a table in its demand format (late parcels,
+    new produce pickups; ``routing replan --late``): known stations and carriers, ids new to
+    the scenario and to the file, values within their ranges.
+
+    Raises
+    ------
+    ScenarioError
+        Listing every bad row with file, row, field, value and what is valid.
+    """
+    path = Path(path)
+    rows, problems = read_table(path, DEMAND_COLUMNS)
+    stations = {s.id for s in scenario.stations}
+    carriers = {c.id for c in scenario.carriers}
+    taken = {ln.id for ln in scenario.demand}
+    out = []
+    for cell in rows:
+        built = _build("demand", _Table(path.name, [cell], True),
+                       lambda c: _make_demand(c.values, c.row), problems)
+        if not built:
+            continue
+        ln, at = built[0], f"{path.name} row {cell.row}"
+        if ln.station_id not in stations:
+            problems.append(f"{at}, field 'station': unknown station '{ln.station_id}'")
+        elif ln.carrier_id not in carriers:
+            problems.append(f"{at}, field 'carrier': unknown carrier '{ln.carrier_id}'")
+        elif ln.id in taken:
+            problems.append(f"{at}, field 'id': line '{ln.id}' is already in the scenario or "
+                            "earlier in the file; give late lines ids of their own")
+        else:
+            taken.add(ln.id)
+            out.append(ln)
+    if problems:
+        raise ScenarioError(problems, source=str(path))
+    return out
+
+
 def read_scenario(folder: str | Path, *, confined: bool = False,
                   limits: Limits | None = None) -> Scenario:
     """Read and validate a scenario folder.

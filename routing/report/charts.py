@@ -18,7 +18,7 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 
-from ..i18n import method_name, t, variant_name
+from ..i18n import failed_split_text, method_name, t, variant_name
 from .fonts import chart_lang, rc_params
 
 
@@ -30,7 +30,10 @@ def _save(fig: Any, path: Path) -> Path:
 
 
 def _shown(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    return [r for r in rows if r["kind"] != "baseline" or r["variant"].endswith("(sum)")]
+    """Carriers alone (their sum) and every variant, leaving out options without a plan
+    (``failed``: no figures to draw)."""
+    return [r for r in rows if (r["kind"] != "baseline" or r["variant"].endswith("(sum)"))
+            and not r.get("failed") and r["cost_day"] is not None]
 
 
 def cost_chart(rows: list[dict[str, Any]], target: float, path: Path, *, lang: str = "en",
@@ -84,10 +87,15 @@ def shares_chart(shares: dict[str, Any], path: Path, *, lang: str = "en",
     """Each member's share of the alliance's cost by every method, next to going alone."""
     lang = chart_lang(lang)
     names = dict(carriers or {})
-    members = shares["members"]
+    members = [c for c in shares["members"] if c in shares["per_member"]]
     methods = ["alone", *shares["methods"]]
     with plt.rc_context(rc_params(lang)):
         fig, ax = plt.subplots(figsize=(8, 4))
+        if not members:  # the alliance or a member alone had no plan: no split
+            ax.text(0.5, 0.5, t("chart_no_split", lang, options=failed_split_text(
+                shares.get("failed", []), lang, names)), ha="center", va="center", wrap=True)
+            ax.set_axis_off()
+            return _save(fig, path)
         width = 0.8 / len(methods)
         for k, m in enumerate(methods):
             vals = [shares["per_member"][c]["alone"] if m == "alone"

@@ -16,6 +16,8 @@ from ..evaluate.targets import Verdict, cost_verdict, hour_verdicts
 from ..i18n import (
     carrier_names,
     change_pct,
+    failed_options_text,
+    failed_split_text,
     method_name,
     money,
     pad,
@@ -62,7 +64,12 @@ def reduction(cost_day: float, alone_day: float | None) -> float | None:
 
 
 def outcome_verdicts(o: Outcome, reduction: float | None) -> tuple[Verdict, ...]:
-    """Every target of the option (its own targets, see ``Outcome.targets``), met or not."""
+    """Every target of the option (its own targets, see ``Outcome.targets``), met or not; an
+    option without a plan has one verdict: no plan, not met."""
+    if o.failed:
+        return (Verdict(key="plan", target="a plan within the time limit", label="plan",
+                        value="none", met=False, reason="no plan within the time limit: "
+                        "give it more time"),)
     return (*hour_verdicts(o.sla, o.targets, unserved_lines=o.unserved_lines),
             cost_verdict(reduction, o.targets), *o.verdicts)
 
@@ -75,6 +82,8 @@ def _structural(o: Outcome, key: str) -> str | None:
 def outcome_row(o: Outcome, baseline_cost: float | None) -> dict[str, Any]:
     """One table row: the figures a planner compares, per day, judged by the option's own
     targets (``Outcome.targets``: the scenario's, or a variant's)."""
+    if o.failed:
+        return _failed_row(o)
     cut = reduction(o.cost_day, baseline_cost)
     sla = o.sla
     met = None if o.kind == "baseline" else (
@@ -103,8 +112,25 @@ def outcome_row(o: Outcome, baseline_cost: float | None) -> dict[str, Any]:
         "trunk_routes": _structural(o, "trunk_routes"),
         "village_coverage": _structural(o, "village_coverage"),
         "alliance_carriers": _structural(o, "alliance_carriers"),
-        "target_met": met,
+        "target_met": met, "failed": "",
     }
+
+
+#: The figures of a row, None in a row without a plan.
+FIGURES = ("vehicles", "km_day", "vehicle_cost_day", "handling_day", "cost_day",
+           "cost_per_parcel", "cost_per_parcel_down", "cost_per_parcel_up", "parcels_down_day",
+           "parcels_up_day", "reduction", "within_24h", "within_48h", "within_72h",
+           "fresh_within", "unserved_lines", "violations")
+
+
+def _failed_row(o: Outcome) -> dict[str, Any]:
+    """The row of an option without a plan: who and how, no figures, the reason."""
+    return {"variant": o.name, "kind": o.kind, "carriers": " ".join(o.carriers),
+            "structure": o.structure, "visit_every_days": o.visit_every_days, "visits": "",
+            **dict.fromkeys(FIGURES), "on_time_h": o.targets.on_time_h,
+            "fresh_h": o.targets.fresh_h, "cost_target": o.targets.cost_reduction,
+            "trunk_routes": None, "village_coverage": None, "alliance_carriers": None,
+            "target_met": None if o.kind == "baseline" else False, "failed": o.failed}
 
 
 def comparison_rows(result: dict[str, Any]) -> list[dict[str, Any]]:
@@ -114,6 +140,18 @@ def comparison_rows(result: dict[str, Any]) -> list[dict[str, Any]]:
     total = sum(o.cost_day for o in base.values())
     parcels = sum(o.parcels_day for o in base.values())
     bs = result["baseline_sla"]
+    lost = [o.name for o in base.values() if o.failed]
+    if lost:  # no sum without every carrier's plan
+        rows.append({"variant": "carriers alone (sum)", "kind": "baseline",
+                     "carriers": " ".join(base), "structure": "direct",
+                     "visit_every_days": None, "visits": "", **dict.fromkeys(FIGURES),
+                     "on_time_h": result["targets"]["on_time_h"],
+                     "fresh_h": result["targets"]["fresh_h"],
+                     "cost_target": result["targets"]["cost_reduction"], "trunk_routes": None,
+                     "village_coverage": None, "alliance_carriers": None, "target_met": None,
+                     "failed": "no plan within the time limit for " + ", ".join(lost)})
+        rows.extend(outcome_row(v, _alone_cost(result, v)) for v in result["variants"])
+        return rows
     rows.append({
         "variant": "carriers alone (sum)", "kind": "baseline",
         "carriers": " ".join(base), "structure": "direct", "visit_every_days": None,
@@ -133,15 +171,18 @@ def comparison_rows(result: dict[str, Any]) -> list[dict[str, Any]]:
         "violations": sum(len(o.violations) for o in base.values()),
         "on_time_h": result["targets"]["on_time_h"], "fresh_h": result["targets"]["fresh_h"],
         "cost_target": result["targets"]["cost_reduction"], "trunk_routes": None,
-        "village_coverage": None, "alliance_carriers": None, "target_met": None})
+        "village_coverage": None, "alliance_carriers": None, "target_met": None, "failed": ""})
     for v in result["variants"]:
         rows.append(outcome_row(v, _alone_cost(result, v)))
     return rows
 
 
-def _alone_cost(result: dict[str, Any], o: Outcome) -> float:
-    """What the option's members cost driving alone, per day."""
+def _alone_cost(result: dict[str, Any], o: Outcome) -> float | None:
+    """What the option's members cost driving alone, per day (None when a member alone has
+    no plan)."""
     base: dict[str, Outcome] = result["baseline"]
+    if any(base[c].failed for c in o.carriers if c in base):
+        return None
     return sum(base[c].cost_day for c in o.carriers if c in base)
 
 
@@ -196,6 +237,10 @@ def comparison_table(result: dict[str, Any], *, lang: str = "en",
                                                             *[""] * 4), strict=True)]
     out = [_line(head, widths)]
     for r in comparison_rows(result):
+        if r["failed"]:  # no plan within the time limit: no figures
+            out.append(pad(variant_name(r["variant"], lang, names), 28) + " "
+                       + tr("t_failed", lang))
+            continue
         red = "-" if r["kind"] == "baseline" else change_pct(r["reduction"])
         met = "" if r["target_met"] is None else tr("t_met" if r["target_met"] else "t_no", lang)
         check = tr("ok", lang) if not r["violations"] else str(r["violations"])
@@ -219,8 +264,20 @@ def comparison_table(result: dict[str, Any], *, lang: str = "en",
                    + " | ".join(verdict_short(v, lang) for v in verdicts))
     shares = result["cost_shares"]
     out.append("")
-    out.append(tr("shares_head", lang, name=variant_name(result["primary"], lang, names),
-                  cost=money(shares["alliance_cost_day"])))
+    failed = result.get("failed") or []
+    if failed:
+        out.append(tr("failed_options", lang, n=len(failed),
+                      options=failed_options_text(failed, lang, names)))
+    if shares.get("shapley_failed"):
+        out.append(tr("shapley_failed", lang, coalitions=", ".join(shares["shapley_failed"])
+                      if lang == "en" else "、".join(variant_name(c, lang, names)
+                                                    for c in shares["shapley_failed"])))
+    primary = variant_name(result["primary"], lang, names)
+    if shares.get("failed"):
+        out.append(tr("shares_failed", lang, name=primary,
+                      options=failed_split_text(shares["failed"], lang, names)))
+        return "\n".join(out)
+    out.append(tr("shares_head", lang, name=primary, cost=money(shares["alliance_cost_day"])))
     methods = shares["methods"]
     out.append(pad(tr("shares_carrier", lang), 20) + pad(tr("shares_alone", lang), 11, ">")
                + "".join(pad(method_name(m, lang), 24, ">") for m in methods))
@@ -254,6 +311,7 @@ def _jsonable(result: dict[str, Any]) -> dict[str, Any]:
                      for name, vs in variant_verdicts(result).items()},
         "primary": result["primary"], "cost_shares": result["cost_shares"],
         "coalition_cost_day": result["coalitions"],
+        "failed": result.get("failed") or [],
         "schedules": schedules(result),
         "targets_met": bool(next(r for r in rows if r["variant"] == result["primary"])
                             ["target_met"]),
@@ -272,6 +330,7 @@ _XLSX_HEADERS = {
     "unserved_lines": "未服务需求", "violations": "核查问题", "on_time_h": "时效目标 小时",
     "fresh_h": "生鲜目标 小时", "cost_target": "降本目标", "trunk_routes": "干线",
     "village_coverage": "行政村覆盖", "alliance_carriers": "整合快递", "target_met": "达标",
+    "failed": "未找到方案（原因）",
 }
 
 

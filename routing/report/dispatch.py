@@ -16,7 +16,8 @@ from typing import Any
 
 import jinja2
 
-from ..i18n import method_name, status_name, variant_name, verdict_words
+from ..i18n import failed_split_text, method_name, status_name, variant_name, verdict_words
+from ..i18n import t as tr
 from ..model import Scenario
 from ..units import hhmm_min
 from .comparison import targets_text, targets_text_zh
@@ -344,8 +345,9 @@ def carrier_totals(doc: dict[str, Any], scenario: Scenario) -> dict[str, dict[st
     zero = {"parcels_down": 0, "kg_down": 0.0, "parcels_up": 0, "kg_up": 0.0}
     out: dict[str, dict[str, float]] = {c.id: dict(zero) for c in scenario.carriers}
     lines = {ln.id: ln for ln in scenario.demand}
-    final = [i for r in doc["routes"] for s in r["stops"] for i in s["lines"]
-             if i not in s.get("transfers", [])]
+    final = [i for r in doc["routes"] for s in r["stops"]
+             for handed in [frozenset(s.get("transfers", ()))] for i in s["lines"]
+             if i not in handed]
     if all(i in lines for i in final):
         for i in final:
             ln = lines[i]
@@ -434,6 +436,11 @@ def comparison_report_html(cdoc: dict[str, Any], result: dict[str, Any], scenari
     head, body, script = page_parts(render_comparison_map(left, right, tiles))
     rows = []
     for r in cdoc["rows"]:
+        if r.get("failed"):  # no plan within the time limit: no figures
+            rows.append({"variant": variant_name(r["variant"], lang, names), "cells": [
+                "-", "-", "-", "-", "-", "-", "-", "-", "-", "-", "-",
+                t.no if r["target_met"] is False else ""]})
+            continue
         red = ("-" if r["reduction"] is None or r["kind"] == "baseline"
                else f"{-100 * r['reduction']:+.1f}%")
         met = "" if r["target_met"] is None else (t.yes if r["target_met"] else t.no)
@@ -463,7 +470,10 @@ def comparison_report_html(cdoc: dict[str, Any], result: dict[str, Any], scenari
         targets=_targets_line(tg, t),
         verdict=verdict, methods=[method_name(m, lang) for m in sh["methods"]], shares=shares,
         verdicts=_verdict_rows(cdoc, t, lang, names),
-        shares_title=t.shares.format(name=primary, cost=sh["alliance_cost_day"]),
+        shares_title=(t.shares.format(name=primary, cost=sh["alliance_cost_day"])
+                      if not sh.get("failed") else
+                      tr("report_no_split", lang, name=primary,
+                         options=failed_split_text(sh["failed"], lang, names))),
         map_head=head, map_body=body, map_script=script, style=_STYLE)
 
 

@@ -34,6 +34,7 @@ import numpy as np
 
 from ..exceptions import DataError
 from ..i18n import money, variant_name
+from ..i18n import t as tr
 from ..io.coords import gcj02_to_wgs84, wgs84_to_gcj02
 from ..model import Scenario
 from ..model.entities import Tier
@@ -573,7 +574,10 @@ def comparison_map_data(result: dict[str, Any], scenario: Scenario, *, lang: str
 
 def row_subtitle(row: dict[str, Any], lang: str) -> str:
     """A comparison table row's figures in words: vehicles, km, total cost per day and what
-    it includes, unserved lines — the numbers the table shows, formatted the same way."""
+    it includes, unserved lines — the numbers the table shows, formatted the same way; for a
+    row without a plan (``failed``), the table's words for it."""
+    if row.get("failed"):
+        return tr("t_failed", lang)
     sep = "，" if lang == "zh" else ", "
     per_day = "/天" if lang == "zh" else "/day"
     parts = [f"{row['vehicles']} {text(lang, 'vehicles')}{per_day}",

@@ -67,7 +67,9 @@ def plan_to_dict(plan: Plan, scenario: Scenario) -> dict[str, Any]:
     routes = [_route(r, names) for r in plan.routes]
     stops = [s for r in plan.routes for s in r.stops]
     lines = {ln.id: ln for ln in scenario.demand}
-    final = [lines[i] for s in stops for i in s.line_ids if i not in s.transfer_ids]
+    # a stop's hand-overs as a set: a trunk stop may hand over thousands of lines
+    final = [lines[i] for s in stops for handed in [frozenset(s.transfer_ids)]
+             for i in s.line_ids if i not in handed]
     totals = {
         "vehicles": len({r.vehicle_id for r in plan.routes}),
         "routes": len(plan.routes),

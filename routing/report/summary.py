@@ -130,7 +130,10 @@ def _engine_lines(meta: dict[str, Any], lang: str = "en") -> list[str]:
                  + (t_("failed_check", lang) if r.get("accepted") is False else "")
                  if "error" not in r else f"{name(r)}: {r['error']}" for r in runs]
         out.append(t_("engines", lang, parts=("，" if lang == "zh" else ", ").join(parts)))
-    if meta.get("engine_note"):
+    if meta.get("no_engine_plan") and meta.get("no_engine_plan_limit_s") is not None:
+        out.append(t_("engine_note", lang, note=t_("no_engine_plan_note", lang, limit=(
+            f"{float(meta['no_engine_plan_limit_s']):g}"))))
+    elif meta.get("engine_note"):
         out.append(t_("engine_note", lang, note=meta["engine_note"]))
     return out
 

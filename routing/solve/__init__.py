@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import math
+import time
 from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
@@ -19,14 +20,24 @@ from .portfolio import Run, engine_of, pyvrp_portfolio, required_then_prizes, wa
 from .raw import Progress, RawSolution
 from .repair import DROPPED, insertion_candidate, reference_candidate, reference_vehicle, repair
 from .schedule import timed_route
-from .visits import Visit, presolve
+from .visits import Visit, fits, presolve
+
+#: id -> (scenario, hash) of the last scenarios hashed: a scenario is immutable, and one solve
+#: hashes it once per candidate plan (0.4 s each at 100,000 demand lines).
+_HASHED: dict[int, tuple[Scenario, str]] = {}
 
 
 def scenario_hash(scenario: Scenario) -> str:
     """Short stable hash of the scenario's content, stored in the plan to detect mismatches."""
+    got = _HASHED.get(id(scenario))
+    if got is not None and got[0] is scenario:
+        return got[1]
     h = hashlib.sha1(repr((scenario.stations, scenario.carriers, scenario.vehicle_types,
                            scenario.demand, scenario.network, scenario.service)).encode())
-    return h.hexdigest()[:16]
+    if len(_HASHED) >= 8:
+        _HASHED.clear()
+    _HASHED[id(scenario)] = (scenario, h.hexdigest()[:16])
+    return _HASHED[id(scenario)][1]
 
 
 def stability(routes: tuple[Route, ...], reference: dict[str, str]) -> dict[str, int]:
@@ -45,10 +56,14 @@ def stability(routes: tuple[Route, ...], reference: dict[str, str]) -> dict[str,
 
 
 ENGINES = ("ortools", "pyvrp", "auto")
-#: Seconds the engines get at least, whatever the insertion plan took of the time limit.
+#: Seconds the engines get at least (or the whole time limit if shorter), whatever the
+#: insertion plan took of it.
 MIN_ENGINE_S = 1.0
 #: Share of the time limit the insertion plan may take at most (1,000 villages: 6-17 s).
 INSERTION_SHARE = 0.2
+#: Share of the time limit by which the engines stop; the rest is for the repair and the
+#: checker on the candidates (100,000 demand lines: about 1 s of a 10 s limit).
+ENGINE_SHARE = 0.9
 
 #: Decides whether a candidate plan is acceptable (the pipeline passes the independent
 #: checker); solve/ cannot import evaluate/ itself (layers only point downward).
@@ -112,7 +127,7 @@ def solve(scenario: Scenario, matrices: Matrices, *, time_limit_s: float | None 
           seed: int | None = None, solution_limit: int | None = None,
           progress: Progress | None = None, reference: dict[str, str] | None = None,
           change_penalty: float = 0.0, engine: str = "auto",
-          accept: Accept | None = None) -> Plan:
+          accept: Accept | None = None, pinned: dict[str, str] | None = None) -> Plan:
     """Plan one day. Options default to the scenario's ``[solve]`` section.
 
     ``engine`` {"ortools", "pyvrp", "auto"}: "pyvrp" raises UnsupportedConstraintError when
@@ -125,26 +140,35 @@ def solve(scenario: Scenario, matrices: Matrices, *, time_limit_s: float | None 
 
     ``reference`` (station id → vehicle id) and ``change_penalty`` (CNY per moved stop) keep
     routes stable against a reference plan; the plan's meta counts kept and moved stops.
+    ``pinned`` (station id → vehicle id): locked stops, which ride that vehicle or stay
+    unserved; OR-Tools and the insertion honour them, PyVRP refuses them.
     """
     if engine not in ENGINES:
         raise ModelError(f"`engine` must be one of {{{', '.join(ENGINES)}}}; got {engine!r}")
+    t_entry = time.perf_counter()
     spec = scenario.solve
     tl = spec.time_limit_s if time_limit_s is None else time_limit_s
     sd = spec.seed if seed is None else seed
     sl = spec.solution_limit if solution_limit is None else solution_limit
     visits, unserved = presolve(scenario, set(matrices.unreachable))
+    pinned = _checked_pins(scenario, visits, pinned or {})
     # A plan that serves what the fleet can serve, in seconds, before any engine runs (a
     # candidate like theirs); the engines get the time left.
     first = insertion_candidate(scenario, matrices, visits, list(unserved), seed=sd,
-                                time_limit_s=tl, budget_s=INSERTION_SHARE * tl)
-    left_s = max(MIN_ENGINE_S, tl - first.runtime_s)
+                                time_limit_s=tl, budget_s=INSERTION_SHARE * tl, pinned=pinned)
+    # The engines end ENGINE_SHARE into the limit, counted from here: what follows them
+    # (repair, the checker on the candidates) and what preceded (visits, the insertion plan)
+    # comes out of the same budget.
+    left_s = max(min(MIN_ENGINE_S, tl), ENGINE_SHARE * tl - (time.perf_counter() - t_entry))
     opts: dict[str, Any] = {"time_limit_s": left_s, "seed": sd, "solution_limit": sl,
                             "reference": reference, "change_penalty": change_penalty}
+    if pinned:
+        opts["pinned"] = pinned
     note: str | None = None
     runs: list[Run]
     if engine == "auto":
         missing = pyvrp_backend.unsupported(scenario, visits, reference=reference,
-                                            change_penalty=change_penalty)
+                                            change_penalty=change_penalty, pinned=pinned)
         if missing:
             runs = warm_portfolio(scenario, matrices, visits, opts, progress)
             note = ("OR-Tools (" + ("from its own first solution, and from PyVRP's routes "
@@ -154,7 +178,7 @@ def solve(scenario: Scenario, matrices: Matrices, *, time_limit_s: float | None 
             runs = pyvrp_portfolio(scenario, matrices, visits, opts, progress)
     elif engine == "pyvrp":
         missing = pyvrp_backend.unsupported(scenario, visits, reference=reference,
-                                            change_penalty=change_penalty)
+                                            change_penalty=change_penalty, pinned=pinned)
         if missing:
             raise UnsupportedConstraintError(pyvrp_backend.ENGINE, missing)
         # the dominant visits required, then prize-collecting if the fleet cannot serve them
@@ -181,16 +205,18 @@ def solve(scenario: Scenario, matrices: Matrices, *, time_limit_s: float | None 
         # candidate: re-planning the same day cannot end dearer or less stable than it.
         plans.append(("reference", sd, reference_candidate(
             scenario, matrices, visits, list(unserved), reference, seed=sd,
-            time_limit_s=tl)))
+            time_limit_s=tl, pinned=pinned)))
     if not plans:
         raise SolverError("no engine returned a plan: " + "; ".join(
             f"{name} (seed {run_seed}): {msg}" for name, run_seed, msg in failed))
     # Serve what can be served: each engine's plan with its left-out visits put where the
     # rules allow (the unrepaired plan stays a candidate, in case the checker disagrees).
     for name, run_seed, p in list(plans):
-        fixed = repair(p, scenario, matrices)
+        fixed = repair(p, scenario, matrices, pinned=pinned)
         if fixed is not p:
             plans.append((name + " + repair", run_seed, fixed))
+    # A lock broken is no plan (an engine that ignored one; none should).
+    plans = [x for x in plans if not pins_broken(x[2], pinned)] or plans[:1]
     penalty = spec.unserved_penalty
     # Cheapest first; on a tie an engine's plan before the insertion plan, OR-Tools first,
     # then the lower seed (a stable choice).
@@ -214,6 +240,7 @@ def solve(scenario: Scenario, matrices: Matrices, *, time_limit_s: float | None 
         meta["portfolio"] = [
             {"engine": name, "seed": run_seed, "cost": round(p.cost, 2),
              "dropped": sum(1 for u in p.unserved if u.reason == DROPPED),
+             "stops": sum(len(r.stops) for r in p.routes),
              "score": round(score(p), 2), "accepted": good,
              "kept": k == best, "first_solution_s": p.meta["first_solution_s"],
              "warm_start": bool(p.meta.get("warm_start")),
@@ -228,6 +255,34 @@ def solve(scenario: Scenario, matrices: Matrices, *, time_limit_s: float | None 
     return replace(plan, meta=meta)
 
 
+def _checked_pins(scenario: Scenario, visits: list[Visit], pinned: dict[str, str]
+                  ) -> dict[str, str]:
+    """The locked stops, each known and able to ride its vehicle (else a ModelError that
+    names them)."""
+    fleet = dict(scenario.vehicles())
+    problems = []
+    for station, vid in sorted(pinned.items()):
+        if vid not in fleet:
+            problems.append(f"'{station}' is locked to '{vid}', which is not in the fleet")
+            continue
+        for v in visits:
+            if v.station_id == station and not fits(v, fleet[vid]):
+                problems.append(f"'{station}' is locked to '{vid}', which cannot carry its "
+                                f"{'fresh ' if v.fresh else ''}goods ({v.down_kg + v.up_kg:g} kg)")
+                break
+    if problems:
+        raise ModelError("locked stops: " + "; ".join(problems))
+    return pinned
+
+
+def pins_broken(plan: Plan, pinned: dict[str, str] | None) -> list[str]:
+    """Locked stops the plan serves on another vehicle than theirs: "station on vehicle"."""
+    if not pinned:
+        return []
+    return [f"{s.station_id} on {r.vehicle_id}" for r in plan.routes for s in r.stops
+            if pinned.get(s.station_id, r.vehicle_id) != r.vehicle_id]
+
+
 def solve_pyvrp_default(scenario: Scenario, matrices: Matrices, *, time_limit_s: float,
                         seed: int) -> Plan:
     """PyVRP with its defaults on the scenario's data (all visits required, cost = distance):
@@ -240,4 +295,12 @@ def solve_pyvrp_default(scenario: Scenario, matrices: Matrices, *, time_limit_s:
     return replace(plan, meta=dict(plan.meta) | {"engine_requested": "pyvrp-default"})
 
 
-__all__ = ["DROPPED", "ENGINES", "plan_score", "solve", "solve_pyvrp_default"]
+__all__ = [
+    "DROPPED",
+    "ENGINES",
+    "ENGINE_SHARE",
+    "pins_broken",
+    "plan_score",
+    "solve",
+    "solve_pyvrp_default",
+]

@@ -52,7 +52,8 @@ def solve_visits(scenario: Scenario, matrices: Matrices, visits: list[Visit], *,
                  time_limit_s: float, seed: int, solution_limit: int | None = None,
                  progress: Progress | None = None, reference: dict[str, str] | None = None,
                  change_penalty: float = 0.0,
-                 initial: dict[tuple[str, int], list[int]] | None = None) -> RawSolution:
+                 initial: dict[tuple[str, int], list[int]] | None = None,
+                 pinned: dict[str, str] | None = None) -> RawSolution:
     """Solve one day over ``visits`` with the scenario's fleet; return sequences, not a plan.
 
     ``initial`` ((vehicle id, trip) → visit indices in order, as in RawSolution.sequences)
@@ -67,6 +68,8 @@ def solve_visits(scenario: Scenario, matrices: Matrices, visits: list[Visit], *,
     ``reference`` maps station id → vehicle id of a reference plan (yesterday's, or the
     county's fixed routes, 划定固定线路); serving a station on another vehicle costs
     ``change_penalty`` CNY, so routes stay stable from day to day unless change pays.
+
+    ``pinned`` (station id → vehicle id): locked stops, served by that vehicle or not at all.
     """
     # Each physical vehicle becomes one OR-Tools vehicle per trip (multi-trip: a van may
     # return to the hub to unload and reload within its shift); trips are chained below.
@@ -154,10 +157,13 @@ def solve_visits(scenario: Scenario, matrices: Matrices, visits: list[Visit], *,
         tdim.CumulVar(index).SetRange(max(vs.open_s, vs.ready_up_s),
                                       min(vs.close_s, vs.deliver_by_s))
         routing.AddDisjunction([index], penalty)
-        allowed = [v for v, (_, vt, _) in enumerate(vehicles) if fits(vs, vt)]
+        pin = (pinned or {}).get(vs.station_id)
+        allowed = [v for v, (vid, vt, _) in enumerate(vehicles)
+                   if fits(vs, vt) and pin in (None, vid)]
         if not allowed:
             # OR-Tools reads an empty list as "every vehicle"; presolve must have caught this.
-            raise ModelError(f"visit at '{vs.station_id}' fits no vehicle")
+            raise ModelError(f"visit at '{vs.station_id}' fits no vehicle"
+                             + (f" (locked to '{pin}')" if pin else ""))
         if len(allowed) < len(vehicles):
             # SetAllowedVehiclesForIndex's SWIG wrapper rejects Python lists in 9.15 (its
             # absl::Span argument has no typemap); removing the other values is equivalent.

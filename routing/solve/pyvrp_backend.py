@@ -131,9 +131,12 @@ MAX_PROFILE_ENTRIES = 50_000_000
 
 def unsupported(scenario: Scenario, visits: list[Visit], *,
                 reference: dict[str, str] | None = None,
-                change_penalty: float = 0.0) -> list[str]:
+                change_penalty: float = 0.0, pinned: dict[str, str] | None = None) -> list[str]:
     """The constraints of this problem PyVRP cannot express, in words (empty: it fits)."""
     out: list[str] = []
+    if pinned:
+        out.append(f"stops locked on their vehicles ({len(pinned)}, e.g. station "
+                   f"'{min(pinned)}'; PyVRP has no per-client vehicle restriction)")
     if reference and change_penalty > 0:
         types = [vt for vt in scenario.vehicle_types if vt.count > 0]
         free = [vt.id for vt in types if vt.cost_per_km <= 0]
@@ -436,7 +439,7 @@ def solve_visits(scenario: Scenario, matrices: Matrices, visits: list[Visit], *,
                  change_penalty: float = 0.0, give_up: float | None = None,
                  relax: bool = False, search: str = "default",
                  initial: dict[tuple[str, int], list[int]] | None = None,
-                 optional: bool = False) -> RawSolution:
+                 optional: bool = False, pinned: dict[str, str] | None = None) -> RawSolution:
     """Solve one day over ``visits`` with PyVRP; same inputs and output as the OR-Tools backend.
 
     ``solution_limit`` becomes PyVRP's iteration limit (deterministic work, for tests);
@@ -455,11 +458,12 @@ def solve_visits(scenario: Scenario, matrices: Matrices, visits: list[Visit], *,
     """
     if search not in SEARCHES:
         raise ModelError(f"search must be one of {SEARCHES}; got {search!r}")
-    missing = unsupported(scenario, visits, reference=reference, change_penalty=change_penalty)
+    missing = unsupported(scenario, visits, reference=reference, change_penalty=change_penalty,
+                          pinned=pinned)
     if missing and not relax:
         raise UnsupportedConstraintError(ENGINE, missing)
-    if missing:  # relaxed: without the stable-route penalty PyVRP could not take
-        reference, change_penalty = None, 0.0
+    if unsupported(scenario, visits, reference=reference, change_penalty=change_penalty):
+        reference, change_penalty = None, 0.0  # relaxed: without the penalty it cannot take
     t0 = time.perf_counter()
     if not visits:
         return RawSolution(status="SUCCESS", objective=0.0, runtime_s=0.0, sequences={},

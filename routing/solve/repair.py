@@ -29,6 +29,12 @@ from ..network.matrix import Matrices, vehicle_duration_s
 from .schedule import timed_route
 from .visits import Visit, fits, visit_of
 
+#: Positions in one vehicle's trips whose full schedule may fail before the vehicle is
+#: given up for a visit (cheapest first; the loads and the trip's own hours are ruled out
+#: before, by :func:`_open_positions`, so what fails here is the vehicle's shift or its next
+#: trip, which a dearer detour does not mend). 400 villages, tight fleet of two-trip vans:
+#: 79,404 schedules tried for the insertion plan, 224 per visit that fits nowhere.
+MAX_FAILED_TRIES = 10
 #: Reason the engines give a visit they left out (the evaluate layer replaces it).
 DROPPED = "left out by the solver"
 
@@ -46,6 +52,18 @@ def reference_vehicle(reference: dict[str, str], station_id: str,
 
 
 @dataclass(frozen=True, slots=True)
+class Earlier:
+    """What a vehicle did before the trips being planned (a re-plan during the day): trips
+    driven or under way, when its day began and its last trip ends, and the earliest its next
+    trip may leave (then, or a re-plan's time)."""
+
+    trips: int
+    shift_start_s: int
+    last_end_s: int
+    not_before_s: int
+
+
+@dataclass(frozen=True, slots=True)
 class _Trip:
     """One trip's schedule as this module computes it: depot departure (after the delay that
     removes waiting) and return."""
@@ -57,8 +75,11 @@ class _Trip:
 class _Fleet:
     """Per-vehicle trips as visit lists, with the timing and load rules of the checker."""
 
-    def __init__(self, scenario: Scenario, matrices: Matrices) -> None:
+    def __init__(self, scenario: Scenario, matrices: Matrices,
+                 pinned: dict[str, str] | None = None) -> None:
         self.scenario = scenario
+        self.pinned = pinned or {}  # locked stops: station → the only vehicle it may ride
+        self.earlier: dict[str, Earlier] = {}  # a re-plan: each vehicle's day so far
         self.matrices = matrices
         self.idx = matrices.index()
         self.types = dict(scenario.vehicles())
@@ -138,35 +159,119 @@ class _Fleet:
                echelon: str = "direct") -> list[Route]:
         """One vehicle's trips as timed, loaded routes, from the schedule of this module."""
         vt = self.types[vid]
-        sched = self.schedule(trips, vt)
+        sched = self.schedule(trips, vt, vid)
         assert sched is not None  # every trip list is scheduled before it is kept
         out: list[Route] = []
-        for k, (seq, t) in enumerate(zip(trips, sched, strict=True), start=1):
+        before = self.earlier.get(vid)
+        first = 1 + (before.trips if before else 0)
+        for k, (seq, t) in enumerate(zip(trips, sched, strict=True), start=first):
+            paid = out[-1].end_s if out else (before.last_end_s if before and before.trips
+                                              else None)
             r = timed_route(self.scenario, self.matrices, vid, vt, seq, t.start_s,
-                            self.duration(vt), trip=k,
-                            paid_from_s=out[-1].end_s if out else None, lines=lines)
+                            self.duration(vt), trip=k, paid_from_s=paid, lines=lines)
             out.append(replace(r, echelon=echelon))
         return out
 
-    def schedule(self, trips: list[list[Visit]], vt: VehicleType) -> list[_Trip] | None:
-        """Every trip of one vehicle in order, chained by the reload time; None if a rule
-        (loads, times, the whole shift) breaks."""
+    def trips_left(self, vid: str, vt: VehicleType) -> int:
+        """Trips the vehicle may still start (its type's, less those of a re-plan's past)."""
+        before = self.earlier.get(vid)
+        return vt.max_trips - (before.trips if before else 0)
+
+    def schedule(self, trips: list[list[Visit]], vt: VehicleType, vid: str = ""
+                 ) -> list[_Trip] | None:
+        """Every trip of one vehicle in order, chained by the reload time (after what the
+        vehicle did earlier in a re-plan); None if a rule (loads, times, the whole shift)
+        breaks."""
+        before = self.earlier.get(vid)
+        if len(trips) > self.trips_left(vid, vt):
+            return None
         out: list[_Trip] = []
         for k, seq in enumerate(trips):
             if not self.loads_ok(seq, vt):
                 return None
-            earliest = out[-1].end_s + self.reload_s if k else 0
+            earliest = out[-1].end_s + self.reload_s if k else (before.not_before_s
+                                                                 if before else 0)
             trip = self.timed(seq, vt, earliest)
             if trip is None:
                 return None
             out.append(trip)
-        if out and out[-1].end_s - out[0].start_s > vt.max_shift_s:
+        begun = min(out[0].start_s, before.shift_start_s) if out and before and before.trips \
+            else (out[0].start_s if out else 0)
+        if out and out[-1].end_s - begun > vt.max_shift_s:
             return None
         return out
 
 
-def _insertions(fleet: _Fleet, trips: list[list[Visit]], vt: VehicleType, v: Visit
-                ) -> list[tuple[float, int, int]]:
+def _loads(v: Visit) -> tuple[tuple[float, ...], tuple[float, ...]]:
+    """(delivered, collected) of a visit as (kg, m3, parcels, fresh kg)."""
+    cold = v.fresh
+    return ((v.down_kg, v.down_m3, v.down_parcels, v.down_kg if cold else 0.0),
+            (v.up_kg, v.up_m3, v.up_parcels, v.up_kg if cold else 0.0))
+
+
+def _open_positions(fleet: _Fleet, seq: list[Visit], vt: VehicleType, v: Visit,
+                    nodes: list[int], dur: np.ndarray) -> list[bool]:
+    """Per position p (``v`` before ``seq[p]``; p = len(seq): last), whether the loads and
+    the times could allow it: a necessary condition, in O(1) per position after one pass over
+    the trip, so the full schedule (:meth:`_Fleet.schedule`) runs only where it may hold.
+
+    Loads: on board after the first k stops is ``A[k]`` (``A[0]`` leaving the depot);
+    inserting at p adds v's deliveries to ``A[0..p]`` and its pickups to ``A[p..]``.
+    Times: the earliest departures of the trip as it is (from the depot's opening or the
+    parcels' readiness, whichever is later: never later than the real start) and the latest
+    service start at each stop that keeps every later stop, the depot's closing and the
+    fresh returns; v must fit between them."""
+    caps = (vt.capacity_kg + 1e-9, vt.capacity_m3 + 1e-9, vt.capacity_parcels,
+            vt.fresh_capacity_kg + 1e-9)
+    down, up = _loads(v)
+    level = [sum(_loads(x)[0][d] for x in seq) for d in range(4)]
+    after = [tuple(level)]
+    for x in seq:
+        dx, ux = _loads(x)
+        level = [level[d] - dx[d] + ux[d] for d in range(4)]
+        after.append(tuple(level))
+    n = len(seq)
+    pre = list(after)
+    for k in range(1, n + 1):
+        pre[k] = tuple(max(pre[k - 1][d], after[k][d]) for d in range(4))
+    suf = list(after)
+    for k in range(n - 1, -1, -1):
+        suf[k] = tuple(max(suf[k + 1][d], after[k][d]) for d in range(4))
+    depot = fleet.scenario.station(vt.depot_id)
+    here = fleet.idx[v.station_id]
+    t = max(depot.open_s, max((x.ready_down_s for x in seq), default=0), v.ready_down_s)
+    departs = [t]  # leaving the depot, then each stop
+    for k, x in enumerate(seq):
+        begin = max(t + int(dur[nodes[k], nodes[k + 1]]), x.open_s, x.ready_up_s)
+        t = begin + x.service_s
+        departs.append(t)
+    back_by = min([depot.close_s, v.return_by_s, *(x.return_by_s for x in seq)])
+    latest = [0] * (n + 1)  # latest service start at seq[k]; latest[n]: back at the depot
+    latest[n] = back_by
+    for k in range(n - 1, -1, -1):
+        x = seq[k]
+        latest[k] = min(x.close_s, x.deliver_by_s,
+                        latest[k + 1] - int(dur[nodes[k + 1], nodes[k + 2]]) - x.service_s)
+    out = []
+    for p in range(n + 1):
+        if any(pre[p][d] + down[d] > caps[d] or suf[p][d] + up[d] > caps[d] for d in range(4)):
+            out.append(False)
+            continue
+        begin = max(departs[p] + int(dur[nodes[p], here]), v.open_s, v.ready_up_s)
+        if begin > min(v.close_s, v.deliver_by_s):
+            out.append(False)
+            continue
+        arrive = begin + v.service_s + int(dur[here, nodes[p + 1]])
+        if p < n:
+            nxt = seq[p]
+            out.append(max(arrive, nxt.open_s, nxt.ready_up_s) <= latest[p])
+        else:
+            out.append(arrive <= latest[n])
+    return out
+
+
+def _insertions(fleet: _Fleet, trips: list[list[Visit]], vt: VehicleType, v: Visit,
+                vid: str = "") -> list[tuple[float, int, int]]:
     """(added cost, trip, position) of each way into a used vehicle's trips, cheapest first;
     cost = added km and driving hours at the vehicle's rates (waiting not counted)."""
     dist = fleet.matrices.distance_m
@@ -182,8 +287,9 @@ def _insertions(fleet: _Fleet, trips: list[list[Visit]], vt: VehicleType, v: Vis
         b = np.array(nodes[1:])
         added = (per_m * (dist[a, here] + dist[here, b] - dist[a, b])
                  + per_s * (dur[a, here] + dur[here, b] - dur[a, b]))
-        out += [(float(c), k, p) for p, c in enumerate(added)]
-    if len(trips) < vt.max_trips:  # one more loop from the depot
+        ok = _open_positions(fleet, seq, vt, v, nodes, dur)
+        out += [(float(c), k, p) for p, c in enumerate(added) if ok[p]]
+    if len(trips) < fleet.trips_left(vid, vt):  # one more loop from the depot
         out.append((float(per_m * (dist[home, here] + dist[here, home])
                           + per_s * (dur[home, here] + dur[here, home] + fleet.reload_s)),
                     len(trips), 0))
@@ -192,18 +298,24 @@ def _insertions(fleet: _Fleet, trips: list[list[Visit]], vt: VehicleType, v: Vis
 
 
 def repair(plan: Plan, scenario: Scenario, matrices: Matrices, *,
-           busy: frozenset[str] = frozenset(), until: float = math.inf) -> Plan:
+           busy: frozenset[str] = frozenset(), until: float = math.inf,
+           pinned: dict[str, str] | None = None,
+           earlier: dict[str, Earlier] | None = None) -> Plan:
     """``plan`` with every visit it left out (reason :data:`DROPPED`) served where the rules
     allow: into a used vehicle's trips at the cheapest position, else as a new route of the
     cheapest idle vehicle that can serve it alone. Fresh visits go first, then the rest,
     each farthest first. Vehicles in
     ``busy`` work elsewhere (another part of the plan): neither changed nor idle. Past
-    ``until`` (``time.perf_counter()``), the visits not yet tried stay left out."""
+    ``until`` (``time.perf_counter()``), the visits not yet tried stay left out. A station
+    in ``pinned`` (a locked stop) goes only onto its vehicle. ``earlier``: a re-plan during
+    the day, the plan's routes are each vehicle's trips still to come, after what
+    :class:`Earlier` says it did (an idle vehicle starts no sooner than its not-before)."""
     dropped = [u for u in plan.unserved if u.reason == DROPPED]
     if not dropped:
         return plan
     lines = {ln.id: ln for ln in scenario.demand}
-    fleet = _Fleet(scenario, matrices)
+    fleet = _Fleet(scenario, matrices, pinned)
+    fleet.earlier = dict(earlier or {})
     trips: dict[str, list[list[Visit]]] = {}
     for r in sorted(plan.routes, key=lambda r: (r.vehicle_id, r.trip)):
         trips.setdefault(r.vehicle_id, []).append(
@@ -248,16 +360,18 @@ def _place(fleet: _Fleet, trips: dict[str, list[list[Visit]]], v: Visit,
     """Insert ``v`` into ``trips`` (in place) where it is cheapest and allowed; the vehicle
     that takes it, or None."""
     best: tuple[float, str, int, int] | None = None
+    pin = fleet.pinned.get(v.station_id)
     for vid, ts in trips.items():
         vt = fleet.types[vid]
-        if not _carries(vt, v):
+        if not _carries(vt, v) or pin not in (None, vid):
             continue
-        for cost, k, p in _insertions(fleet, ts, vt, v):
-            if best is not None and cost >= best[0]:
+        # every try before this one failed (a success ends the loop)
+        for failed, (cost, k, p) in enumerate(_insertions(fleet, ts, vt, v, vid)):
+            if (best is not None and cost >= best[0]) or failed >= MAX_FAILED_TRIES:
                 break
             trial = [list(s) for s in ts] if k < len(ts) else [*ts, []]
             trial[k].insert(p, v)
-            if fleet.schedule(trial, vt) is not None:
+            if fleet.schedule(trial, vt, vid) is not None:
                 best = (cost, vid, k, p)
                 break
     if best is not None:
@@ -268,18 +382,23 @@ def _place(fleet: _Fleet, trips: dict[str, list[list[Visit]]], v: Visit,
         return vid
     dist, idx = fleet.matrices.distance_m, fleet.idx
     idle = []
-    seen_types: set[str] = set()
+    seen: set[tuple[str, Earlier | None]] = set()
     for vid, vt in fleet.types.items():
-        if vid in trips or vid in busy or vt.id in seen_types:
+        # the first idle vehicle of a type (and the same earlier day) stands for the others
+        kind = (vt.id, fleet.earlier.get(vid))
+        if vid in trips or vid in busy or pin not in (None, vid) or (
+                pin is None and kind in seen):
             continue
-        seen_types.add(vt.id)  # the first idle vehicle of a type stands for the others
+        seen.add(kind)
         if not _carries(vt, v):
             continue
         home, here = idx[vt.depot_id], idx[v.station_id]
-        cost = vt.fixed_cost + vt.cost_per_km * (dist[home, here] + dist[here, home]) / 1000
+        before = fleet.earlier.get(vid)
+        fixed = 0.0 if before and before.trips else vt.fixed_cost
+        cost = fixed + vt.cost_per_km * (dist[home, here] + dist[here, home]) / 1000
         idle.append((float(cost), vid))
     for _, vid in sorted(idle):
-        if fleet.schedule([[v]], fleet.types[vid]) is not None:
+        if fleet.schedule([[v]], fleet.types[vid], vid) is not None:
             trips[vid] = [[v]]
             return vid
     return None
@@ -287,7 +406,7 @@ def _place(fleet: _Fleet, trips: dict[str, list[list[Visit]]], v: Visit,
 
 def reference_candidate(scenario: Scenario, matrices: Matrices, visits: list[Visit],
                         unserved: list[Unserved], reference: dict[str, str], *, seed: int,
-                        time_limit_s: float) -> Plan:
+                        time_limit_s: float, pinned: dict[str, str] | None = None) -> Plan:
     """The reference plan as far as today's visits allow, the rest inserted by :func:`repair`.
 
     ``reference`` maps station → vehicle in the reference plan's route order (as
@@ -299,13 +418,15 @@ def reference_candidate(scenario: Scenario, matrices: Matrices, visits: list[Vis
     """
     from . import scenario_hash  # the package's, defined before this module is used
 
-    fleet = _Fleet(scenario, matrices)
+    fleet = _Fleet(scenario, matrices, pinned)
     rank = {sid: k for k, sid in enumerate(reference)}
     by_vehicle: dict[str, list[Visit]] = {}
     dropped: list[Visit] = []
     for v in visits:
         vid = reference_vehicle(reference, v.station_id, v.line_ids)
-        if vid in fleet.types:
+        if fleet.pinned.get(v.station_id, vid) != vid:
+            dropped.append(v)  # the line rode another vehicle than its locked stop's
+        elif vid in fleet.types:
             by_vehicle.setdefault(vid, []).append(v)
         else:
             dropped.append(v)
@@ -318,9 +439,9 @@ def reference_candidate(scenario: Scenario, matrices: Matrices, visits: list[Vis
                                not v.fresh))
         ts: list[list[Visit]] = [[]]
         for v in vs:
-            if fleet.schedule([*ts[:-1], [*ts[-1], v]], vt) is not None:
+            if fleet.schedule([*ts[:-1], [*ts[-1], v]], vt, vid) is not None:
                 ts[-1].append(v)
-            elif ts[-1] and len(ts) < vt.max_trips and fleet.schedule([*ts, [v]], vt):
+            elif ts[-1] and len(ts) < vt.max_trips and fleet.schedule([*ts, [v]], vt, vid):
                 ts.append([v])
             else:  # e.g. a station's fresh visit, on the reefer, mapped to its dry vehicle
                 dropped.append(v)
@@ -340,12 +461,36 @@ def reference_candidate(scenario: Scenario, matrices: Matrices, visits: list[Vis
                 unserved=tuple(unserved + left),
                 meta={"solutions": 1, "solution_limit": None, "matrix_source": matrices.source,
                       "unreachable": list(matrices.unreachable), "first_solution_s": None})
-    return repair(plan, scenario, matrices)
+    return repair(plan, scenario, matrices, pinned=pinned)
+
+
+def planned_trips(plan: Plan, scenario: Scenario, matrices: Matrices,
+                  trips: dict[str, list[list[Visit]]], earlier: dict[str, Earlier]) -> Plan:
+    """``plan`` with these trips of each vehicle added as they are (order kept), timed after
+    what the vehicle did earlier in the day; a trip that no longer fits (its vehicle's
+    day moved on) is left out, its visits listed unserved (:data:`DROPPED`) for the repair."""
+    lines = {ln.id: ln for ln in scenario.demand}
+    fleet = _Fleet(scenario, matrices)
+    fleet.earlier = dict(earlier)
+    routes = list(plan.routes)
+    left = list(plan.unserved)
+    for vid, ts in trips.items():
+        kept: list[list[Visit]] = []
+        for seq in ts:
+            if fleet.schedule([*kept, seq], fleet.types[vid], vid) is not None:
+                kept.append(seq)
+            else:
+                left += [Unserved(station_id=v.station_id, line_ids=v.line_ids, reason=DROPPED)
+                         for v in seq]
+        if kept:
+            routes += fleet.routes(vid, kept, lines)
+    return replace(plan, routes=tuple(routes), unserved=tuple(left))
 
 
 def insertion_candidate(scenario: Scenario, matrices: Matrices, visits: list[Visit],
                         unserved: list[Unserved], *, seed: int, time_limit_s: float,
-                        budget_s: float = math.inf) -> Plan:
+                        budget_s: float = math.inf, pinned: dict[str, str] | None = None
+                        ) -> Plan:
     """A plan built by :func:`repair` from no routes at all: farthest visit first, each at
     its cheapest allowed place or on the cheapest idle vehicle that can serve it alone.
 
@@ -366,11 +511,19 @@ def insertion_candidate(scenario: Scenario, matrices: Matrices, visits: list[Vis
                  meta={"solutions": 1, "solution_limit": None,
                        "matrix_source": matrices.source,
                        "unreachable": list(matrices.unreachable), "first_solution_s": None})
-    plan = repair(empty, scenario, matrices, until=t0 + budget_s)
+    plan = repair(empty, scenario, matrices, until=t0 + budget_s, pinned=pinned)
     elapsed = round(time.perf_counter() - t0, 3)
     return replace(plan, runtime_s=elapsed, objective=round(plan.cost, 2),
                    meta=dict(plan.meta) | {"first_solution_s": elapsed})
 
 
-__all__ = ["DROPPED", "insertion_candidate", "line_key", "reference_candidate",
-           "reference_vehicle", "repair"]
+__all__ = [
+    "DROPPED",
+    "Earlier",
+    "insertion_candidate",
+    "line_key",
+    "planned_trips",
+    "reference_candidate",
+    "reference_vehicle",
+    "repair",
+]

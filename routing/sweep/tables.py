@@ -56,29 +56,51 @@ def results_table(rows: list[dict[str, Any]]) -> pd.DataFrame:
     return frame[cols + [c for c in frame.columns if c not in cols]]
 
 
+SHARES_COLUMNS = ["scenario", "seed", "carrier", "alone_cost_day", "shapley_share", "saving",
+                  "better_off_alone", "failed_coalitions"]
+
+
 def shares_table(rows: list[dict[str, Any]]) -> pd.DataFrame:
     """Each member's Shapley share of the grand coalition's cost, per scenario and seed,
-    where every coalition was planned without error."""
+    where every coalition was planned without error. Where a coalition failed (an error
+    row: no plan within the time limit, a timeout, …) no split is computed from the others:
+    one row per scenario and seed names the failed coalitions instead (``carrier`` and the
+    figures empty)."""
     games: dict[tuple[str, int], dict[frozenset[str], float]] = defaultdict(dict)
-    failed: set[tuple[str, int]] = set()
+    failed: dict[tuple[str, int], list[str]] = defaultdict(list)
     for r in rows:
         if r["kind"] == "coalition":
             key = (r["scenario"], r["seed"])
             if r.get("error"):
-                failed.add(key)
+                failed[key].append(r["option"])
             else:
                 games[key][frozenset(r["option"].split("+"))] = r["cost_day"]
     alone = _alone(rows)
     out = []
-    for (scenario, seed), costs in sorted(games.items()):
+    for scenario, seed in sorted(set(games) | set(failed)):
+        costs = games.get((scenario, seed), {})
+        if failed.get((scenario, seed)):
+            out.append({"scenario": scenario, "seed": seed, "carrier": None,
+                        "alone_cost_day": None, "shapley_share": None, "saving": None,
+                        "better_off_alone": None,
+                        "failed_coalitions": " ".join(sorted(failed[scenario, seed]))})
+            continue
         players = tuple(sorted(max(costs, key=len)))
-        if (scenario, seed) in failed or len(costs) != 2 ** len(players) - 1:
+        if len(costs) != 2 ** len(players) - 1:
             continue
         for c, share in shapley(costs, players).items():
             stand = alone[(scenario, seed)].get(c)
             out.append({"scenario": scenario, "seed": seed, "carrier": c,
                         "alone_cost_day": stand, "shapley_share": round(share, 2),
                         "saving": None if stand is None else round(stand - share, 2),
-                        "better_off_alone": None if stand is None else share > stand + 1e-6})
-    return pd.DataFrame(out, columns=["scenario", "seed", "carrier", "alone_cost_day",
-                                      "shapley_share", "saving", "better_off_alone"])
+                        "better_off_alone": None if stand is None else share > stand + 1e-6,
+                        "failed_coalitions": ""})
+    return pd.DataFrame(out, columns=SHARES_COLUMNS)
+
+
+def failed_games(rows: list[dict[str, Any]]) -> list[str]:
+    """Per scenario and seed whose Shapley split was not computed: which coalitions failed,
+    in words (for the command line)."""
+    table = shares_table(rows)
+    return [f"{r.scenario} seed {r.seed}: coalition(s) {r.failed_coalitions}"
+            for r in table.itertuples() if r.failed_coalitions]

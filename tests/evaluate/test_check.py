@@ -204,3 +204,34 @@ def test_false_reasons_are_caught_when_no_vehicle_is_idle(plant, tiny_solved, ti
     found = [v for v in check_plan(tiny_doc, busy, tiny_solved[1]) if v.kind == "false_reason"]
     assert len(found) == 1, found
     assert "could" in found[0].message or "can" in found[0].message
+
+
+def test_a_plan_timed_with_the_exact_formula_passes(tiny, tiny_solved, tiny_doc):
+    """Times and distances recomputed with unrounded legs (float metres, float seconds, no
+    rounding up) are within the documented tolerance; a message comparing two times in one
+    minute shows their seconds."""
+    from routing.evaluate.check import _clock
+
+    m = tiny_solved[1]
+    idx = m.index()
+    for r in tiny_doc["routes"]:
+        vt = tiny.vehicle_type(r["vehicle_type"])
+        prev, t = idx[r["depot_id"]], r["start_min"] * 60
+        exact = 0.0
+        for s in r["stops"]:
+            here = idx[s["station_id"]]
+            metres = float(m.distance_m[prev, here]) - 0.49  # as if never rounded
+            exact += metres
+            leg = max(float(m.duration_s[prev, here]), metres / (vt.speed_kph / 3.6))
+            wait = s["start_min"] * 60 - s["arrival_min"] * 60
+            service = s["departure_min"] * 60 - s["start_min"] * 60
+            s["arrival_min"] = round((t + leg) / 60, 2)
+            s["start_min"] = round((t + leg + wait) / 60, 2)
+            s["departure_min"] = round((t + leg + wait + service) / 60, 2)
+            t, prev = t + leg + wait + service, here
+        exact += float(m.distance_m[prev, idx[r["depot_id"]]]) - 0.49
+        r["distance_km"] = round(exact / 1000, 3)
+    kinds = {v.kind for v in check_plan(tiny_doc, tiny, m)}
+    assert not {"travel_too_fast", "distance_mismatch", "time_window"} & kinds
+    assert _clock(13 * 3600 + 26 * 60 + 10, 13 * 3600 + 26 * 60 + 40) == "13:26:10"
+    assert _clock(13 * 3600 + 26 * 60, 13 * 3600 + 27 * 60) == "13:26"

@@ -55,7 +55,7 @@ def test_bench_command_runs_engines_side_by_side(tmp_path):
     """`routing bench` writes CSV, markdown and one .sol per engine; all reach the optimum."""
     out = tmp_path / "bench"
     r = CliRunner().invoke(main, ["bench", "--data", str(DATA), "--sets", "x",
-                                  "--time-limit-s", "0.5", "-o", str(out)])
+                                  "--time-limit-s", "2", "-o", str(out)])
     assert r.exit_code == 0, r.output
     rows = list(csv.DictReader((out / "results.csv").read_text().splitlines()))
     assert [x["engine"] for x in rows] == ["ours", "ortools", "pyvrp"]

@@ -659,3 +659,17 @@ def test_close_at_midnight_is_end_of_day(tmp_path: Path) -> None:
     scenario = read_scenario(folder)
     assert scenario.station("V1").close_s == 24 * 3600
     assert scenario.station("T1").close_s == 24 * 3600  # no close of its own: the default
+
+
+def test_a_bad_value_repeated_is_named_on_every_row(tmp_path):
+    """Cells are parsed once per (column, text) on big manifests; a bad text that repeats is
+    still a problem of each row it is on, with that row's number."""
+    folder = copy_tiny(tmp_path)
+    frame_edit("demand.csv", lambda f: f.assign(direction="sideways"))(folder)
+    with pytest.raises(ScenarioError) as exc:
+        read_scenario(folder)
+    rows = len(pd.read_csv(folder / "demand.csv"))
+    found = [p for p in exc.value.problems if "field 'direction'" in p]
+    assert len(found) == rows
+    assert [p.split(",")[0] for p in found] == [f"demand.csv row {k}"
+                                                for k in range(2, rows + 2)]

@@ -203,8 +203,9 @@ def test_auto_goes_prize_collecting_when_pyvrp_finds_nothing_feasible(tiny):
 def test_auto_goes_prize_collecting_on_time_without_an_iteration_limit(tiny):
     """A dispatcher's run has no iteration limit: the give-up goes by the clock. One van
     for the whole county, 8 s: the second PyVRP search stops after GIVE_UP of its time
-    (2 s; the per-visit minimum is 0.1 s here) and the prize-collecting search plans in the
-    time left (a give-up that never fires would leave it its 1 s floor after 8 s)."""
+    (about 1.8 s of the engines' 7.2 s; the per-visit minimum is 0.1 s here) and the
+    prize-collecting search plans in the time left (a give-up that never fires would leave
+    it its 1 s floor after 8 s)."""
     import re
 
     from routing.solve import portfolio
@@ -216,7 +217,9 @@ def test_auto_goes_prize_collecting_on_time_without_an_iteration_limit(tiny):
     msg = by["pyvrp wide", sc.solve.seed + 1]["error"]
     found = re.fullmatch(r"no feasible plan after ([\d.]+) s; prize-collecting took over", msg)
     assert found, msg
-    assert portfolio.GIVE_UP * 8 <= float(found[1]) < 4.0
+    from routing.solve import ENGINE_SHARE  # the engines' share of the 8 s
+
+    assert portfolio.GIVE_UP * 8 * ENGINE_SHARE - 0.1 <= float(found[1]) < 4.0
     assert ("pyvrp wide prize-collecting", sc.solve.seed + 1) in by
     assert plan.runtime_s > 3.0  # the prize-collecting search had the rest of the 8 s
     assert check_scenario_plan(plan, sc, m) == []
