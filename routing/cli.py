@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import os
+import re
 import sys
 import time
 from datetime import datetime
@@ -18,7 +19,9 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from .constants import MAX_CHANGE_PENALTY, MAX_SEED, MAX_SOLUTION_LIMIT, MAX_TIME_LIMIT_S
-from .exceptions import EXIT_NO_PLAN, NoPlanError, RoutingError
+from .exceptions import EXIT_NO_PLAN, NoPlanError, RoutingError, ScenarioError
+from .i18n import DEFAULT_LANG, LANGS, display_width, money, t
+from .i18n import count as count_of
 
 if TYPE_CHECKING:
     from .evaluate.check import Violation
@@ -38,10 +41,22 @@ def _num(x: float) -> str:
     return f"{x:.0f}" if float(x).is_integer() else f"{x:g}"
 
 
-def _no_plan(exc: NoPlanError) -> None:
-    """No plan within the time limit: the message on stderr, exit code 4."""
-    click.echo(f"Error: {exc}", err=True)
+def _no_plan(exc: NoPlanError, lang: str = DEFAULT_LANG) -> None:
+    """No plan within the time limit: the message on stderr (in ``lang``), exit code 4."""
+    if lang == "zh":
+        part = re.sub(r"^scenario '(.*)'$", r"场景 '\1'", exc.part)
+        text = t("no_plan_error", lang, part=part, limit=f"{exc.time_limit_s:g}",
+                 visits=exc.visits, servable=exc.servable)
+    else:
+        text = str(exc)
+    _say_error(text, lang)
     sys.exit(EXIT_NO_PLAN)
+
+
+def _say_error(text: str, lang: str) -> None:
+    """``错误：text`` (``Error: text``) on stderr."""
+    sep = "：" if lang == "zh" else ": "
+    click.echo(f"{t('error', lang)}{sep}{text}", err=True)
 
 
 class _FiniteFloat(click.ParamType):
@@ -109,61 +124,135 @@ OUT_DIR = _OutDir()
 
 
 class _Progress:
-    """Prints elapsed time and best cost at most once a second, on stderr."""
+    """Prints elapsed time and the best cost found so far at most once a second, on stderr
+    (the best of every core's search: the portfolio shares the forked search's best), and
+    ends with the kept plan's cost, the figure the summary shows."""
 
-    def __init__(self) -> None:
+    def __init__(self, lang: str = DEFAULT_LANG) -> None:
         self.last = -1.0
+        self.lang = lang
+        self.width = 0
+
+    def _show(self, text: str) -> None:
+        body = text.lstrip("\r")
+        wide = display_width(body)  # terminal columns: a Chinese character takes two
+        click.echo("\r" + body + " " * max(0, self.width - wide), err=True, nl=False)
+        self.width = wide
 
     def __call__(self, elapsed: float, best: float, count: int) -> None:
         if elapsed - self.last >= 1.0:
             self.last = elapsed
-            click.echo(f"\r  {elapsed:6.1f} s  best {best:,.2f} CNY  ({count} solutions)",
-                       err=True, nl=False)
+            n = count_of(count, self.lang, "solution_n", "solutions_n")
+            self._show(t("progress", self.lang, elapsed=elapsed, best=money(best), n=n))
+
+    def done(self, doc: dict[str, Any]) -> None:
+        """The kept plan: its vehicle cost and which search found it."""
+        cost = doc["totals"]["cost"]
+        runs = [r for r in doc.get("meta", {}).get("portfolio") or []
+                if "cost" in r and r.get("accepted") is not False]
+        kept = min(runs, key=lambda r: abs(r["cost"] - cost), default=None)
+        seed = t("seed", self.lang)
+        label = (f"{kept['engine']} {seed} {kept['seed']}" if kept and "seed" in kept
+                 else str(doc.get("engine")))
+        self._show(t("progress_done", self.lang, best=money(cost), label=label))
+        click.echo("", err=True)
+
+
+def _lang_option(what: tuple[str, str]) -> Any:
+    """``--lang``: Chinese by default."""
+    return click.option("--lang", type=click.Choice(list(LANGS)), default=DEFAULT_LANG,
+                        show_default=True, help=f"{what[0]}的语言。Language of {what[1]}.")
+
+
+class _Failure(click.ClickException):
+    """A RoutingError for the user: 错误： and the message in Chinese framing (the detail of
+    a scenario's problems — file, row, field, value — stays as the reader wrote it)."""
+
+    def __init__(self, exc: Exception, lang: str) -> None:
+        super().__init__(_error_text(exc, lang))
+        self.lang = lang
+
+    def show(self, file: Any = None) -> None:
+        sep = "：" if self.lang == "zh" else ": "
+        click.echo(f"{t('error', self.lang)}{sep}{self.format_message()}", err=True)
+
+
+_ROW_FIELD = re.compile(r"(\S+) row (\d+), field '([^']*)':? ?")
+_ROW = re.compile(r"(\S+) row (\d+)(: )?")
+
+
+def _error_text(exc: Exception, lang: str) -> str:
+    """The message of ``exc`` in ``lang``: a scenario's problems under a Chinese head line,
+    each located as 文件 第 N 行 字段 'x'."""
+    if lang != "zh" or not isinstance(exc, ScenarioError):
+        return str(exc)
+    shown = exc.problems[:30]
+    lines = [f"场景数据有 {len(exc.problems)} 处问题（{exc.source}）："]
+    for p in shown:
+        p = _ROW_FIELD.sub(r"\1 第 \2 行 字段 '\3'：", p)
+        lines.append("  - " + _ROW.sub(lambda m: f"{m[1]} 第 {m[2]} 行{'：' if m[3] else ''}",
+                                       p))
+    if len(exc.problems) > len(shown):
+        lines.append(f"  …… 另有 {len(exc.problems) - len(shown)} 处")
+    lines.append("（每处：文件、行、字段、问题与合法取值；改好后重新运行）")
+    return "\n".join(lines)
 
 
 @click.group()
 @click.version_option(package_name="routing")
 def main() -> None:
-    """Plan shared delivery routes for a county's hub, township stations and village points."""
+    """县乡村共同配送线路规划：县级物流中心、乡镇站点、村级服务点。
+
+    Plan shared delivery routes for a county's hub, township stations and village points.
+    Output is in Chinese by default; --lang en for English.
+    """
 
 
 @main.command()
 @click.argument("scenario_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.option("-o", "--out", "out_dir", required=True, type=OUT_DIR,
-              help="Folder for plan.json, routes.csv, routes.xlsx, routes.geojson.")
+              help="输出文件夹。Folder for plan.json, routes.csv, routes.xlsx, routes.geojson.")
 @click.option("--time-limit-s", type=TIME_LIMIT_S, default=None,
-              help="Solver time limit, seconds.")
-@click.option("--seed", type=SEED, default=None, help="Seed (default: the scenario's).")
+              help="求解限时（秒）。Solver time limit, seconds.")
+@click.option("--seed", type=SEED, default=None,
+              help="随机种子（默认取场景设置）。Seed (default: the scenario's).")
 @click.option("--solution-limit", type=SOLUTION_LIMIT, default=None,
-              help="Stop after this many solutions (deterministic runs).")
+              help="找到这么多个解后停止（可复现）。Stop after this many solutions "
+                   "(deterministic runs).")
 @click.option("--reference", "reference", default=None, metavar="PLAN_JSON|ID|latest",
               callback=lambda _ctx, _param, value: _check_reference(value),
-              help="Keep routes stable against this plan.json (yesterday's, or fixed routes), "
+              help="参照方案，保持线路稳定：昨天的 plan.json、固定线路、已存方案编号或 latest。"
+                   "Keep routes stable against this plan.json (yesterday's, or fixed routes), "
                    "a stored plan id, or the latest stored plan of the scenario.")
 @click.option("--change-penalty", type=CHANGE_PENALTY, default=None,
-              help="CNY per stop moved to another vehicle than in the reference "
-                   "(default: the scenario's, 50).")
+              help="站点换车的罚金（元/站，默认 50）。CNY per stop moved to another vehicle "
+                   "than in the reference (default: the scenario's, 50).")
 @click.option("--lock", "lock", default=None, metavar="VEHICLE[,…]",
-              help="With --reference: these vehicles keep their reference routes exactly "
-                   "(every trip, stops in order; only today's lines).")
+              help="与 --reference 同用：这些车辆完全沿用参照方案的线路（每一趟、停靠顺序不变；"
+                   "只含今天的需求）。With --reference: these vehicles keep their reference "
+                   "routes exactly (every trip, stops in order; only today's lines).")
 @click.option("--lock-stops", "lock_stops", default=None, metavar="STATION[,…]",
-              help="With --reference: these stations stay on their reference vehicle.")
+              help="与 --reference 同用：这些站点仍由参照方案中的车辆服务。With --reference: "
+                   "these stations stay on their reference vehicle.")
 @click.option("--structure", type=click.Choice(["direct", "two_echelon", "both"]), default=None,
-              help="Direct from the hub, trunks + feeders, or both for comparison "
-                   "(default: the scenario's).")
+              help="直送、两级配送（干线+支线）或两者对比（默认取场景设置）。Direct from the hub, "
+                   "trunks + feeders, or both for comparison (default: the scenario's).")
 @click.option("--engine", type=click.Choice(["ortools", "pyvrp", "auto"]), default="auto",
               show_default=True,
-              help="Solver engine; auto runs OR-Tools and PyVRP side by side when PyVRP can "
+              help="求解引擎；auto 同时运行 OR-Tools 与 PyVRP，保留通过核查的最低费用方案。"
+                   "Solver engine; auto runs OR-Tools and PyVRP side by side when PyVRP can "
                    "express the problem and keeps the cheaper checked plan.")
-@click.option("--quiet", is_flag=True, help="No progress output.")
-@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
-              help="Language of map.html, report.html and the route sheets.")
+@click.option("--quiet", is_flag=True, help="不显示进度。No progress output.")
+@_lang_option(("终端输出、map.html、report.html 与路单",
+               "the terminal output, map.html, report.html and the route sheets"))
 @click.option("--tiles", type=click.Choice(["osm", "amap", "none"]), default="osm",
               show_default=True,
-              help="Map tiles: OpenStreetMap, Amap/高德 (points shifted to GCJ-02), or none.")
+              help="地图底图：OpenStreetMap、高德（坐标转为 GCJ-02）或无。Map tiles: "
+                   "OpenStreetMap, Amap/高德 (points shifted to GCJ-02), or none.")
 @click.option("--store", "store_url", is_flag=False, flag_value=DEFAULT_STORE, default=None,
               metavar="[URL]",
-              help="Save the checked plan in the plan store and print its id: SQLite "
+              help="把核查后的方案存入方案库并显示编号。Save the checked plan in the plan store "
+                   "and print its id: SQLite "
                    "(sqlite:///plans.sqlite) or PostgreSQL (postgresql+psycopg://user:pw@host/db); "
                    f"alone: ${STORE_ENV} or ~/.local/share/routing/plans.sqlite.")
 def plan(scenario_dir: Path, out_dir: Path, time_limit_s: float | None, seed: int | None,
@@ -171,8 +260,9 @@ def plan(scenario_dir: Path, out_dir: Path, time_limit_s: float | None, seed: in
          lock: str | None, lock_stops: str | None,
          structure: str | None, engine: str, quiet: bool, lang: str, tiles: str,
          store_url: str | None) -> None:
-    """Plan today's routes for SCENARIO_DIR and write the plan files to OUT.
+    """为 SCENARIO_DIR 规划今天的线路，文件写入 OUT。
 
+    Plan today's routes for SCENARIO_DIR and write the plan files to OUT.
     With two structures (``both``), each goes to its own subfolder of OUT and a comparison
     follows the summaries.
     """
@@ -186,6 +276,7 @@ def plan(scenario_dir: Path, out_dir: Path, time_limit_s: float | None, seed: in
     results = []
     stored: list[int] = []
     store = None
+    progress: _Progress | None = None
     try:
         t0 = time.perf_counter()
         if store_url is not None:  # opened first: a bad URL should not wait for a solve
@@ -193,7 +284,7 @@ def plan(scenario_dir: Path, out_dir: Path, time_limit_s: float | None, seed: in
         scenario = read_scenario(scenario_dir)
         matrices = travel_matrices(scenario)
         if not quiet:
-            _network_note(scenario, matrices, time.perf_counter() - t0)
+            _network_note(scenario, matrices, time.perf_counter() - t0, lang)
         ref_doc = None
         if reference is not None and Path(reference).is_file():
             ref_doc = read_plan_json(Path(reference))
@@ -201,45 +292,46 @@ def plan(scenario_dir: Path, out_dir: Path, time_limit_s: float | None, seed: in
             with _open_store(store_url) as ref_store:
                 ref_id, ref_doc = ref_store.find(reference, scenario=scenario.name)
             if not quiet:
-                click.echo(f"reference: stored plan {ref_id} ({ref_doc['scenario'].get('date')})",
+                click.echo(t("reference", lang, id=ref_id, date=ref_doc["scenario"].get("date")),
                            err=True)
         ref_map = reference_from_plan(ref_doc) if ref_doc is not None else None
         locks = _locks(ref_doc, ref_map, lock, lock_stops, scenario)
         kinds = structures_of(scenario, structure)
         for kind in kinds:
             out = out_dir if len(kinds) == 1 else out_dir / kind
+            progress = None if quiet else _Progress(lang)
             result, _ = plan_scenario(scenario, matrices, time_limit_s=time_limit_s, seed=seed,
-                                      solution_limit=solution_limit,
-                                      progress=None if quiet else _Progress(),
+                                      solution_limit=solution_limit, progress=progress,
                                       reference=ref_map, change_penalty=change_penalty,
                                       structure=kind, engine=engine, locks=locks)
-            if not quiet:
-                click.echo("", err=True)
             doc, violations = _write_plan_files(result, scenario, matrices, out, lang=lang,
-                                                tiles=tiles)
+                                                tiles=tiles, progress=progress)
             if store is not None:
                 stored.append(store.save(doc, violations=len(violations)))
             results.append((kind, out, doc, violations))
     except NoPlanError as exc:
-        _no_plan(exc)
+        if progress is not None and progress.width:
+            click.echo("", err=True)  # end the progress line
+        _no_plan(exc, lang)
     except RoutingError as exc:
-        raise click.ClickException(str(exc)) from None
+        raise _Failure(exc, lang) from None
     finally:
         if store is not None:
             store.close()
     for kind, out, doc, violations in results:
         if len(results) > 1:
-            click.echo(f"\n=== {kind} ===")
+            name = t(f"structure_{kind}", lang) if kind in ("direct", "two_echelon") else kind
+            click.echo("\n" + t("structure_head", lang, name=name))
         click.echo(summary_text(doc, scenario, violations=len(violations),
-                                verdicts=plan_verdicts(doc, scenario)))
+                                verdicts=plan_verdicts(doc, scenario), lang=lang))
         for v in violations[:20]:
             click.echo(f"  {v}")
-        click.echo(f"\nwrote {out}/plan.json, routes.csv, routes.xlsx, route_sheets.pdf, "
-                   "routes.geojson, map.html, report.html")
+        click.echo("\n" + t("wrote", lang, files=f"{out}/{_plan_files(lang)}"))
     if store is not None:
-        click.echo(f"stored as plan {', '.join(map(str, stored))} in {store.where}")
+        click.echo(t("stored", lang, ids=", ".join(map(str, stored)), where=store.where))
     if len(results) > 1:
-        click.echo("\n" + comparison_text([(k, d, len(v)) for k, _, d, v in results]))
+        click.echo("\n" + comparison_text([(k, d, len(v)) for k, _, d, v in results],
+                                          lang=lang))
     if any(v or d["unserved"] for _, _, d, v in results):
         sys.exit(EXIT_NOT_ALL_MET)
 
@@ -269,12 +361,21 @@ def _locks(ref_doc: dict[str, Any] | None, ref_map: dict[str, str] | None, lock:
     return Locks(routes=tuple(routes), stops=stops)
 
 
+def _plan_files(lang: str) -> str:
+    """The files :func:`_write_plan_files` writes, as the "wrote" line lists them."""
+    return ("、" if lang == "zh" else ", ").join(["plan.json", "routes.csv", "routes.xlsx",
+                                                 "route_sheets.pdf", "routes.geojson",
+                                                 "map.html", "report.html"])
+
+
 def _write_plan_files(plan: Plan, scenario: Scenario, matrices: Matrices, out: Path, *,
-                      lang: str, tiles: str, violations: list[Violation] | None = None
+                      lang: str, tiles: str, violations: list[Violation] | None = None,
+                      progress: _Progress | None = None
                       ) -> tuple[dict[str, Any], list[Violation]]:
     """Every file of a plan in OUT (plan.json, routes.csv/.xlsx/.geojson, route_sheets.pdf,
     map.html, report.html); the plan document and the checker's violations (checked here
-    unless given)."""
+    unless given). ``progress`` ends its line with the kept plan's cost once plan.json is
+    written."""
     from .evaluate.check import check_plan
     from .report.dispatch import write_report
     from .report.maps import map_data, write_map
@@ -284,6 +385,8 @@ def _write_plan_files(plan: Plan, scenario: Scenario, matrices: Matrices, out: P
 
     out.mkdir(parents=True, exist_ok=True)
     doc = write_plan_json(plan, scenario, out / "plan.json")
+    if progress is not None:
+        progress.done(doc)
     write_routes_csv(doc, scenario, out / "routes.csv", lang=lang)
     write_routes_xlsx(doc, scenario, out / "routes.xlsx", lang=lang)
     route_sheets_pdf(doc, scenario, out / "route_sheets.pdf", lang=lang)
@@ -312,96 +415,117 @@ def _open_store(url: str | None) -> PlanStore:
     return open_store(None if url in (None, DEFAULT_STORE) else url)
 
 
-def _network_note(scenario: Scenario, matrices: Matrices, seconds: float) -> None:
+def _network_note(scenario: Scenario, matrices: Matrices, seconds: float,
+                  lang: str = DEFAULT_LANG) -> None:
     """What was read and how the network was built, on stderr."""
-    click.echo(f"{scenario.name}: {len(scenario.stations)} stations, "
-               f"{len(scenario.demand)} demand lines, "
-               f"{sum(v.count for v in scenario.vehicle_types)} vehicles; "
-               f"matrices ({matrices.source}) in {seconds:.1f} s", err=True)
+    click.echo(t("network", lang, name=scenario.name, stations=len(scenario.stations),
+                 lines=len(scenario.demand),
+                 vehicles=sum(v.count for v in scenario.vehicle_types), source=matrices.source,
+                 s=seconds), err=True)
     if matrices.snap_m:
         snaps = sorted(zip(matrices.snap_m, matrices.station_ids, strict=True))
         mid = snaps[len(snaps) // 2][0]
-        click.echo(f"  snapped to roads: median {mid:,.0f} m, max {snaps[-1][0]:,.0f} m "
-                   f"({snaps[-1][1]})", err=True)
+        click.echo(t("snapped", lang, mid=mid, far=snaps[-1][0], sid=snaps[-1][1]), err=True)
     if matrices.unreachable:
-        click.echo(f"  unreachable on the road network: {', '.join(matrices.unreachable)}",
-                   err=True)
-
+        click.echo(t("unreachable", lang, ids=", ".join(matrices.unreachable)), err=True)
 
 @main.command()
 @click.argument("scenario_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.option("-o", "--out", "out_dir", required=True, type=OUT_DIR,
-              help="Folder for comparison.json/.csv/.xlsx and the plans behind them.")
+              help="输出文件夹。Folder for comparison.json/.csv/.xlsx and the plans behind them.")
 @click.option("--time-limit-s", type=TIME_LIMIT_S, default=None,
-              help="Seconds per plan (default: the scenario's [compare] time_limit_s).")
+              help="每个方案的求解秒数（默认取场景 [compare] time_limit_s）。Seconds per plan "
+                   "(default: the scenario's [compare] time_limit_s).")
 @click.option("--coalition-time-limit-s", type=TIME_LIMIT_S, default=None,
-              help="Seconds per Shapley coalition plan.")
-@click.option("--no-shapley", is_flag=True, help="Skip the coalition plans (2^n - 1 of them).")
-@click.option("--seed", type=SEED, default=None)
-@click.option("--solution-limit", type=SOLUTION_LIMIT, default=None)
+              help="每个联盟子集（Shapley）的求解秒数。Seconds per Shapley coalition plan.")
+@click.option("--no-shapley", is_flag=True,
+              help="不计算联盟子集（2^n - 1 个方案）。Skip the coalition plans (2^n - 1 of them).")
+@click.option("--seed", type=SEED, default=None, help="随机种子。Seed.")
+@click.option("--solution-limit", type=SOLUTION_LIMIT, default=None,
+              help="每个方案找到这么多个解后停止。Stop each plan after this many solutions.")
 @click.option("--engine", type=click.Choice(["ortools", "pyvrp", "auto"]), default="auto",
-              show_default=True, help="Solver engine of every plan (see routing plan).")
-@click.option("--quiet", is_flag=True)
-@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
-              help="Language of map.html and report.html.")
+              show_default=True, help="每个方案的求解引擎（见 routing plan）。Solver engine of "
+                                      "every plan (see routing plan).")
+@click.option("--quiet", is_flag=True, help="不显示进度。No progress output.")
+@_lang_option(("终端输出、图表、map.html 与 report.html",
+               "the terminal output, charts, map.html and report.html"))
 @click.option("--tiles", type=click.Choice(["osm", "amap", "none"]), default="osm",
               show_default=True,
-              help="Map tiles: OpenStreetMap, Amap/高德 (points shifted to GCJ-02), or none.")
+              help="地图底图：OpenStreetMap、高德（坐标转为 GCJ-02）或无。Map tiles: "
+                   "OpenStreetMap, Amap/高德 (points shifted to GCJ-02), or none.")
 def compare(scenario_dir: Path, out_dir: Path, time_limit_s: float | None,
             coalition_time_limit_s: float | None, no_shapley: bool, seed: int | None,
             solution_limit: int | None, engine: str, quiet: bool, lang: str,
             tiles: str) -> None:
-    """Compare each carrier alone with the alliance variants of SCENARIO_DIR.
+    """对比各家快递单独配送与 SCENARIO_DIR 的各共同配送方案。
 
+    Compare each carrier alone with the alliance variants of SCENARIO_DIR.
     Prints the table, writes comparison.json/.csv/.xlsx to OUT, and exits 0 when the
     scenario's main alliance variant meets every target (hours, fresh hours, cost reduction),
     3 when it does not, 4 when an option (a carrier alone, a variant, a coalition) had no
     plan within the time limit: it is reported as failed, with no cost, and left out of
     every reduction and cost split.
     """
+    from .i18n import carrier_names, failed_options_text, variant_name
     from .io import read_scenario
     from .pipeline import compare_scenario
     from .report.comparison import comparison_table, write_comparison
     from .report.dispatch import write_comparison_report
     from .report.maps import comparison_map_data, write_comparison_map
 
-    def say(msg: str) -> None:
-        if not quiet:
-            click.echo(msg, err=True)
+    def step(where: Any) -> None:
+        if quiet:
+            return
+        shown = variant_name(where.name, lang, carrier_names(scenario, lang))
+        if where.stage == "baseline":
+            shown = carrier_names(scenario, lang).get(where.name, where.name)
+        name = f"：{shown}" if lang == "zh" else f": {shown}"
+        click.echo(t("compare_step", lang, stage=t(f"stage_{where.stage}", lang),
+                     done=where.done, total=where.total, name=name if where.name else "",
+                     used=_duration(where.elapsed_s, lang), left=_duration(where.left_s, lang)),
+                   err=True)
 
     try:
         scenario = read_scenario(scenario_dir)
         result = compare_scenario(scenario, time_limit_s=time_limit_s,
                                   coalition_time_limit_s=coalition_time_limit_s,
                                   shapley=False if no_shapley else None, seed=seed,
-                                  solution_limit=solution_limit, note=say, engine=engine)
-        doc = write_comparison(result, out_dir)
+                                  solution_limit=solution_limit, step=step, engine=engine)
+        doc = write_comparison(result, out_dir, lang=lang, scenario=scenario)
         sides = comparison_map_data(result, scenario, lang=lang)
         write_comparison_map(result, scenario, out_dir / "map.html", lang=lang, tiles=tiles,
                              data=sides)
         write_comparison_report(doc, result, scenario, out_dir, lang=lang, tiles=tiles,
                                 maps=sides)
     except RoutingError as exc:
-        raise click.ClickException(str(exc)) from None
-    click.echo(comparison_table(result))
-    click.echo(f"\nwrote {out_dir}/comparison.json, comparison.csv, comparison.xlsx, cost.png, "
-               "on_time.png, cost_shares.png, map.html, report.html, plans/")
+        raise _Failure(exc, lang) from None
+    click.echo(comparison_table(result, lang=lang, scenario=scenario))
+    click.echo("\n" + t("compare_wrote", lang, dir=out_dir))
     if result["failed"]:
-        click.echo("Error: no plan within the time limit for " + ", ".join(
-            f"{f['kind']} {f['option']}" for f in result["failed"]) + ". Give them more time "
-            "(--time-limit-s, --coalition-time-limit-s).", err=True)
+        options = failed_options_text(result["failed"], lang, carrier_names(scenario, lang))
+        _say_error(t("no_plan_options", lang, options=options), lang)
         sys.exit(EXIT_NO_PLAN)
     if not doc["targets_met"]:
         sys.exit(EXIT_NOT_ALL_MET)
+
+
+def _duration(seconds: float, lang: str) -> str:
+    from .i18n import duration
+
+    return duration(seconds, lang)
 
 
 @main.command()
 @click.argument("plan_json", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--scenario", "scenario_dir", required=True,
               type=click.Path(exists=True, file_okay=False, path_type=Path),
-              help="The scenario folder the plan was made for.")
-def check(plan_json: Path, scenario_dir: Path) -> None:
-    """Re-check PLAN_JSON against the scenario; list every violation, exit 3 if any."""
+              help="方案对应的场景文件夹。The scenario folder the plan was made for.")
+@_lang_option(("终端输出", "the terminal output"))
+def check(plan_json: Path, scenario_dir: Path, lang: str) -> None:
+    """按场景重新核查 PLAN_JSON，列出全部违规，有违规时退出码为 3。
+
+    Re-check PLAN_JSON against the scenario; list every violation, exit 3 if any.
+    """
     from .evaluate.check import check_plan
     from .io import read_scenario
     from .network.matrix import travel_matrices
@@ -412,31 +536,67 @@ def check(plan_json: Path, scenario_dir: Path) -> None:
         scenario = read_scenario(scenario_dir)
         violations = check_plan(doc, scenario, travel_matrices(scenario))
     except RoutingError as exc:
-        raise click.ClickException(str(exc)) from None
+        raise _Failure(exc, lang) from None
     routes, stops = len(doc["routes"]), sum(len(r["stops"]) for r in doc["routes"])
     if not violations:
-        click.echo(f"OK: {routes} routes, {stops} stops, {len(doc['unserved'])} unserved "
-                   f"(each with a reason); distances, times, loads and costs recomputed.")
+        click.echo(t("check_all_ok", lang, routes=routes, stops=stops,
+                     unserved=len(doc["unserved"])))
         return
-    click.echo(f"{len(violations)} violation(s) in {plan_json}:")
+    click.echo(t("check_violations", lang, n=len(violations), path=plan_json))
     for v in violations:
         click.echo(f"  {v}")
     sys.exit(EXIT_NOT_ALL_MET)
 
 
 @main.command()
+@click.argument("out_dir", type=OUT_DIR)
+@_lang_option(("表头、示例与下拉列表", "the headers, example rows and drop-down lists"))
+@click.option("--format", "fmt", type=click.Choice(["xlsx", "csv"]), default="xlsx",
+              show_default=True,
+              help="xlsx（带下拉列表和说明页）或 csv（UTF-8）。xlsx (with drop-down lists and a "
+                   "notes sheet) or csv (UTF-8).")
+@click.option("--scenario", "scenario_dir", default=None,
+              type=click.Path(exists=True, file_okay=False, path_type=Path),
+              help="取该场景的快递公司作下拉列表和示例。Take the carriers for the lists and "
+                   "examples from this scenario.")
+def template(out_dir: Path, lang: str, fmt: str, scenario_dir: Path | None) -> None:
+    """写出空白导入模板：站点、快递公司、车辆、今日运单四张表和 scenario.toml。
+
+    Write blank import templates to OUT_DIR: stations, carriers, vehicles and demand tables
+    (headers, an example row, drop-down lists) and a scenario.toml naming them. Filled in,
+    the folder is a scenario for `routing plan`.
+    """
+    from .io import read_scenario
+    from .io.template import write_templates
+
+    try:
+        scenario = read_scenario(scenario_dir) if scenario_dir is not None else None
+        files = write_templates(out_dir, lang=lang, fmt=fmt, scenario=scenario)
+    except RoutingError as exc:
+        raise _Failure(exc, lang) from None
+    sep = "、" if lang == "zh" else ", "
+    click.echo(t("template_wrote", lang, files=f"{out_dir}/" + sep.join(f.name for f in files)))
+
+
+@main.command()
 @click.argument("edited", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--scenario", "scenario_dir", required=True,
               type=click.Path(exists=True, file_okay=False, path_type=Path),
-              help="The scenario folder the plan was made for.")
+              help="方案对应的场景文件夹。The scenario folder the plan was made for.")
 @click.option("-o", "--out", "out_dir", required=True, type=OUT_DIR,
-              help="Folder for the re-timed plan's files (created).")
-@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
-              help="Language of the map and report.")
+              help="重新排时后方案的输出文件夹（自动创建）。Folder for the re-timed plan's files "
+                   "(created).")
+@_lang_option(("终端输出、地图与报告", "the terminal output, the map and the report"))
 @click.option("--tiles", type=click.Choice(["osm", "amap", "none"]), default="osm",
-              show_default=True, help="Background map tiles.")
+              show_default=True,
+              help="地图底图：OpenStreetMap、高德（坐标转为 GCJ-02）或无。Map tiles: "
+                   "OpenStreetMap, Amap/高德 (points shifted to GCJ-02), or none.")
 def retime(edited: Path, scenario_dir: Path, out_dir: Path, lang: str, tiles: str) -> None:
-    """Re-time EDITED (plan.json, routes.csv or routes.xlsx with stops reordered or moved
+    """按调度员改过的方案重新排时：EDITED 为调整了停靠顺序或换车的 plan.json、routes.csv 或
+    routes.xlsx；保留顺序和车辆，重算时间、载重和费用，写出完整方案，列出违规（严重的在前），
+    有违规时退出码为 3。
+
+    Re-time EDITED (plan.json, routes.csv or routes.xlsx with stops reordered or moved
     between vehicles): keep its order and vehicles, recompute every time, load and cost,
     write the complete plan to OUT and list what breaks the rules, hard ones first; exit 3
     if anything does."""
@@ -456,15 +616,14 @@ def retime(edited: Path, scenario_dir: Path, out_dir: Path, lang: str, tiles: st
                                             lang=lang, tiles=tiles,
                                             violations=result.violations)
     except RoutingError as exc:
-        raise click.ClickException(str(exc)) from None
+        raise _Failure(exc, lang) from None
     click.echo(summary_text(doc, scenario, violations=len(violations),
-                            verdicts=plan_verdicts(doc, scenario)))
+                            verdicts=plan_verdicts(doc, scenario), lang=lang))
     if violations:
-        click.echo(f"\n{len(violations)} violation(s), hard ones first:")
+        click.echo("\n" + t("retime_violations", lang, n=len(violations)))
         for v in violations:
             click.echo(f"  {v}")
-    click.echo(f"\nwrote {out_dir}/plan.json, routes.csv, routes.xlsx, routes.geojson, "
-               "map.html, report.html")
+    click.echo("\n" + t("wrote", lang, files=f"{out_dir}/{_plan_files(lang)}"))
     if violations:
         sys.exit(EXIT_NOT_ALL_MET)
 
@@ -571,18 +730,21 @@ def replan(plan_json: Path, scenario_dir: Path, at_s: int, late_path: Path | Non
 @click.argument("plan_json", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--scenario", "scenario_dir", required=True,
               type=click.Path(exists=True, file_okay=False, path_type=Path),
-              help="The scenario folder the plan was made for.")
+              help="方案对应的场景文件夹。The scenario folder the plan was made for.")
 @click.option("-o", "--out", "out_html", required=True,
               type=click.Path(dir_okay=False, path_type=Path),
-              help="The HTML file to write (e.g. map.html).")
-@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
-              help="Language of labels, popups and legend.")
+              help="要写出的 HTML 文件（如 map.html）。The HTML file to write (e.g. map.html).")
+@_lang_option(("地图标注、弹窗、图例与终端输出", "labels, popups, legend and the terminal output"))
 @click.option("--tiles", type=click.Choice(["osm", "amap", "none"]), default="osm",
               show_default=True,
-              help="Map tiles: OpenStreetMap, Amap/高德 (points shifted to GCJ-02), or none.")
+              help="地图底图：OpenStreetMap、高德（坐标转为 GCJ-02）或无。Map tiles: "
+                   "OpenStreetMap, Amap/高德 (points shifted to GCJ-02), or none.")
 def map_command(plan_json: Path, scenario_dir: Path, out_html: Path, lang: str,
                 tiles: str) -> None:
-    """Draw PLAN_JSON on a map: one self-contained HTML page, a layer per vehicle and carrier."""
+    """把 PLAN_JSON 画在地图上：单个 HTML 文件，每辆车、每家快递一个图层。
+
+    Draw PLAN_JSON on a map: one self-contained HTML page, a layer per vehicle and carrier.
+    """
     from .io import read_scenario
     from .report.maps import map_data, write_map
     from .report.plan_json import read_plan_json
@@ -594,11 +756,10 @@ def map_command(plan_json: Path, scenario_dir: Path, out_html: Path, lang: str,
         out_html.parent.mkdir(parents=True, exist_ok=True)
         write_map(data, out_html, tiles=tiles)
     except RoutingError as exc:
-        raise click.ClickException(str(exc)) from None
-    routes = len(doc["routes"])
-    click.echo(f"wrote {out_html}: {routes} route(s), {len(doc['unserved'])} unserved, legs "
-               f"{'along the roads' if data.along_roads else 'straight'}")
-
+        raise _Failure(exc, lang) from None
+    click.echo(t("map_wrote", lang, path=out_html, routes=len(doc["routes"]),
+                 unserved=len(doc["unserved"]),
+                 legs=t("legs_roads" if data.along_roads else "legs_straight", lang)))
 
 @main.command()
 @click.option("--data", "data_dir", type=click.Path(path_type=Path), default=None,
@@ -621,7 +782,10 @@ def map_command(plan_json: Path, scenario_dir: Path, out_html: Path, lang: str,
                    "per core, after ours has had both cores).")
 def bench(data_dir: Path | None, sets: str, instances: str, engines: str, time_limit_s: float,
           seed: int, out_dir: Path, peers_one_by_one: bool) -> None:
-    """Benchmark the engines side by side on literature instances: gap to best-known."""
+    """在文献算例上对比各求解引擎（与已知最优解的差距）。
+
+    Benchmark the engines side by side on literature instances: gap to best-known.
+    """
     import shlex
 
     from .bench import _split, default_data, run_suite
@@ -662,7 +826,10 @@ def bench(data_dir: Path | None, sets: str, instances: str, engines: str, time_l
                    "max_table_mb (200, any scenario's tables).")
 def sweep(spec_file: Path, out_dir: Path, scheduler: str | None, workers: int | None,
           quiet: bool, store_url: str | None, fetch_limits: tuple[str, ...]) -> None:
-    """Plan many scenarios × variants × seeds (and Shapley coalitions) on Dask."""
+    """用 Dask 批量规划多个场景 × 方案 × 随机种子（及 Shapley 联盟子集）。
+
+    Plan many scenarios × variants × seeds (and Shapley coalitions) on Dask.
+    """
     from .io.limits import Limits, parse_pairs
     from .store import parse_store_url
     from .sweep import read_spec, run_sweep
@@ -712,7 +879,10 @@ def sweep(spec_file: Path, out_dir: Path, scheduler: str | None, workers: int | 
               help="Only the plans of this sweep job (job_key of the sweep's results).")
 def history(store_url: str | None, scenario: str | None, since: datetime | None,
             until: datetime | None, sweep_job: str | None) -> None:
-    """List the stored plans with their totals, oldest first; a sweep's plans name their job."""
+    """列出方案库中已存的方案及其合计（按时间先后）。
+
+    List the stored plans with their totals, oldest first; a sweep's plans name their job.
+    """
     from .store import history_table
 
     try:

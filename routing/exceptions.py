@@ -21,6 +21,7 @@ class ScenarioError(DataError):
 
     def __init__(self, problems: list[str], *, source: str = "scenario") -> None:
         self.problems = list(problems)
+        self.source = source
         head = f"{len(self.problems)} problem{'s' if len(self.problems) != 1 else ''} in {source}:"
         shown = self.problems[:30]
         more = len(self.problems) - len(shown)

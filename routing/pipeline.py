@@ -18,6 +18,7 @@ from .evaluate.check import Violation, check_plan, hard_first
 from .evaluate.explain import Explainer
 from .evaluate.probe import RouteView
 from .exceptions import ModelError, NoPlanError
+from .i18n import t as tr
 from .io.edited import EditedRoute
 from .io.events import Event
 from .model import DemandLine, Direction, Scenario, Tier, Variant, VehicleType
@@ -134,10 +135,11 @@ def _solve(scenario: Scenario, m: Matrices, *, time_limit_s: float | None,
     error = NoPlanError(f"scenario '{scenario.name}'", limit, *found)
     if strict or not plan.routes:
         raise error
-    note = (f"no engine found a plan within {limit:g} s; this is the insertion plan (each "
-            "visit at its cheapest allowed place, farthest first), checked like any plan — "
-            "give more time (--time-limit-s) for a cheaper one")
-    return replace(plan, meta=plan.meta | {"engine_note": note, "no_engine_plan": True})
+    # plan.json keeps the note in English (data); the summary shows it in the chosen
+    # language from no_engine_plan_limit_s (routing.i18n "no_engine_plan_note").
+    note = tr("no_engine_plan_note", "en", limit=f"{limit:g}")
+    return replace(plan, meta=plan.meta | {"engine_note": note, "no_engine_plan": True,
+                                           "no_engine_plan_limit_s": limit})
 
 
 def plan_scenario(scenario: Scenario, matrices: Matrices | None = None, *,
@@ -533,18 +535,68 @@ def planner(seed: int | None, solution_limit: int | None, engine: str = "auto") 
     return plan
 
 
+@dataclasses.dataclass(frozen=True, slots=True)
+class CompareStep:
+    """Where ``routing compare`` is: ``stage`` (baseline | variant | shapley), ``done`` of
+    ``total`` jobs of that stage finished, the job about to start (``name``, "" at the end),
+    seconds since the start and an estimate of the seconds left (every job's time limit,
+    scaled by how long the finished ones took against theirs)."""
+
+    stage: str
+    done: int
+    total: int
+    name: str
+    elapsed_s: float
+    left_s: float
+
+
+class _Clock:
+    """Jobs done and time left: each job weighs its time limit."""
+
+    def __init__(self, jobs: list[tuple[str, float]], step: Any) -> None:
+        self.t0 = time.perf_counter()
+        self.planned = sum(w for _, w in jobs)
+        self.spent = 0.0  # time limits of the jobs done
+        self.step = step or (lambda _s: None)
+        self.totals: dict[str, int] = {}
+        for stage, _ in jobs:
+            self.totals[stage] = self.totals.get(stage, 0) + 1
+        self.done: dict[str, int] = dict.fromkeys(self.totals, 0)
+
+    def tell(self, stage: str, name: str) -> None:
+        elapsed = time.perf_counter() - self.t0
+        # Until a job has finished, assume plans take 1.3 × their limit (checks, the week's
+        # simulation, a second schedule tried).
+        rate = elapsed / self.spent if self.spent > 0 else 1.3
+        left = max(0.0, (self.planned - self.spent) * rate)
+        self.step(CompareStep(stage=stage, done=self.done[stage], total=self.totals[stage],
+                              name=name, elapsed_s=elapsed, left_s=left))
+
+    def finished(self, stage: str, weight: float) -> None:
+        self.done[stage] += 1
+        self.spent += weight
+
+
+def co_cycle(scenario: Scenario, carrier: str) -> int:
+    """How often a carrier alone visits its stations, days (its plans per cycle)."""
+    return next((c.visit_every_days for c in scenario.carriers if c.id == carrier), 1)
+
+
 def compare_scenario(scenario: Scenario, matrices: Matrices | None = None, *,
                      time_limit_s: float | None = None,
                      coalition_time_limit_s: float | None = None, shapley: bool | None = None,
                      seed: int | None = None, solution_limit: int | None = None,
-                     note: Any = None, engine: str = "auto") -> dict[str, Any]:
+                     note: Any = None, step: Any = None,
+                     engine: str = "auto") -> dict[str, Any]:
     """Carriers alone vs the scenario's variants, with targets and the cost split.
 
     Returns a JSON-ready dict (see :mod:`routing.report.comparison`); ``note`` (a callable
-    taking a string) hears what is being planned. An option with no plan within the time limit
-    (:class:`~routing.exceptions.NoPlanError`) is an outcome marked ``failed`` with no figures;
-    ``result["failed"]`` lists each such option, coalitions included, and no cost split uses
-    it (a failed coalition leaves the Shapley split out, naming the coalition).
+    taking a string) hears what is being planned; ``step`` (a callable taking a
+    :class:`CompareStep`) hears each job start, with the jobs done and the time left. An
+    option with no plan within the time limit (:class:`~routing.exceptions.NoPlanError`) is an
+    outcome marked ``failed`` with no figures; ``result["failed"]`` lists each such option,
+    coalitions included, and no cost split uses it (a failed coalition leaves the Shapley
+    split out, naming the coalition).
     """
     from .evaluate import consolidation as co
     from .evaluate.sla import sla_report
@@ -568,44 +620,74 @@ def compare_scenario(scenario: Scenario, matrices: Matrices | None = None, *,
             return co.failed_outcome(scenario, name, kind, carriers, structure, setting,
                                      str(exc), targets)
 
+    alone = co.carriers_with_parcels(scenario)
+    everyone = alone
+    subsets = [members for size in range(1, len(everyone) + 1)
+               for members in itertools.combinations(everyone, size)] \
+        if do_shapley and len(everyone) > 1 else []
+
+    # The grand coalition is the first variant's plan when that is the plain daily alliance.
+    first = spec.variants[0] if spec.variants else None
+    reuse_grand = (first is not None and first.visit_every_days == 1
+                   and first.structure == "direct"
+                   and tuple(first.carriers or (c.id for c in scenario.carriers)) == everyone)
+
+    def reused(members: tuple[str, ...]) -> bool:
+        return len(members) == len(everyone) and reuse_grand
+
+    # A job's weight: the plans of its visit cycle, each on the time limit (every k > 1 days:
+    # two schedules of k plans tried; auto: about three cycles).
+    def cycle(k: int) -> float:
+        return tl * (2 * k if k > 1 else 1)
+
+    def weight(v: Variant) -> float:
+        return 6 * tl if v.visit_every_days == AUTO else cycle(int(v.visit_every_days))
+
+    clock = _Clock([("baseline", cycle(co_cycle(scenario, c))) for c in alone]
+                   + [("variant", weight(v)) for v in spec.variants]
+                   + [("shapley", ctl) for s in subsets if not reused(s)], step)
     say(f"baseline: {len(scenario.carriers)} carriers alone, {tl:g} s each")
-    baseline = {}
-    for c in co.carriers_with_parcels(scenario):
-        carrier = next(x for x in scenario.carriers if x.id == c)
-        baseline[c] = attempt("baseline", f"{c} alone", (c,), "direct",
-                              carrier.visit_every_days, None,
-                              lambda c=c: co.plan_alone(scenario, m, c, plan_with, tl))
+    baseline: dict[str, Any] = {}
+    for c in alone:
+        clock.tell("baseline", c)
+        baseline[c] = attempt("baseline", f"{c} alone", (c,), "direct", co_cycle(scenario, c),
+                              None, lambda c=c: co.plan_alone(scenario, m, c, plan_with, tl))
+        clock.finished("baseline", cycle(co_cycle(scenario, c)))
     variants = []
     for v in spec.variants:
         every = ("each station's frequency chosen" if v.visit_every_days == AUTO
                  else f"every {v.visit_every_days} day(s)")
         say(f"variant {v.name}: {v.structure}, {every}")
         members = v.carriers or tuple(c.id for c in scenario.carriers)
+        clock.tell("variant", v.name)
         variants.append(attempt("variant", v.name, tuple(members), v.structure,
                                 v.visit_every_days, v.targets,
                                 lambda v=v: co.plan_variant(scenario, m, v, plan_with, tl)))
-    everyone = tuple(baseline)
+        clock.finished("variant", weight(v))
     coalitions = None
     failed_coalitions: list[str] = []
-    if do_shapley and len(everyone) > 1:
+    if subsets:
         say(f"Shapley: {2 ** len(everyone) - 1} coalition plans, {ctl:g} s each")
         coalitions = {}
-        for size in range(1, len(everyone) + 1):
-            for members in itertools.combinations(everyone, size):
-                name = "+".join(members)
-                if size == len(everyone) and variants[0].carriers == everyone and \
-                        variants[0].visit_every_days == 1 and variants[0].structure == "direct":
-                    if variants[0].failed:
-                        failed_coalitions.append(name)
-                    coalitions[frozenset(members)] = variants[0].cost_day
-                    continue
-                o = attempt("coalition", name, members, "direct", 1, None,
-                            lambda members=members, name=name: co.plan_variant(
-                                scenario, m, Variant(name=name, carriers=members), plan_with,
-                                ctl, kind="coalition"))
-                if o.failed:
+        for members in subsets:
+            name = "+".join(members)
+            if reused(members):
+                if variants[0].failed:
                     failed_coalitions.append(name)
-                coalitions[frozenset(members)] = o.cost_day
+                coalitions[frozenset(members)] = variants[0].cost_day
+                continue
+            clock.tell("shapley", name)
+            o = attempt("coalition", name, members, "direct", 1, None,
+                        lambda members=members, name=name: co.plan_variant(
+                            scenario, m, Variant(name=name, carriers=members), plan_with,
+                            ctl, kind="coalition"))
+            if o.failed:
+                failed_coalitions.append(name)
+            coalitions[frozenset(members)] = o.cost_day
+            clock.finished("shapley", ctl)
+    last = "shapley" if clock.totals.get("shapley") else "variant"
+    if last in clock.totals:
+        clock.tell(last, "")
     primary = next((v for v in variants if set(v.carriers) == set(everyone)), variants[0])
     base_timings = [t for o in baseline.values() for t in o.timings]
     return {

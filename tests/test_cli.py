@@ -19,7 +19,7 @@ def test_plan_then_check(tmp_path):
     """`routing plan` writes plan.json/CSV/XLSX/GeoJSON; `routing check` finds no violation."""
     out = tmp_path / "out"
     r = CliRunner().invoke(main, ["plan", str(TINY), "-o", str(out), "--solution-limit", "30",
-                                  "--quiet"])
+                                  "--quiet", "--lang", "en"])
     assert r.exit_code == 0, r.output
     assert "independent check: OK" in r.output
     # the scenario's targets against this one plan day; cost needs routing compare
@@ -30,19 +30,45 @@ def test_plan_then_check(tmp_path):
     assert set(frame["station_name"]) >= {"东一村", "测试县物流中心"}
     wb = openpyxl.load_workbook(out / "routes.xlsx")
     by_departure = sorted(doc["routes"], key=lambda x: (x["start_min"], x["vehicle_id"]))
-    assert wb.sheetnames == ["汇总", *dict.fromkeys(x["vehicle_id"] for x in by_departure),
-                             "装车单"]
+    # --lang en: the workbook in English too (the Chinese one: tests/report/test_sheets.py)
+    assert wb.sheetnames == ["Summary", *dict.fromkeys(x["vehicle_id"] for x in by_departure),
+                             "loading"]
     sheet = wb[by_departure[0]["vehicle_id"]]
     assert sheet.print_title_rows is not None
     head = [c.value for c in sheet[sheet.print_title_rows.split(":")[0].lstrip("$")]]
-    assert head[:3] == ["序", "站点名称", "到达"] and head[-3:] == ["签收", "站点编号", "单号"]
+    assert head[:3] == ["#", "Station name", "Arrival"]
+    assert head[-3:] == ["Signature", "station_id", "lines"]
     assert (out / "route_sheets.pdf").read_bytes()[:5] == b"%PDF-"
     gj = json.loads((out / "routes.geojson").read_text(encoding="utf-8"))
     lines = [f for f in gj["features"] if f["geometry"]["type"] == "LineString"]
     assert len(lines) == len(doc["routes"])
-    r2 = CliRunner().invoke(main, ["check", str(out / "plan.json"), "--scenario", str(TINY)])
+    r2 = CliRunner().invoke(main, ["check", str(out / "plan.json"), "--scenario", str(TINY),
+                                   "--lang", "en"])
     assert r2.exit_code == 0, r2.output
     assert r2.output.startswith("OK")
+    r3 = CliRunner().invoke(main, ["check", str(out / "plan.json"), "--scenario", str(TINY)])
+    assert r3.exit_code == 0, r3.output
+    assert r3.output.startswith("通过：")
+
+
+def test_plan_summary_is_chinese_by_default(tmp_path):
+    """Without --lang the terminal summary is Chinese: statuses, costs with what they
+    include, the check and the targets; --lang en gives the English one."""
+    args = ["plan", str(TINY), "--solution-limit", "30", "--quiet"]
+    zh = CliRunner().invoke(main, [*args, "-o", str(tmp_path / "zh")])
+    assert zh.exit_code == 0, zh.output
+    for words in ("求解器", "状态 成功", "车辆费用", "〔仅车辆", "含分拣交接", "独立核查：通过",
+                  "目标：≤ 48 小时", "费用 ≤ −20%：不适用", "已写出"):
+        assert words in zh.output, words
+    for english in ("independent check", "status SUCCESS", "CNY", "wrote"):
+        assert english not in zh.output, english
+    en = CliRunner().invoke(main, [*args, "-o", str(tmp_path / "en"), "--lang", "en"])
+    assert en.exit_code == 0, en.output
+    for words in ("status SUCCESS", "vehicle cost", "[vehicles only", "with handling",
+                  "independent check: OK", "wrote"):
+        assert words in en.output, words
+    assert not any("\u4e00" <= c <= "\u9fff" for c in en.output.split("\n", 1)[1]
+                   .replace("测试县", "")), "Chinese text in the English summary"
 
 
 def test_check_exits_3_on_violation(tmp_path):
@@ -65,10 +91,16 @@ def test_bad_scenario_is_a_clear_error(tmp_path):
     demand = (sc / "demand.csv").read_text(encoding="utf-8").replace("D03,T2,post,down,35",
                                                                       "D03,T9,post,down,-35")
     (sc / "demand.csv").write_text(demand, encoding="utf-8")
-    r = CliRunner().invoke(main, ["plan", str(sc), "-o", str(tmp_path / "o"), "--quiet"])
+    r = CliRunner().invoke(main, ["plan", str(sc), "-o", str(tmp_path / "o"), "--quiet",
+                                  "--lang", "en"])
     assert r.exit_code == 1
     assert "demand.csv row 4, field 'parcels'" in r.output
     assert "Traceback" not in r.output
+    zh = CliRunner().invoke(main, ["plan", str(sc), "-o", str(tmp_path / "o"), "--quiet"])
+    assert zh.exit_code == 1
+    assert zh.output.startswith("错误：场景数据有 1 处问题")
+    assert "demand.csv 第 4 行 字段 'parcels'：must be" in zh.output
+    assert "Traceback" not in zh.output
 
 
 def test_plan_with_reference_reports_stability(tmp_path):
@@ -77,7 +109,8 @@ def test_plan_with_reference_reports_stability(tmp_path):
     args = ["--solution-limit", "30", "--quiet"]
     assert CliRunner().invoke(main, ["plan", str(TINY), "-o", str(day1), *args]).exit_code == 0
     r = CliRunner().invoke(main, ["plan", str(TINY), "-o", str(day2), *args, "--reference",
-                                  str(day1 / "plan.json"), "--change-penalty", "500"])
+                                  str(day1 / "plan.json"), "--change-penalty", "500",
+                                  "--lang", "en"])
     assert r.exit_code == 0, r.output
     assert "stable routes:" in r.output and " 0 moved" in r.output
 
@@ -232,3 +265,36 @@ def test_check_refuses_deeply_nested_json_without_traceback(tmp_path):
     assert r.exit_code == 1, r.output
     assert isinstance(r.exception, SystemExit)
     assert "nested too deeply" in r.output and "Traceback" not in r.output
+
+
+def test_help_is_bilingual():
+    for cmd in (["--help"], ["plan", "--help"], ["compare", "--help"], ["check", "--help"],
+                ["template", "--help"]):
+        r = CliRunner().invoke(main, cmd)
+        assert r.exit_code == 0, r.output
+        assert any("\u4e00" <= c <= "\u9fff" for c in r.output), cmd
+    r = CliRunner().invoke(main, ["plan", "--help"])
+    assert "输出文件夹" in r.output and "Folder for plan.json" in r.output
+
+
+def test_progress_ends_with_the_plan_the_summary_shows(tmp_path):
+    """The last progress line is the kept plan's vehicle cost, the summary's figure."""
+    r = CliRunner().invoke(main, ["plan", str(TINY), "-o", str(tmp_path), "--solution-limit",
+                                  "30", "--tiles", "none"])
+    assert r.exit_code == 0, r.output
+    doc = json.loads((tmp_path / "plan.json").read_text(encoding="utf-8"))
+    from routing.i18n import money
+
+    cost = money(doc["totals"]["cost"])
+    assert f"完成：保留方案 车辆费用 {cost} 元" in r.output
+    assert f"车辆费用 {cost} 元/天" in r.output
+
+
+def test_compare_says_jobs_done_and_time_left(tmp_path):
+    from .conftest import HERE
+
+    r = CliRunner().invoke(main, ["compare", str(HERE / "data" / "duo"), "-o", str(tmp_path),
+                                  "--time-limit-s", "1", "--solution-limit", "20"])
+    assert r.exit_code in (0, 3), r.output
+    for words in ("基线 0/2", "基线 1/2", "方案 0/2", "联盟子集", "剩余约", "已用"):
+        assert words in r.output, words

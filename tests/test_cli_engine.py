@@ -18,7 +18,8 @@ def test_plan_with_engine_records_it(tmp_path, engine):
     """The chosen engine is plan.json's `engine`, the file is schema-valid, `check` passes."""
     out = tmp_path / engine
     r = CliRunner().invoke(main, ["plan", str(TINY), "-o", str(out), "--solution-limit", "50",
-                                  "--engine", engine, "--quiet", "--tiles", "none"])
+                                  "--engine", engine, "--quiet", "--tiles", "none", "--lang",
+                                  "en"])
     assert r.exit_code == 0, r.output
     assert f"solver {engine}" in r.output
     doc = read_plan_json(out / "plan.json")  # validates against plan.schema.json
@@ -34,7 +35,7 @@ def test_plan_default_engine_is_auto_and_lists_both(tmp_path):
     r = CliRunner().invoke(main, ["plan", str(TINY), "-o", str(out), "--solution-limit", "50",
                                   "--quiet", "--tiles", "none"])
     assert r.exit_code == 0, r.output
-    assert "engines: " in r.output and "pyvrp" in r.output
+    assert "各搜索：" in r.output and "pyvrp" in r.output
     doc = json.loads((out / "plan.json").read_text(encoding="utf-8"))
     assert doc["meta"]["engine_requested"] == "auto"
     assert sorted(x["engine"] for x in doc["meta"]["portfolio"]) == ["insertion", "pyvrp",

@@ -60,7 +60,7 @@ def test_plan_keeps_the_insertion_plan_and_says_no_engine_found_one(tmp_path):
     ask for more time."""
     out = tmp_path / "out"
     r = CliRunner().invoke(main, ["plan", str(TINY), "-o", str(out), *NO_TIME, "--quiet",
-                                  "--tiles", "none"])
+                                  "--tiles", "none", "--lang", "en"])
     assert r.exit_code == 0, r.output
     doc = json.loads((out / "plan.json").read_text(encoding="utf-8"))
     assert doc["unserved"] == []  # the insertion plan, or the empty result repaired
@@ -68,6 +68,11 @@ def test_plan_keeps_the_insertion_plan_and_says_no_engine_found_one(tmp_path):
     assert "no engine found a plan within 1 s" in doc["meta"]["engine_note"]
     assert "no engine found a plan within 1 s" in r.output
     assert "Traceback" not in r.output
+    # in Chinese (the default) the summary says it in Chinese; plan.json keeps the English
+    zh = CliRunner().invoke(main, ["plan", str(TINY), "-o", str(tmp_path / "zh"), *NO_TIME,
+                                   "--quiet", "--tiles", "none"])
+    assert zh.exit_code == 0, zh.output
+    assert "限时 1 秒内没有引擎找到方案" in zh.output
 
 
 def test_with_time_the_same_scenario_has_a_plan(tiny):
@@ -123,9 +128,9 @@ def test_compare_reports_a_variant_without_plan_as_failed(tmp_path):
     exit 4, and the outputs are still written."""
     out = tmp_path / "cmp"
     r = CliRunner().invoke(main, ["compare", str(DUO), "-o", str(out), *NO_TIME, "--quiet",
-                                  "--tiles", "none"])
+                                  "--tiles", "none", "--lang", "en"])
     assert r.exit_code == EXIT_NO_PLAN, r.output
-    assert "alliance                  FAILED: no plan within the time limit" in r.output
+    assert "alliance                     FAILED: no plan within the time limit" in r.output
     assert "Error: no plan within the time limit for baseline a alone" in r.output
     doc = json.loads((out / "comparison.json").read_text(encoding="utf-8"))
     rows = {row["variant"]: row for row in doc["rows"]}
@@ -138,6 +143,23 @@ def test_compare_reports_a_variant_without_plan_as_failed(tmp_path):
         ("baseline", "a alone"), ("baseline", "b alone"), ("variant", "alliance"),
         ("variant", "every_other_day")}
     assert (out / "report.html").is_file() and (out / "cost_shares.png").is_file()
+
+
+def test_compare_failed_rows_in_chinese(tmp_path):
+    """The default language: failed rows, the split left out and the exit message in
+    Chinese, the options by name; comparison.json keeps the identifiers."""
+    out = tmp_path / "cmp"
+    r = CliRunner().invoke(main, ["compare", str(DUO), "-o", str(out), *NO_TIME, "--quiet",
+                                  "--tiles", "none"])
+    assert r.exit_code == EXIT_NO_PLAN, r.output
+    assert "失败：限时内未找到方案" in r.output and "FAILED" not in r.output
+    assert "费用分摊未计算" in r.output
+    assert "错误：限时内未找到方案：基线 Carrier A 单独配送" in r.output
+    assert "Traceback" not in r.output
+    doc = json.loads((out / "comparison.json").read_text(encoding="utf-8"))
+    assert {f["option"] for f in doc["failed"]} >= {"a alone", "alliance"}
+    html = (out / "report.html").read_text(encoding="utf-8")
+    assert "未计算费用分摊" in html
 
 
 def test_compare_leaves_shapley_out_when_a_coalition_has_no_plan():

@@ -192,6 +192,14 @@ def _plan_auto(job: _Job, fixed: dict[str, int], choices: tuple[int, ...]) -> Ou
     return best
 
 
+def handling_cost(parcels: int, transferred: int, costs: Any, per_parcel: float) -> float:
+    """Handling per day, CNY: each parcel sorted at its depot (``per_parcel``: the hub's or an
+    outlet's rate) and handed over at its station, each transferred one handed over once more
+    (``costs``: the scenario's [costs]). ``routing plan``'s summary counts it the same way."""
+    return (parcels * (per_parcel + costs.station_per_parcel)
+            + transferred * costs.station_per_parcel)
+
+
 def _outcome(job: _Job, schedule: Schedule,
              days: list[tuple[Scenario, dict[str, Any]] | None]) -> Outcome:
     """Daily figures of a schedule's plans: ``days[j]`` is the (day scenario, plan.json) run
@@ -231,9 +239,8 @@ def _outcome(job: _Job, schedule: Schedule,
         unserved |= {ln.id for ln in day.demand if ln.id not in on_day}
     down = sum(lines[i].parcels for i in served if lines[i].direction is Direction.DOWN)
     up = sum(lines[i].parcels for i in served if lines[i].direction is Direction.UP)
-    sc = job.scenario.costs
-    handling = ((down + up) * (job.handling_per_parcel + sc.station_per_parcel)
-                + sum(lines[i].parcels for i in transferred) * sc.station_per_parcel)
+    handling = handling_cost(down + up, sum(lines[i].parcels for i in transferred),
+                             job.scenario.costs, job.handling_per_parcel)
     daily = dataclasses.replace(job.sub, demand=tuple(
         lines[ln.id] if lines[ln.id].station_id == ln.station_id else
         dataclasses.replace(lines[ln.id], station_id=ln.station_id)

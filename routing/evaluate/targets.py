@@ -195,9 +195,10 @@ def cost_verdict(reduction: float | None, targets: Targets) -> Verdict:
         return Verdict(key="cost_reduction", target=target, label=label, value="-", met=None,
                        reason="needs the carriers alone: routing compare")
     ok = reduction >= targets.cost_reduction - 1e-9
+    from ..i18n import change_pct
+
     return Verdict(key="cost_reduction", target=target, label=label,
-                   value=f"{-100 * reduction:+.1f}%",
-                   met=ok)
+                   value=change_pct(reduction), met=ok)
 
 
 def plan_verdicts(doc: dict[str, Any], scenario: Scenario) -> tuple[Verdict, ...]:

@@ -21,6 +21,7 @@ import dataclasses
 import datetime as dt
 import difflib
 import math
+import re
 import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -114,66 +115,107 @@ TOML_KEYS: dict[str, dict[str, tuple[type | tuple[type, ...], str]]] = {
 }
 
 _TIERS = tuple(t.value for t in Tier)
+#: The Chinese word a template offers for each choice (the first word of its synonyms); the
+#: tables read these and the other synonyms as the choice.
+TIER_ZH = {"hub": "县级中心", "township": "乡镇站点", "village": "村级站点", "outlet": "快递网点"}
+DIRECTION_ZH = {"down": "下行", "up": "上行"}
+ECHELON_ZH = {"any": "不限", "trunk": "干线", "feeder": "支线"}
+_TIER_SYNONYMS = (*((zh, en) for en, zh in TIER_ZH.items()),
+                  ("县级物流中心", "hub"), ("枢纽", "hub"), ("乡镇", "township"),
+                  ("乡镇服务站", "township"), ("村", "village"), ("村级服务点", "village"),
+                  ("网点", "outlet"))
+_DIRECTION_SYNONYMS = tuple((zh, en) for en, zh in DIRECTION_ZH.items())
+_ECHELON_SYNONYMS = tuple((zh, en) for en, zh in ECHELON_ZH.items())
 STATION_COLUMNS = (
     Column("id", "str", True, "", "station id (e.g. NBS code)", aliases=("编号", "站点编号")),
     Column("name", "str", True, "", "station name (Chinese)", aliases=("名称", "站点名称")),
     Column("tier", "choice", True, "", "hub | township | village", choices=_TIERS,
-           aliases=("层级",)),
+           aliases=("层级",), synonyms=_TIER_SYNONYMS),
     Column("lon", "float", True, "degrees", "longitude in the scenario's crs",
            aliases=("经度",)),
     Column("lat", "float", True, "degrees", "latitude in the scenario's crs", aliases=("纬度",)),
     Column("township", "str", False, "", "township station id of a village point",
            aliases=("所属乡镇",)),
-    Column("service_min", "float", False, "min", "fixed service time at this stop"),
+    Column("service_min", "float", False, "min", "fixed service time at this stop",
+           aliases=("停靠分钟",)),
     Column("open", "time", False, "HH:MM", "opening time", aliases=("开门",)),
     Column("close", "closing", False, "HH:MM", "closing time (00:00 means 24:00)",
            aliases=("关门",)),
-    Column("cold_storage", "bool", False, "", "has cold storage (true/false)"),
-    Column("generated", "bool", False, "", "coordinates generated, not surveyed"),
-    Column("code", "str", False, "", "NBS division code"),
+    Column("cold_storage", "bool", False, "", "has cold storage (true/false)",
+           aliases=("冷库",)),
+    Column("generated", "bool", False, "", "coordinates generated, not surveyed",
+           aliases=("坐标为估算",)),
+    Column("code", "str", False, "", "NBS division code",
+           aliases=("区划代码",)),
     Column("visit_every_days", "int", False, "days",
            "serve every k days in alliance variants (blank: the variant decides)",
            aliases=("频次",)),
 )
 CARRIER_COLUMNS = (
     Column("id", "str", True, "", "carrier id", aliases=("编号",)),
-    Column("name", "str", True, "", "carrier name"),
+    Column("name", "str", True, "", "carrier name",
+           aliases=("英文名称",)),
     Column("name_zh", "str", False, "", "Chinese name", aliases=("名称",)),
-    Column("market_share", "float", False, "fraction", "share of parcels 0..1"),
-    Column("outlet", "str", False, "", "station id of its own depot when driving alone"),
-    Column("visit_every_days", "int", False, "days", "how often it serves a station alone"),
+    Column("market_share", "float", False, "fraction", "share of parcels 0..1",
+           aliases=("市场份额",)),
+    Column("outlet", "str", False, "", "station id of its own depot when driving alone",
+           aliases=("自有网点",)),
+    Column("visit_every_days", "int", False, "days", "how often it serves a station alone",
+           aliases=("单独配送频次",)),
 )
 VEHICLE_COLUMNS = (
-    Column("id", "str", True, "", "vehicle type id"),
-    Column("name", "str", True, "", "vehicle type name"),
-    Column("name_zh", "str", False, "", "Chinese name"),
-    Column("count", "int", True, "vehicles", "how many"),
-    Column("capacity_kg", "float", True, "kg", "payload"),
-    Column("capacity_m3", "float", True, "m3", "cargo volume"),
-    Column("capacity_parcels", "int", True, "parcels", "parcels on board at most"),
-    Column("fixed_cost", "float", True, "CNY/day", "cost of using the vehicle for a day"),
-    Column("cost_per_km", "float", True, "CNY/km", "energy, wear, tolls"),
-    Column("cost_per_hour", "float", True, "CNY/h", "driver cost per hour on shift"),
-    Column("speed_kph", "float", True, "km/h", "top average speed"),
-    Column("max_shift_h", "float", True, "h", "longest shift, depot to depot"),
-    Column("refrigerated", "bool", False, "", "may carry fresh goods"),
-    Column("depot", "str", True, "", "station id the vehicle starts and ends at"),
-    Column("owner", "str", False, "", f"'{ALLIANCE}' or a carrier id"),
-    Column("max_trips", "int", False, "trips", "depot-to-depot loops per shift (default 1)"),
-    Column("cold_capacity_kg", "float", False, "kg", "cold box of a dry vehicle"),
-    Column("echelon", "choice", False, "", "any | trunk | feeder", choices=ECHELONS),
+    Column("id", "str", True, "", "vehicle type id",
+           aliases=("编号",)),
+    Column("name", "str", True, "", "vehicle type name",
+           aliases=("英文名称",)),
+    Column("name_zh", "str", False, "", "Chinese name",
+           aliases=("名称",)),
+    Column("count", "int", True, "vehicles", "how many",
+           aliases=("数量",)),
+    Column("capacity_kg", "float", True, "kg", "payload",
+           aliases=("载重kg",)),
+    Column("capacity_m3", "float", True, "m3", "cargo volume",
+           aliases=("容积m3",)),
+    Column("capacity_parcels", "int", True, "parcels", "parcels on board at most",
+           aliases=("最多件数",)),
+    Column("fixed_cost", "float", True, "CNY/day", "cost of using the vehicle for a day",
+           aliases=("每天固定费用",)),
+    Column("cost_per_km", "float", True, "CNY/km", "energy, wear, tolls",
+           aliases=("每公里费用",)),
+    Column("cost_per_hour", "float", True, "CNY/h", "driver cost per hour on shift",
+           aliases=("每小时费用",)),
+    Column("speed_kph", "float", True, "km/h", "top average speed",
+           aliases=("速度kph",)),
+    Column("max_shift_h", "float", True, "h", "longest shift, depot to depot",
+           aliases=("最长班次小时",)),
+    Column("refrigerated", "bool", False, "", "may carry fresh goods",
+           aliases=("冷藏车",)),
+    Column("depot", "str", True, "", "station id the vehicle starts and ends at",
+           aliases=("车场",)),
+    Column("owner", "str", False, "", f"'{ALLIANCE}' or a carrier (id, name or Chinese name)",
+           aliases=("所属",)),
+    Column("max_trips", "int", False, "trips", "depot-to-depot loops per shift (default 1)",
+           aliases=("最多趟数",)),
+    Column("cold_capacity_kg", "float", False, "kg", "cold box of a dry vehicle",
+           aliases=("冷藏箱kg",)),
+    Column("echelon", "choice", False, "", "any | trunk | feeder", choices=ECHELONS,
+           synonyms=_ECHELON_SYNONYMS,
+           aliases=("配送层级",)),
 )
 _DIRS = tuple(d.value for d in Direction)
 DEMAND_COLUMNS = (
-    Column("id", "str", False, "", "line id (default: row-N)"),
+    Column("id", "str", False, "", "line id (default: row-N)", aliases=("编号",)),
     Column("station", "str", True, "", "station id", aliases=("站点",)),
-    Column("carrier", "str", True, "", "carrier id", aliases=("快递公司",)),
-    Column("direction", "choice", True, "", "down | up", choices=_DIRS, aliases=("方向",)),
+    Column("carrier", "str", True, "", "carrier id, name or Chinese name",
+           aliases=("快递公司",)),
+    Column("direction", "choice", True, "", "down | up", choices=_DIRS, aliases=("方向",),
+           synonyms=_DIRECTION_SYNONYMS),
     Column("parcels", "int", True, "parcels", "number of parcels", aliases=("件数",)),
     Column("kg", "float", True, "kg", "weight", aliases=("重量",)),
     Column("m3", "float", False, "m3", "volume", aliases=("体积",)),
     Column("fresh", "bool", False, "", "needs cold chain", aliases=("生鲜",)),
-    Column("ready", "time", False, "HH:MM", "ready at hub (down) / at station (up)"),
+    Column("ready", "time", False, "HH:MM", "ready at hub (down) / at station (up)",
+           aliases=("就绪时间",)),
 )
 
 
@@ -597,6 +639,38 @@ def _build(kind: str, table: _Table, make: Callable[[Cell], Any],
     return out
 
 
+_CARRIER_SUFFIXES = ("快递", "速递", "速运", "物流", "express")
+
+
+def carrier_words(carriers: list[Carrier] | tuple[Carrier, ...]) -> dict[str, str]:
+    """Every way a manifest may name a carrier, lower-cased, to its id: the id, its name, its
+    Chinese name, the Chinese name without a bracketed note (中国邮政（含EMS） → 中国邮政) and
+    either name without a trailing 快递/速递/速运/物流/Express (中通快递 → 中通). A word two
+    carriers share names neither; an id always names its carrier."""
+    found: dict[str, set[str]] = {}
+    for c in carriers:
+        for full in (c.name, c.name_zh):
+            if not full:
+                continue
+            bare = re.sub(r"\s*[（(].*?[）)]\s*", "", full).strip()
+            for w in {full, bare}:
+                found.setdefault(w.lower(), set()).add(c.id)
+                for suffix in _CARRIER_SUFFIXES:
+                    if w.lower().endswith(suffix) and len(w) > len(suffix) + 1:
+                        found.setdefault(w[: -len(suffix)].strip().lower(), set()).add(c.id)
+    words = {w: ids.pop() for w, ids in found.items() if len(ids) == 1 and w}
+    return words | {c.id.lower(): c.id for c in carriers} | {c.id: c.id for c in carriers}
+
+
+def _resolve_carriers(rows: list[Cell], field: str, words: dict[str, str]) -> None:
+    """A carrier written by name in ``field`` becomes its id (an unknown one stays as typed,
+    for the cross check to report)."""
+    for cell in rows:
+        v = cell.values.get(field)
+        if isinstance(v, str) and v not in words.values():
+            cell.values[field] = words.get(v, words.get(v.lower(), v))
+
+
 def _build_all(tables: dict[str, _Table], crs: str, stop_s: int, window: tuple[int, int],
                problems: list[str]) -> tuple[dict[str, list[Any]], bool]:
     """Build every parsed row; also say whether every line of every table was built."""
@@ -606,7 +680,14 @@ def _build_all(tables: dict[str, _Table], crs: str, stop_s: int, window: tuple[i
         "carriers": lambda c: _make_carrier(c.values),
         "vehicles": lambda c: _make_vehicle(c.values),
         "demand": lambda c: _make_demand(c.values, c.row)}
-    built = {key: _build(key, tables[key], make, problems) for key, make in makers.items()}
+    built: dict[str, list[Any]] = {}
+    for key, make in makers.items():
+        if key == "vehicles":  # carriers are built: names in the other tables become ids
+            names = carrier_words(built["carriers"])
+            _resolve_carriers(tables["vehicles"].rows, "owner",
+                              names | {"联盟": ALLIANCE, "共同配送": ALLIANCE})
+            _resolve_carriers(tables["demand"].rows, "carrier", names)
+        built[key] = _build(key, tables[key], make, problems)
     complete = all(t.parsed and len(built[k]) == len(t.rows) for k, t in tables.items())
     return built, complete
 
@@ -747,6 +828,11 @@ def read_scenario(folder: str | Path, *, confined: bool = False,
     if problems:
         raise ScenarioError(problems, source=str(root))
     known = [c.id for c in built["carriers"]]
+    words = carrier_words(built["carriers"])
+    specs["compare"] = dataclasses.replace(specs["compare"], variants=tuple(
+        dataclasses.replace(v, carriers=tuple(words.get(c, words.get(c.lower(), c))
+                                              for c in v.carriers))
+        if v.carriers else v for v in specs["compare"].variants))
     for v in specs["compare"].variants:
         for c in v.carriers or ():
             if c not in known:

@@ -55,6 +55,9 @@ class Column:
     doc: str
     choices: tuple[str, ...] = ()
     aliases: tuple[str, ...] = ()
+    #: Other words for a choice, each read as the choice it names: (word, choice) pairs, e.g.
+    #: ("下行", "down"); matched case-insensitively like the choices.
+    synonyms: tuple[tuple[str, str], ...] = ()
 
 
 class Cell:
@@ -286,7 +289,10 @@ def _parse_cell(c: Column, v: Any) -> tuple[Any, str | None]:
     except (ValueError, TypeError, OverflowError) as exc:
         return None, f"{exc}; got {_shown(v)}"
     if c.kind == "choice" and parsed not in c.choices:
-        return None, f"must be one of {{{', '.join(c.choices)}}}; got {_shown(v)}"
+        parsed = dict(c.synonyms).get(parsed, parsed)
+    if c.kind == "choice" and parsed not in c.choices:
+        also = f" (or {', '.join(w for w, _ in c.synonyms)})" if c.synonyms else ""
+        return None, f"must be one of {{{', '.join(c.choices)}}}{also}; got {_shown(v)}"
     return parsed, None
 
 

@@ -13,7 +13,20 @@ import pandas as pd
 
 from ..evaluate.consolidation import Outcome
 from ..evaluate.targets import Verdict, cost_verdict, hour_verdicts
-from ..model import Targets
+from ..i18n import (
+    carrier_names,
+    change_pct,
+    failed_options_text,
+    failed_split_text,
+    method_name,
+    money,
+    pad,
+    per_parcel,
+    variant_name,
+    verdict_short,
+)
+from ..i18n import t as tr
+from ..model import Scenario, Targets
 from .tables import xlsx_frame
 
 #: What a plan's file name under plans/ must not contain: blanks, path separators, characters
@@ -43,6 +56,13 @@ def schedules(result: dict[str, Any]) -> list[dict[str, Any]]:
     return rows
 
 
+def reduction(cost_day: float, alone_day: float | None) -> float | None:
+    """How much cheaper an option is than its members alone, 0..1 (negative: dearer) — the one
+    computation the table, comparison.json, the verdicts and the charts all show, rounded
+    once to four decimals (so -22.85 % is never -22.9 % in one place and -22.8 % in another)."""
+    return None if not alone_day else round(1 - cost_day / alone_day, 4)
+
+
 def outcome_verdicts(o: Outcome, reduction: float | None) -> tuple[Verdict, ...]:
     """Every target of the option (its own targets, see ``Outcome.targets``), met or not; an
     option without a plan has one verdict: no plan, not met."""
@@ -64,11 +84,11 @@ def outcome_row(o: Outcome, baseline_cost: float | None) -> dict[str, Any]:
     targets (``Outcome.targets``: the scenario's, or a variant's)."""
     if o.failed:
         return _failed_row(o)
-    reduction = None if not baseline_cost else 1 - o.cost_day / baseline_cost
+    cut = reduction(o.cost_day, baseline_cost)
     sla = o.sla
     met = None if o.kind == "baseline" else (
         o.unserved_lines == 0 and not o.violations
-        and all(v.met is not False for v in outcome_verdicts(o, reduction)))
+        and all(v.met is not False for v in outcome_verdicts(o, cut)))
     return {
         "variant": o.name, "kind": o.kind, "carriers": " ".join(o.carriers),
         "structure": o.structure, "visit_every_days": o.visit_every_days,
@@ -83,7 +103,7 @@ def outcome_row(o: Outcome, baseline_cost: float | None) -> dict[str, Any]:
                                       / o.parcels_day) / o.parcels_up_day, 3)
                                if o.parcels_up_day else None),
         "parcels_down_day": o.parcels_down_day, "parcels_up_day": o.parcels_up_day,
-        "reduction": None if reduction is None else round(reduction, 4),
+        "reduction": cut,
         "within_24h": sla.get("within_24h"), "within_48h": sla.get("within_48h"),
         "within_72h": sla.get("within_72h"), "fresh_within": sla.get("fresh_within"),
         "unserved_lines": o.unserved_lines, "violations": len(o.violations),
@@ -171,7 +191,7 @@ def variant_verdicts(result: dict[str, Any]) -> dict[str, list[Verdict]]:
     out = {}
     for o in result["variants"]:
         alone = _alone_cost(result, o)
-        out[o.name] = list(outcome_verdicts(o, 1 - o.cost_day / alone if alone else None))
+        out[o.name] = list(outcome_verdicts(o, reduction(o.cost_day, alone)))
     return out
 
 
@@ -192,59 +212,90 @@ def targets_text(t: dict[str, Any]) -> str:
     return out
 
 
-def comparison_table(result: dict[str, Any]) -> str:
-    """The stdout table: one line per option, figures per day."""
-    head = (f"{'variant':<26}{'visits':>15}{'veh':>4}{'km/day':>9}{'CNY/day':>11}{'CNY/parcel':>11}"
-            f"{'vs alone':>9}{'24h':>7}{'48h':>7}{'72h':>7}{'fresh':>7}{'unsrv':>6}{'check':>6}"
-            f"{'target':>8}")
-    out = [head]
+def targets_text_zh(t: dict[str, Any]) -> str:
+    """A targets dict in Chinese."""
+    out = (f"{t['on_time_h']:g} 小时内送达全部包裹，生鲜 {t['fresh_h']:g} 小时内，"
+           f"总费用比各家单独配送降低 {100 * t['cost_reduction']:.0f}%")
+    if t.get("max_trunk_routes") is not None:
+        out += f"，两级配送干线不超过 {t['max_trunk_routes']} 条且覆盖全部乡镇"
+    if t.get("min_village_coverage") is not None:
+        out += f"，村级服务点覆盖 {100 * t['min_village_coverage']:g}% 以上行政村"
+    if t.get("min_alliance_carriers") is not None:
+        out += f"，整合快递企业 {t['min_alliance_carriers']} 家以上"
+    return out
+
+
+def comparison_table(result: dict[str, Any], *, lang: str = "en",
+                     scenario: Scenario | None = None) -> str:
+    """The stdout table: one line per option, figures per day, in ``lang``; options and
+    carriers by the names a dispatcher reads (the scenario's carrier names when given)."""
+    names = carrier_names(scenario, lang)
+    widths = (28, 13, 4, 9, 13, 10, 8, 7, 7, 7, 7, 6, 5, 7)
+    keys = ("t_variant", "t_visits", "t_veh", "t_km", "t_cost", "t_per", "t_vs", "", "", "",
+            "t_fresh", "t_unsrv", "t_check", "t_target")
+    head = [tr(k, lang) if k else h for k, h in zip(keys, (*[""] * 7, "24h", "48h", "72h",
+                                                            *[""] * 4), strict=True)]
+    out = [_line(head, widths)]
     for r in comparison_rows(result):
-        if r["failed"]:
-            out.append(f"{r['variant'][:25]:<26}FAILED: no plan within the time limit (give it "
-                       "more time)")
+        if r["failed"]:  # no plan within the time limit: no figures
+            out.append(pad(variant_name(r["variant"], lang, names), 28) + " "
+                       + tr("t_failed", lang))
             continue
-        red = "-" if r["reduction"] is None or r["kind"] == "baseline" else \
-            f"{-100 * r['reduction']:+.1f}%"
-        met = "" if r["target_met"] is None else ("MET" if r["target_met"] else "no")
-        check = "ok" if not r["violations"] else str(r["violations"])
-        per = "-" if r["cost_per_parcel"] is None else f"{r['cost_per_parcel']:.3f}"
-        out.append(f"{r['variant'][:25]:<26}{r['visits']:>15}{r['vehicles']:>4}{r['km_day']:>9,.1f}"
-                   f"{r['cost_day']:>11,.2f}{per:>11}{red:>9}{_pct(r['within_24h']):>7}"
-                   f"{_pct(r['within_48h']):>7}{_pct(r['within_72h']):>7}"
-                   f"{_pct(r['fresh_within']):>7}{r['unserved_lines']:>6}{check:>6}{met:>8}")
-    out.append(f"targets: {targets_text(result['targets'])}")
+        red = "-" if r["kind"] == "baseline" else change_pct(r["reduction"])
+        met = "" if r["target_met"] is None else tr("t_met" if r["target_met"] else "t_no", lang)
+        check = tr("ok", lang) if not r["violations"] else str(r["violations"])
+        per = "-" if r["cost_per_parcel"] is None else per_parcel(r["cost_per_parcel"])
+        out.append(_line([variant_name(r["variant"], lang, names), r["visits"],
+                          str(r["vehicles"]), f"{r['km_day']:,.1f}", money(r["cost_day"]), per,
+                          red, _pct(r["within_24h"]), _pct(r["within_48h"]),
+                          _pct(r["within_72h"]), _pct(r["fresh_within"]),
+                          str(r["unserved_lines"]), check, met], widths))
+    out.append(tr("cost_scope_compare", lang))
+    text = targets_text_zh if lang == "zh" else targets_text
+    out.append(tr("targets_text", lang, text=text(result["targets"])))
     out.append("")
-    out.append("verdicts (each variant against its own targets):")
+    out.append(tr("verdicts_head", lang))
     for name, verdicts in variant_verdicts(result).items():
         own = next(v for v in result["variants"] if v.name == name).targets
+        shown = variant_name(name, lang, names)
         if _targets_dict(own) != result["targets"]:
-            out.append(f"  {name}: own targets: {targets_text(_targets_dict(own))}")
-        out.append(f"  {name[:25]:<26}" + " | ".join(v.short() for v in verdicts))
+            out.append(tr("own_targets", lang, name=shown, text=text(_targets_dict(own))))
+        out.append("  " + pad(shown, 27) + " "
+                   + " | ".join(verdict_short(v, lang) for v in verdicts))
     shares = result["cost_shares"]
     out.append("")
     failed = result.get("failed") or []
     if failed:
-        out.append(f"no plan within the time limit for {len(failed)} option(s), left out of "
-                   "every cost and split: " + ", ".join(
-                       f"{f['kind']} {f['option']}" for f in failed))
+        out.append(tr("failed_options", lang, n=len(failed),
+                      options=failed_options_text(failed, lang, names)))
     if shares.get("shapley_failed"):
-        out.append("Shapley split not computed: no plan within the time limit for coalition(s) "
-                   + ", ".join(shares["shapley_failed"]))
+        out.append(tr("shapley_failed", lang, coalitions=", ".join(shares["shapley_failed"])
+                      if lang == "en" else "、".join(variant_name(c, lang, names)
+                                                    for c in shares["shapley_failed"])))
+    primary = variant_name(result["primary"], lang, names)
     if shares.get("failed"):
-        out.append(f"cost split of '{result['primary']}' not computed: "
-                   + "; ".join(f.split(":")[0] for f in shares["failed"])
-                   + " without a plan")
+        out.append(tr("shares_failed", lang, name=primary,
+                      options=failed_split_text(shares["failed"], lang, names)))
         return "\n".join(out)
-    out.append(f"cost split of '{result['primary']}' ({shares['alliance_cost_day']:,.2f} CNY/day):")
+    out.append(tr("shares_head", lang, name=primary, cost=money(shares["alliance_cost_day"])))
     methods = shares["methods"]
-    out.append(f"{'carrier':<10}{'alone':>10}" + "".join(f"{m:>20}" for m in methods))
+    out.append(pad(tr("shares_carrier", lang), 20) + pad(tr("shares_alone", lang), 11, ">")
+               + "".join(pad(method_name(m, lang), 24, ">") for m in methods))
+    alone_word = tr("better_alone", lang)
     for c, row in shares["per_member"].items():
-        cells = "".join(f"{row[m]['share']:>12,.2f} ({row[m]['saving']:>+7,.0f})"
-                        if not row[m]["better_off_alone"] else
-                        f"{row[m]['share']:>12,.2f} (ALONE!)" for m in methods)
-        out.append(f"{c:<10}{row['alone']:>10,.2f}{cells}")
-    out.append("(share, and saving vs going alone, CNY/day; ALONE! = better off alone)")
+        cells = "".join(pad(f"{money(row[m]['share'])} ({row[m]['saving']:+,.0f})"
+                            if not row[m]["better_off_alone"] else
+                            f"{money(row[m]['share'])} ({alone_word})", 24, ">")
+                        for m in methods)
+        out.append(pad(names.get(c, c), 20) + pad(money(row["alone"]), 11, ">") + cells)
+    out.append(tr("shares_note", lang))
     return "\n".join(out)
+
+
+def _line(cells: list[str], widths: tuple[int, ...]) -> str:
+    """Fixed-width columns (CJK characters count two), the first left-aligned."""
+    return " ".join(pad(c, w, "<" if k == 0 else ">")
+                    for k, (c, w) in enumerate(zip(cells, widths, strict=True))).rstrip()
 
 
 def _jsonable(result: dict[str, Any]) -> dict[str, Any]:
@@ -267,8 +318,26 @@ def _jsonable(result: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def write_comparison(result: dict[str, Any], out_dir: Path) -> dict[str, Any]:
-    """comparison.json, comparison.csv, comparison.xlsx and each plan's plan.json."""
+#: comparison.xlsx headers in Chinese (the CSV and JSON keep the identifiers).
+_XLSX_HEADERS = {
+    "variant": "方案编号", "kind": "类型", "carriers": "快递公司", "structure": "结构",
+    "visit_every_days": "频次设置", "visits": "频次（天×站点数）", "vehicles": "车辆/天",
+    "km_day": "公里/天", "vehicle_cost_day": "车辆费用 元/天", "handling_day": "分拣交接费 元/天",
+    "cost_day": "总费用 元/天", "cost_per_parcel": "每件 元", "cost_per_parcel_down": "每件下行 元",
+    "cost_per_parcel_up": "每件上行 元", "parcels_down_day": "下行件数/天",
+    "parcels_up_day": "上行件数/天", "reduction": "较单独降低", "within_24h": "24小时内",
+    "within_48h": "48小时内", "within_72h": "72小时内", "fresh_within": "生鲜按时",
+    "unserved_lines": "未服务需求", "violations": "核查问题", "on_time_h": "时效目标 小时",
+    "fresh_h": "生鲜目标 小时", "cost_target": "降本目标", "trunk_routes": "干线",
+    "village_coverage": "行政村覆盖", "alliance_carriers": "整合快递", "target_met": "达标",
+    "failed": "未找到方案（原因）",
+}
+
+
+def write_comparison(result: dict[str, Any], out_dir: Path, *, lang: str = "zh",
+                     scenario: Scenario | None = None) -> dict[str, Any]:
+    """comparison.json, comparison.csv, comparison.xlsx, the charts (in ``lang``, carriers by
+    the scenario's names) and each plan's plan.json."""
     out_dir.mkdir(parents=True, exist_ok=True)
     doc = _jsonable(result)
     (out_dir / "comparison.json").write_text(json.dumps(doc, ensure_ascii=False, indent=2),
@@ -280,16 +349,31 @@ def write_comparison(result: dict[str, Any], out_dir: Path) -> dict[str, Any]:
          **{f"{m}_share": row[m]["share"] for m in doc["cost_shares"]["methods"]},
          **{f"{m}_saving": row[m]["saving"] for m in doc["cost_shares"]["methods"]}}
         for c, row in doc["cost_shares"]["per_member"].items()])
+    # The workbook is read by people: options, carriers and methods by name, headers in
+    # ``lang`` (comparison.csv and .json keep the identifiers for programs).
+    names = carrier_names(scenario, lang)
+    sheet = frame.rename(columns=_XLSX_HEADERS if lang == "zh" else {})
+    sheet.insert(0, "方案名称" if lang == "zh" else "option",
+                 [variant_name(v, lang, names) for v in frame["variant"]])
+    split = pd.DataFrame([
+        {("快递公司" if lang == "zh" else "carrier"): names.get(c, c),
+         ("单独配送 元/天" if lang == "zh" else "alone CNY/day"): row["alone"],
+         **{(f"{method_name(m, lang)} 元/天" if lang == "zh" else f"{method_name(m, lang)} "
+             "share"): row[m]["share"] for m in doc["cost_shares"]["methods"]},
+         **{(f"{method_name(m, lang)} 节省" if lang == "zh" else f"{method_name(m, lang)} "
+             "saving"): row[m]["saving"] for m in doc["cost_shares"]["methods"]}}
+        for c, row in doc["cost_shares"]["per_member"].items()])
     with pd.ExcelWriter(out_dir / "comparison.xlsx", engine="openpyxl") as xl:
-        xlsx_frame(frame).to_excel(xl, sheet_name="对比 comparison", index=False)
-        xlsx_frame(shares).to_excel(xl, sheet_name="分摊 cost shares", index=False)
+        xlsx_frame(sheet).to_excel(xl, sheet_name="对比 comparison", index=False)
+        xlsx_frame(split if len(split.columns) else shares).to_excel(
+            xl, sheet_name="分摊 cost shares", index=False)
         breaking = pd.DataFrame(result["baseline_sla"]["stations_breaking_target"])
         xlsx_frame(breaking).to_excel(xl, sheet_name="未达标 baseline", index=False)
         xlsx_frame(pd.DataFrame(doc["schedules"])).to_excel(xl, sheet_name="频次 visit days",
                                                             index=False)
     from .charts import write_charts
 
-    write_charts(doc, out_dir)
+    write_charts(doc, out_dir, lang=lang, carriers=carrier_names(scenario, lang))
     plans = out_dir / "plans"
     plans.mkdir(exist_ok=True)
     for o in [*result["baseline"].values(), *result["variants"]]:

@@ -18,9 +18,11 @@ from typing import Any
 
 import jinja2
 
+from ..i18n import failed_split_text, method_name, status_name, variant_name, verdict_words
+from ..i18n import t as tr
 from ..model import Scenario
 from ..units import hhmm_min
-from .comparison import targets_text
+from .comparison import targets_text, targets_text_zh
 from .maps import (
     MapData,
     carrier_names,
@@ -185,7 +187,7 @@ _HEAD = """<!DOCTYPE html>
 """
 
 _PLAN_PAGE = _HEAD + """<div class="muted">{{ doc.scenario.name }} · {{
-  t.generated.format(engine=doc.engine, status=doc.status) }}</div>
+  t.generated.format(engine=doc.engine, status=status_word) }}</div>
 
 <h2>{{ t.figures }}</h2>
 <div class="figures">
@@ -464,6 +466,7 @@ def report_html(doc: dict[str, Any], scenario: Scenario, data: MapData, *, tiles
     sheets, summary = _sheets(doc, scenario, data, lang)
     return _ENV.from_string(_PLAN_PAGE).render(
         lang=lang, t=t, s=sheet_labels(lang), title=title, doc=doc, date=date, figures=figures,
+        status_word=status_name(doc["status"], lang),  # 成功, not SUCCESS (routing.i18n)
         sheets=sheets, summary=summary, carriers=carriers,
         totals={"routes": tot.get("routes", len(doc["routes"])), "stops": tot["stops"],
                 "km": f"{tot['distance_km']:,.1f}", "down": tot.get("parcels_down", 0),
@@ -491,19 +494,20 @@ def comparison_report_html(cdoc: dict[str, Any], result: dict[str, Any], scenari
     ``result`` the :func:`~routing.pipeline.compare_scenario` result; the charts are read from
     ``out_dir`` (cost.png, on_time.png, cost_shares.png) and inlined."""
     t = _labels(lang)
+    names = carrier_names(scenario, lang)  # options, carriers and methods by name (i18n)
     left, right = maps or comparison_map_data(result, scenario, lang=lang)
     head, body, script = page_parts(render_comparison_map(left, right, tiles))
     rows = []
     for r in cdoc["rows"]:
         if r.get("failed"):  # no plan within the time limit: no figures
-            rows.append({"variant": r["variant"], "cells": [
+            rows.append({"variant": variant_name(r["variant"], lang, names), "cells": [
                 "-", "-", "-", "-", "-", "-", "-", "-", "-", "-", "-",
                 t.no if r["target_met"] is False else ""]})
             continue
         red = ("-" if r["reduction"] is None or r["kind"] == "baseline"
                else f"{-100 * r['reduction']:+.1f}%")
         met = "" if r["target_met"] is None else (t.yes if r["target_met"] else t.no)
-        rows.append({"variant": r["variant"], "cells": [
+        rows.append({"variant": variant_name(r["variant"], lang, names), "cells": [
             r["visits"], r["vehicles"], f"{r['km_day']:,.1f}", f"{r['cost_day']:,.2f}",
             "-" if r["cost_per_parcel"] is None else f"{r['cost_per_parcel']:.3f}", red,
             _pct(r["within_24h"]), _pct(r["within_48h"]), _pct(r["within_72h"]),
@@ -515,24 +519,24 @@ def comparison_report_html(cdoc: dict[str, Any], result: dict[str, Any], scenari
             charts.append({"name": name, "src": "data:image/png;base64,"
                            + base64.b64encode(png.read_bytes()).decode("ascii")})
     sh = cdoc["cost_shares"]
-    shares = [{"carrier": c, "alone": f"{row['alone']:,.2f}",
+    shares = [{"carrier": names.get(c, c), "alone": f"{row['alone']:,.2f}",
                "cells": [f"{row[m]['share']:,.2f}"
                          + (f" ({t.better_alone})" if row[m]["better_off_alone"] else "")
                          for m in sh["methods"]]}
               for c, row in sh["per_member"].items()]
     tg = cdoc["targets"]
     title = f"{cdoc.get('title') or cdoc['scenario']} {t.comparison} {cdoc.get('date', '')}"
-    verdict = (t.verdict_ok if cdoc["targets_met"] else t.verdict_bad).format(
-        name=cdoc["primary"])
+    primary = variant_name(cdoc["primary"], lang, names)
+    verdict = (t.verdict_ok if cdoc["targets_met"] else t.verdict_bad).format(name=primary)
     return _ENV.from_string(_COMPARE_PAGE).render(
         lang=lang, t=t, title=title.strip(), cdoc=cdoc, rows=rows, charts=charts,
         targets=_targets_line(tg, t),
-        verdict=verdict, methods=sh["methods"], shares=shares,
-        verdicts=_verdict_rows(cdoc, t),
-        shares_title=(t.shares.format(name=cdoc["primary"], cost=sh["alliance_cost_day"])
+        verdict=verdict, methods=[method_name(m, lang) for m in sh["methods"]], shares=shares,
+        verdicts=_verdict_rows(cdoc, t, lang, names),
+        shares_title=(t.shares.format(name=primary, cost=sh["alliance_cost_day"])
                       if not sh.get("failed") else
-                      f"{cdoc['primary']}: no cost split — no plan within the time limit for "
-                      + "; ".join(f.split(":")[0] for f in sh["failed"])),
+                      tr("report_no_split", lang, name=primary,
+                         options=failed_split_text(sh["failed"], lang, names))),
         map_head=head, map_body=body, map_script=script, style=_STYLE)
 
 
@@ -548,18 +552,22 @@ def _targets_line(tg: dict[str, Any], t: _Labels) -> str:
     return out
 
 
-def _verdict_rows(cdoc: dict[str, Any], t: _Labels) -> list[dict[str, Any]]:
-    """Per variant: its own targets where they differ from the scenario's, and each verdict."""
+def _verdict_rows(cdoc: dict[str, Any], t: _Labels, lang: str = "en",
+                  names: dict[str, str] | None = None) -> list[dict[str, Any]]:
+    """Per variant: its own targets where they differ from the scenario's, and each verdict
+    (labels, values and reasons in ``lang``: routing.i18n.verdict_words)."""
     out = []
     for name, verdicts in cdoc.get("verdicts", {}).items():
         own = cdoc.get("variant_targets", {}).get(name)
-        cells = [{"label": v["label"], "value": v["value"] if v["met"] is not None else "",
-                  "word": t[f"word_{w}"], "reason": v["reason"] if v["met"] is False else "",
+        cells = [{"label": label, "value": value if v["met"] is not None else "",
+                  "word": t[f"word_{w}"], "reason": reason if v["met"] is False else "",
                   "css": {"met": "ok", "missed": "bad"}.get(w, "muted")}
                  for v in verdicts
+                 for label, value, reason in [verdict_words(v, lang)]
                  for w in ["na" if v["met"] is None else ("met" if v["met"] else "missed")]]
-        out.append({"variant": name, "cells": cells,
-                    "own": "" if own in (None, cdoc["targets"]) else targets_text(own)})
+        out.append({"variant": variant_name(name, lang, names), "cells": cells,
+                    "own": "" if own in (None, cdoc["targets"]) else
+                    (targets_text_zh if lang == "zh" else targets_text)(own)})
     return out
 
 

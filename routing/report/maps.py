@@ -33,6 +33,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from ..exceptions import DataError
+from ..i18n import money, variant_name
+from ..i18n import t as tr
 from ..io.coords import gcj02_to_wgs84, wgs84_to_gcj02
 from ..model import Scenario
 from ..model.entities import Tier
@@ -78,12 +80,12 @@ _TEXT: dict[str, dict[str, str]] = {
         "outlet": "快递网点", "stations": "站点", "unserved": "未服务站点", "vehicle": "车辆",
         "carrier": "快递公司", "seq": "顺序", "station": "站点", "arrival": "到达",
         "departure": "离开", "down": "送件", "up": "揽件", "load": "离站时车上",
-        "parcels": "件", "reason": "原因", "lines": "需求行", "trip": "第{n}趟",
+        "parcels": "件", "parcel": "件", "reason": "原因", "lines": "需求行", "trip": "第{n}趟",
         "start": "出发", "end": "返回", "km": "公里", "stops": "停靠站点", "cost": "费用",
         "cny": "元", "legend": "图例", "along_roads": "车辆路线（沿道路）",
         "straight": "车辆路线（站点间直线）", "stop_badge": "停靠顺序",
         "trunk": "干线", "feeder": "支线", "any": "", "transfers": "中转",
-        "baseline": "各快递公司单独配送", "alliance": "共同配送方案：{name}",
+        "baseline": "各快递公司单独配送", "alliance": "主方案：{name}",
         "day": "第{n}组", "osm": "OpenStreetMap", "amap": "高德地图", "plan": "配送计划",
         "vehicles": "辆车", "unserved_n": "个未服务站点", "load_at_start": "出发时车上",
         "none": "—", "type": "车型", "date": "日期", "vehicle_cost": "车辆费用",
@@ -93,7 +95,8 @@ _TEXT: dict[str, dict[str, str]] = {
         "outlet": "carrier outlet", "stations": "stations", "unserved": "unserved stations",
         "vehicle": "vehicle", "carrier": "carrier", "seq": "stop", "station": "station",
         "arrival": "arrival", "departure": "departure", "down": "drop", "up": "collect",
-        "load": "on board after", "parcels": "parcels", "reason": "reason", "lines": "lines",
+        "load": "on board after", "parcels": "parcels", "parcel": "parcel", "reason": "reason",
+        "lines": "lines",
         "trip": "trip {n}", "start": "start", "end": "back", "km": "km", "stops": "stops",
         "cost": "cost", "cny": "CNY", "legend": "Legend", "along_roads": "route (along roads)",
         "straight": "route (straight legs)", "stop_badge": "stop order", "trunk": "trunk",
@@ -554,10 +557,39 @@ def comparison_map_data(result: dict[str, Any], scenario: Scenario, *, lang: str
              for g, d in enumerate(primary.docs)]
     legs = leg_geometry(scenario, plan_legs([d for _, d in left + right], scenario),
                         follow_roads=follow_roads)
+    # The figures under each title are the comparison table's rows (per day: km and costs
+    # averaged over a visit cycle, vehicles on its busiest day), not the sum of every plan
+    # of a cycle drawn on the map.
+    from .comparison import comparison_rows
+
+    rows = {r["variant"]: r for r in comparison_rows(result)}
     return (plans_map_data(left, scenario, lang=lang, crs=crs, legs=legs,
-                           title=text(lang, "baseline")),
+                           title=text(lang, "baseline"),
+                           subtitle=row_subtitle(rows["carriers alone (sum)"], lang)),
             plans_map_data(right, scenario, lang=lang, crs=crs, legs=legs,
-                           title=text(lang, "alliance", name=primary.name)))
+                           title=text(lang, "alliance",
+                                      name=variant_name(primary.name, lang, names)),
+                           subtitle=row_subtitle(rows[primary.name], lang)))
+
+
+def row_subtitle(row: dict[str, Any], lang: str) -> str:
+    """A comparison table row's figures in words: vehicles, km, total cost per day and what
+    it includes, unserved lines — the numbers the table shows, formatted the same way; for a
+    row without a plan (``failed``), the table's words for it."""
+    if row.get("failed"):
+        return tr("t_failed", lang)
+    sep = "，" if lang == "zh" else ", "
+    per_day = "/天" if lang == "zh" else "/day"
+    parts = [f"{row['vehicles']} {text(lang, 'vehicles')}{per_day}",
+             f"{row['km_day']:,.1f} {text(lang, 'km')}{per_day}",
+             (f"总费用 {money(row['cost_day'])} 元/天（车辆 {money(row['vehicle_cost_day'])} + "
+              f"分拣交接 {money(row['handling_day'])}）" if lang == "zh" else
+              f"total {money(row['cost_day'])} CNY/day (vehicles "
+              f"{money(row['vehicle_cost_day'])} + handling {money(row['handling_day'])})")]
+    if row["unserved_lines"]:
+        parts.append(f"{row['unserved_lines']} 条需求未服务" if lang == "zh"
+                     else f"{row['unserved_lines']} lines unserved")
+    return sep.join(parts)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -178,10 +178,11 @@ def _second_core(scenario: Scenario, matrices: Matrices, visits: list[Visit],
 
 
 def _first_core(scenario: Scenario, matrices: Matrices, visits: list[Visit],
-                opts: dict[str, Any], budget_s: float) -> RawSolution:
+                opts: dict[str, Any], budget_s: float,
+                progress: Progress | None = None) -> RawSolution:
     """The first core's search, in a forked child: its plan, prize-collecting or not
     (``RawSolution.prize_collecting`` says which; the label follows it)."""
-    runs = required_then_prizes(scenario, matrices, visits, opts, None, budget_s=budget_s,
+    runs = required_then_prizes(scenario, matrices, visits, opts, progress, budget_s=budget_s,
                                  seed=opts["seed"], search="default")
     raw = runs[-1][2]
     if isinstance(raw, str):
@@ -211,9 +212,21 @@ def pyvrp_portfolio(scenario: Scenario, matrices: Matrices, visits: list[Visit],
             runs.insert(0, ("pyvrp", seed, _pyvrp(scenario, matrices, visits, opts,
                                                   time_limit_s=tl / 2)))
         return runs
-    collect = _fork(lambda: _first_core(scenario, matrices, visits, opts, tl), 2 * tl)
-    here = _second_core(scenario, matrices, visits, opts, progress, budget_s=tl,
-                        seed=seed + 1)
+    # The child's best cost so far, in memory shared with it: the progress shown here is the
+    # best of both cores, not only of this process's search.
+    child_best = multiprocessing.get_context("fork").Value("d", math.inf, lock=False)
+
+    def child_progress(_elapsed: float, best: float, _count: int) -> None:
+        child_best.value = min(child_best.value, best)
+
+    def both(elapsed: float, best: float, count: int) -> None:
+        assert progress is not None
+        progress(elapsed, min(best, child_best.value), count)
+
+    collect = _fork(lambda: _first_core(scenario, matrices, visits, opts, tl,
+                                        None if progress is None else child_progress), 2 * tl)
+    here = _second_core(scenario, matrices, visits, opts, None if progress is None else both,
+                        budget_s=tl, seed=seed + 1)
     first = collect()
     return [(_label(first, "pyvrp"), seed, first), *here]
 

@@ -257,6 +257,7 @@ class _Watch:
         self.t0 = time.perf_counter()
         self.best = math.inf
         self.improvements = 0
+        self.reported = 0.0  # seconds at the last progress report
         self.first_s: float | None = None
         self.done = False  # the budget is spent (not just one restart's stagnation)
 
@@ -269,6 +270,14 @@ class _Watch:
                 self.first_s = elapsed
             if self.progress is not None:
                 self.progress(elapsed, best_cost / self.scale, self.improvements)
+                self.reported = elapsed
+        elif self.progress is not None and self.best < INFEASIBLE_COST:
+            # Once a second without improvement too, so a progress line that shows the best
+            # of several searches (the portfolio's) sees the others' improvements.
+            elapsed = time.perf_counter() - self.t0
+            if elapsed - self.reported >= 1.0:
+                self.reported = elapsed
+                self.progress(elapsed, self.best / self.scale, self.improvements)
         self.done = bool(self.stop(best_cost))
         return self.done
 

@@ -88,7 +88,8 @@ def test_shapley_airport_game():
 
 def test_compare_cli_exit_code_follows_targets(tmp_path):
     """45.7 % saving meets a 20 % target (exit 0); a 50 % target is not met (exit 3)."""
-    r = CliRunner().invoke(main, ["compare", str(DUO), "-o", str(tmp_path / "a"), "--quiet"])
+    r = CliRunner().invoke(main, ["compare", str(DUO), "-o", str(tmp_path / "a"), "--quiet",
+                                  "--lang", "en"])
     assert r.exit_code == 0, r.output
     assert "alliance" in r.output and "-45.7%" in r.output
     assert (tmp_path / "a" / "comparison.xlsx").is_file()

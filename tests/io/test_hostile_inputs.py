@@ -98,7 +98,7 @@ def _stations_xlsx(row: int, column: str, value: object) -> Edit:
 
 def plan_cli(folder: Path, out: Path, *options: str) -> Result:
     return CliRunner().invoke(main, ["plan", str(folder), "-o", str(out), "--quiet",
-                                     "--tiles", "none", *options])
+                                     "--tiles", "none", "--lang", "en", *options])
 
 
 def assert_clean(result: Result, code: int, fragments: tuple[str, ...]) -> None:
@@ -360,7 +360,8 @@ def test_hostile_plan_json(tmp_path: Path, tiny_doc: dict[str, Any],
     text = change(tiny_doc)
     path = tmp_path / "plan.json"
     path.write_text(text if isinstance(text, str) else json.dumps(tiny_doc), encoding="utf-8")
-    result = CliRunner().invoke(main, ["check", str(path), "--scenario", str(TINY)])
+    result = CliRunner().invoke(main, ["check", str(path), "--scenario", str(TINY),
+                                       "--lang", "en"])
     assert_clean(result, 1, (str(path), *fragments))
 
 

@@ -169,7 +169,7 @@ def test_gbk_csv_is_gbk_with_chinese_headers(base):
     with pytest.raises(UnicodeDecodeError):
         raw.decode("utf-8")
     assert raw.decode("gbk").splitlines()[0].split(",") == [
-        "编号", "名称", "层级", "经度", "纬度", "所属乡镇", "开门", "关门", "generated"]
+        "编号", "名称", "层级", "经度", "纬度", "所属乡镇", "开门", "关门", "坐标为估算"]
     demand = (folder / "demand.csv").read_bytes().decode("gbk").splitlines()
     assert demand[0].split(",")[1:8] == ["站点", "快递公司", "方向", "件数", "重量", "体积", "生鲜"]
     assert demand[1].endswith(",否,06:00")

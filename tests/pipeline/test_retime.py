@@ -135,9 +135,13 @@ def test_cli_retime_writes_every_file_and_exits_3_on_violations(tmp_path, tiny_d
     tiny_doc["routes"] = [van]
     bad = CliRunner().invoke(main, ["retime", str(_write(tmp_path, tiny_doc, "b.json")),
                                     "--scenario", str(TINY), "-o", str(tmp_path / "bad"),
-                                    "--tiles", "none"])
+                                    "--tiles", "none", "--lang", "en"])
     assert bad.exit_code == 3, bad.output
     assert "hard ones first" in bad.output and "over_capacity" in bad.output
+    zh = CliRunner().invoke(main, ["retime", str(tmp_path / "b.json"), "--scenario", str(TINY),
+                                   "-o", str(tmp_path / "bad_zh"), "--tiles", "none"])
+    assert zh.exit_code == 3, zh.output
+    assert "项违规，严重的在前" in zh.output and "over_capacity" in zh.output
     van["vehicle_id"] = "truck-9"
     wrong = CliRunner().invoke(main, ["retime", str(_write(tmp_path, tiny_doc, "c.json")),
                                       "--scenario", str(TINY), "-o", str(tmp_path / "c")])

@@ -47,7 +47,7 @@ def test_map_command(tmp_path, monkeypatch):
     r = CliRunner().invoke(main, ["map", str(out / "plan.json"), "--scenario",
                                   str(DATA / "tiny_roads"), "-o", str(target), "--tiles", "amap"])
     assert r.exit_code == 0, r.output
-    assert "along the roads" in r.output
+    assert "路线沿道路" in r.output
     page = target.read_text(encoding="utf-8")
     check_self_contained(page)
     assert "autonavi" in page and "配送计划" in page
@@ -66,8 +66,8 @@ def test_compare_writes_map_and_report(tmp_path):
     r = CliRunner().invoke(main, ["compare", str(DATA / "duo"), "-o", str(out), "--no-shapley",
                                   "--time-limit-s", "2", "--solution-limit", "30", "--quiet"])
     assert r.exit_code in (0, 3), r.output
-    assert "map.html, report.html" in r.output
+    assert "map.html、report.html" in r.output
     for name in ("map.html", "report.html"):
         page = (out / name).read_text(encoding="utf-8")
         check_self_contained(page)
-        assert "各快递公司单独配送" in page and "共同配送方案：alliance" in page
+        assert "各快递公司单独配送" in page and "主方案：共同配送" in page

@@ -6,6 +6,7 @@ import itertools
 import re
 from html.parser import HTMLParser
 
+from routing.i18n import carrier_names, variant_name
 from routing.report import dispatch, maps
 from routing.report.comparison import write_comparison
 from routing.units import hhmm_min
@@ -131,7 +132,11 @@ def test_comparison_report(duo_compare, tmp_path):
     assert len(re.findall(r'<img alt="[a-z_]+\.png" src="data:image/png;base64,', page)) == 3
     t = _parse(page)
     rows = _rows(t, "comparison")[0]
-    assert [r[1][0] for r in rows[1:]] == [r["variant"] for r in cdoc["rows"]]
+    # options by the names a planner reads (routing.i18n.variant_name), in the table's order
+    names = carrier_names(sc, "en")
+    assert [r[1][0] for r in rows[1:]] == [variant_name(r["variant"], "en", names)
+                                           for r in cdoc["rows"]]
+    assert "Carrier A alone" in page and "by stand-alone cost" in page
     assert "Leaflet.Sync 0.2.4" in page and re.search(r"map_\w+\.sync\(map_\w+\)", page)
     assert page.count("routingLayer(") >= 1 + 2 * 3  # definition + vehicle layers both sides
     mp = maps.write_comparison_map(result, sc, tmp_path / "map.html", tiles="none")

@@ -11,7 +11,7 @@ from routing.cli import main
 
 from ..conftest import TINY
 
-FAST = ["--solution-limit", "30", "--quiet", "--tiles", "none"]
+FAST = ["--solution-limit", "30", "--quiet", "--tiles", "none", "--lang", "en"]
 
 
 def _plan(tmp_path, name: str, *args: str):
