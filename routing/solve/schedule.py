@@ -49,21 +49,8 @@ def timed_route(scenario: Scenario, matrices: Matrices, vehicle_id: str, vt: Veh
             lo = mid
         else:
             hi = mid - 1
-    start_s += lo
-    times, end = _forward(start_s, seq, legs)
-
-    if lines is None:
-        lines = {ln.id: ln for ln in scenario.demand}
-    load0, stops = _loaded([(vs.station_id, vs.line_ids, (), t) for vs, t in zip(seq, times,
-                                                                                strict=True)],
-                           lines)
-    distance = int(sum(matrices.distance_m[a, b] for a, b in pairwise(path)))
-    return Route(vehicle_id=vehicle_id, vehicle_type=vt.id, depot_id=vt.depot_id,
-                 start_s=start_s, end_s=end, distance_m=distance, load_at_start=load0,
-                 stops=stops, fixed_cost=vt.fixed_cost if trip == 1 else 0.0,
-                 distance_cost=round(distance / 1000 * vt.cost_per_km, 2),
-                 time_cost=round((end - (start_s if paid_from_s is None else paid_from_s))
-                                 / 3600 * vt.cost_per_hour, 2), trip=trip)
+    return continued_route(scenario, matrices, vehicle_id, vt, start_s + lo, [], seq,
+                           durations=dur, trip=trip, paid_from_s=paid_from_s, lines=lines)
 
 
 def _loaded(stops: list[tuple[str, tuple[str, ...], tuple[str, ...], tuple[int, int, int]]],
@@ -116,14 +103,15 @@ def without_lines(route: Route, drop: set[str], lines: dict[str, DemandLine]) ->
 def continued_route(scenario: Scenario, matrices: Matrices, vehicle_id: str, vt: VehicleType,
                     start_s: int, history: list[tuple[str, tuple[str, ...],
                                                       tuple[int, int, int]]],
-                    future: list[Visit], *, trip: int = 1, paid_from_s: int | None = None,
+                    future: list[Visit], *, durations: np.ndarray | None = None,
+                    trip: int = 1, paid_from_s: int | None = None,
                     lines: dict[str, DemandLine] | None = None) -> Route:
     """A trip whose first stops are history — (station, lines, (arrival, start, departure))
     as they happened — and whose other stops ``future`` follow at the earliest from the last
     departure (or from ``start_s``, leaving the depot, when there is no history). Nothing in
     the history moves, however the rest changes; the trip ends back at the depot."""
     idx = matrices.index()
-    dur = vehicle_duration_s(matrices, vt.speed_kph)
+    dur = vehicle_duration_s(matrices, vt.speed_kph) if durations is None else durations
     path = [idx[vt.depot_id], *(idx[st] for st, _, _ in history),
             *(idx[v.station_id] for v in future), idx[vt.depot_id]]
     t0 = history[-1][2][2] if history else start_s
