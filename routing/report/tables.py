@@ -104,6 +104,29 @@ _SUMMARY_WORDS = {"zh": {"summary": "汇总", "plan": "配送计划", "total": "
                          "loading": "loading"}}
 
 
+def _text_width(value: Any) -> float:
+    """Width of a cell's longest line in Excel's character units: CJK characters count double."""
+    if value in (None, ""):
+        return 0.0
+    return max(sum(2 if ord(ch) > 0x2E80 else 1 for ch in part)
+               for part in str(value).split("\n"))
+
+
+def _link_formula(url: str, text: str) -> str | None:
+    """``=HYPERLINK(url, text)`` with the text's line breaks as CHAR(10), or None when the URL
+    is longer than Excel's HYPERLINK takes (255 characters). A formula, not the cell's
+    hyperlink: LibreOffice turns a hyperlinked cell's text into one URL field, which neither
+    wraps nor keeps line breaks, so a long station name or its transfer line was cut."""
+    if len(url) > 255:
+        return None
+
+    def literal(s: str) -> str:  # Excel string literals: at most 255 characters, " doubled
+        parts = [s[i:i + 100] for i in range(0, len(s), 100)] or [""]
+        return "&".join('"' + p.replace('"', '""') + '"' for p in parts)
+
+    return f"=HYPERLINK({literal(url)},{'&CHAR(10)&'.join(map(literal, text.split(chr(10))))})"
+
+
 def _text_lines(value: Any, width_chars: float) -> int:
     """Printed lines of a wrapped cell: CJK characters count double."""
     if value in (None, ""):
@@ -158,8 +181,23 @@ def write_routes_xlsx(doc: dict[str, Any], scenario: Scenario, path: Path, *,
         _append(summary, [words["unserved"], words["reason"]])
         for u in doc["unserved"]:
             _append(summary, [f"{u['station_id']} {u.get('station_name', '')}", u["reason"]])
-    for c, width in enumerate((16, 22, 8, 8, 8, 10, 10, 10, 12), start=1):
+    # columns as wide as their longest cell (the vehicle types are long: LibreOffice and Excel
+    # cut a cell's text at the next filled cell); the unserved stations' reasons wrap over B:I
+    widths = [16.0, 22.0, 8.0, 8.0, 8.0, 10.0, 10.0, 10.0, 12.0]
+    table_end = 3 + len(vehicles)
+    for row in summary.iter_rows(min_row=2, max_row=table_end):
+        for i, cell in enumerate(row):
+            widths[i] = max(widths[i], _text_width(cell.value) + 2.0)
+    for r in range(table_end + 3, summary.max_row + 1):  # unserved: "id name" in column A
+        widths[0] = max(widths[0], _text_width(summary.cell(row=r, column=1).value) + 2.0)
+    for c, width in enumerate(widths, start=1):
         summary.column_dimensions[get_column_letter(c)].width = width
+    for r in range(table_end + 3, summary.max_row + 1):
+        summary.merge_cells(f"B{r}:I{r}")
+        summary.cell(row=r, column=1).alignment = Alignment(vertical="top")
+        summary.cell(row=r, column=2).alignment = Alignment(wrap_text=True, vertical="top")
+        summary.row_dimensions[r].height = 15 * _text_lines(summary.cell(row=r, column=2).value,
+                                                            sum(widths[1:])) + 3
     _print_setup(summary, "portrait", f"A1:I{summary.max_row}", None)
 
     thin = Side(style="thin", color="777777")
@@ -254,7 +292,13 @@ def write_routes_xlsx(doc: dict[str, Any], scenario: Scenario, path: Path, *,
                     elif row.fresh:
                         cell.fill = blue
                 if row.nav_url and row.kind != "start":
-                    ws.cell(row=r, column=2).hyperlink = row.nav_url
+                    link = ws.cell(row=r, column=2)
+                    formula = _link_formula(row.nav_url, xlsx_text(name))
+                    if formula is None:
+                        link.hyperlink = row.nav_url
+                    else:
+                        link.value = formula
+                        link.font = Font(size=9, color="1F4E9A")
                 ws.row_dimensions[r].height = 12 * max(
                     _text_lines(x, chars[i]) for i, x in enumerate(values[:ncol])) + 3
         _print_setup(ws, orient, f"A1:{last}{ws.max_row}", title_row)

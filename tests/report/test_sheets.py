@@ -87,18 +87,20 @@ def test_every_output_has_one_row_per_stop_and_marks_fresh_goods(county_doc, tmp
         marked = set(rows[rows["cold_chain"].fillna("").str.contains("冷链")]["station_id"])
         assert marked == fresh[(vid, trip)]
         assert (rows["parcels_down_fresh"] <= rows["parcels_down"]).all()
-    # routes.xlsx: every fresh stop's row says 生鲜 (its cold-chain cell)
+    # routes.xlsx: every fresh stop's row says 生鲜 (its cold-chain cell); the station by its
+    # id (站点编号: the name cell of a stop is a =HYPERLINK formula)
     write_routes_xlsx(doc, sc, tmp_path / "routes.xlsx")
     wb = openpyxl.load_workbook(tmp_path / "routes.xlsx")
     assert wb.sheetnames == ["汇总", *order, "装车单"]
     names = {st.id: st.name for st in sc.stations}
     for vid in order:
         ws = wb[vid]
-        want = {names[s] for (v, _), ss in fresh.items() if v == vid for s in ss}
+        want = {s for (v, _), ss in fresh.items() if v == vid for s in ss}
         got, prev = set(), None
+        sid = next(r for r in ws.iter_rows(values_only=True) if "站点编号" in r).index("站点编号")
         for row in ws.iter_rows(values_only=True):
             if isinstance(row[0], int) and isinstance(row[1], str):
-                station = row[1].rsplit(" ·", 1)[0]
+                station = row[sid]
                 assert station != prev or row[0] == 0, (vid, station)
                 prev = station
                 if any(isinstance(c, str) and ("生鲜" in c or "冷链" in c) for c in row):
