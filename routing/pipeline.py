@@ -38,8 +38,8 @@ from .solve.echelons import (
     trunk_types,
 )
 from .solve.ortools_backend import Progress
-from .solve.repair import line_key, repair
-from .solve.retime import retime
+from .solve.repair import Earlier, line_key, planned_trips, repair
+from .solve.retime import left_out, retime
 from .solve.schedule import continued_route, without_lines
 from .solve.visits import Visit, build_visits, visit_of
 from .units import hhmm
@@ -750,8 +750,6 @@ def replan_day(scenario: Scenario, m: Matrices, doc: dict[str, Any], *, at_s: in
       are at the hub). Everything else keeps its vehicle and order: with no event nothing
       moves.
     """
-    from .solve.repair import Earlier
-
     day = _day_scenario(scenario, late, events, at_s)
     lines = {ln.id: ln for ln in day.demand}
     fleet = dict(day.vehicles())
@@ -768,7 +766,7 @@ def replan_day(scenario: Scenario, m: Matrices, doc: dict[str, Any], *, at_s: in
     kept: list[Route] = []  # trips begun before at_s (or a breakdown): history + the rest
     future: dict[str, list[list[tuple[str, list[str]]]]] = {}  # trips not begun, by stop
     earlier: dict[str, Earlier] = {}
-    freed: list[str] = []  # lines to insert anew (late, brought back, a broken van's pickups)
+    back_at: dict[str, int] = {}  # parcels a broken-down vehicle brings back: at the hub then
     served_past: set[str] = set()
     for vid, trips in _doc_trips(doc).items():
         vt = fleet.get(vid)
@@ -779,11 +777,7 @@ def replan_day(scenario: Scenario, m: Matrices, doc: dict[str, Any], *, at_s: in
         for start_s, stops in trips:
             begun = start_s <= at_s or (stop_at is not None and start_s <= stop_at)
             if not begun or (stop_at is not None and start_s > stop_at):
-                if stop_at is not None:  # a broken vehicle's later trips go to others
-                    freed += [i for _, ids, _ in stops for i in ids if i in lines]
-                else:
-                    freed += [i for st, ids, _ in stops if st in closing
-                              for i in ids if i in lines]
+                if stop_at is None:  # (a broken vehicle's later trips go to others)
                     future.setdefault(vid, []).append(
                         [(st, [i for i in ids if i in lines]) for st, ids, _ in stops
                          if st not in closing])
@@ -801,17 +795,13 @@ def replan_day(scenario: Scenario, m: Matrices, doc: dict[str, Any], *, at_s: in
                 notes.append(f"{vid}: held {held // 60} min at {st}, later stops later")
             rest_ids = [[i for i in ids if i in lines and i not in served_past]
                         for _, ids, _ in rest]
-            if stop_at is not None:
-                back = [i for ids in rest_ids for i in ids]
-                freed += back
-                rest_visits: list[Visit] = []
-                if back:
-                    notes.append(f"{vid} broke down at {hhmm(stop_at)}: brought back to "
-                                 f"{vt.depot_id} with {len(back)} line(s) not delivered or "
-                                 "collected; they go out with other vehicles")
-            else:  # a stop at a station closed today leaves the trip (its lines go anew)
-                freed += [i for (st, _, _), ids in zip(rest, rest_ids, strict=True)
-                          if st in closing for i in ids]
+            back = [i for ids in rest_ids for i in ids] if stop_at is not None else []
+            if back:
+                notes.append(f"{vid} broke down at {hhmm(stop_at or 0)}: brought back to "
+                             f"{vt.depot_id} with {len(back)} line(s) not delivered or "
+                             "collected; they go out with other vehicles")
+            rest_visits: list[Visit] = []
+            if stop_at is None:  # a stop at a station closed today leaves the trip
                 rest_visits = [visit_of(direct, st, [lines[i] for i in ids])
                                for (st, _, _), ids in zip(rest, rest_ids, strict=True)
                                if ids and st not in closing]
@@ -820,6 +810,10 @@ def replan_day(scenario: Scenario, m: Matrices, doc: dict[str, Any], *, at_s: in
                                     trip=count, paid_from_s=last_end if count > 1 else None,
                                     lines=lines)
             kept.append(route)
+            # its parcels still on board are at the hub when it is (its pickups not made
+            # stay at their stations, ready as they were)
+            back_at.update((i, route.end_s) for i in back
+                           if lines[i].direction is Direction.DOWN)
             shift_start = start_s if shift_start is None else shift_start
             last_end = route.end_s
         if count or vid in delays:
@@ -829,24 +823,19 @@ def replan_day(scenario: Scenario, m: Matrices, doc: dict[str, Any], *, at_s: in
                                    last_end, not_before)
     for vid in fleet:
         earlier.setdefault(vid, Earlier(0, at_s, 0, at_s))
-    # Parcels brought back are at the hub when their vehicle is.
-    ends = {r.vehicle_id: r.end_s for r in kept}
-    back_at = {i: ends[vid] for vid in broken for i in freed if vid in ends}
     day = replace(day, demand=tuple(replace(ln, ready_s=max(ln.ready_s, back_at[ln.id]))
                                     if ln.id in back_at else ln for ln in day.demand))
     direct = replace(day, vehicle_types=direct_types(day))
     lines = {ln.id: ln for ln in day.demand}
-    freed += [ln.id for ln in late]
-    # Trips not yet begun keep their vehicle and order; then the freed lines go in.
+    # Trips not yet begun keep their vehicle and order; then every line on no route (late,
+    # brought back, off a closed stop or a trip that no longer fits) goes in where it may.
     fleet_plan = _future_plan(direct, m, future, earlier, lines)
-    on_route = {i for r in (*kept, *fleet_plan.routes) for s in r.stops for i in s.line_ids}
-    todo = [ln for ln in day.demand if ln.id not in on_route and ln.id not in served_past]
-    base = replace(fleet_plan, unserved=tuple(
-        Unserved(station_id=st, line_ids=tuple(ids), reason=DROPPED)
-        for st, ids in _by_visit(direct, todo).items()))
+    served = served_past | {i for r in (*kept, *fleet_plan.routes) for s in r.stops
+                            for i in s.line_ids}
+    base = replace(fleet_plan, unserved=tuple(left_out(direct, m, served)))
     filled = repair(base, direct, m, busy=frozenset(broken), earlier=earlier)
-    routes = sorted([*kept, *filled.routes],
-                    key=lambda r: (list(fleet).index(r.vehicle_id), r.trip))
+    order = {vid: k for k, vid in enumerate(fleet)}
+    routes = sorted([*kept, *filled.routes], key=lambda r: (order[r.vehicle_id], r.trip))
     plan = Plan(scenario=day.name, scenario_hash=scenario_hash(direct), date=day.date,
                 engine="replan", seed=day.solve.seed, time_limit_s=0.0, status="REPLANNED",
                 runtime_s=0.0, objective=round(sum(r.cost for r in routes), 2),
@@ -913,11 +902,9 @@ def _split_trip(start_s: int, stops: list[_Stop], at_s: int,
 
 def _future_plan(direct: Scenario, m: Matrices,
                  future: dict[str, list[list[tuple[str, list[str]]]]],
-                 earlier: dict[str, Any], lines: dict[str, DemandLine]) -> Plan:
+                 earlier: dict[str, Earlier], lines: dict[str, DemandLine]) -> Plan:
     """The trips not yet begun, as the plan had them (order kept, lines still due), timed
     after each vehicle's day so far; a trip that no longer fits gives its lines back."""
-    from .solve.repair import planned_trips
-
     empty = Plan(scenario=direct.name, scenario_hash=scenario_hash(direct), date=direct.date,
                  engine="replan", seed=direct.solve.seed, time_limit_s=0.0, status="REPLANNED",
                  runtime_s=0.0, objective=0.0, routes=(), unserved=(), meta={})
@@ -928,14 +915,6 @@ def _future_plan(direct: Scenario, m: Matrices,
             if seq:
                 trips.setdefault(vid, []).append(seq)
     return planned_trips(empty, direct, m, trips, earlier)
-
-
-def _by_visit(direct: Scenario, todo: Sequence[DemandLine]) -> dict[str, list[str]]:
-    """Lines grouped by station, in their order."""
-    out: dict[str, list[str]] = {}
-    for ln in todo:
-        out.setdefault(ln.station_id, []).append(ln.id)
-    return out
 
 
 def _changes(doc: dict[str, Any], plan: Plan) -> list[Change]:

@@ -62,14 +62,8 @@ def retime(scenario: Scenario, matrices: Matrices,
                                 lines=lines)
             out.append(route)
             prev = route
-    served = {i for r in out for s in r.stops for i in s.line_ids}
-    visits, cannot = presolve(scenario, set(matrices.unreachable))
-    unserved = []
-    for station, ids, reason in ([(v.station_id, v.line_ids, DROPPED) for v in visits]
-                                 + [(u.station_id, u.line_ids, u.reason) for u in cannot]):
-        missing = tuple(i for i in ids if i not in served)
-        if missing:
-            unserved.append(Unserved(station_id=station, line_ids=missing, reason=reason))
+    unserved = left_out(scenario, matrices, {i for r in out for s in r.stops
+                                             for i in s.line_ids})
     cost = round(sum(r.cost for r in out), 2)
     return Plan(scenario=scenario.name, scenario_hash=scenario_hash(scenario),
                 date=scenario.date, engine=engine, seed=scenario.solve.seed,
@@ -79,4 +73,18 @@ def retime(scenario: Scenario, matrices: Matrices,
                       "unreachable": list(matrices.unreachable), "first_solution_s": None})
 
 
-__all__ = ["retime"]
+def left_out(scenario: Scenario, matrices: Matrices, served: set[str]) -> list[Unserved]:
+    """The scenario's lines not in ``served``, by visit: reason DROPPED (as the engines leave
+    them, for the evaluate layer to explain), or presolve's reason for lines no vehicle can
+    serve at all (unreachable, too big for every vehicle)."""
+    visits, cannot = presolve(scenario, set(matrices.unreachable))
+    out = []
+    for station, ids, reason in ([(v.station_id, v.line_ids, DROPPED) for v in visits]
+                                 + [(u.station_id, u.line_ids, u.reason) for u in cannot]):
+        missing = tuple(i for i in ids if i not in served)
+        if missing:
+            out.append(Unserved(station_id=station, line_ids=missing, reason=reason))
+    return out
+
+
+__all__ = ["left_out", "retime"]

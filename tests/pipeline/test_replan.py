@@ -54,6 +54,16 @@ def test_late_parcels_and_a_breakdown(tiny, dawn):
     assert len(broken) == 1 and len(broken[0].stops) < len(van.stops)
     assert res.plan.meta["out_of_service"] == [van.vehicle_id]
     assert any(c.kind == "added" for c in res.changes)
+    # what it still carried is at the hub when it is; its pickups not made stay as they were
+    ready = {ln.id: ln.ready_s for ln in res.scenario.demand}
+    before = {ln.id: ln for ln in tiny.demand}
+    left = [i for s in van.stops if s.departure_s > at for i in s.line_ids]
+    assert left
+    for i in left:
+        if before[i].direction is Direction.DOWN:
+            assert ready[i] == broken[0].end_s
+        else:
+            assert ready[i] == before[i].ready_s
 
 
 def test_cancel_and_a_closed_station(tiny, dawn):
@@ -127,3 +137,28 @@ def test_the_default_county_s_day_through_the_cli(tmp_path):
                                       str(out / "scenario")])
     assert check.exit_code == 0, check.output
     assert (out / "changes.csv").read_text(encoding="utf-8-sig").startswith("vehicle_id,")
+
+
+@pytest.mark.parametrize(("args", "code", "words"), [
+    (["--at", "25:99"], 2, "must be a time of day HH:MM between 00:00 and 24:00"),
+    (["--at", "10:00", "--events", "EVENTS"], 1, "events.csv row 2, field 'vehicle'"),
+])
+def test_replan_cli_refuses_bad_input(tmp_path, tiny_doc, args, code, words):
+    """A bad --at is a usage error; a bad events row names file, row and field."""
+    import json
+
+    from click.testing import CliRunner
+
+    from routing.cli import main
+
+    from ..conftest import TINY
+
+    plan = tmp_path / "plan.json"
+    plan.write_text(json.dumps(tiny_doc, ensure_ascii=False), encoding="utf-8")
+    events = tmp_path / "events.csv"
+    events.write_text("event,time,vehicle\nbreakdown,10:00,truck-9\n", encoding="utf-8")
+    args = [str(events) if a == "EVENTS" else a for a in args]
+    r = CliRunner().invoke(main, ["replan", str(plan), "--scenario", str(TINY), *args,
+                                  "-o", str(tmp_path / "o"), "--lang", "en"])
+    assert r.exit_code == code, r.output
+    assert words in r.output and "Traceback" not in r.output
