@@ -670,6 +670,8 @@ def replan(plan_json: Path, scenario_dir: Path, at_s: int, late_path: Path | Non
     events are taken in, the day as it now stands goes to OUT/scenario, the whole day's plan
     to OUT (checked), and what each driver must be told to OUT/changes.csv; exit 3 if a line
     stays unserved or a rule breaks."""
+    import csv
+
     from .evaluate.targets import plan_verdicts
     from .io import read_scenario
     from .io.events import read_events
@@ -688,14 +690,12 @@ def replan(plan_json: Path, scenario_dir: Path, at_s: int, late_path: Path | Non
             if events_path else []
         matrices = travel_matrices(scenario)
         res = replan_day(scenario, matrices, doc, at_s=at_s, late=late, events=events)
-        write_day_scenario(scenario_dir, res.scenario, out_dir / "scenario")
+        write_day_scenario(scenario_dir, scenario, res.scenario, out_dir / "scenario")
         day_doc, violations = _write_plan_files(res.plan, res.scenario, matrices, out_dir,
                                                 lang=lang, tiles=tiles,
                                                 violations=res.violations)
     except RoutingError as exc:
         raise click.ClickException(str(exc)) from None
-    import csv
-
     names = {s.id: s.name for s in res.scenario.stations}
     with (out_dir / "changes.csv").open("w", encoding="utf-8-sig", newline="") as f:
         w = csv.writer(f)

@@ -857,9 +857,11 @@ def read_scenario(folder: str | Path, *, confined: bool = False,
 __all__ = ["read_scenario"]
 
 
-def write_day_scenario(source: str | Path, day: Scenario, out: str | Path) -> Path:
-    """The scenario folder ``source`` as the day ``day`` now stands (a re-plan's late lines,
-    cancellations, closures, parcels brought back), written to ``out``: a copy of the folder
+def write_day_scenario(source: str | Path, original: Scenario, day: Scenario,
+                       out: str | Path) -> Path:
+    """The scenario folder ``source`` (read as ``original``) as the day ``day`` now stands
+    (a re-plan's late lines, cancellations, closures, parcels brought back), written to
+    ``out``: a copy of the folder
     whose demand table is ``demand.csv`` with every line of the day, and — when a station's
     hours changed — ``stations.csv`` in WGS84 (``crs`` set to match). Read back and compared
     before it is returned, so ``routing check PLAN --scenario OUT`` reads what the re-plan
@@ -869,7 +871,6 @@ def write_day_scenario(source: str | Path, day: Scenario, out: str | Path) -> Pa
     import shutil
 
     src, dst = Path(source), Path(out)
-    original = read_scenario(src)
     shutil.copytree(src, dst, dirs_exist_ok=True)
     toml = (dst / _TOML).read_text(encoding="utf-8")
 
