@@ -162,3 +162,35 @@ def test_replan_cli_refuses_bad_input(tmp_path, tiny_doc, args, code, words):
                                   "-o", str(tmp_path / "o"), "--lang", "en"])
     assert r.exit_code == code, r.output
     assert words in r.output and "Traceback" not in r.output
+
+
+def test_the_day_s_scenario_with_a_closure_checks(tmp_path, tiny, dawn):
+    """A closure rewrites the stations (WGS84, the closing hour) in OUT/scenario; it reads
+    back and `routing check` passes the re-planned day against it."""
+    import json
+
+    from click.testing import CliRunner
+
+    from routing.cli import main
+    from routing.io import read_scenario
+
+    from ..conftest import TINY
+
+    plan, _, doc = dawn
+    at = min(r.start_s for r in plan.routes)
+    closed = [s for r in plan.routes for s in r.stops][-1].station_id
+    (tmp_path / "plan.json").write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+    (tmp_path / "events.csv").write_text(f"event,time,station\nclosed,,{closed}\n",
+                                         encoding="utf-8")
+    out = tmp_path / "day"
+    hhmm = f"{at // 3600:02d}:{at % 3600 // 60:02d}"
+    r = CliRunner().invoke(main, ["replan", str(tmp_path / "plan.json"), "--scenario",
+                                  str(TINY), "--at", hhmm, "--events",
+                                  str(tmp_path / "events.csv"), "-o", str(out), "--tiles",
+                                  "none", "--lang", "en"])
+    assert r.exit_code == 3, r.output  # the closed station's lines stay unserved
+    day = read_scenario(out / "scenario")
+    assert day.station(closed).close_s == max(tiny.station(closed).open_s, at // 60 * 60)
+    check = CliRunner().invoke(main, ["check", str(out / "plan.json"), "--scenario",
+                                      str(out / "scenario"), "--lang", "en"])
+    assert check.exit_code == 0, check.output
