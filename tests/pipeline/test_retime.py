@@ -194,3 +194,19 @@ def test_routes_xlsx_with_two_rows_moved_between_vehicle_sheets(tmp_path, tiny_d
     assert on["V4"] == on["V3"] == "van-1"
     named = [ln for ln in r.output.splitlines() if "van-1" in ln and ("V4" in ln or "V3" in ln)]
     assert named, r.output
+
+
+@pytest.mark.parametrize(("name", "content", "words"), [
+    ("routes.csv", "vehicle_id,station_id\nvan-1,V1\n", "no column 'lines' or '单号'"),
+    ("routes.csv", "vehicle_id,station_id,lines\n,V1,D04\n", "routes.csv row 2, field "
+                                                             "'vehicle_id': empty"),
+    ("routes.csv", "vehicle_id,station_id,lines\ntruck-9,V1,D04\n", "unknown vehicle 'truck-9'"),
+    ("routes.xlsx", "not a workbook", "not a readable Excel workbook"),
+    ("routes.txt", "", "must be plan.json, routes.csv or routes.xlsx"),
+])
+def test_bad_edited_tables_name_their_place(tmp_path, tiny, name, content, words):
+    """An edited routes.csv / routes.xlsx that cannot mean a plan is an input error."""
+    path = tmp_path / name
+    path.write_text(content, encoding="utf-8")
+    with pytest.raises(DataError, match=words):
+        read_edited(path, tiny)
