@@ -68,11 +68,11 @@ def one(folder: Path, time_limit_s: float, seed: int) -> dict[str, object]:
 
     from routing.evaluate.check import check_plan
     from routing.io import read_scenario
+    from routing.io.plan_json import plan_to_dict, write_plan_json
     from routing.network.matrix import travel_matrices
-    from routing.pipeline import _explained, plan_scenario
+    from routing.pipeline import explained, plan_scenario
     from routing.report.dispatch import write_report
     from routing.report.maps import map_data, write_map
-    from routing.report.plan_json import plan_to_dict, write_plan_json
     from routing.report.tables import write_routes_csv, write_routes_geojson, write_routes_xlsx
     from routing.solve import DROPPED
 
@@ -87,7 +87,7 @@ def one(folder: Path, time_limit_s: float, seed: int) -> dict[str, object]:
     t_check = time.perf_counter()
     bare = replace(plan, unserved=tuple(replace(u, code="", reason=DROPPED)
                                         for u in plan.unserved))
-    _explained(bare, sc, m)
+    explained(bare, sc, m)
     t_explain = time.perf_counter()
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp)

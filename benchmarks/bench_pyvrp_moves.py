@@ -77,8 +77,8 @@ def main() -> None:
     from routing.io import read_scenario
     from routing.io.synthetic import write_county
     from routing.network.matrix import travel_matrices
+    from routing.pipeline.echelons import direct_types
     from routing.solve import pyvrp_backend as pb
-    from routing.solve.echelons import direct_types
     from routing.solve.visits import presolve
 
     os.environ.setdefault("ROUTING_CACHE_DIR", tempfile.mkdtemp(prefix="pyvrp-moves-cache-"))

@@ -57,10 +57,10 @@ def day(folder: Path, seed: int, time_limit_s: float) -> dict[str, Any]:
     from routing.evaluate.check import check_plan
     from routing.io import read_scenario
     from routing.io.events import Event
+    from routing.io.plan_json import plan_to_dict
     from routing.model import DemandLine, Direction, Tier
     from routing.network.matrix import travel_matrices
     from routing.pipeline import plan_scenario, replan_day
-    from routing.report.plan_json import plan_to_dict
 
     rng = random.Random(seed)
     sc = read_scenario(folder)

@@ -29,8 +29,9 @@ def one(folder: str, search: str, seed: int, time_limit_s: float) -> dict[str, o
     """One search on the county in ``folder``; its curve and final figures (in a child)."""
     from routing.io import read_scenario
     from routing.network.matrix import travel_matrices
+    from routing.pipeline.echelons import direct_types
     from routing.solve import pyvrp_backend
-    from routing.solve.echelons import direct_types
+    from routing.solve.options import SolveOptions
     from routing.solve.visits import presolve
 
     sc = read_scenario(Path(folder))
@@ -38,7 +39,8 @@ def one(folder: str, search: str, seed: int, time_limit_s: float) -> dict[str, o
     sc = replace(sc, vehicle_types=direct_types(sc))
     visits, _ = presolve(sc, set(m.unreachable))
     curve: list[tuple[float, float]] = []
-    raw = pyvrp_backend.solve_visits(sc, m, visits, time_limit_s=time_limit_s, seed=seed,
+    raw = pyvrp_backend.solve_visits(sc, m, visits, SolveOptions.of(
+                                         sc.solve, time_limit_s=time_limit_s, seed=seed),
                                      search=search,
                                      progress=lambda t, cost, _n: curve.append((t, cost)))
     mix: dict[str, int] = {}

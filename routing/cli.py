@@ -268,9 +268,9 @@ def plan(scenario_dir: Path, out_dir: Path, time_limit_s: float | None, seed: in
     """
     from .evaluate.targets import plan_verdicts
     from .io import read_scenario
+    from .io.plan_json import read_plan_json
     from .network.matrix import travel_matrices
     from .pipeline import plan_scenario, reference_from_plan, structures_of
-    from .report.plan_json import read_plan_json
     from .report.summary import comparison_text, summary_text
 
     results = []
@@ -377,9 +377,9 @@ def _write_plan_files(plan: Plan, scenario: Scenario, matrices: Matrices, out: P
     unless given). ``progress`` ends its line with the kept plan's cost once plan.json is
     written."""
     from .evaluate.check import check_plan
+    from .io.plan_json import write_plan_json
     from .report.dispatch import write_report
     from .report.maps import map_data, write_map
-    from .report.plan_json import write_plan_json
     from .report.route_pdf import route_sheets_pdf
     from .report.tables import write_routes_csv, write_routes_geojson, write_routes_xlsx
 
@@ -528,8 +528,8 @@ def check(plan_json: Path, scenario_dir: Path, lang: str) -> None:
     """
     from .evaluate.check import check_plan
     from .io import read_scenario
+    from .io.plan_json import read_plan_json
     from .network.matrix import travel_matrices
-    from .report.plan_json import read_plan_json
 
     try:
         doc = read_plan_json(plan_json)
@@ -675,10 +675,10 @@ def replan(plan_json: Path, scenario_dir: Path, at_s: int, late_path: Path | Non
     from .evaluate.targets import plan_verdicts
     from .io import read_scenario
     from .io.events import read_events
+    from .io.plan_json import read_plan_json
     from .io.scenario import read_demand, write_day_scenario
     from .network.matrix import travel_matrices
     from .pipeline import replan_day
-    from .report.plan_json import read_plan_json
     from .report.summary import summary_text
     from .units import hhmm
 
@@ -746,8 +746,8 @@ def map_command(plan_json: Path, scenario_dir: Path, out_html: Path, lang: str,
     Draw PLAN_JSON on a map: one self-contained HTML page, a layer per vehicle and carrier.
     """
     from .io import read_scenario
+    from .io.plan_json import read_plan_json
     from .report.maps import map_data, write_map
-    from .report.plan_json import read_plan_json
 
     try:
         doc = read_plan_json(plan_json)

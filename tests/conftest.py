@@ -47,7 +47,7 @@ def tiny_solved(tiny):
 @pytest.fixture
 def tiny_doc(tiny_solved, tiny):
     """A fresh plan.json document of the tiny plan, safe to mutate in a test."""
-    from routing.report.plan_json import plan_to_dict
+    from routing.io.plan_json import plan_to_dict
 
     return plan_to_dict(tiny_solved[0], tiny)
 

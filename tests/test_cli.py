@@ -244,7 +244,7 @@ def test_check_refuses_non_finite_plan_without_traceback(tmp_path, tiny_solved, 
                                                          shown):
     """`routing check` on a plan.json with NaN/Infinity/1e308 exits 1 with the place named;
     before, 1e308 minutes raised OverflowError inside the checker."""
-    from routing.report.plan_json import write_plan_json
+    from routing.io.plan_json import write_plan_json
 
     path = tmp_path / "plan.json"
     doc = write_plan_json(tiny_solved[0], tiny, path)

@@ -8,7 +8,7 @@ import pytest
 from click.testing import CliRunner
 
 from routing.cli import main
-from routing.report.plan_json import read_plan_json
+from routing.io.plan_json import read_plan_json
 
 from .conftest import TINY
 

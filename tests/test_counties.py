@@ -14,10 +14,10 @@ from shapely.geometry import shape
 
 from routing.evaluate.targets import plan_verdicts
 from routing.io import read_scenario
+from routing.io.plan_json import plan_to_dict
 from routing.model import Tier
 from routing.network.matrix import travel_matrices
 from routing.pipeline import check_scenario_plan, plan_scenario
-from routing.report.plan_json import plan_to_dict
 
 from .conftest import ROOT
 

@@ -63,7 +63,7 @@ def test_pad_counts_wide_characters_and_cuts_long_ids():
 
 def test_route_table_keeps_columns_apart(tiny, tiny_solved):
     """A vehicle type id as long as its column (POST_BOX42) never runs into the next one."""
-    from routing.report.plan_json import plan_to_dict
+    from routing.io.plan_json import plan_to_dict
     from routing.report.summary import summary_text
 
     doc = plan_to_dict(tiny_solved[0], tiny)

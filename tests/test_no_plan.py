@@ -45,11 +45,12 @@ def out_of_time(monkeypatch):
     """OR-Tools as it ends when its time runs out first: FAIL_TIMEOUT, no routes."""
     real = ortools_backend.solve_visits
 
-    def solve_visits(scenario, matrices, visits, *, time_limit_s, **opts):
-        if time_limit_s < SHORT_S:
+    def solve_visits(scenario, matrices, visits, options, **kw):
+        if options.time_limit_s < SHORT_S:
             return RawSolution(status="FAIL_TIMEOUT", objective=math.inf,
-                               runtime_s=time_limit_s, sequences={}, starts={}, solutions=0)
-        return real(scenario, matrices, visits, time_limit_s=time_limit_s, **opts)
+                               runtime_s=options.time_limit_s, sequences={}, starts={},
+                               solutions=0)
+        return real(scenario, matrices, visits, options, **kw)
 
     monkeypatch.setattr(ortools_backend, "solve_visits", solve_visits)
 

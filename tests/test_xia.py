@@ -52,7 +52,7 @@ def test_xia_two_echelon_meets_four_trunk_routes(xia):
     trucks carry every township's ambient parcels, one route each, calling at all 11 township
     stations; every line served, the plan checks clean, and the structural verdicts are met."""
     from routing.evaluate.targets import plan_verdicts, trunk_route_count
-    from routing.report.plan_json import plan_to_dict
+    from routing.io.plan_json import plan_to_dict
 
     m = travel_matrices(xia)
     plan, _ = plan_scenario(xia, m, solution_limit=20, time_limit_s=120, structure="two_echelon",

@@ -89,7 +89,7 @@ def check_plan(doc: dict[str, Any], scenario: Scenario, matrices: Matrices, *,
     Parameters
     ----------
     doc
-        The plan, schema-valid (see :func:`routing.report.plan_json.read_plan_json`).
+        The plan, schema-valid (see :func:`routing.io.plan_json.read_plan_json`).
     scenario, matrices
         The scenario the plan claims to solve and its travel matrices.
     handed

@@ -7,15 +7,15 @@ import math
 import time
 from collections.abc import Callable
 from dataclasses import replace
-from typing import Any
 
 import numpy as np
 
-from ..exceptions import ModelError, SolverError, UnsupportedConstraintError
+from ..exceptions import ModelError, UnsupportedConstraintError
 from ..model import Scenario
 from ..model.plan import Plan, Route, Unserved
 from ..network.matrix import Matrices, vehicle_duration_s
 from . import ortools_backend, pyvrp_backend
+from .options import ENGINES, SolveOptions
 from .portfolio import Run, engine_of, pyvrp_portfolio, required_then_prizes, warm_portfolio
 from .raw import Progress, RawSolution
 from .repair import DROPPED, insertion_candidate, reference_candidate, reference_vehicle, repair
@@ -55,7 +55,6 @@ def stability(routes: tuple[Route, ...], reference: dict[str, str]) -> dict[str,
     return {"kept": kept, "moved": moved, "new": new}
 
 
-ENGINES = ("ortools", "pyvrp", "auto")
 #: Seconds the engines get at least (or the whole time limit if shorter), whatever the
 #: insertion plan took of it.
 MIN_ENGINE_S = 1.0
@@ -123,12 +122,10 @@ def plan_score(plan: Plan, penalty: float, reference: dict[str, str] | None = No
             + change_penalty * moved)
 
 
-def solve(scenario: Scenario, matrices: Matrices, *, time_limit_s: float | None = None,
-          seed: int | None = None, solution_limit: int | None = None,
-          progress: Progress | None = None, reference: dict[str, str] | None = None,
-          change_penalty: float = 0.0, engine: str = "auto",
-          accept: Accept | None = None, pinned: dict[str, str] | None = None) -> Plan:
-    """Plan one day. Options default to the scenario's ``[solve]`` section.
+def solve(scenario: Scenario, matrices: Matrices, options: SolveOptions | None = None, *,
+          progress: Progress | None = None, accept: Accept | None = None) -> Plan:
+    """Plan one day with ``options`` (default: the scenario's ``[solve]`` section, see
+    :meth:`SolveOptions.of <routing.solve.options.SolveOptions.of>`).
 
     ``engine`` {"ortools", "pyvrp", "auto"}: "pyvrp" raises UnsupportedConstraintError when
     the problem has a constraint PyVRP cannot express; "auto", when PyVRP fits, runs a
@@ -143,15 +140,11 @@ def solve(scenario: Scenario, matrices: Matrices, *, time_limit_s: float | None 
     ``pinned`` (station id → vehicle id): locked stops, which ride that vehicle or stay
     unserved; OR-Tools and the insertion honour them, PyVRP refuses them.
     """
-    if engine not in ENGINES:
-        raise ModelError(f"`engine` must be one of {{{', '.join(ENGINES)}}}; got {engine!r}")
+    opts = SolveOptions.of(scenario.solve) if options is None else options
     t_entry = time.perf_counter()
-    spec = scenario.solve
-    tl = spec.time_limit_s if time_limit_s is None else time_limit_s
-    sd = spec.seed if seed is None else seed
-    sl = spec.solution_limit if solution_limit is None else solution_limit
+    tl, sd = opts.time_limit_s, opts.seed
     visits, unserved = presolve(scenario, set(matrices.unreachable))
-    pinned = _checked_pins(scenario, visits, pinned or {})
+    pinned = _checked_pins(scenario, visits, dict(opts.pinned or {}))
     # A plan that serves what the fleet can serve, in seconds, before any engine runs (a
     # candidate like theirs); the engines get the time left.
     first = insertion_candidate(scenario, matrices, visits, list(unserved), seed=sd,
@@ -160,35 +153,10 @@ def solve(scenario: Scenario, matrices: Matrices, *, time_limit_s: float | None 
     # (repair, the checker on the candidates) and what preceded (visits, the insertion plan)
     # comes out of the same budget.
     left_s = max(min(MIN_ENGINE_S, tl), ENGINE_SHARE * tl - (time.perf_counter() - t_entry))
-    opts: dict[str, Any] = {"time_limit_s": left_s, "seed": sd, "solution_limit": sl,
-                            "reference": reference, "change_penalty": change_penalty}
-    if pinned:
-        opts["pinned"] = pinned
-    note: str | None = None
-    runs: list[Run]
-    if engine == "auto":
-        missing = pyvrp_backend.unsupported(scenario, visits, reference=reference,
-                                            change_penalty=change_penalty, pinned=pinned)
-        if missing:
-            runs = warm_portfolio(scenario, matrices, visits, opts, progress)
-            note = ("OR-Tools (" + ("from its own first solution, and from PyVRP's routes "
-                                  "solved without these" if len(runs) > 1 else "alone")
-                    + "): PyVRP cannot express " + "; ".join(missing))
-        else:
-            runs = pyvrp_portfolio(scenario, matrices, visits, opts, progress)
-    elif engine == "pyvrp":
-        missing = pyvrp_backend.unsupported(scenario, visits, reference=reference,
-                                            change_penalty=change_penalty, pinned=pinned)
-        if missing:
-            raise UnsupportedConstraintError(pyvrp_backend.ENGINE, missing)
-        # the dominant visits required, then prize-collecting if the fleet cannot serve them
-        runs = required_then_prizes(scenario, matrices, visits, opts, progress, budget_s=left_s,
-                                    seed=sd, search="default")
-    else:
-        backend = ortools_backend
-        runs = [(engine, sd, backend.solve_visits(scenario, matrices, visits,
-                                                  progress=progress, **opts))]
-    plans: list[tuple[str, int, Plan]] = [("insertion", sd, first)]
+    runs, note = _engine_runs(scenario, matrices, visits,
+                              replace(opts, time_limit_s=left_s, pinned=pinned or None),
+                              progress)
+    plans: list[Candidate] = [("insertion", sd, first)]
     failed: list[tuple[str, int, str]] = []
     some_success = any(not isinstance(r, str) and r.found for _, _, r in runs)
     for name, run_seed, raw in runs:
@@ -199,41 +167,81 @@ def solve(scenario: Scenario, matrices: Matrices, *, time_limit_s: float | None 
         else:
             plans.append((name, run_seed, _plan(scenario, matrices, visits, list(unserved), raw,
                                                 engine=engine_of(name), seed=sd, time_limit_s=tl,
-                                                solution_limit=sl)))
-    if reference:
+                                                solution_limit=opts.solution_limit)))
+    if opts.reference:
         # The reference itself (what still fits of it, the rest inserted) is always a
         # candidate: re-planning the same day cannot end dearer or less stable than it.
         plans.append(("reference", sd, reference_candidate(
-            scenario, matrices, visits, list(unserved), reference, seed=sd,
+            scenario, matrices, visits, list(unserved), dict(opts.reference), seed=sd,
             time_limit_s=tl, pinned=pinned)))
-    if not plans:
-        raise SolverError("no engine returned a plan: " + "; ".join(
-            f"{name} (seed {run_seed}): {msg}" for name, run_seed, msg in failed))
-    # Serve what can be served: each engine's plan with its left-out visits put where the
-    # rules allow (the unrepaired plan stays a candidate, in case the checker disagrees).
-    # The most promising plan (the fewest visits left out, then the cheapest) is repaired
-    # whatever it takes; the others only within the time limit (a large county's plans cut
-    # short may each leave hundreds of visits to place).
-    penalty = spec.unserved_penalty
-    deadline = t_entry + tl
-    ranked = sorted(plans, key=lambda x: plan_score(x[2], penalty))
+    _repaired(plans, scenario, matrices, opts, pinned, deadline=t_entry + tl)
+    # A lock broken is no plan (an engine that ignored one; none should).
+    plans = [x for x in plans if not pins_broken(x[2], pinned)] or plans[:1]
+    return _chosen(plans, failed, opts, accept, note)
+
+
+#: A candidate plan: (portfolio label, seed, plan).
+Candidate = tuple[str, int, Plan]
+
+
+def _engine_runs(scenario: Scenario, matrices: Matrices, visits: list[Visit],
+                 opts: SolveOptions, progress: Progress | None) -> tuple[list[Run], str | None]:
+    """The engine searches ``opts.engine`` asks for, on ``opts``' time left; and a note when
+    PyVRP could not express the problem (OR-Tools planned it instead)."""
+    reference = dict(opts.reference) if opts.reference is not None else None
+    pinned = dict(opts.pinned or {})
+    if opts.engine == "ortools":
+        return [(opts.engine, opts.seed, ortools_backend.solve_visits(
+            scenario, matrices, visits, opts, progress=progress))], None
+    missing = pyvrp_backend.unsupported(scenario, visits, reference=reference,
+                                        change_penalty=opts.change_penalty, pinned=pinned)
+    if opts.engine == "pyvrp":
+        if missing:
+            raise UnsupportedConstraintError(pyvrp_backend.ENGINE, missing)
+        # the dominant visits required, then prize-collecting if the fleet cannot serve them
+        return required_then_prizes(scenario, matrices, visits, opts, progress,
+                                    budget_s=opts.time_limit_s, seed=opts.seed,
+                                    search="default"), None
+    if not missing:
+        return pyvrp_portfolio(scenario, matrices, visits, opts, progress), None
+    runs = warm_portfolio(scenario, matrices, visits, opts, progress)
+    note = ("OR-Tools (" + ("from its own first solution, and from PyVRP's routes "
+                          "solved without these" if len(runs) > 1 else "alone")
+            + "): PyVRP cannot express " + "; ".join(missing))
+    return runs, note
+
+
+def _repaired(plans: list[Candidate], scenario: Scenario, matrices: Matrices,
+              opts: SolveOptions, pinned: dict[str, str], *, deadline: float) -> None:
+    """Serve what can be served: each candidate with its left-out visits put where the rules
+    allow, added to ``plans`` (the unrepaired plan stays a candidate, in case the checker
+    disagrees). The most promising plan (the fewest visits left out, then the cheapest) is
+    repaired whatever it takes; the others only until ``deadline`` (a large county's plans
+    cut short may each leave hundreds of visits to place)."""
+    ranked = sorted(plans, key=lambda x: plan_score(x[2], opts.unserved_penalty))
     for k, (name, run_seed, p) in enumerate(ranked):
         fixed = repair(p, scenario, matrices, pinned=pinned,
                        until=math.inf if k == 0 else deadline)
         if fixed is not p:
             plans.append((name + " + repair", run_seed, fixed))
-    # A lock broken is no plan (an engine that ignored one; none should).
-    plans = [x for x in plans if not pins_broken(x[2], pinned)] or plans[:1]
-    # Cheapest first; on a tie an engine's plan before the insertion plan, OR-Tools first,
-    # then the lower seed (a stable choice).
+
+
+def _chosen(plans: list[Candidate], failed: list[tuple[str, int, str]], opts: SolveOptions,
+            accept: Accept | None, note: str | None) -> Plan:
+    """The cheapest candidate ``accept`` admits, with the portfolio in its meta.
+
+    Cheapest first; on a tie an engine's plan before the insertion plan, OR-Tools first,
+    then the lower seed (a stable choice). Checked in rank order, stopping at the first plan
+    that passes: the checker is the costly part on a large county, and a dearer plan cannot
+    be kept anyway (None: not checked).
+    """
+    reference = dict(opts.reference) if opts.reference is not None else None
+
     def score(p: Plan) -> float:
-        return plan_score(p, penalty, reference, change_penalty)
+        return plan_score(p, opts.unserved_penalty, reference, opts.change_penalty)
 
     plans.sort(key=lambda x: (score(x[2]), x[2].engine == "insertion", x[2].engine != "ortools",
                               x[1]))
-    # Check in rank order and stop at the first plan that passes: the checker is the
-    # costly part on a large county, and a dearer plan cannot be kept anyway (None: not
-    # checked).
     ok: list[bool | None] = [None] * len(plans)
     for k, (_, _, p) in enumerate(plans):
         ok[k] = accept(p) if accept is not None else True
@@ -241,7 +249,7 @@ def solve(scenario: Scenario, matrices: Matrices, *, time_limit_s: float | None 
             break
     best = next((k for k, good in enumerate(ok) if good), 0)
     plan = plans[best][2]
-    meta = dict(plan.meta) | {"engine_requested": engine}
+    meta = dict(plan.meta) | {"engine_requested": opts.engine}
     if len(plans) + len(failed) > 1:
         meta["portfolio"] = [
             {"engine": name, "seed": run_seed, "cost": round(p.cost, 2),
@@ -257,7 +265,8 @@ def solve(scenario: Scenario, matrices: Matrices, *, time_limit_s: float | None 
     if note:
         meta["engine_note"] = note
     if reference is not None:
-        meta["stability"] = stability(plan.routes, reference) | {"change_penalty": change_penalty}
+        meta["stability"] = stability(plan.routes, reference) | {
+            "change_penalty": opts.change_penalty}
     return replace(plan, meta=meta)
 
 
@@ -305,6 +314,7 @@ __all__ = [
     "DROPPED",
     "ENGINES",
     "ENGINE_SHARE",
+    "SolveOptions",
     "pins_broken",
     "plan_score",
     "solve",

@@ -37,7 +37,6 @@ import multiprocessing
 import time
 from collections.abc import Callable
 from dataclasses import replace
-from typing import Any
 
 import numpy as np
 
@@ -45,6 +44,7 @@ from ..exceptions import SolverError
 from ..model import Scenario
 from ..network.matrix import Matrices
 from . import ortools_backend, pyvrp_backend
+from .options import SolveOptions
 from .raw import Progress, RawSolution
 from .visits import Visit
 
@@ -135,18 +135,22 @@ def _fork(fn: Callable[[], RawSolution], timeout_s: float) -> Callable[[], RawSo
     return collect
 
 
-def _pyvrp(scenario: Scenario, matrices: Matrices, visits: list[Visit], opts: dict[str, Any],
-           **over: Any) -> RawSolution | str:
-    """PyVRP with ``opts`` changed by ``over``; an exception becomes its message."""
+def _pyvrp(scenario: Scenario, matrices: Matrices, visits: list[Visit], options: SolveOptions,
+           *, progress: Progress | None = None, give_up: float | None = None,
+           search: str = "default", initial: Sequences | None = None,
+           optional: bool = False) -> RawSolution | str:
+    """PyVRP with ``options``; an exception becomes its message."""
     try:
-        return pyvrp_backend.solve_visits(scenario, matrices, visits, **(opts | over))
+        return pyvrp_backend.solve_visits(scenario, matrices, visits, options,
+                                          progress=progress, give_up=give_up, search=search,
+                                          initial=initial, optional=optional)
     except Exception as exc:  # reported in the portfolio, the other searches stand
         return f"{type(exc).__name__}: {exc}"
 
 
 def required_then_prizes(scenario: Scenario, matrices: Matrices, visits: list[Visit],
-                          opts: dict[str, Any], progress: Progress | None, *, budget_s: float,
-                          seed: int, search: str) -> list[Run]:
+                          options: SolveOptions, progress: Progress | None, *,
+                          budget_s: float, seed: int, search: str) -> list[Run]:
     """PyVRP with the dominant visits required, giving up after GIVE_UP of ``budget_s``
     without a feasible plan (a day the fleet cannot serve whole: a harvest beyond the
     reefers); then PyVRP prize-collecting, every visit optional, on the time left. On such a
@@ -154,8 +158,8 @@ def required_then_prizes(scenario: Scenario, matrices: Matrices, visits: list[Vi
     327 (29 and 12,485 after the repair)."""
     label = "pyvrp" if search == "default" else f"pyvrp {search}"
     t0 = time.perf_counter()
-    raw = _pyvrp(scenario, matrices, visits, opts, progress=progress, give_up=GIVE_UP,
-                 time_limit_s=budget_s, seed=seed, search=search)
+    raw = _pyvrp(scenario, matrices, visits, replace(options, time_limit_s=budget_s, seed=seed),
+                 progress=progress, give_up=GIVE_UP, search=search)
     if not isinstance(raw, str) and raw.found:
         return [(label, seed, raw)]
     why = raw if isinstance(raw, str) else (f"no feasible plan after {raw.runtime_s:.1f} s; "
@@ -163,27 +167,27 @@ def required_then_prizes(scenario: Scenario, matrices: Matrices, visits: list[Vi
     left = max(1.0, budget_s - (time.perf_counter() - t0))
     return [(label, seed, why),
             (f"{label} prize-collecting", seed,
-             _pyvrp(scenario, matrices, visits, opts, progress=progress, time_limit_s=left,
-                    seed=seed, search=search, optional=True))]
+             _pyvrp(scenario, matrices, visits, replace(options, time_limit_s=left, seed=seed),
+                    progress=progress, search=search, optional=True))]
 
 
 def _second_core(scenario: Scenario, matrices: Matrices, visits: list[Visit],
-                 opts: dict[str, Any], progress: Progress | None, *, budget_s: float,
+                 options: SolveOptions, progress: Progress | None, *, budget_s: float,
                  seed: int) -> list[Run]:
     """PyVRP with another seed and the "wide" search (pyvrp_backend.SEARCHES: the two
     cores sample different neighbourhoods, not only different seeds), prize-collecting when
     it finds no feasible plan early (:func:`required_then_prizes`)."""
-    return required_then_prizes(scenario, matrices, visits, opts, progress,
+    return required_then_prizes(scenario, matrices, visits, options, progress,
                                  budget_s=budget_s, seed=seed, search="wide")
 
 
 def _first_core(scenario: Scenario, matrices: Matrices, visits: list[Visit],
-                opts: dict[str, Any], budget_s: float,
+                options: SolveOptions, budget_s: float,
                 progress: Progress | None = None) -> RawSolution:
     """The first core's search, in a forked child: its plan, prize-collecting or not
     (``RawSolution.prize_collecting`` says which; the label follows it)."""
-    runs = required_then_prizes(scenario, matrices, visits, opts, progress, budget_s=budget_s,
-                                 seed=opts["seed"], search="default")
+    runs = required_then_prizes(scenario, matrices, visits, options, progress,
+                                 budget_s=budget_s, seed=options.seed, search="default")
     raw = runs[-1][2]
     if isinstance(raw, str):
         raise SolverError(raw)
@@ -196,21 +200,21 @@ def _label(raw: RawSolution | str, label: str) -> str:
 
 
 def pyvrp_portfolio(scenario: Scenario, matrices: Matrices, visits: list[Visit],
-              opts: dict[str, Any], progress: Progress | None) -> list[Run]:
+                    options: SolveOptions, progress: Progress | None) -> list[Run]:
     """PyVRP with two seeds at once, or the decomposition for large problems (module doc)."""
-    tl, seed = opts["time_limit_s"], opts["seed"]
+    tl, seed = options.time_limit_s, options.seed
     daemon = multiprocessing.current_process().daemon
     # Stable routes keep one PyVRP vehicle type per reference vehicle, which the halves'
     # renumbered fleets would lose: no decomposition then.
     if (not daemon and len(visits) >= DECOMPOSE_MIN and tl >= DECOMPOSE_MIN_S
-            and not opts.get("reference")):
-        return _decomposed(scenario, matrices, visits, opts, progress)
+            and not options.reference):
+        return _decomposed(scenario, matrices, visits, options, progress)
     if daemon:
-        runs = _second_core(scenario, matrices, visits, opts, progress, budget_s=tl / 2,
+        runs = _second_core(scenario, matrices, visits, options, progress, budget_s=tl / 2,
                             seed=seed + 1)
         if runs[-1][0] == "pyvrp wide":
-            runs.insert(0, ("pyvrp", seed, _pyvrp(scenario, matrices, visits, opts,
-                                                  time_limit_s=tl / 2)))
+            runs.insert(0, ("pyvrp", seed, _pyvrp(scenario, matrices, visits,
+                                                  replace(options, time_limit_s=tl / 2))))
         return runs
     # The child's best cost so far, in memory shared with it: the progress shown here is the
     # best of both cores, not only of this process's search.
@@ -223,9 +227,9 @@ def pyvrp_portfolio(scenario: Scenario, matrices: Matrices, visits: list[Visit],
         assert progress is not None
         progress(elapsed, min(best, child_best.value), count)
 
-    collect = _fork(lambda: _first_core(scenario, matrices, visits, opts, tl,
+    collect = _fork(lambda: _first_core(scenario, matrices, visits, options, tl,
                                         None if progress is None else child_progress), 2 * tl)
-    here = _second_core(scenario, matrices, visits, opts, None if progress is None else both,
+    here = _second_core(scenario, matrices, visits, options, None if progress is None else both,
                         budget_s=tl, seed=seed + 1)
     first = collect()
     return [(_label(first, "pyvrp"), seed, first), *here]
@@ -331,27 +335,27 @@ def _renamed(vid: str, renamed: dict[str, str], count: dict[str, int]) -> str:
 
 
 def _decomposed(scenario: Scenario, matrices: Matrices, visits: list[Visit],
-                opts: dict[str, Any], progress: Progress | None) -> list[Run]:
+                options: SolveOptions, progress: Progress | None) -> list[Run]:
     """Whole problem on both cores, then the two halves of its best plan, one per core,
     then the joined plan improved on both cores; every phase's plans are candidates."""
-    tl, seed, sl = opts["time_limit_s"], opts["seed"], opts["solution_limit"]
+    tl, seed, sl = options.time_limit_s, options.seed, options.solution_limit
 
-    def budget(share: float) -> dict[str, Any]:
-        return {"time_limit_s": share * tl,
-                "solution_limit": None if sl is None else max(1, int(share * sl))}
+    def budget(share: float, seconds: float | None = None) -> SolveOptions:
+        return replace(options, time_limit_s=share * tl if seconds is None else seconds,
+                       solution_limit=None if sl is None else max(1, int(share * sl)))
 
     t0 = time.perf_counter()
     a = budget(PHASES[0])
-    collect = _fork(lambda: pyvrp_backend.solve_visits(scenario, matrices, visits,
-                                                       **(opts | a)), 2 * tl)
-    here = _second_core(scenario, matrices, visits, opts, progress, budget_s=a["time_limit_s"],
+    collect = _fork(lambda: pyvrp_backend.solve_visits(scenario, matrices, visits, a), 2 * tl)
+    here = _second_core(scenario, matrices, visits, options, progress, budget_s=a.time_limit_s,
                         seed=seed + 1)
     runs: list[Run] = [("pyvrp", seed, collect()), *here]
     best = _best([r for name, _, r in runs if engine_of(name) == "pyvrp"])
     if best is None:  # no feasible PyVRP plan: OR-Tools on the time left
         left = max(1.0, tl - (time.perf_counter() - t0))
         runs.append(("ortools on the time left", seed, ortools_backend.solve_visits(
-            scenario, matrices, visits, progress=progress, **(opts | {"time_limit_s": left}))))
+            scenario, matrices, visits, replace(options, time_limit_s=left),
+            progress=progress)))
         return runs
     groups = split_routes(scenario, visits, best.sequences)
     if len(groups) < 2:
@@ -361,21 +365,19 @@ def _decomposed(scenario: Scenario, matrices: Matrices, visits: list[Visit],
             for g, sp in zip(groups, spares, strict=True)]
     b = budget(PHASES[1])
     (sc0, v0, i0), (sc1, v1, i1) = subs
-    collect = _fork(lambda: pyvrp_backend.solve_visits(sc0, matrices, v0, initial=i0,
-                                                       **(opts | b | {"seed": seed + 2})),
+    collect = _fork(lambda: pyvrp_backend.solve_visits(sc0, matrices, v0,
+                                                       replace(b, seed=seed + 2), initial=i0),
                     2 * tl)
-    half1 = _pyvrp(sc1, matrices, v1, opts, initial=i1, seed=seed + 3, **b)
+    half1 = _pyvrp(sc1, matrices, v1, replace(b, seed=seed + 3), initial=i1)
     half0 = collect()
     joined = _joined([(groups[0], half0, i0), (groups[1], half1, i1)])
-    left = max(1.0, tl - (time.perf_counter() - t0))
-    c = {"time_limit_s": left, "solution_limit": None if sl is None
-         else max(1, int(PHASES[2] * sl))}
+    c = budget(PHASES[2], seconds=max(1.0, tl - (time.perf_counter() - t0)))
     collect = _fork(lambda: pyvrp_backend.solve_visits(scenario, matrices, visits,
-                                                       initial=joined,
-                                                       **(opts | c | {"seed": seed + 4})),
+                                                       replace(c, seed=seed + 4),
+                                                       initial=joined),
                     2 * tl)
-    last = _pyvrp(scenario, matrices, visits, opts, progress=progress, initial=joined,
-                  seed=seed + 5, **c)
+    last = _pyvrp(scenario, matrices, visits, replace(c, seed=seed + 5), progress=progress,
+                  initial=joined)
     return [*runs, ("pyvrp from halves", seed + 4, collect()),
             ("pyvrp from halves", seed + 5, last)]
 
@@ -418,32 +420,32 @@ def match_reference(sequences: Sequences, visits: list[Visit],
 
 
 def _relaxed_then_ortools(scenario: Scenario, matrices: Matrices, visits: list[Visit],
-                          opts: dict[str, Any]) -> RawSolution:
+                          options: SolveOptions) -> RawSolution:
     """PyVRP without the constraints it lacks for half the time, then OR-Tools with all of
     them from PyVRP's routes (renumbered onto the reference vehicles) for the rest."""
     t0 = time.perf_counter()
-    half = opts | {"time_limit_s": opts["time_limit_s"] / 2}
-    relaxed = pyvrp_backend.solve_visits(scenario, matrices, visits, relax=True, **half)
+    half = replace(options, time_limit_s=options.time_limit_s / 2)
+    relaxed = pyvrp_backend.solve_visits(scenario, matrices, visits, half, relax=True)
     fleet = {vid for vid, _ in scenario.vehicles()}
-    reference = {st: vid for st, vid in (opts.get("reference") or {}).items() if vid in fleet}
+    reference = {st: vid for st, vid in (options.reference or {}).items() if vid in fleet}
     initial = match_reference(relaxed.sequences, visits, reference) if relaxed.found else None
-    left = max(1.0, opts["time_limit_s"] - (time.perf_counter() - t0))
-    return ortools_backend.solve_visits(scenario, matrices, visits, initial=initial,
-                                        **(opts | {"time_limit_s": left}))
+    left = max(1.0, options.time_limit_s - (time.perf_counter() - t0))
+    return ortools_backend.solve_visits(scenario, matrices, visits,
+                                        replace(options, time_limit_s=left), initial=initial)
 
 
 def warm_portfolio(scenario: Scenario, matrices: Matrices, visits: list[Visit],
-                   opts: dict[str, Any], progress: Progress | None) -> list[Run]:
+                   options: SolveOptions, progress: Progress | None) -> list[Run]:
     """For a problem PyVRP cannot express: OR-Tools here, and in a child PyVRP without the
     missing constraints followed by OR-Tools from its routes. Inside a daemonic process,
     OR-Tools alone."""
     if multiprocessing.current_process().daemon:
-        return [("ortools", opts["seed"], ortools_backend.solve_visits(
-            scenario, matrices, visits, progress=progress, **opts))]
-    collect = _fork(lambda: _relaxed_then_ortools(scenario, matrices, visits, opts),
-                    2 * opts["time_limit_s"])
-    here = ortools_backend.solve_visits(scenario, matrices, visits, progress=progress, **opts)
+        return [("ortools", options.seed, ortools_backend.solve_visits(
+            scenario, matrices, visits, options, progress=progress))]
+    collect = _fork(lambda: _relaxed_then_ortools(scenario, matrices, visits, options),
+                    2 * options.time_limit_s)
+    here = ortools_backend.solve_visits(scenario, matrices, visits, options, progress=progress)
     warm = collect()
     label = ("ortools after pyvrp" if not isinstance(warm, str) and not warm.warm_start
              else "ortools from pyvrp routes")
-    return [("ortools", opts["seed"], here), (label, opts["seed"], warm)]
+    return [("ortools", options.seed, here), (label, options.seed, warm)]

@@ -87,6 +87,7 @@ from ..exceptions import ModelError, SolverError, UnsupportedConstraintError
 from ..model import Scenario, VehicleType
 from ..network.matrix import Matrices, vehicle_duration_s
 from ..units import cap_kg_units, cap_m3_units, hhmm, to_kg_units, to_m3_units
+from .options import SolveOptions
 from .raw import Progress, RawSolution
 from .repair import reference_vehicle
 from .visits import Visit
@@ -433,17 +434,16 @@ class _GiveUp:
         return time.perf_counter() - self.t0 > self.after_s
 
 
-def solve_visits(scenario: Scenario, matrices: Matrices, visits: list[Visit], *,
-                 time_limit_s: float, seed: int, solution_limit: int | None = None,
-                 progress: Progress | None = None, reference: dict[str, str] | None = None,
-                 change_penalty: float = 0.0, give_up: float | None = None,
-                 relax: bool = False, search: str = "default",
+def solve_visits(scenario: Scenario, matrices: Matrices, visits: list[Visit],
+                 options: SolveOptions, *, progress: Progress | None = None,
+                 give_up: float | None = None, relax: bool = False, search: str = "default",
                  initial: dict[tuple[str, int], list[int]] | None = None,
-                 optional: bool = False, pinned: dict[str, str] | None = None) -> RawSolution:
+                 optional: bool = False) -> RawSolution:
     """Solve one day over ``visits`` with PyVRP; same inputs and output as the OR-Tools backend.
 
-    ``solution_limit`` becomes PyVRP's iteration limit (deterministic work, for tests);
-    ``time_limit_s`` always applies too. ``give_up`` (a share of the budget, 0–1, but at least
+    ``options`` (:class:`~routing.solve.options.SolveOptions`): its ``solution_limit`` becomes
+    PyVRP's iteration limit (deterministic work, for tests); ``time_limit_s`` always applies
+    too. ``give_up`` (a share of the budget, 0–1, but at least
     GIVE_UP_S_PER_VISIT per visit) stops the search early when it has no feasible plan by then;
     the result is then FAIL with its runtime, so the caller may use the rest of the time. Raises
     UnsupportedConstraintError, naming each constraint, when the problem uses one PyVRP cannot
@@ -458,6 +458,8 @@ def solve_visits(scenario: Scenario, matrices: Matrices, visits: list[Visit], *,
     """
     if search not in SEARCHES:
         raise ModelError(f"search must be one of {SEARCHES}; got {search!r}")
+    reference = dict(options.reference) if options.reference else None
+    change_penalty, pinned = options.change_penalty, dict(options.pinned or {}) or None
     missing = unsupported(scenario, visits, reference=reference, change_penalty=change_penalty,
                           pinned=pinned)
     if missing and not relax:
@@ -470,23 +472,39 @@ def solve_visits(scenario: Scenario, matrices: Matrices, visits: list[Visit], *,
                            starts={}, solutions=1, first_s=0.0)
     data, types, scale = build_data(scenario, matrices, visits, optional=optional,
                                     reference=reference, change_penalty=change_penalty)
-    criteria: list[object] = [MaxRuntime(time_limit_s)]
-    if solution_limit is not None:
-        criteria.append(MaxIterations(solution_limit))
+    criteria: list[object] = [MaxRuntime(options.time_limit_s)]
+    if options.solution_limit is not None:
+        criteria.append(MaxIterations(options.solution_limit))
     if give_up is not None:
-        criteria.append(_GiveUp(give_up, time_limit_s, solution_limit,
+        criteria.append(_GiveUp(give_up, options.time_limit_s, options.solution_limit,
                                 min_s=GIVE_UP_S_PER_VISIT * len(visits)))
     watch = _Watch(MultipleCriteria(criteria), scale, progress)
     watch.t0 = t0  # time to first solution counts model building, as for OR-Tools
+    start = _initial_solution(data, types, initial) if initial else None
+    if optional and start is None:  # nothing served is feasible: a plan from the start
+        start = pyvrp.Solution(data, [])
+    result, k = _search(data, watch, search, start, options.seed)
+    runtime = time.perf_counter() - t0
+    best = result.best
+    if not best.is_feasible():
+        return RawSolution(status="FAIL", objective=math.inf, runtime_s=runtime, sequences={},
+                           starts={}, solutions=0, first_s=None)
+    sequences, starts = _trips(best, types)
+    return RawSolution(status="SUCCESS", objective=result.cost() / scale, runtime_s=runtime,
+                       sequences=sequences, starts=starts, solutions=watch.improvements,
+                       first_s=watch.first_s, restarts=k, prize_collecting=optional)
+
+
+def _search(data: pyvrp.ProblemData, watch: _Watch, search: str,
+            start: pyvrp.Solution | None, seed: int) -> tuple[pyvrp.Result, int]:
+    """PyVRP's search with our penalty bounds (and, "wide", its neighbourhood and restarts
+    after stagnation); the best result and how many restarts it took."""
     top = max((max(vt.unit_distance_cost, vt.unit_duration_cost)
                for vt in data.vehicle_types()), default=1)
     penalty = PenaltyParams(max_penalty=BASE_MAX_PENALTY * max(1, top))
     params = pyvrp.SolveParams(penalty=penalty) if search == "default" else pyvrp.SolveParams(
         penalty=penalty, neighbourhood=NeighbourhoodParams(num_neighbours=WIDE_NEIGHBOURS),
         ils=IteratedLocalSearchParams(history_length=WIDE_HISTORY))
-    start = _initial_solution(data, types, initial) if initial else None
-    if optional and start is None:  # nothing served is feasible: a plan from the start
-        start = pyvrp.Solution(data, [])
     restarts = search == "wide" and start is None
     result = None
     for k in itertools.count():
@@ -505,15 +523,7 @@ def solve_visits(scenario: Scenario, matrices: Matrices, visits: list[Visit], *,
         if watch.done or not restarts:
             break
     assert result is not None  # the loop ran at least once
-    runtime = time.perf_counter() - t0
-    best = result.best
-    if not best.is_feasible():
-        return RawSolution(status="FAIL", objective=math.inf, runtime_s=runtime, sequences={},
-                           starts={}, solutions=0, first_s=None)
-    sequences, starts = _trips(best, types)
-    return RawSolution(status="SUCCESS", objective=result.cost() / scale, runtime_s=runtime,
-                       sequences=sequences, starts=starts, solutions=watch.improvements,
-                       first_s=watch.first_s, restarts=k, prize_collecting=optional)
+    return result, k
 
 
 def _trips(best: pyvrp.Solution, types: list[list[str]]

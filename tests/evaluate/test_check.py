@@ -169,7 +169,7 @@ def test_violation_message_names_place_and_numbers(tiny_solved, tiny, tiny_doc):
 
 def test_checker_runs_on_written_file(tmp_path, tiny_solved, tiny):
     """plan.json on disk, read back through its JSON Schema, checks clean."""
-    from routing.report.plan_json import read_plan_json, write_plan_json
+    from routing.io.plan_json import read_plan_json, write_plan_json
 
     write_plan_json(tiny_solved[0], tiny, tmp_path / "plan.json")
     doc = read_plan_json(tmp_path / "plan.json")
@@ -179,7 +179,7 @@ def test_checker_runs_on_written_file(tmp_path, tiny_solved, tiny):
 def test_schema_rejects_malformed_plan(tmp_path):
     """A plan.json missing required parts is a PlanError naming where, not a KeyError later."""
     from routing.exceptions import PlanError
-    from routing.report.plan_json import read_plan_json
+    from routing.io.plan_json import read_plan_json
 
     p = tmp_path / "plan.json"
     p.write_text(json.dumps({"schema_version": 1, "routes": [{"vehicle_id": 3}]}))

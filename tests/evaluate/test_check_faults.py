@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 
 from routing.evaluate.check import check_plan
 from routing.exceptions import PlanError
-from routing.report.plan_json import read_plan_json
+from routing.io.plan_json import read_plan_json
 
 Doc = dict[str, Any]
 

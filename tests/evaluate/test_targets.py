@@ -12,10 +12,10 @@ from click.testing import CliRunner
 from routing.cli import main
 from routing.evaluate.targets import trunk_routes_verdict, village_coverage_verdict
 from routing.exceptions import ScenarioError
+from routing.io.plan_json import plan_to_dict
 from routing.model import Targets
 from routing.pipeline import check_scenario_plan, compare_scenario, plan_scenario
 from routing.report.comparison import comparison_rows, comparison_table, variant_verdicts
-from routing.report.plan_json import plan_to_dict
 
 from ..solve.test_two_echelon import with_feeders
 from .test_consolidation import _with_compare

@@ -32,8 +32,8 @@ from routing.cli import main
 from routing.evaluate.check import check_plan
 from routing.exceptions import RoutingError, ScenarioError
 from routing.io import read_scenario
+from routing.io.plan_json import plan_to_dict, read_plan_json
 from routing.io.scenario import TOML_KEYS
-from routing.report.plan_json import plan_to_dict, read_plan_json
 
 from .test_scenario_errors import TINY, Edit, both, copy_tiny, replace
 

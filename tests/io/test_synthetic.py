@@ -133,7 +133,7 @@ def test_without_cold_boxes_only_reefers_carry_fresh(base):
 
 
 def test_two_echelon_has_feeders_at_every_township_with_villages(base):
-    from routing.solve.echelons import feeder_types, trunk_types
+    from routing.pipeline.echelons import feeder_types, trunk_types
 
     root, sc0 = base
     sc = _spec_county(root, structure="two_echelon")

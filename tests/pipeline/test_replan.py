@@ -6,9 +6,9 @@ from __future__ import annotations
 import pytest
 
 from routing.io.events import Event
+from routing.io.plan_json import plan_to_dict
 from routing.model import DemandLine, Direction
 from routing.pipeline import replan_day
-from routing.report.plan_json import plan_to_dict
 
 
 @pytest.fixture

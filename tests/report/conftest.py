@@ -13,8 +13,8 @@ DATA = HERE / "data"
 
 def _plan(name: str, structure: str | None = None) -> tuple[dict[str, Any], Any]:
     from routing.io import read_scenario
+    from routing.io.plan_json import plan_to_dict
     from routing.pipeline import plan_scenario
-    from routing.report.plan_json import plan_to_dict
 
     scenario = read_scenario(DATA / name)
     plan, _ = plan_scenario(scenario, solution_limit=30, time_limit_s=10, structure=structure)
@@ -55,9 +55,9 @@ def county_first_plan(name: str) -> tuple[dict[str, Any], Any]:
     """(plan document, scenario) of a bundled county (scenarios/NAME): its first plan, which
     is deterministic and quick."""
     from routing.io import read_scenario
+    from routing.io.plan_json import plan_to_dict
     from routing.network.matrix import travel_matrices
     from routing.pipeline import plan_scenario
-    from routing.report.plan_json import plan_to_dict
 
     sc = read_scenario(ROOT / "scenarios" / name)
     plan, _ = plan_scenario(sc, travel_matrices(sc), solution_limit=1, time_limit_s=60)

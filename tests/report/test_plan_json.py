@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from routing.exceptions import PlanError
-from routing.report.plan_json import read_plan_json, write_plan_json
+from routing.io.plan_json import read_plan_json, write_plan_json
 
 from ..conftest import HERE
 

@@ -14,6 +14,7 @@ from routing.model import Targets
 from routing.pipeline import check_scenario_plan, plan_scenario
 from routing.report.summary import _engine_lines
 from routing.solve import solve
+from routing.solve.options import SolveOptions
 
 #: The tiny county's OR-Tools plan at 50 solutions (see test_solve): PyVRP must match it.
 TINY_COST = 462.83
@@ -31,11 +32,16 @@ def _one_van(sc):
     return _types(sc, reefer=None, van={"count": 1, "cold_capacity_kg": 100.0})
 
 
+def _opts(**kw):
+    """Options of one engine run: the time limit and seed given, the rest defaults."""
+    return SolveOptions(**kw)
+
+
 def _direct_visits(sc):
     """The scenario on its direct fleet, its matrices and the visits to plan: what the
     backends get from routing.solve."""
     from routing.network.matrix import travel_matrices
-    from routing.solve.echelons import direct_types
+    from routing.pipeline.echelons import direct_types
     from routing.solve.visits import presolve
 
     sc = dataclasses.replace(sc, vehicle_types=direct_types(sc))
@@ -82,10 +88,9 @@ def test_fresh_goods_ride_only_cold_vehicles(tiny):
 
 def test_same_seed_same_plan(tiny):
     """Seed and iteration limit fix the search: two runs give identical routes."""
-    a = solve(tiny, plan_scenario(tiny, engine="ortools", solution_limit=1)[1],
-              engine="pyvrp", solution_limit=100, time_limit_s=30)
-    b = solve(tiny, plan_scenario(tiny, engine="ortools", solution_limit=1)[1],
-              engine="pyvrp", solution_limit=100, time_limit_s=30)
+    opts = SolveOptions.of(tiny.solve, engine="pyvrp", solution_limit=100, time_limit_s=30)
+    a = solve(tiny, plan_scenario(tiny, engine="ortools", solution_limit=1)[1], opts)
+    b = solve(tiny, plan_scenario(tiny, engine="ortools", solution_limit=1)[1], opts)
     assert [r.stops for r in a.routes] == [r.stops for r in b.routes]
 
 
@@ -234,23 +239,23 @@ def test_wide_search_restarts_when_stuck_and_serves_every_visit_once(tiny):
 
     sc, m, visits = _direct_visits(tiny)
     budget = 4 * pb.RESTART_PER_CLIENT * len(visits)
-    raw = pb.solve_visits(sc, m, visits, time_limit_s=60, seed=1, search="wide",
-                          solution_limit=budget)
+    raw = pb.solve_visits(sc, m, visits, _opts(time_limit_s=60, seed=1, solution_limit=budget),
+                          search="wide")
     assert raw.found and raw.restarts >= 1
     served = sorted(k for seq in raw.sequences.values() for k in seq)
     assert served == list(range(len(visits)))
     # The default search never restarts; an unknown search is refused by name.
-    plain = pb.solve_visits(sc, m, visits, time_limit_s=60, seed=1, solution_limit=budget)
+    plain = pb.solve_visits(sc, m, visits, _opts(time_limit_s=60, seed=1,
+                                                 solution_limit=budget))
     assert plain.restarts == 0
     with pytest.raises(ModelError, match="default"):
-        pb.solve_visits(sc, m, visits, time_limit_s=1, seed=1, search="narrow")
+        pb.solve_visits(sc, m, visits, _opts(time_limit_s=1, seed=1), search="narrow")
 
 
 def test_unknown_engine_is_a_model_error(tiny):
     """A misspelt engine lists the valid choices."""
-    _, m = plan_scenario(tiny, engine="ortools", solution_limit=1)
     with pytest.raises(ModelError, match="ortools, pyvrp, auto"):
-        solve(tiny, m, engine="vroom")
+        SolveOptions.of(tiny.solve, engine="vroom")
 
 
 def test_split_routes_cuts_whole_routes_into_two_sectors(tiny):
@@ -297,7 +302,8 @@ def test_a_cheaper_plan_that_fails_the_check_is_not_kept(tiny):
         seen.append(plan.cost)
         return len(seen) > 1  # refuse the first (cheapest) plan offered
 
-    plan = solve(tiny, m, engine="auto", solution_limit=50, time_limit_s=10, accept=accept)
+    plan = solve(tiny, m, SolveOptions.of(tiny.solve, solution_limit=50, time_limit_s=10),
+                 accept=accept)
     runs = sorted((r for r in plan.meta["portfolio"] if r["engine"] != "insertion"),
                   key=lambda r: r["score"])
     assert [r["accepted"] for r in runs] == [False, True]
@@ -315,7 +321,7 @@ def test_an_infeasible_search_reports_no_plan_and_gives_up_on_time(tiny):
 
     sc, m, visits = _direct_visits(_one_van(tiny))
     seen: list[float] = []
-    raw = pb.solve_visits(sc, m, visits, time_limit_s=30, seed=1, give_up=0.05,
+    raw = pb.solve_visits(sc, m, visits, _opts(time_limit_s=30, seed=1), give_up=0.05,
                           progress=lambda _t, cost, _n: seen.append(cost))
     assert not raw.found and raw.first_s is None and raw.solutions == 0
     assert seen == []
@@ -329,7 +335,7 @@ def test_progress_reports_only_feasible_plans(tiny):
 
     sc, m, visits = _direct_visits(tiny)
     seen: list[float] = []
-    raw = pb.solve_visits(sc, m, visits, time_limit_s=30, seed=1, solution_limit=200,
+    raw = pb.solve_visits(sc, m, visits, _opts(time_limit_s=30, seed=1, solution_limit=200),
                           progress=lambda _t, cost, _n: seen.append(cost))
     assert raw.found and raw.first_s is not None
     assert seen and seen == sorted(seen, reverse=True)
@@ -344,7 +350,7 @@ def test_pyvrp_keeps_stable_routes_through_its_profiles(tiny):
     from routing.solve import pyvrp_backend as pb
 
     sc, m, visits = _direct_visits(tiny)
-    first = pb.solve_visits(sc, m, visits, time_limit_s=30, seed=1, solution_limit=300)
+    first = pb.solve_visits(sc, m, visits, _opts(time_limit_s=30, seed=1, solution_limit=300))
     on = {visits[k].station_id: vid for (vid, _), seq in first.sequences.items() for k in seq}
     swap = {"van-1": "van-2"}  # PyVRP numbers the vehicles it uses from 1
     assert "van-1" in on.values() and "van-2" not in on.values()
@@ -354,12 +360,12 @@ def test_pyvrp_keeps_stable_routes_through_its_profiles(tiny):
         return sum(renamed[visits[k].station_id] != vid
                    for (vid, _), seq in raw.sequences.items() for k in seq)
 
-    free = pb.solve_visits(sc, m, visits, time_limit_s=30, seed=2, solution_limit=300)
-    held = pb.solve_visits(sc, m, visits, time_limit_s=30, seed=2, solution_limit=300,
-                           reference=renamed, change_penalty=10_000.0)
+    free = pb.solve_visits(sc, m, visits, _opts(time_limit_s=30, seed=2, solution_limit=300))
+    held = pb.solve_visits(sc, m, visits, _opts(time_limit_s=30, seed=2, solution_limit=300,
+                                                reference=renamed, change_penalty=10_000.0))
     assert moved(held) == 0 < moved(free)
-    plan = solve(sc, m, engine="auto", solution_limit=100, time_limit_s=10,
-                 reference=renamed, change_penalty=500.0)
+    plan = solve(sc, m, SolveOptions.of(sc.solve, solution_limit=100, time_limit_s=10,
+                                        reference=renamed, change_penalty=500.0))
     assert "engine_note" not in plan.meta and plan.meta["stability"]["moved"] == 0
     assert any(r["engine"].startswith("pyvrp") for r in plan.meta["portfolio"])
     assert check_scenario_plan(plan, sc, m) == []

@@ -67,8 +67,8 @@ def test_the_reference_reproduces_itself(tiny, tiny_solved):
 def test_replanning_the_same_day_against_its_own_plan_moves_nothing(tiny, tiny_solved):
     """The identical manifest with its plan as reference: 0 moved stops, cost no higher (the
     reference is a candidate; each line's vehicle is kept, fresh and dry visits apart)."""
+    from routing.io.plan_json import plan_to_dict
     from routing.pipeline import plan_scenario, reference_from_plan
-    from routing.report.plan_json import plan_to_dict
 
     plan, m = tiny_solved
     ref = reference_from_plan(plan_to_dict(plan, tiny))
@@ -85,7 +85,7 @@ def test_the_insertion_plan_serves_every_bundled_county_whole(county):
     for them), and the checker accepts it."""
     from routing.io import read_scenario
     from routing.network.matrix import travel_matrices
-    from routing.solve.echelons import direct_types
+    from routing.pipeline.echelons import direct_types
     from routing.solve.repair import insertion_candidate
 
     full = read_scenario(ROOT / "scenarios" / county)

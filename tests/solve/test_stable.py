@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import dataclasses
 
+from routing.io.plan_json import plan_to_dict
 from routing.pipeline import check_scenario_plan, plan_scenario, reference_from_plan
-from routing.report.plan_json import plan_to_dict
 
 
 def test_same_day_against_itself_moves_nothing(tiny, tiny_solved):

@@ -8,8 +8,8 @@ import itertools
 import pytest
 
 from routing.evaluate.check import check_plan
+from routing.io.plan_json import plan_to_dict
 from routing.pipeline import check_scenario_plan, plan_scenario
-from routing.report.plan_json import plan_to_dict
 
 from ..helpers import move_route
 

@@ -7,9 +7,9 @@ import dataclasses
 import pytest
 
 from routing.evaluate.check import check_plan
+from routing.io.plan_json import plan_to_dict
 from routing.model import VehicleType
 from routing.pipeline import check_scenario_plan, plan_scenario
-from routing.report.plan_json import plan_to_dict
 
 from ..helpers import move_route
 
@@ -94,7 +94,7 @@ def test_a_village_its_feeders_cannot_take_goes_directly_from_the_hub(tmp_path):
     from routing.io import read_scenario
     from routing.io.synthetic import CountySpec, write_spec
     from routing.pipeline import check_scenario_plan, plan_scenario
-    from routing.solve.echelons import transferred_lines
+    from routing.pipeline.echelons import transferred_lines
 
     spec = CountySpec(villages=60, seed=7, structure="two_echelon")
     sc = read_scenario(write_spec(tmp_path / "c", spec))
