@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import csv
 import fnmatch
+import functools
 import os
 import platform
 import re
@@ -35,6 +36,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import replace
 from multiprocessing import get_context
 from pathlib import Path
+from typing import Any
 
 from routing.io.benchmark_instances import (
     BenchInstance,
@@ -130,11 +132,18 @@ def _solve(bi: BenchInstance, engine: str, *, time_limit_s: float, seed: int) ->
     return plan
 
 
+def _portfolio(plan: Plan) -> list[dict[str, object]]:
+    """The plan's portfolio runs (``meta.portfolio``), [] without one."""
+    runs = plan.meta.get("portfolio")
+    return [r for r in runs if isinstance(r, dict)] if isinstance(runs, list) else []
+
+
 def _first_s(plan: Plan) -> float | None:
     """Time to the first solution; with a portfolio, the earliest of its engines."""
-    runs = [r.get("first_solution_s") for r in plan.meta.get("portfolio", [])]  # type: ignore[union-attr]
-    times = [t for t in [plan.meta.get("first_solution_s"), *runs] if t is not None]
-    return min(times) if times else None  # type: ignore[type-var]
+    runs = [r.get("first_solution_s") for r in _portfolio(plan)]
+    times = [float(t) for t in [plan.meta.get("first_solution_s"), *runs]
+             if isinstance(t, int | float)]
+    return min(times) if times else None
 
 
 def run_one(path: Path, set_name: str, bks: dict[tuple[str, str], float], *,
@@ -156,8 +165,9 @@ def run_one(path: Path, set_name: str, bks: dict[tuple[str, str], float], *,
     m = bi.matrices
     wall = time.perf_counter() - t0
     # The portfolio's PyVRP child runs alongside this process: its peak counts too.
-    rss = _peak_mb(reset_ok) + max((float(r.get("peak_rss_mb") or 0.0) for r in
-                                    plan.meta.get("portfolio", [])), default=0.0)  # type: ignore[union-attr]
+    rss = _peak_mb(reset_ok) + max((float(x) for r in _portfolio(plan)
+                                    if isinstance(x := r.get("peak_rss_mb"), int | float)),
+                                   default=0.0)
     first = [f] if (f := _first_s(plan)) is not None else []
     routes = bi.routes_from_plan(plan)
     model_bad = check_scenario_plan(plan, bi.scenario, m)
@@ -210,7 +220,7 @@ def fmt_row(r: dict[str, object]) -> str:
             f"{'yes' if r['feasible'] else 'NO':>9}{_num(r['unserved'], 'd'):>9}")
 
 
-def summarize(rows: list[dict[str, object]]) -> list[dict[str, object]]:
+def summarize(rows: list[dict[str, Any]]) -> list[dict[str, object]]:
     """Per set and engine: feasible count, median / mean / max gap over feasible instances."""
     out = []
     keys = dict.fromkeys((r["set"], r["engine"]) for r in rows)
@@ -233,7 +243,7 @@ def summarize(rows: list[dict[str, object]]) -> list[dict[str, object]]:
 
 def _f(v: object, spec: str) -> str:
     """A number formatted, or '-' for a missing value (no solution, no BKS)."""
-    return format(float(v), spec) if v not in ("", None) else "-"
+    return format(float(v), spec) if isinstance(v, int | float | str) and v != "" else "-"
 
 
 def write_outputs(out: Path, rows: list[dict[str, object]], summary: list[dict[str, object]],
@@ -310,19 +320,19 @@ def run_suite(data: Path, sets: list[str], patterns: list[str], engines: list[st
     try:
         for s in sets:
             for path in instance_files(data, s, patterns):
-                kw = {"time_limit_s": time_limit_s, "seed": seed, "out": out}
+                kw = functools.partial(run_one, time_limit_s=time_limit_s, seed=seed, out=out)
                 done = []
                 if "ours" in engines:  # alone on the machine: both cores are its own
-                    done.append(run_one(path, s, bks, engine="ours", **kw))
+                    done.append(kw(path, s, bks, engine="ours"))
                     echo(fmt_row(done[-1]))
                 if pool is not None:  # the peers together, one core each
-                    futures = [pool.submit(run_one, path, s, bks, engine=e, **kw)
+                    futures = [pool.submit(kw, path, s, bks, engine=e)
                                for e in peers]
                     results = [f.result() for f in futures]
                 else:
                     results = []
                     for e in peers:
-                        results.append(run_one(path, s, bks, engine=e, **kw))
+                        results.append(kw(path, s, bks, engine=e))
                 for r in results:
                     done.append(r)
                     echo(fmt_row(r))

@@ -93,16 +93,17 @@ class _OutDir(click.Path):
         super().__init__(file_okay=False, writable=True, path_type=Path)
 
     def convert(self, value: object, param: click.Parameter | None,
-                ctx: click.Context | None) -> object:
-        path = super().convert(value, param, ctx)
-        here = Path(os.fspath(path)).absolute()  # type: ignore[arg-type]
+                ctx: click.Context | None) -> str | bytes | os.PathLike[str]:
+        path = super().convert(value, param, ctx)  # type: ignore[arg-type]
+        here = Path(os.fsdecode(path)).absolute()
         missing = [p for p in (here, *here.parents) if not p.exists()]  # deepest first
         if not missing:
             return path
         try:
             here.mkdir(parents=True)
         except OSError as exc:
-            self.fail(f"cannot create folder '{path}': {exc.strerror or exc}.", param, ctx)
+            self.fail(f"cannot create folder '{os.fsdecode(path)}': {exc.strerror or exc}.",
+                      param, ctx)
         finally:
             for p in missing:
                 try:

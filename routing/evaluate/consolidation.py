@@ -196,8 +196,8 @@ def handling_cost(parcels: int, transferred: int, costs: Any, per_parcel: float)
     """Handling per day, CNY: each parcel sorted at its depot (``per_parcel``: the hub's or an
     outlet's rate) and handed over at its station, each transferred one handed over once more
     (``costs``: the scenario's [costs]). ``routing plan``'s summary counts it the same way."""
-    return (parcels * (per_parcel + costs.station_per_parcel)
-            + transferred * costs.station_per_parcel)
+    return float(parcels * (per_parcel + costs.station_per_parcel)
+                 + transferred * costs.station_per_parcel)
 
 
 def _outcome(job: _Job, schedule: Schedule,

@@ -21,6 +21,7 @@ or line), and a bad row names file, row and field, like every table this package
 
 from __future__ import annotations
 
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -63,7 +64,7 @@ class Event:
     row: int = 0
 
 
-def read_events(path: Path, scenario: Scenario, *, extra_lines: set[str] = frozenset()
+def read_events(path: Path, scenario: Scenario, *, extra_lines: AbstractSet[str] = frozenset()
                 ) -> list[Event]:
     """The events of ``path`` in file order (``extra_lines``: ids of late lines, which a
     cancel may name too).

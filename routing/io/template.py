@@ -209,13 +209,13 @@ def _write_xlsx(path: Path, table: str, cols: Sequence[Column], heads: list[str]
         where[name] = f"lists!${col}$2:${col}${len(values) + 1}"
     lists_ws.sheet_state = "hidden"
     for k, c in enumerate(cols, start=1):
-        name = _list_of(table, c)
-        if name is None or not lists[name]:
+        listed = _list_of(table, c)
+        if listed is None or not lists[listed]:
             continue
-        dv = DataValidation(type="list", formula1=f"={where[name]}", allow_blank=True,
-                            showErrorMessage=name != "carrier")
+        dv = DataValidation(type="list", formula1=f"={where[listed]}", allow_blank=True,
+                            showErrorMessage=listed != "carrier")
         dv.error = "请从下拉列表中选择" if lang == "zh" else "Pick a value from the list"
-        dv.prompt = " / ".join(lists[name][:8])
+        dv.prompt = " / ".join(lists[listed][:8])
         col = get_column_letter(k)
         dv.add(f"{col}2:{col}1001")
         ws.add_data_validation(dv)

@@ -196,13 +196,14 @@ class Variant:
     def __post_init__(self) -> None:
         _check(isinstance(self.name, str) and self.name.strip() != "", "variant", "name",
                "must be a non-empty string", self.name)
-        _check(self.carriers is None or (isinstance(self.carriers, tuple) and self.carriers
+        _check(self.carriers is None or (isinstance(self.carriers, tuple) and bool(self.carriers)
                                          and all(isinstance(c, str) for c in self.carriers)),
                "variant", "carriers", "must be a non-empty list of carrier ids", self.carriers)
         _check(self.structure in ("direct", "two_echelon"), "variant", "structure",
                "must be one of {direct, two_echelon}", self.structure)
-        _check(self.visit_every_days == AUTO or (is_whole(self.visit_every_days)
-                                                 and 1 <= self.visit_every_days <= 7),
+        every = self.visit_every_days
+        _check(every == AUTO or (isinstance(every, int | float) and is_whole(every)
+                                 and 1 <= every <= 7),
                "variant", "visit_every_days",
                f"must be a whole number of days in 1..7, or \"{AUTO}\"", self.visit_every_days)
         _check(self.targets is None or isinstance(self.targets, Targets), "variant", "targets",

@@ -689,7 +689,8 @@ def road_matrices(station_ids: Sequence[str], lonlat: np.ndarray,
             elif len(chain) > 1 and (t[i] - frac[-1]) * seglen[i] < _SAME_POINT_M:
                 station_node[i] = chain[-1]
             else:
-                lon, lat = utm.transform(*(a[i] + t[i] * (b[i] - a[i])), direction="INVERSE")
+                x, y = a[i] + t[i] * (b[i] - a[i])
+                lon, lat = utm.transform(x, y, direction="INVERSE")
                 new_xy.append((float(lon), float(lat)))
                 chain.append(net.num_vertices + len(new_xy) - 1)
                 frac.append(float(t[i]))

@@ -87,8 +87,9 @@ def no_plan(plan: Plan) -> tuple[int, int] | None:
     every engine run failed outright (an error, not the time: listed in ``meta.portfolio``),
     and a reference plan's routes count as a plan found.
     """
-    portfolio = plan.meta.get("portfolio") or ()
-    runs = [r for r in portfolio if isinstance(r, dict) and "error" not in r]
+    portfolio = plan.meta.get("portfolio")
+    runs = [r for r in (portfolio if isinstance(portfolio, list) else [])
+            if isinstance(r, dict) and "error" not in r]
     engines = [r for r in runs if not _built(str(r["engine"]))]
     if not engines or any(r.get("stops", 1) for r in engines):
         return None

@@ -11,6 +11,7 @@ import itertools
 import time
 from collections.abc import Callable
 from dataclasses import replace
+from functools import partial
 from typing import Any
 
 from ..constants import AUTO
@@ -191,8 +192,8 @@ class _Comparison:
         for c in alone:
             self.clock.tell("baseline", c)
             out[c] = self.attempt("baseline", f"{c} alone", (c,), "direct", co_cycle(sc, c),
-                                  None, lambda c=c: co.plan_alone(sc, m, c, self.plan_with,
-                                                                  self.tl))
+                                  None, partial(co.plan_alone, sc, m, c, self.plan_with,
+                                                self.tl))
             self.clock.finished("baseline", self.cycle(co_cycle(sc, c)))
         return out
 
@@ -207,8 +208,8 @@ class _Comparison:
             self.clock.tell("variant", v.name)
             out.append(self.attempt("variant", v.name, tuple(members), v.structure,
                                     v.visit_every_days, v.targets,
-                                    lambda v=v: co.plan_variant(sc, m, v, self.plan_with,
-                                                                self.tl)))
+                                    partial(co.plan_variant, sc, m, v, self.plan_with,
+                                            self.tl)))
             self.clock.finished("variant", self.weight(v))
         return out
 
@@ -231,9 +232,9 @@ class _Comparison:
                 continue
             self.clock.tell("shapley", name)
             o = self.attempt("coalition", name, members, "direct", 1, None,
-                             lambda members=members, name=name: co.plan_variant(
-                                 self.scenario, self.m, Variant(name=name, carriers=members),
-                                 self.plan_with, self.ctl, kind="coalition"))
+                             partial(co.plan_variant, self.scenario, self.m,
+                                     Variant(name=name, carriers=members), self.plan_with,
+                                     self.ctl, kind="coalition"))
             if o.failed:
                 failed.append(name)
             costs[frozenset(members)] = o.cost_day

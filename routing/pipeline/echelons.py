@@ -69,7 +69,8 @@ def direct_types(scenario: Scenario) -> tuple[VehicleType, ...]:
 def transferred_lines(scenario: Scenario) -> dict[str, str]:
     """Line id → township station id, for the lines that change vehicles at a township."""
     feeders = feeder_types(scenario)
-    parent = {s.id: s.township_id for s in scenario.stations if s.tier is Tier.VILLAGE}
+    parent = {s.id: s.township_id for s in scenario.stations
+              if s.tier is Tier.VILLAGE and s.township_id is not None}
     return {ln.id: parent[ln.station_id] for ln in scenario.demand
             if not ln.fresh and parent.get(ln.station_id) in feeders}
 
@@ -165,7 +166,7 @@ def plan_two_echelon(scenario: Scenario, m: Matrices, options: SolveOptions, *,
     # The feeders share what the trunks left of the budget, by their lines (a township's
     # feeder problem is small: a fraction of a second finds its plan).
     feeder_s = max(budget - (time.perf_counter() - t0), MIN_FEEDER_S * len(by_town))
-    runtime, objective, solutions = trunk.runtime_s, trunk.objective, trunk.meta["solutions"]
+    runtime, objective, solutions = trunk.runtime_s, trunk.objective, _solutions(trunk)
     feeders = feeder_types(scenario)
     for town, ids in sorted(by_town.items()):
         sub = feeder_scenario(scenario, town, (lines[i] for i in ids), ready)
@@ -177,7 +178,7 @@ def plan_two_echelon(scenario: Scenario, m: Matrices, options: SolveOptions, *,
         unserved += part.unserved
         runtime += part.runtime_s
         objective += part.objective
-        solutions = int(solutions) + int(part.meta["solutions"])
+        solutions += _solutions(part)
     meta = dict(trunk.meta) | {"structure": "two_echelon", "solutions": solutions,
                                "transfer_s": scenario.service.transfer_s,
                                "townships_with_feeders": sorted(feeders),
@@ -301,6 +302,12 @@ def trunk_fleet(types: tuple[VehicleType, ...], limit: int
     return tuple(picked), taken
 
 
+def _solutions(plan: Plan) -> int:
+    """How many solutions the engines found for ``plan`` (``meta.solutions``)."""
+    n = plan.meta.get("solutions", 0)
+    return int(n) if isinstance(n, int | float) else 0
+
+
 def _renumbered(routes: tuple[Route, ...], offset: dict[str, int]) -> tuple[Route, ...]:
     """Vehicle ``TYPE-k`` → ``TYPE-(k + offset[TYPE])``: the first vehicles of a type ran in
     another sub-problem, numbered from 1 there."""
@@ -354,7 +361,7 @@ def _plan_trunks(trunk_sc: Scenario, m: Matrices, limit: int | None, options: So
             for sid, ids in by_station.items())))
     first = parts[0]
     meta = dict(first.meta) | {
-        "solutions": sum(int(p.meta.get("solutions", 0)) for p in parts),
+        "solutions": sum(_solutions(p) for p in parts),
         "trunk_limit": {"max_trunk_routes": limit, "trunk_fleet": taken}}
     return replace(first, routes=tuple(r for p in parts for r in p.routes),
                    unserved=tuple(u for p in parts for u in p.unserved),

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import random
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -105,7 +106,7 @@ def _arc_costs(md: _Model, matrices: Matrices, node_station: np.ndarray,
     """Per vehicle type a cost matrix (and per vehicle one with the change penalty), set on
     each OR-Tools vehicle; returns the transit callbacks of time, per OR-Tools vehicle."""
     routing, n = md.routing, len(node_station)
-    service = np.array([0 if (v := md.vis(i)) is None else v.service_s for i in range(n)],
+    service = np.array([0 if (vs := md.vis(i)) is None else vs.service_s for i in range(n)],
                        np.int64)
     dist = matrices.distance_m[np.ix_(node_station, node_station)]
     # One time and one cost matrix per vehicle type (speeds and prices differ by type).
@@ -350,7 +351,8 @@ def _add_loads(routing: pywrapcp.RoutingModel, manager: pywrapcp.RoutingIndexMan
                solver: pywrapcp.Solver, vehicles: list[tuple[str, VehicleType, int]],
                node_visit: list[int | None], visits: list[Visit]) -> None:
     """Capacity in kg, m3 and parcels; with pickups, as simultaneous pickup and delivery."""
-    quantities = (
+    quantities: tuple[tuple[str, Callable[[Visit], int], Callable[[Visit], int],
+                            Callable[[VehicleType], int]], ...] = (
         ("kg", lambda vs: to_kg_units(vs.down_kg), lambda vs: to_kg_units(vs.up_kg),
          lambda vt: cap_kg_units(vt.capacity_kg)),
         ("m3", lambda vs: to_m3_units(vs.down_m3), lambda vs: to_m3_units(vs.up_m3),

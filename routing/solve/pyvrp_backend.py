@@ -80,7 +80,13 @@ import pyvrp
 from pyvrp.IteratedLocalSearch import IteratedLocalSearchParams
 from pyvrp.PenaltyManager import PenaltyBoundWarning, PenaltyParams
 from pyvrp.search import NeighbourhoodParams
-from pyvrp.stop import MaxIterations, MaxRuntime, MultipleCriteria, NoImprovement
+from pyvrp.stop import (
+    MaxIterations,
+    MaxRuntime,
+    MultipleCriteria,
+    NoImprovement,
+    StoppingCriterion,
+)
 
 from ..constants import DAY_S
 from ..exceptions import ModelError, SolverError, UnsupportedConstraintError
@@ -191,7 +197,7 @@ def _penalised(dist: np.ndarray, stations: list[str], ndepots: int, visits: list
     station the reference plan served with another vehicle than this group's (arcs within a
     station, between its visits, and into a depot stay as they are), so a stop moved costs
     the change penalty once."""
-    ref = [None] * len(stations)
+    ref: list[str | None] = [None] * len(stations)
     for vs in visits:
         k = loc_of[vs.station_id]
         if ref[k] is None:
@@ -262,7 +268,7 @@ class _Watch:
         self.first_s: float | None = None
         self.done = False  # the budget is spent (not just one restart's stagnation)
 
-    def __call__(self, best_cost: float) -> bool:
+    def __call__(self, best_cost: int) -> bool:
         if best_cost < min(self.best, INFEASIBLE_COST):  # infeasible bests are not plans
             self.best = best_cost
             self.improvements += 1
@@ -357,6 +363,23 @@ def build_data(scenario: Scenario, matrices: Matrices, visits: list[Visit], *,
         pv_depots.append(pyvrp.Depot(location=loc_of[d], tw_early=st.open_s,
                                      tw_late=st.close_s + shift, service_duration=shift,
                                      name=d))
+    clients = _clients(visits, dims, loc_of, required, prize // unit, shift)
+    pv_types = _vehicle_types(scenario, groups, dims, loc_of, fixed_pv, prices,
+                              group_profile, unit, shift)
+    # PyVRP's stub types the matrices ndarray[int, …]; they are int64 arrays as it wants.
+    data = pyvrp.ProblemData(locations, clients, pv_depots, pv_types,
+                             dists, durations)  # type: ignore[arg-type]
+    return data, [ids for _, ids in groups], scale / unit
+
+
+#: PyVRP's own default of ``max_reloads`` (no limit), for a vehicle with one trip.
+_NO_RELOAD_LIMIT = pyvrp.VehicleType().max_reloads
+
+
+def _clients(visits: list[Visit], dims: list[_Dim], loc_of: dict[str, int],
+             required: list[bool], prize: int, shift: int) -> list[pyvrp.Client]:
+    """One PyVRP client per visit: its loads, service, hours (on PyVRP's clock), the
+    release of its parcels, its prize when optional."""
     clients = []
     for k, vs in enumerate(visits):
         carries_down = bool(vs.down_kg or vs.down_m3 or vs.down_parcels)
@@ -366,9 +389,17 @@ def build_data(scenario: Scenario, matrices: Matrices, visits: list[Visit], *,
             service_duration=vs.service_s, tw_early=max(vs.open_s, vs.ready_up_s) + shift,
             tw_late=min(vs.close_s, vs.deliver_by_s) + shift,
             release_time=vs.ready_down_s if carries_down else 0,
-            prize=0 if required[k] else prize // unit, required=required[k],
+            prize=0 if required[k] else prize, required=required[k],
             name=f"{vs.station_id}#{k}"))
+    return clients
 
+
+def _vehicle_types(scenario: Scenario, groups: list[tuple[VehicleType, list[str]]],
+                   dims: list[_Dim], loc_of: dict[str, int], fixed_pv: list[int],
+                   prices: list[tuple[int, int, int]], group_profile: list[int], unit: int,
+                   shift: int) -> list[pyvrp.VehicleType]:
+    """One PyVRP vehicle type per group (a type, or one reference vehicle): capacities,
+    depot and hours, shift, prices in cost units, its routing profile, reloads."""
     pv_types = []
     for (vt, ids), fixed, (_, per_m, per_s), prof in zip(groups, fixed_pv, prices,
                                                          group_profile, strict=True):
@@ -376,16 +407,16 @@ def build_data(scenario: Scenario, matrices: Matrices, visits: list[Visit], *,
                 "parcels": vt.capacity_parcels, "fresh_kg": cap_kg_units(vt.fresh_capacity_kg)}
         st = scenario.station(vt.depot_id)
         depot = loc_of[vt.depot_id]  # depots come first: location index = depot index
-        reloads = {"reload_depots": [depot], "max_reloads": vt.max_trips - 1} \
-            if vt.max_trips > 1 else {}
+        several = vt.max_trips > 1
         pv_types.append(pyvrp.VehicleType(
             num_available=len(ids), capacity=[caps[d.name] for d in dims],
             start_depot=depot, end_depot=depot, fixed_cost=fixed // unit, tw_early=st.open_s,
             tw_late=st.close_s + shift, shift_duration=vt.max_shift_s + shift,
             unit_distance_cost=per_m // unit, unit_duration_cost=per_s // unit,
-            profile=prof, name=ids[0] if len(ids) == 1 else vt.id, **reloads))
-    data = pyvrp.ProblemData(locations, clients, pv_depots, pv_types, dists, durations)
-    return data, [ids for _, ids in groups], scale / unit
+            profile=prof, name=ids[0] if len(ids) == 1 else vt.id,
+            reload_depots=[depot] if several else [],
+            max_reloads=vt.max_trips - 1 if several else _NO_RELOAD_LIMIT))
+    return pv_types
 
 
 def _required(visits: list[Visit], locs: list[int], prize: int, types: list[VehicleType],
@@ -424,7 +455,7 @@ class _GiveUp:
         self.it = 0
         self.found = False  # once a search (of several restarts) found one, never give up
 
-    def __call__(self, best_cost: float) -> bool:
+    def __call__(self, best_cost: int) -> bool:
         self.it += 1
         if best_cost < INFEASIBLE_COST or self.found:
             self.found = True
@@ -472,7 +503,7 @@ def solve_visits(scenario: Scenario, matrices: Matrices, visits: list[Visit],
                            starts={}, solutions=1, first_s=0.0)
     data, types, scale = build_data(scenario, matrices, visits, optional=optional,
                                     reference=reference, change_penalty=change_penalty)
-    criteria: list[object] = [MaxRuntime(options.time_limit_s)]
+    criteria: list[StoppingCriterion] = [MaxRuntime(options.time_limit_s)]
     if options.solution_limit is not None:
         criteria.append(MaxIterations(options.solution_limit))
     if give_up is not None:
@@ -508,7 +539,7 @@ def _search(data: pyvrp.ProblemData, watch: _Watch, search: str,
     restarts = search == "wide" and start is None
     result = None
     for k in itertools.count():
-        stop: object = watch
+        stop: StoppingCriterion = watch
         if restarts:
             stop = MultipleCriteria([watch, NoImprovement(RESTART_PER_CLIENT * data.num_clients)])
         with warnings.catch_warnings():

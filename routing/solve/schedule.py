@@ -65,7 +65,8 @@ def _loaded(stops: list[tuple[str, tuple[str, ...], tuple[str, ...], tuple[int, 
     load0 = Load(kg=round(kg, 3), m3=round(m3, 4), parcels=parcels)
     out = []
     for station, ids, transfers, (arrival, start, departure) in stops:
-        by = {Direction.DOWN: defaultdict(lambda: [0, 0.0, 0.0]),
+        by: dict[Direction, defaultdict[str, list[float]]] = {
+              Direction.DOWN: defaultdict(lambda: [0, 0.0, 0.0]),
               Direction.UP: defaultdict(lambda: [0, 0.0, 0.0])}
         for i in ids:
             ln = lines[i]
@@ -120,8 +121,9 @@ def continued_route(scenario: Scenario, matrices: Matrices, vehicle_id: str, vt:
     times, end = _forward(t0, future, legs)
     if lines is None:
         lines = {ln.id: ln for ln in scenario.demand}
-    load0, stops = _loaded([(st, ids, (), t) for st, ids, t in history]
-                           + [(v.station_id, v.line_ids, (), t)
+    none: tuple[str, ...] = ()  # no transfers
+    load0, stops = _loaded([(st, ids, none, t) for st, ids, t in history]
+                           + [(v.station_id, v.line_ids, none, t)
                               for v, t in zip(future, times, strict=True)], lines)
     distance = int(sum(matrices.distance_m[a, b] for a, b in pairwise(path)))
     return Route(vehicle_id=vehicle_id, vehicle_type=vt.id, depot_id=vt.depot_id,

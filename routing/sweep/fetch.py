@@ -42,6 +42,7 @@ import zipfile
 import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path, PurePosixPath
 from typing import IO, Any
 from urllib.parse import unquote, urlparse
@@ -378,7 +379,7 @@ def _digest(path: Path) -> str:
         if f != path:
             h.update(f.relative_to(path).as_posix().encode("utf-8") + b"\0")
         with f.open("rb") as fh:
-            for chunk in iter(lambda fh=fh: fh.read(1 << 20), b""):
+            for chunk in iter(partial(fh.read, 1 << 20), b""):
                 h.update(chunk)
     return h.hexdigest()[:DIGEST_LEN]
 

@@ -78,14 +78,15 @@ def shares_table(rows: list[dict[str, Any]]) -> pd.DataFrame:
     alone = _alone(rows)
     out = []
     for scenario, seed in sorted(set(games) | set(failed)):
-        costs = games.get((scenario, seed), {})
+        costs: dict[frozenset[str], float] = games.get((scenario, seed), {})
         if failed.get((scenario, seed)):
             out.append({"scenario": scenario, "seed": seed, "carrier": None,
                         "alone_cost_day": None, "shapley_share": None, "saving": None,
                         "better_off_alone": None,
                         "failed_coalitions": " ".join(sorted(failed[scenario, seed]))})
             continue
-        players = tuple(sorted(max(costs, key=len)))
+        grand: frozenset[str] = max(costs, key=len)
+        players = tuple(sorted(grand))
         if len(costs) != 2 ** len(players) - 1:
             continue
         for c, share in shapley(costs, players).items():
