@@ -369,9 +369,10 @@ def _speed_floor_s(dist: np.ndarray) -> np.ndarray:
 # numpy's TypeError …) that name neither the file nor the line, and two of its conventions need
 # a check against the text: it drops the node-number column of every section (rows are taken
 # in file order), and its Solomon reader turns every non-integer token into -1 without a word
-# (numpy.genfromtxt with dtype=int). So the file's text is read here, given to vrplib's parsers,
-# and every section used is checked against its lines, so that a bad file gets an error naming
-# the file, the line, the value and what is valid.
+# (numpy.genfromtxt with dtype=int). So the file's text is read here once and given to vrplib's
+# parsers (vrplib.parse.*: what vrplib.read_instance / read_solution call after opening the
+# file), and every section used is checked against its lines, so that a bad file gets an error
+# naming the file, the line, the value and what is valid.
 
 
 #: No edge weight or coordinate distance beyond this (far past any model reach; int64-safe).
