@@ -1,11 +1,14 @@
 """Literature benchmark instances as project scenarios, so the county solver runs on them.
 
-Three readers, all returning a :class:`BenchInstance`:
+Three readers, all returning a :class:`BenchInstance`; vrplib (PyVRP's reader) parses all three
+formats, and every field used is checked so that a bad file names its line, value and what is
+valid (see "reading files with vrplib" below):
 
 * :func:`read_cvrp` — VRPLIB ``.vrp`` CVRP files: CVRPLIB X (Uchoa et al. 2017) and the
   classic A/B/E/P sets (``EUC_2D``: each edge the nearest integer, TSPLIB ``nint``; or
-  ``EXPLICIT`` ``LOWER_ROW``/``FULL_MATRIX``).
-* :func:`read_solomon` — Solomon (1987) / Gehring–Homberger VRPTW text files (CRLF).
+  ``EXPLICIT`` ``LOWER_ROW``/``FULL_MATRIX``, the two layouts vrplib reads).
+* :func:`read_solomon` — Solomon (1987) / Gehring–Homberger VRPTW text files (CRLF), whole
+  numbers only (vrplib reads the table as integers).
 * :func:`read_vrpspd` — LKH-3 ``.vrpspd`` files: Dethloff (``EXPLICIT FULL_MATRIX``, distance
   × 10^4), Salhi–Nagy and Montané–Galvão (``EXACT_2D``, real Euclidean distance).
 
@@ -50,8 +53,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import pairwise
 from pathlib import Path
+from typing import Any
 
 import numpy as np
+import vrplib
+from vrplib.parse import parse_solomon, parse_solution, parse_vrplib
 
 from ..constants import CHINA_LAT_RANGE, CHINA_LON_RANGE, DAY_S
 from ..model import (
@@ -80,7 +86,6 @@ DEPOT = "D"
 LON0, LAT0, SPAN_DEG = 104.0, 30.0, 8.0
 #: LKH-3 writes ``latest`` as 10,000,000 (or more) when a node has no time window.
 LKH_NO_WINDOW = 10_000_000
-_NUMERIC_LINE = re.compile(r"^[-+\d.eE\s]+$")
 
 
 class BenchInstanceError(ValueError):
@@ -357,6 +362,277 @@ def _speed_floor_s(dist: np.ndarray) -> np.ndarray:
     return np.ceil(dist / (SPEED_KPH / 3.6) - 1e-9).astype(np.int64)
 
 
+# --- reading files with vrplib ---------------------------------------------------------------
+#
+# vrplib (PyVRP's reader) parses the VRPLIB-style files (.vrp, LKH-3 .vrpspd) and the Solomon
+# text files. It reports bad input with bare exceptions (ValueError, RuntimeError, IndexError,
+# numpy's TypeError …) that name neither the file nor the line, and two of its conventions need
+# a check against the text: it drops the node-number column of every section (rows are taken
+# in file order), and its Solomon reader turns every non-integer token into -1 without a word
+# (numpy.genfromtxt with dtype=int). So the file's text is read here once and given to vrplib's
+# parsers (vrplib.parse.*: what vrplib.read_instance / read_solution call after opening the
+# file), and every section used is checked against its lines, so that a bad file gets an error
+# naming the file, the line, the value and what is valid.
+
+
+#: No edge weight or coordinate distance beyond this (far past any model reach; int64-safe).
+MAX_WEIGHT = 1e15
+#: What vrplib's parsers raise on a bad file (numpy's own errors are ValueError or TypeError).
+_VRPLIB_ERRORS = (ValueError, TypeError, IndexError, KeyError, RuntimeError,
+                  OverflowError)
+
+
+def _is_number(token: str) -> bool:
+    try:
+        return math.isfinite(float(token))
+    except ValueError:
+        return False
+
+
+def _is_whole(token: str) -> bool:
+    try:
+        int(token)
+    except ValueError:
+        return False
+    return True
+
+
+def _read_lines(path: Path) -> list[str]:
+    try:
+        return path.read_text().splitlines()
+    except (OSError, UnicodeError) as e:
+        raise BenchInstanceError(path.stem, f"{path}: cannot be read as text ({e})") from None
+
+
+def _content(lines: Sequence[str]) -> list[tuple[int, str]]:
+    """(line number, stripped text) of the lines vrplib reads: not blank, not ``#`` comments."""
+    return [(no, s) for no, raw in enumerate(lines, start=1)
+            if (s := raw.strip()) and not s.startswith("#")]
+
+
+def _vrplib_layout_trouble(lines: Sequence[str]) -> str:
+    """The first line that breaks the layout vrplib's VRPLIB reader expects, or ''."""
+    section, at = "", 0
+    spec: dict[str, str] = {}
+    seen: set[str] = set()
+    weights: list[int] = []  # how many numbers each EDGE_WEIGHT_SECTION line holds
+    for no, ln in _content(lines):
+        if "EOF" in ln:
+            break
+        if "_SECTION" in ln:
+            section = ln.strip(" :").upper()
+            if section in seen:
+                return f"line {no}: a second {section}"
+            seen.add(section)
+            if section.removesuffix("_SECTION") in spec:
+                return (f"line {no}: {section} repeats the specification "
+                        f"{section.removesuffix('_SECTION')}; a name is one or the other")
+            if section == "EDGE_WEIGHT_SECTION":
+                at, kind = no, (spec.get("EDGE_WEIGHT_TYPE"), spec.get("EDGE_WEIGHT_FORMAT"))
+                if kind not in (("EXPLICIT", "FULL_MATRIX"), ("EXPLICIT", "LOWER_ROW")):
+                    return (f"line {no}: EDGE_WEIGHT_SECTION with EDGE_WEIGHT_TYPE {kind[0]} and "
+                            f"EDGE_WEIGHT_FORMAT {kind[1]} cannot be read; valid: EXPLICIT with "
+                            "FULL_MATRIX or LOWER_ROW, given before the section")
+        elif section and ":" in ln:
+            return (f"line {no}: {ln[:60]!r} is a 'KEY : value' line after {section}; every "
+                    "specification must come before the first section")
+        elif section:
+            bad = next((t for t in ln.split() if not _is_number(t)), None)
+            if bad is not None:
+                return f"line {no}: {bad[:40]!r} in {section} is not a finite number"
+            if section == "DEPOT_SECTION" and len(ln.split()) != 1:
+                return f"line {no}: DEPOT_SECTION lines hold one node each (then -1)"
+            if section == "EDGE_WEIGHT_SECTION":
+                weights.append(len(ln.split()))
+        elif ":" not in ln:
+            return (f"line {no}: {ln[:60]!r} is neither a 'KEY : value' specification nor a "
+                    "*_SECTION header")
+        else:
+            key, value = ln.split(":", 1)
+            spec[key.strip().upper()] = value.strip().upper()
+    dim = int(spec["DIMENSION"]) if spec.get("DIMENSION", "").isdigit() else 0
+    if at and dim and spec["EDGE_WEIGHT_FORMAT"] == "LOWER_ROW" \
+            and sum(weights) != dim * (dim - 1) // 2:
+        return (f"line {at}: EDGE_WEIGHT_SECTION holds {sum(weights)} numbers; a LOWER_ROW "
+                f"for DIMENSION {dim} holds {dim * (dim - 1) // 2}")
+    if at and dim and spec["EDGE_WEIGHT_FORMAT"] == "FULL_MATRIX" and weights != [dim] * dim:
+        return (f"line {at}: EDGE_WEIGHT_SECTION is not a FULL_MATRIX for DIMENSION {dim}: "
+                f"{dim} lines of {dim} numbers each")
+    return ""
+
+
+def _parse_vrplib(path: Path, lines: Sequence[str]) -> dict[str, Any]:
+    """vrplib's reading of a VRPLIB-style file, edge weights not computed (we round our own)."""
+    try:
+        return parse_vrplib("\n".join(lines), compute_edge_weights=False)
+    except _VRPLIB_ERRORS as e:
+        where = _vrplib_layout_trouble(lines) or f"vrplib: {type(e).__name__}: {e}"
+        raise BenchInstanceError(path.stem, f"{path}: not a readable VRPLIB file: "
+                                 f"{where}") from None
+
+
+def _at(path: Path, lines: Sequence[str], key: str) -> str:
+    """'<path> line N: ' for the first line naming ``key`` (a specification or a section)."""
+    for no, ln in _content(lines):
+        if ln.split(":", 1)[0].strip().upper() == key:
+            return f"{path} line {no}: "
+    return f"{path}: "
+
+
+def _spec_int(path: Path, name: str, lines: Sequence[str], inst: dict[str, Any], key: str,
+              *, low: int) -> int:
+    """A whole-number specification ≥ ``low``."""
+    v = inst.get(key.lower())
+    if v is None:
+        raise BenchInstanceError(name, f"{path}: header field {key} missing")
+    if not isinstance(v, int) or v < low:
+        raise BenchInstanceError(name, f"{_at(path, lines, key)}{key} {v!r} is not "
+                                 f"valid: a whole number ≥ {low}")
+    return v
+
+
+def _spec_number(path: Path, name: str, lines: Sequence[str], inst: dict[str, Any], key: str,
+                 *, default: float | None = None) -> float:
+    """A finite, non-negative numeric specification (``default`` when it is absent)."""
+    v = inst.get(key.lower())
+    if v is None and default is not None:
+        return default
+    if v is None:
+        raise BenchInstanceError(name, f"{path}: header field {key} missing")
+    if not isinstance(v, int | float) or not math.isfinite(v) or v < 0:
+        raise BenchInstanceError(name, f"{_at(path, lines, key)}{key} {v!r} is not "
+                                 "valid: a finite number ≥ 0")
+    return float(v)
+
+
+def _section(path: Path, name: str, lines: Sequence[str], inst: dict[str, Any], key: str,
+             dim: int, columns: Sequence[str], *, nonneg: Sequence[str] = ()
+             ) -> tuple[np.ndarray, list[int]]:
+    """``<key>_SECTION`` as vrplib read it, as floats of shape (dim, len(columns)), and the
+    file line of each row.
+
+    The text must list nodes 1..dim in order, one line each with the node and ``columns``
+    finite numbers: vrplib drops the node column and takes rows in file order, so that order
+    is checked here. The ``nonneg`` columns must be ≥ 0.
+    """
+    header = f"{key}_SECTION"
+    rows = _content(lines)
+    at = [i for i, (_, ln) in enumerate(rows) if ln.strip(" :").upper() == header]
+    if not at or key.lower() not in inst:
+        raise BenchInstanceError(name, f"{path}: {header} missing")
+    if len(at) > 1:
+        raise BenchInstanceError(name, f"{path} line {rows[at[1]][0]}: a second {header}")
+    body: list[tuple[int, str]] = []
+    for no, ln in rows[at[0] + 1:]:
+        if "_SECTION" in ln or "EOF" in ln:
+            break
+        body.append((no, ln))
+    layout = f"'node {' '.join(columns)}'"
+    for k, (no, ln) in enumerate(body, start=1):
+        tok = ln.split()
+        if len(tok) != len(columns) + 1 or not all(_is_number(t) for t in tok):
+            raise BenchInstanceError(name, f"{path} line {no}: {header} row {ln[:60]!r} is not "
+                                     f"valid: {layout}, {len(columns) + 1} finite numbers")
+        if not (_is_whole(tok[0]) and int(tok[0]) == k):
+            raise BenchInstanceError(name, f"{path} line {no}: {header} row {k} is for node "
+                                     f"{tok[0]!r}; rows must list nodes 1..{dim} in order")
+        if neg := next((c for c, t in zip(columns, tok[1:], strict=True)
+                        if c in nonneg and float(t) < 0), None):
+            raise BenchInstanceError(name, f"{path} line {no}: {header} node {k}: {neg} "
+                                     f"{tok[1 + columns.index(neg)]} is negative; valid: ≥ 0")
+    if len(body) != dim:
+        where = f"line {body[-1][0]}" if body else f"line {rows[at[0]][0]}"
+        raise BenchInstanceError(name, f"{path} {where}: {header} has {len(body)} rows; "
+                                 f"DIMENSION {dim} needs one {layout} row per node")
+    data = np.asarray(inst[key.lower()], dtype=np.float64).reshape(dim, len(columns))
+    return data, [no for no, _ in body]
+
+
+def _edge_weights(path: Path, name: str, lines: Sequence[str], inst: dict[str, Any], dim: int,
+                  formats: Sequence[str]) -> np.ndarray:
+    """The ``EXPLICIT`` matrix vrplib read (``formats``: the EDGE_WEIGHT_FORMATs accepted)."""
+    fmt = str(inst.get("edge_weight_format", "")).upper()
+    if fmt not in formats:
+        raise BenchInstanceError(name, f"{_at(path, lines, 'EDGE_WEIGHT_FORMAT')}"
+                                 f"EDGE_WEIGHT_FORMAT {fmt or '(none)'} is not supported; "
+                                 f"valid: {', '.join(formats)}")
+    w = inst.get("edge_weight")
+    where = _at(path, lines, "EDGE_WEIGHT_SECTION")
+    if w is None:
+        raise BenchInstanceError(name, f"{path}: EDGE_WEIGHT_SECTION missing")
+    m = np.asarray(w)
+    if m.shape != (dim, dim) or not np.issubdtype(m.dtype, np.number):
+        raise BenchInstanceError(name, f"{where}EDGE_WEIGHT_SECTION is a {fmt} of shape "
+                                 f"{m.shape}; DIMENSION {dim} needs {dim}×{dim} numbers")
+    if not (np.all(m >= 0) and np.all(m <= MAX_WEIGHT)):
+        raise BenchInstanceError(name, f"{where}EDGE_WEIGHT_SECTION holds a weight outside "
+                                 f"0..{MAX_WEIGHT:g}")
+    return m
+
+
+def _single_depot(path: Path, name: str, lines: Sequence[str], inst: dict[str, Any]) -> None:
+    """DEPOT_SECTION, when given, must name node 1 only (vrplib gives node − 1)."""
+    depot = inst.get("depot")
+    if depot is None:
+        return
+    ids = (np.asarray(depot).ravel() + 1).tolist()
+    if ids != [1]:
+        raise BenchInstanceError(name, f"{_at(path, lines, 'DEPOT_SECTION')}only a "
+                                 f"single depot at node 1 is supported, got {ids}")
+
+
+#: The layout vrplib's Solomon reader takes, by non-blank line: name, VEHICLE, the NUMBER
+#: CAPACITY headings, their values, CUSTOMER, the column headings, then one row per node.
+_SOLOMON_LAYOUT = ("name / VEHICLE / NUMBER CAPACITY / <number> <capacity> / CUSTOMER / "
+                   "CUST NO. XCOORD. YCOORD. DEMAND READY TIME DUE DATE SERVICE TIME / one row "
+                   "per customer 0..n")
+_SOLOMON_COLUMNS = 7
+#: vrplib.parse.parse_solomon's header check, by non-blank line.
+_SOLOMON_HEADINGS = {1: ("VEHICLE",), 2: ("NUMBER", "CAPACITY"), 4: ("CUSTOMER",),
+                     5: ("CUST", "NO.", "XCOORD.", "YCOORD.", "DEMAND", "READY", "DUE", "DATE",
+                         "SERVICE", "TIME")}
+_SOLOMON_MAX = 10**7  #: no coordinate or time beyond this: squared distances stay in int64
+
+
+def _solomon_trouble(path: Path, name: str, lines: Sequence[str]) -> None:
+    """Raise for the first Solomon line vrplib would misread: the vehicle values and the
+    customer rows must be whole numbers (vrplib's reader turns anything else into -1), the rows
+    list customers 0..n in order (it drops the customer column), quantities are ≥ 0."""
+    content = _content(lines)
+    for i, words in _SOLOMON_HEADINGS.items():
+        if len(content) <= i or not all(w in content[i][1] for w in words):
+            no = content[i][0] if len(content) > i else len(lines)
+            raise BenchInstanceError(name, f"{path} line {no}: expected a line with "
+                                     f"{' '.join(words)}; the layout is {_SOLOMON_LAYOUT}")
+    if len(content) < 8:
+        raise BenchInstanceError(name, f"{path}: fewer than two customer rows (the depot and a "
+                                 f"customer); the layout is {_SOLOMON_LAYOUT}")
+    no, ln = content[3]
+    if len(ln.split()) != 2 or not all(_is_whole(t) and int(t) > 0 for t in ln.split()):
+        raise BenchInstanceError(name, f"{path} line {no}: vehicle line {ln[:60]!r} is not "
+                                 "valid: '<number> <capacity>', two whole numbers > 0")
+    for k, (no, ln) in enumerate(content[6:]):
+        tok = ln.split()
+        bad = next((t for t in tok if not _is_whole(t)), None)
+        if len(tok) != _SOLOMON_COLUMNS or bad is not None:
+            what = f"{bad[:40]!r} is not a whole number" if bad is not None else \
+                f"{len(tok)} values"
+            raise BenchInstanceError(name, f"{path} line {no}: customer row {ln[:60]!r}: {what}"
+                                     f"; valid: {_SOLOMON_COLUMNS} whole numbers (vrplib reads "
+                                     "Solomon tables as integers)")
+        if int(tok[0]) != k:
+            raise BenchInstanceError(name, f"{path} line {no}: customer number {tok[0]} where "
+                                     f"{k} belongs; rows must list customers 0..n in order")
+        if big := next((t for t in tok if abs(int(t)) > _SOLOMON_MAX), None):
+            raise BenchInstanceError(name, f"{path} line {no}: customer {k}: value {big[:40]} "
+                                     f"is out of range; valid: within ±{_SOLOMON_MAX:,}")
+        neg = next((i for i in (3, 4, 5, 6) if int(tok[i]) < 0), None)
+        if neg is not None:
+            raise BenchInstanceError(name, f"{path} line {no}: customer {k}: value {tok[neg]} "
+                                     "is negative; demand, ready time, due date and service "
+                                     "time must be ≥ 0")
+
+
 # --- VRPLIB CVRP -----------------------------------------------------------------------------
 
 #: X set: the fleet is unlimited (k in the name is only the fewest routes); the model needs a
@@ -366,35 +642,16 @@ X_FLEET_FACTOR = 1.5
 X_FLEET_MARGIN = 5
 
 
-def _explicit_matrix(name: str, fmt: str, w: list[str], dim: int) -> np.ndarray:
-    """A full symmetric matrix from TSPLIB ``EDGE_WEIGHT_SECTION`` tokens."""
-    vals = [round(float(t)) for t in w]
-    m = np.zeros((dim, dim), dtype=np.int64)
-    if fmt == "FULL_MATRIX" and len(vals) >= dim * dim:
-        return np.array(vals[:dim * dim], dtype=np.int64).reshape(dim, dim)
-    cells = {"LOWER_ROW": [(i, j) for i in range(dim) for j in range(i)],
-             "LOWER_DIAG_ROW": [(i, j) for i in range(dim) for j in range(i + 1)],
-             "UPPER_ROW": [(i, j) for i in range(dim) for j in range(i + 1, dim)],
-             "UPPER_DIAG_ROW": [(i, j) for i in range(dim) for j in range(i, dim)]}.get(fmt)
-    if cells is None or len(vals) < len(cells):
-        raise BenchInstanceError(name, f"EDGE_WEIGHT_FORMAT {fmt or '(none)'} with "
-                                 f"{len(vals)} weights is not supported for {dim} nodes")
-    for (i, j), v in zip(cells, vals, strict=False):
-        m[i, j] = m[j, i] = v
-    return m
-
-
-def _node_coords(name: str, sec: dict[str, list[str]], dim: int
+def _node_coords(path: Path, name: str, lines: Sequence[str], inst: dict[str, Any], dim: int
                  ) -> tuple[np.ndarray, tuple[tuple[float, float], ...], np.ndarray]:
     """NODE_COORD_SECTION as an array, as tuples, and the exact Euclidean distance matrix."""
-    c = sec.get("NODE_COORD_SECTION", [])
-    if len(c) < 3 * dim:
-        raise BenchInstanceError(name, "NODE_COORD_SECTION missing or short")
-    pts = {int(c[3 * k]): (float(c[3 * k + 1]), float(c[3 * k + 2])) for k in range(dim)}
-    xy = np.array([pts[k] for k in range(1, dim + 1)])
+    xy, _ = _section(path, name, lines, inst, "NODE_COORD", dim, ("x", "y"))
     coords = tuple((float(x), float(y)) for x, y in xy)
     real = np.hypot(xy[:, 0][:, None] - xy[:, 0][None, :],
                     xy[:, 1][:, None] - xy[:, 1][None, :])
+    if not real.max() <= MAX_WEIGHT:  # also catches inf from huge coordinates
+        raise BenchInstanceError(name, f"{_at(path, lines, 'NODE_COORD_SECTION')}coordinates "
+                                 f"lie {real.max():g} apart; valid: within {MAX_WEIGHT:g}")
     return xy, coords, real
 
 
@@ -407,35 +664,28 @@ def read_cvrp(path: str | Path, *, set_name: str | None = None,
     the fleet is unlimited, to max(k, ⌈demand / capacity⌉) × 1.5 + 5, which never binds.
     """
     path = Path(path)
-    header, sec = _lkh_sections(path)
-    name = header.get("NAME", path.stem).strip()
-    try:
-        dim = int(header["DIMENSION"])
-        capacity = float(header["CAPACITY"])
-    except KeyError as e:
-        raise BenchInstanceError(name, f"{path}: header field {e.args[0]} missing") from None
+    lines = _read_lines(path)
+    inst = _parse_vrplib(path, lines)
+    name = str(inst.get("name", path.stem)).strip()
+    dim = _spec_int(path, name, lines, inst, "DIMENSION", low=2)
+    capacity = _spec_number(path, name, lines, inst, "CAPACITY")
     n = dim - 1
-    dem = sec.get("DEMAND_SECTION", [])
-    if len(dem) < 2 * dim:
-        raise BenchInstanceError(name, "DEMAND_SECTION missing or short")
-    demand_of = {int(dem[2 * k]): float(dem[2 * k + 1]) for k in range(dim)}
-    depot_ids = [int(t) for t in sec.get("DEPOT_SECTION", ["1"]) if int(t) != -1]
-    if depot_ids != [1]:
-        raise BenchInstanceError(name, f"only a single depot at node 1 is supported, got "
-                                 f"{depot_ids}")
-    delivery = tuple(demand_of.get(k, 0.0) for k in range(1, dim + 1))
-    ewt = header.get("EDGE_WEIGHT_TYPE", "").upper()
+    dem, _ = _section(path, name, lines, inst, "DEMAND", dim, ("demand",), nonneg=("demand",))
+    _single_depot(path, name, lines, inst)
+    delivery = tuple(float(d) for d in dem[:, 0])
+    ewt = str(inst.get("edge_weight_type", "")).upper()
     coords = explicit = None
     xy: np.ndarray | None = None
     if ewt == "EUC_2D":
-        xy, coords, real = _node_coords(name, sec, dim)
+        xy, coords, real = _node_coords(path, name, lines, inst, dim)
         dist = np.floor(real + 0.5).astype(np.int64)
     elif ewt == "EXPLICIT":
-        fmt = header.get("EDGE_WEIGHT_FORMAT", "").upper().strip()
-        dist = _explicit_matrix(name, fmt, sec.get("EDGE_WEIGHT_SECTION", []), dim)
+        w = _edge_weights(path, name, lines, inst, dim, ("FULL_MATRIX", "LOWER_ROW"))
+        dist = np.round(w).astype(np.int64)  # half to even, as Python's round()
         explicit = tuple(tuple(int(v) for v in row) for row in dist)
     else:
-        raise BenchInstanceError(name, f"EDGE_WEIGHT_TYPE {ewt or '(none)'} is not supported")
+        raise BenchInstanceError(name, f"{_at(path, lines, 'EDGE_WEIGHT_TYPE')}EDGE_WEIGHT_TYPE "
+                                 f"{ewt or '(none)'} is not supported; valid: EUC_2D, EXPLICIT")
     k_name = re.search(r"-k(\d+)", name)
     k = int(k_name.group(1)) if k_name else 0
     if set_name is None:
@@ -470,30 +720,32 @@ def read_cvrp(path: str | Path, *, set_name: str | None = None,
 
 
 def read_solomon(path: str | Path, *, set_name: str = "solomon") -> BenchInstance:
-    """Read a Solomon / Gehring–Homberger VRPTW text file (CRLF or LF)."""
+    """Read a Solomon / Gehring–Homberger VRPTW text file (CRLF or LF) with vrplib.
+
+    The table must hold whole numbers (vrplib reads it as integers, as all Solomon and
+    Gehring–Homberger files are) and list customers 0..n in order.
+    """
     path = Path(path)
-    lines = [ln.strip() for ln in path.read_text().splitlines()]
-    name = next((ln for ln in lines if ln), path.stem)
-    fleet = capacity = None
-    rows: list[list[float]] = []
-    for k, ln in enumerate(lines):
-        if ln.upper().startswith("NUMBER") and "CAPACITY" in ln.upper():
-            nxt = next(x for x in lines[k + 1:] if x)
-            fleet, capacity = (int(v) for v in nxt.split()[:2])
-        parts = ln.split()
-        if len(parts) == 7 and all(re.fullmatch(r"-?\d+(\.\d+)?", p) for p in parts):
-            rows.append([float(p) for p in parts])
-    if fleet is None or capacity is None or not rows:
-        raise BenchInstanceError(name, f"{path}: no VEHICLE block or no CUSTOMER rows")
-    rows.sort(key=lambda r: r[0])
-    if [int(r[0]) for r in rows] != list(range(len(rows))):
-        raise BenchInstanceError(name, "customer numbers must run 0..n without gaps")
-    n = len(rows) - 1
-    xy = np.array([[r[1], r[2]] for r in rows])
-    demand = tuple(r[3] for r in rows)
-    ready = tuple(r[4] for r in rows)
-    due = tuple(r[5] for r in rows)
-    service = tuple(r[6] for r in rows)
+    lines = _read_lines(path)
+    content = _content(lines)
+    name = content[0][1] if content else path.stem
+    try:
+        inst = parse_solomon("\n".join(lines), compute_edge_weights=False)
+    except _VRPLIB_ERRORS as e:
+        _solomon_trouble(path, name, lines)  # raises naming the line when it can
+        raise BenchInstanceError(name, f"{path}: not a readable Solomon file (vrplib: "
+                                 f"{type(e).__name__}: {e}); expected {_SOLOMON_LAYOUT}"
+                                 ) from None
+    _solomon_trouble(path, name, lines)
+    fleet, capacity = int(inst["vehicles"]), int(inst["capacity"])
+    n = len(inst["demand"]) - 1
+    if n < 1:
+        raise BenchInstanceError(name, f"{path}: no customer rows; expected {_SOLOMON_LAYOUT}")
+    xy = np.asarray(inst["node_coord"], dtype=np.float64)
+    demand = tuple(float(d) for d in inst["demand"])
+    ready = tuple(float(w[0]) for w in inst["time_window"])
+    due = tuple(float(w[1]) for w in inst["time_window"])
+    service = tuple(float(s) for s in inst["service_time"])
     horizon = due[0]
     notes: list[str] = []
     tenths = _trunc_tenths_matrix(xy)
@@ -510,8 +762,6 @@ def read_solomon(path: str | Path, *, set_name: str = "solomon") -> BenchInstanc
         open_s = [round(r * ts) for r in ready]
         close_s = [round(d * ts) for d in due]
         service_s = [round(s * ts) for s in service]
-        if not all(float(v).is_integer() for v in (*ready, *due, *service)):
-            notes.append("non-integer times rounded to 0.1 time units (not exact)")
     else:
         dur = np.ceil(tenths * (ts / SOLOMON_SCALE) - 1e-9).astype(np.int64)
         open_s = [math.ceil(r * ts - 1e-9) for r in ready]
@@ -533,91 +783,55 @@ def read_solomon(path: str | Path, *, set_name: str = "solomon") -> BenchInstanc
 # --- LKH-3 VRPSPD ----------------------------------------------------------------------------
 
 
-def _lkh_sections(path: Path) -> tuple[dict[str, str], dict[str, list[str]]]:
-    """Header ``KEY : VALUE`` fields and the token lists of each ``*_SECTION``."""
-    header: dict[str, str] = {}
-    sections: dict[str, list[str]] = {}
-    current: list[str] | None = None
-    for raw in path.read_text().splitlines():
-        ln = raw.strip()
-        if not ln:
-            continue
-        first = ln.split()[0].split(":")[0].upper()
-        if first.endswith("_SECTION"):
-            current = sections.setdefault(first, [])
-            current.extend(ln.split()[1:])
-        elif first == "EOF":
-            current = None
-        elif ":" in ln and not _NUMERIC_LINE.match(ln):
-            key, value = ln.split(":", 1)
-            header[key.strip().upper()] = value.strip()
-            current = None
-        elif current is not None:
-            current.extend(ln.split())
-    return header, sections
-
-
 def read_vrpspd(path: str | Path, *, set_name: str | None = None) -> BenchInstance:
     """Read an LKH-3 ``.vrpspd`` file (VRP with simultaneous pickup and delivery).
 
     ``PICKUP_AND_DELIVERY_SECTION`` lines are ``node demand earliest latest service pickup
     delivery``; the demand column is ignored. ``DISTANCE`` 0 or 999999 means no route limit.
+    vrplib reads these LKH-3 files as any VRPLIB file (its sections are generic).
     """
     path = Path(path)
-    header, sec = _lkh_sections(path)
-    name = header.get("NAME", path.stem)
-    try:
-        dim = int(header["DIMENSION"])
-        fleet = int(header["VEHICLES"])
-        capacity = float(header["CAPACITY"])
-    except KeyError as e:
-        raise BenchInstanceError(name, f"{path}: header field {e.args[0]} missing") from None
-    limit_raw = float(header.get("DISTANCE", "0"))
+    lines = _read_lines(path)
+    inst = _parse_vrplib(path, lines)
+    name = str(inst.get("name", path.stem)).strip()
+    dim = _spec_int(path, name, lines, inst, "DIMENSION", low=2)
+    fleet = _spec_int(path, name, lines, inst, "VEHICLES", low=1)
+    capacity = _spec_number(path, name, lines, inst, "CAPACITY")
+    limit_raw = _spec_number(path, name, lines, inst, "DISTANCE", default=0.0)
     limit = None if limit_raw in (0, 999999) else limit_raw
-    ewt = header.get("EDGE_WEIGHT_TYPE", "").upper()
+    ewt = str(inst.get("edge_weight_type", "")).upper()
     n = dim - 1
-    pd = sec.get("PICKUP_AND_DELIVERY_SECTION")
-    if pd is None or len(pd) < 7 * dim:
-        raise BenchInstanceError(name, "PICKUP_AND_DELIVERY_SECTION missing or short")
-    rows = [pd[7 * k:7 * k + 7] for k in range(dim)]
-    by_node = {int(r[0]): r for r in rows}
-    if sorted(by_node) != list(range(1, dim + 1)):
-        raise BenchInstanceError(name, "PICKUP_AND_DELIVERY_SECTION must list nodes 1..DIMENSION")
-    depot_ids = [int(t) for t in sec.get("DEPOT_SECTION", ["1"]) if int(t) != -1]
-    if depot_ids != [1]:
-        raise BenchInstanceError(name, f"only a single depot at node 1 is supported, got "
-                                 f"{depot_ids}")
-    node = [by_node[k] for k in range(1, dim + 1)]
-    earliest = tuple(float(r[2]) for r in node)
-    latest = tuple(float(r[3]) for r in node)
-    service = tuple(float(r[4]) for r in node)
-    pickup = tuple(float(r[5]) for r in node)
-    delivery = tuple(float(r[6]) for r in node)
+    pd, _ = _section(path, name, lines, inst, "PICKUP_AND_DELIVERY", dim,
+                     ("demand", "earliest", "latest", "service", "pickup", "delivery"),
+                     nonneg=("earliest", "latest", "service", "pickup", "delivery"))
+    _single_depot(path, name, lines, inst)
+    earliest = tuple(float(v) for v in pd[:, 1])
+    latest = tuple(float(v) for v in pd[:, 2])
+    service = tuple(float(v) for v in pd[:, 3])
+    pickup = tuple(float(v) for v in pd[:, 4])
+    delivery = tuple(float(v) for v in pd[:, 5])
     if any(e > 0 for e in earliest) or any(la < LKH_NO_WINDOW for la in latest):
         raise BenchInstanceError(name, "time windows in a VRPSPD file are not supported")
     notes: list[str] = []
     coords = explicit = None
     xy: np.ndarray | None = None
     if ewt == "EXPLICIT":
-        fmt = header.get("EDGE_WEIGHT_FORMAT", "").upper()
-        w = sec.get("EDGE_WEIGHT_SECTION", [])
-        if fmt != "FULL_MATRIX" or len(w) < dim * dim:
-            raise BenchInstanceError(name, f"EXPLICIT weights must be a FULL_MATRIX of {dim}²")
-        m = np.array([int(float(t)) for t in w[:dim * dim]], dtype=np.int64).reshape(dim, dim)
+        w = _edge_weights(path, name, lines, inst, dim, ("FULL_MATRIX",))
+        m = np.trunc(w).astype(np.int64)  # the integer part, as int(float(token))
         explicit = tuple(tuple(int(v) for v in row) for row in m)
         scale = DETHLOFF_SCALE
         dist = m.copy()
         real = m / DETHLOFF_SCALE
-    elif ewt in ("EXACT_2D", "EUC_2D"):
-        if ewt == "EUC_2D":
-            raise BenchInstanceError(name, "EUC_2D (rounded) VRPSPD files are not supported")
-        xy, coords, real = _node_coords(name, sec, dim)
+    elif ewt == "EXACT_2D":
+        xy, coords, real = _node_coords(path, name, lines, inst, dim)
         scale = EXACT_2D_SCALE
         dist = np.rint(real * scale).astype(np.int64)
         notes.append(f"real distances × {scale} rounded to integers in the model "
                      f"(≤ {0.5 / scale:g} per edge); costs are recomputed from the real values")
     else:
-        raise BenchInstanceError(name, f"EDGE_WEIGHT_TYPE {ewt or '(none)'} is not supported")
+        raise BenchInstanceError(name, f"{_at(path, lines, 'EDGE_WEIGHT_TYPE')}EDGE_WEIGHT_TYPE "
+                                 f"{ewt or '(none)'} is not supported; valid: EXACT_2D, "
+                                 "EXPLICIT (FULL_MATRIX)")
 
     floor_s = _speed_floor_s(dist)
     if limit is None:
@@ -667,26 +881,47 @@ def read_vrpspd(path: str | Path, *, set_name: str | None = None) -> BenchInstan
 # --- solution files --------------------------------------------------------------------------
 
 
+def _sol_trouble(lines: Sequence[str]) -> str:
+    """The first ``Route`` line with something other than customer numbers, or ''."""
+    for no, ln in enumerate(lines, start=1):
+        if "Route" in ln:
+            bad = next((t for t in ln.split(":", 1)[-1].split(" ") if t and not _is_whole(t)),
+                       None)
+            if bad is not None or ":" not in ln:
+                return (f"line {no}: {ln.strip()[:60]!r} is not valid: 'Route #k: c1 c2 …', "
+                        "customer numbers separated by spaces")
+    return ""
+
+
 def read_vrplib_sol(path: str | Path) -> tuple[list[list[int]], float | None]:
-    """Routes (customer numbers) and the ``Cost`` line of a VRPLIB ``.sol`` file."""
-    routes: list[list[int]] = []
-    cost = None
-    for ln in Path(path).read_text().splitlines():
-        if ln.lower().startswith("route"):
-            routes.append([int(t) for t in ln.split(":", 1)[1].split()])
-        elif ln.lower().startswith("cost"):
-            cost = float(ln.split()[1])
-    return routes, cost
+    """Routes (customer numbers) and the ``Cost`` of a VRPLIB ``.sol`` file, read by vrplib."""
+    path = Path(path)
+    lines = _read_lines(path)
+    try:
+        sol = parse_solution("\n".join(lines))
+    except _VRPLIB_ERRORS as e:
+        where = _sol_trouble(lines) or f"vrplib: {type(e).__name__}: {e}"
+        raise BenchInstanceError(path.stem, f"{path}: not a readable .sol file: {where}"
+                                 ) from None
+    cost = sol.get("cost")
+    if cost is not None and (not isinstance(cost, int | float) or not math.isfinite(cost)):
+        raise BenchInstanceError(path.stem, f"{_at(path, lines, 'COST')}Cost {cost!r} is not "
+                                 "valid: a finite number")
+    return [list(r) for r in sol["routes"]], None if cost is None else float(cost)
 
 
 def read_lkh_tour(path: str | Path, dimension: int) -> list[list[int]]:
     """Routes (customer numbers = node id − 1) of an LKH-3 giant tour.
 
     Node 1 and every id above ``dimension`` are depot copies and mark route boundaries.
+    Read here, not with vrplib: vrplib's VRPLIB reader drops the first column of every section
+    row, which in a one-id-per-line ``TOUR_SECTION`` is the whole tour, and its solution
+    reader only reads ``Route #k:`` lines.
     """
+    path = Path(path)
     ids: list[int] = []
     on = False
-    for ln in Path(path).read_text().splitlines():
+    for no, ln in enumerate(_read_lines(path), start=1):
         s = ln.strip()
         if s.upper().startswith("TOUR_SECTION"):
             on = True
@@ -696,6 +931,9 @@ def read_lkh_tour(path: str | Path, dimension: int) -> list[list[int]]:
                 if s == "-1" or s == "EOF":
                     break
                 continue
+            if bad := next((t for t in s.split() if not _is_whole(t)), None):
+                raise BenchInstanceError(path.stem, f"{path} line {no}: tour node {bad[:40]!r} "
+                                         "is not valid: a whole number")
             ids.extend(int(t) for t in s.split() if t != "-1")
     routes: list[list[int]] = []
     cur: list[int] = []
@@ -712,10 +950,10 @@ def read_lkh_tour(path: str | Path, dimension: int) -> list[list[int]]:
 
 
 def write_vrplib_sol(path: str | Path, routes: Sequence[Sequence[int]], cost: float) -> None:
-    """Write routes as a VRPLIB ``.sol`` file: ``Route #k: c1 c2 …`` lines, then ``Cost``."""
-    lines = [f"Route #{k}: {' '.join(str(c) for c in r)}"
-             for k, r in enumerate((r for r in routes if r), start=1)]
-    Path(path).write_text("\n".join([*lines, f"Cost {cost:.10g}"]) + "\n")
+    """Write routes as a VRPLIB ``.sol`` file with vrplib: ``Route #k: c1 c2 …`` lines, then
+    ``Cost: <cost>``. Empty routes are left out (vrplib refuses them; they visit no one)."""
+    vrplib.write_solution(path, [[int(c) for c in r] for r in routes if r],
+                          {"Cost": f"{cost:.10g}"})
 
 
 __all__ = ["BenchInstance", "BenchInstanceError", "read_cvrp", "read_lkh_tour", "read_solomon",

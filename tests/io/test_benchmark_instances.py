@@ -15,9 +15,11 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+import vrplib
 
 from routing.io.benchmark_instances import (
     BenchInstanceError,
+    read_cvrp,
     read_lkh_tour,
     read_solomon,
     read_vrplib_sol,
@@ -243,3 +245,68 @@ def test_limits_raise_naming_the_instance(tmp_path):
     p.write_text(_solomon_text(due0=100_000).replace("TINY", "TOOLONG"), newline="")
     with pytest.raises(BenchInstanceError, match="'TOOLONG'"):
         read_solomon(p)
+
+
+# --- vrplib: .sol writing and bad files --------------------------------------------------------
+
+TINY_X = ROOT / "tests" / "data" / "bench" / "cvrp" / "X" / "X-n6-k2.vrp"
+
+
+def test_written_sol_reads_back_through_vrplib(tmp_path):
+    """write_vrplib_sol writes with vrplib; vrplib.read_solution gives back routes and cost."""
+    path = tmp_path / "X-n6-k2.sol"
+    write_vrplib_sol(path, [[1, 2], [], [3, 4], [5]], 46.25)
+    sol = vrplib.read_solution(path)
+    assert sol["routes"] == [[1, 2], [3, 4], [5]] and sol["cost"] == 46.25
+    assert read_vrplib_sol(path) == ([[1, 2], [3, 4], [5]], 46.25)
+    bi = read_cvrp(TINY_X)
+    write_vrplib_sol(path, [[1, 2], [3, 4], [5]], bi.route_cost([[1, 2], [3, 4], [5]]))
+    assert vrplib.read_solution(path) == {"routes": [[1, 2], [3, 4], [5]], "cost": 46}
+
+
+def _tiny_x(old: str, new: str) -> str:
+    text = TINY_X.read_text()
+    assert old in text
+    return text.replace(old, new, 1)
+
+
+@pytest.mark.parametrize(("reader", "text", "expect"), [
+    # vrplib would fail with a bare ValueError on these, or read them wrong without a word
+    (read_cvrp, lambda: _tiny_x("2\t3\t4", "2\t3\tabc"),
+     r"line 9: NODE_COORD_SECTION row '2\\t3\\tabc' is not valid: 'node x y', 3 finite numbers"),
+    (read_cvrp, lambda: _tiny_x("3\t5", "7\t5"), r"line 17: DEMAND_SECTION row 3 is for node "
+                                                 r"'7'; rows must list nodes 1\.\.6 in order"),
+    (read_cvrp, lambda: _tiny_x("6\t2", "6\t-2"), r"line 20: .*demand -2 is negative"),
+    (read_cvrp, lambda: _tiny_x("DIMENSION : \t6", "DIMENSION : \tsix"),
+     r"line 4: DIMENSION 'six' is not valid: a whole number ≥ 2"),
+    (read_cvrp, lambda: _tiny_x("EUC_2D", "GEO"), r"line 5: EDGE_WEIGHT_TYPE GEO is not "
+                                                  r"supported; valid: EUC_2D, EXPLICIT"),
+    (read_cvrp, lambda: "\x00\x01garbage\nmore garbage\n",
+     r"line 1: '\\x00\\x01garbage' is neither a 'KEY : value'"),
+    # vrplib alone would read 5.5 as -1 (numpy.genfromtxt, dtype=int) without a word
+    (read_solomon, lambda: _solomon_text().replace("   5       0     100", "   5.5     0     100"),
+     r"line 11: customer row .*'5\.5' is not a whole number"),
+    (read_solomon, lambda: _solomon_text().replace("VEHICLE", "VEHICLES?").replace("NUMBER",
+                                                                                   "NUM"),
+     r"line 4: expected a line with NUMBER CAPACITY"),
+    (read_vrplib_sol, lambda: "Route #1: 1 2\nRoute #2: 3 x\nCost 9\n",
+     r"line 2: 'Route #2: 3 x' is not valid"),
+    (read_lkh_tour, lambda: "TOUR_SECTION\n1\n2\nfoo\n-1\nEOF\n", r"line 4: tour node 'foo'"),
+])
+def test_bad_files_name_file_line_and_value(tmp_path, reader, text, expect):
+    """A garbage or malformed file is a BenchInstanceError naming the file and the line."""
+    path = tmp_path / "bad.txt"
+    path.write_text(text(), newline="")
+    args = (path, 3) if reader is read_lkh_tour else (path,)
+    with pytest.raises(BenchInstanceError, match=expect) as e:
+        reader(*args)
+    assert str(path) in str(e.value)
+
+
+def test_undecodable_and_missing_files_are_bench_errors(tmp_path):
+    path = tmp_path / "X-n6-k2.vrp"
+    path.write_bytes(b"NAME : \xff\xfe\x00\n")
+    with pytest.raises(BenchInstanceError, match="cannot be read as text"):
+        read_cvrp(path)
+    with pytest.raises(BenchInstanceError, match="cannot be read as text"):
+        read_vrpspd(tmp_path / "absent.vrpspd")
