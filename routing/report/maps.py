@@ -40,6 +40,8 @@ from ..model import Scenario
 from ..model.entities import Tier
 from ..network.matrix import Matrices, leg_coordinates, travel_matrices
 from ..units import hhmm_min
+from .labels import LANGS
+from .labels import label as _label
 
 if TYPE_CHECKING:
     import folium
@@ -69,51 +71,13 @@ __all__ = [
     "write_map",
 ]
 
-LANGS = ("zh", "en")
 #: Tile sources: OpenStreetMap (WGS84), Amap/高德 (GCJ-02) or none (the layers alone).
 TILES = ("osm", "amap", "none")
 _TILE_CRS = {"osm": "wgs84", "amap": "gcj02", "none": "wgs84"}
 
-_TEXT: dict[str, dict[str, str]] = {
-    "zh": {
-        "hub": "县级物流配送中心", "township": "乡镇服务站", "village": "村级服务点",
-        "outlet": "快递网点", "stations": "站点", "unserved": "未服务站点", "vehicle": "车辆",
-        "carrier": "快递公司", "seq": "顺序", "station": "站点", "arrival": "到达",
-        "departure": "离开", "down": "送件", "up": "揽件", "load": "离站时车上",
-        "parcels": "件", "parcel": "件", "reason": "原因", "lines": "需求行", "trip": "第{n}趟",
-        "start": "出发", "end": "返回", "km": "公里", "stops": "停靠站点", "cost": "费用",
-        "cny": "元", "legend": "图例", "along_roads": "车辆路线（沿道路）",
-        "straight": "车辆路线（站点间直线）", "stop_badge": "停靠顺序",
-        "trunk": "干线", "feeder": "支线", "any": "", "transfers": "中转",
-        "baseline": "各快递公司单独配送", "alliance": "主方案：{name}",
-        "day": "第{n}组", "osm": "OpenStreetMap", "amap": "高德地图", "plan": "配送计划",
-        "vehicles": "辆车", "unserved_n": "个未服务站点", "load_at_start": "出发时车上",
-        "none": "—", "type": "车型", "date": "日期", "vehicle_cost": "车辆费用",
-    },
-    "en": {
-        "hub": "county hub", "township": "township station", "village": "village point",
-        "outlet": "carrier outlet", "stations": "stations", "unserved": "unserved stations",
-        "vehicle": "vehicle", "carrier": "carrier", "seq": "stop", "station": "station",
-        "arrival": "arrival", "departure": "departure", "down": "drop", "up": "collect",
-        "load": "on board after", "parcels": "parcels", "parcel": "parcel", "reason": "reason",
-        "lines": "lines",
-        "trip": "trip {n}", "start": "start", "end": "back", "km": "km", "stops": "stops",
-        "cost": "cost", "cny": "CNY", "legend": "Legend", "along_roads": "route (along roads)",
-        "straight": "route (straight legs)", "stop_badge": "stop order", "trunk": "trunk",
-        "feeder": "feeder", "any": "", "transfers": "transfer",
-        "baseline": "carriers alone", "alliance": "alliance: {name}", "day": "group {n}",
-        "osm": "OpenStreetMap", "amap": "Amap", "plan": "delivery plan",
-        "vehicles": "vehicles", "unserved_n": "unserved", "load_at_start": "on board at start",
-        "none": "-", "type": "type", "date": "date", "vehicle_cost": "vehicle cost",
-    },
-}
-
-
 def text(lang: str, key: str, **fmt: Any) -> str:
-    """A label in ``lang`` (zh or en)."""
-    if lang not in LANGS:
-        raise DataError(f"lang must be one of {{{', '.join(LANGS)}}}; got {lang!r}")
-    return _TEXT[lang][key].format(**fmt) if fmt else _TEXT[lang][key]
+    """A map label in ``lang`` (zh or en; :mod:`routing.report.labels`)."""
+    return _label("map", key, lang, **fmt)
 
 
 #: Marker style per tier: radius (px), outline colour, fill colour.
@@ -524,12 +488,11 @@ def _subtitle(docs: Sequence[dict[str, Any]], lang: str) -> str:
     km = sum(d["totals"]["distance_km"] for d in docs)
     cost = sum(d["totals"]["cost"] for d in docs)
     unserved = sum(len(d["unserved"]) for d in docs)
-    sep = "，" if lang == "zh" else ", "
     parts = [f"{vehicles} {text(lang, 'vehicles')}", f"{km:,.1f} {text(lang, 'km')}",
              f"{text(lang, 'vehicle_cost')} {cost:,.2f} {text(lang, 'cny')}"]
     if unserved:
         parts.append(f"{unserved} {text(lang, 'unserved_n')}")
-    return sep.join(parts)
+    return text(lang, "sep").join(parts)
 
 
 def map_data(doc: dict[str, Any], scenario: Scenario, *, lang: str = "zh",
@@ -578,18 +541,15 @@ def row_subtitle(row: dict[str, Any], lang: str) -> str:
     row without a plan (``failed``), the table's words for it."""
     if row.get("failed"):
         return tr("t_failed", lang)
-    sep = "，" if lang == "zh" else ", "
-    per_day = "/天" if lang == "zh" else "/day"
-    parts = [f"{row['vehicles']} {text(lang, 'vehicles')}{per_day}",
-             f"{row['km_day']:,.1f} {text(lang, 'km')}{per_day}",
-             (f"总费用 {money(row['cost_day'])} 元/天（车辆 {money(row['vehicle_cost_day'])} + "
-              f"分拣交接 {money(row['handling_day'])}）" if lang == "zh" else
-              f"total {money(row['cost_day'])} CNY/day (vehicles "
-              f"{money(row['vehicle_cost_day'])} + handling {money(row['handling_day'])})")]
+    t = lambda key, **kw: text(lang, key, **kw)  # noqa: E731
+    per_day = t("per_day")
+    parts = [f"{row['vehicles']} {t('vehicles')}{per_day}",
+             f"{row['km_day']:,.1f} {t('km')}{per_day}",
+             t("total_cost", cost=money(row["cost_day"]), vehicles=money(row["vehicle_cost_day"]),
+               handling=money(row["handling_day"]))]
     if row["unserved_lines"]:
-        parts.append(f"{row['unserved_lines']} 条需求未服务" if lang == "zh"
-                     else f"{row['unserved_lines']} lines unserved")
-    return sep.join(parts)
+        parts.append(t("lines_unserved", n=row["unserved_lines"]))
+    return t("sep").join(parts)
 
 
 # ---------------------------------------------------------------------------------------------

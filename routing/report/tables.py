@@ -15,6 +15,7 @@ import pandas as pd
 
 from ..model import Scenario
 from ..units import hhmm_min
+from .labels import labels
 
 # What Excel cannot store in a cell (openpyxl.cell.cell.ILLEGAL_CHARACTERS_RE, not imported to
 # keep openpyxl off the import path) and in a sheet name.
@@ -36,11 +37,6 @@ def xlsx_frame(frame: pd.DataFrame) -> pd.DataFrame:
 def _sheet_title(name: str) -> str:
     """A valid, at most 31-character sheet name (no \\ * ? : / [ ])."""
     return _SHEET_ILLEGAL.sub("_", xlsx_text(name))[:31] or "_"
-
-
-def _amount_text(amounts: list[dict[str, Any]], names: dict[str, str]) -> str:
-    return "；".join(f"{names.get(a['carrier'], a['carrier'])} {a['parcels']}件/{a['kg']:g}kg"
-                    for a in amounts)
 
 
 def routes_frame(doc: dict[str, Any], scenario: Scenario, lang: str = "zh") -> pd.DataFrame:
@@ -92,16 +88,9 @@ def write_routes_csv(doc: dict[str, Any], scenario: Scenario, path: Path, *,
     routes_frame(doc, scenario, lang).to_csv(path, index=False, encoding="utf-8-sig")
 
 
-_SUMMARY_HEAD = {"zh": ["车辆", "车型", "出发", "返回", "站点数", "里程km", "送件", "揽件",
-                         "费用元"],
-                 "en": ["Vehicle", "Type", "Departs", "Back", "Stops", "km", "Parcels down",
-                        "Parcels up", "Cost CNY"]}
 # Sheet names: routing.io.edited (``routing retime``) skips 汇总/Summary and 装车单/loading.
-_SUMMARY_WORDS = {"zh": {"summary": "汇总", "plan": "配送计划", "total": "合计",
-                         "unserved": "未服务站点", "reason": "原因", "loading": "装车单"},
-                  "en": {"summary": "Summary", "plan": "delivery plan", "total": "Total",
-                         "unserved": "Unserved stations", "reason": "Reason",
-                         "loading": "loading"}}
+_SUMMARY_HEAD = ("head_vehicle", "head_type", "head_departs", "head_back", "head_stops",
+                 "head_km", "head_down", "head_up", "head_cost")
 
 
 def _text_width(value: Any) -> float:
@@ -152,7 +141,7 @@ def write_routes_xlsx(doc: dict[str, Any], scenario: Scenario, path: Path, *,
     from . import sheets as sh
 
     t = sh.labels(lang)
-    words = _SUMMARY_WORDS[lang]
+    words = labels("table", lang)
     vehicles = sh.vehicle_sheets(doc, scenario, lang)
     wb = Workbook()
     summary = wb.active
@@ -160,7 +149,7 @@ def write_routes_xlsx(doc: dict[str, Any], scenario: Scenario, path: Path, *,
     day = doc["scenario"].get("date", "")
     _append(summary, [f"{scenario.title or scenario.name} {words['plan']} {day}"])
     summary["A1"].font = Font(bold=True, size=14)
-    _append(summary, _SUMMARY_HEAD[lang])
+    _append(summary, [words[k] for k in _SUMMARY_HEAD])
     routes_of: dict[str, list[dict[str, Any]]] = {}
     for r in doc["routes"]:
         routes_of.setdefault(r["vehicle_id"], []).append(r)
