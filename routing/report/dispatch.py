@@ -24,14 +24,8 @@ from ..model import Scenario
 from ..units import hhmm_min
 from .comparison import targets_text, targets_text_zh
 from .labels import labels
-from .maps import (
-    MapData,
-    carrier_names,
-    comparison_map_data,
-    page_parts,
-    render_comparison_map,
-    render_map,
-)
+from .layers import MapData, carrier_names, comparison_map_data
+from .map_html import render_comparison_map, render_map
 
 _STYLE = """
 html, body { height: auto !important; width: auto !important; }
@@ -362,7 +356,7 @@ def carrier_totals(doc: dict[str, Any], scenario: Scenario) -> dict[str, dict[st
 
 def report_html(doc: dict[str, Any], scenario: Scenario, data: MapData, *, tiles: str = "osm",
                 violations: int | None = None) -> str:
-    """The dispatcher's page for one plan; ``data`` is its :func:`~routing.report.maps.map_data`
+    """The dispatcher's page for one plan; ``data`` is its :func:`~routing.report.layers.map_data`
     (its language is the page's), ``violations`` the checker's count (None: not run)."""
     lang = data.lang
     t = _labels(lang)
@@ -393,7 +387,7 @@ def report_html(doc: dict[str, Any], scenario: Scenario, data: MapData, *, tiles
                      "kg_down": f"{sum(v['kg_down'] for v in per_carrier.values()):,.1f}",
                      "parcels_up": sum(v["parcels_up"] for v in per_carrier.values()),
                      "kg_up": f"{sum(v['kg_up'] for v in per_carrier.values()):,.1f}"})
-    head, body, script = page_parts(render_map(data, tiles))
+    mp = render_map(data, tiles)
     date = doc["scenario"].get("date", "") or scenario.date
     title = f"{scenario.title or scenario.name} {t.plan} {date}".strip()
     from .sheets import labels as sheet_labels
@@ -406,7 +400,7 @@ def report_html(doc: dict[str, Any], scenario: Scenario, data: MapData, *, tiles
         totals={"routes": tot.get("routes", len(doc["routes"])), "stops": tot["stops"],
                 "km": f"{tot['distance_km']:,.1f}", "down": tot.get("parcels_down", 0),
                 "up": tot.get("parcels_up", 0), "cost": f"{tot['cost']:,.2f}"},
-        map_head=head, map_body=body, map_script=script, style=_STYLE)
+        map_head=mp.head, map_body=mp.body, map_script=mp.script, style=_STYLE)
 
 
 def write_report(doc: dict[str, Any], scenario: Scenario, path: Path, data: MapData, *,
@@ -431,7 +425,7 @@ def comparison_report_html(cdoc: dict[str, Any], result: dict[str, Any], scenari
     t = _labels(lang)
     names = carrier_names(scenario, lang)  # options, carriers and methods by name (i18n)
     left, right = maps or comparison_map_data(result, scenario, lang=lang)
-    head, body, script = page_parts(render_comparison_map(left, right, tiles))
+    mp = render_comparison_map(left, right, tiles)
     rows = []
     for r in cdoc["rows"]:
         if r.get("failed"):  # no plan within the time limit: no figures
@@ -472,7 +466,7 @@ def comparison_report_html(cdoc: dict[str, Any], result: dict[str, Any], scenari
                       if not sh.get("failed") else
                       tr("report_no_split", lang, name=primary,
                          options=failed_split_text(sh["failed"], lang, names))),
-        map_head=head, map_body=body, map_script=script, style=_STYLE)
+        map_head=mp.head, map_body=mp.body, map_script=mp.script, style=_STYLE)
 
 
 def _targets_line(tg: dict[str, Any], t: _Labels) -> str:

@@ -272,7 +272,7 @@ def _loading(rows: list[Row], names: dict[str, str], order: list[str]) -> list[L
 def vehicle_sheets(doc: dict[str, Any], scenario: Scenario, lang: str = "zh"
                    ) -> list[VehicleSheet]:
     """One sheet per vehicle, by departure (then id); its trips by departure."""
-    from .maps import carrier_names, depot_of
+    from .layers import carrier_names, depot_of
 
     t = labels(lang)
     names = carrier_names(scenario, lang)

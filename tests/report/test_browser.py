@@ -131,7 +131,7 @@ def test_report_opens_without_errors_and_draws_the_routes(browser, county_plan, 
     opened = Opened(browser, path)
     page = opened.page
     _assert_lines(opened.drawn_routes(".map-box"), len(doc["routes"]))
-    box = page.locator(".map-box .folium-map").bounding_box()
+    box = page.locator(".map-box .routing-map").bounding_box()
     assert box is not None and box["height"] > 300 and box["width"] > 600
     vehicles = {r["vehicle_id"] for r in doc["routes"]}
     assert page.locator("section.sheet[data-vehicle]").count() == len(vehicles)
@@ -208,7 +208,7 @@ def test_comparison_map_and_report_side_by_side(browser, duo_compare, tmp_path):
         page = opened.page
         assert page.locator(".leaflet-container").count() == 2
         assert page.evaluate("() => typeof L.Map.prototype.sync") == "function"
-        ids = page.eval_on_selector_all(".folium-map", "els => els.map(e => e.id)")
+        ids = page.eval_on_selector_all(".routing-map", "els => els.map(e => e.id)")
         _assert_lines(opened.drawn_routes(f"#{ids[0]}"), n_left)
         _assert_lines(opened.drawn_routes(f"#{ids[1]}"), n_right)
         if path == rp:
