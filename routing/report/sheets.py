@@ -173,14 +173,6 @@ class VehicleSheet:
         return any(r.fresh for t in self.trips for r in t.rows)
 
 
-def _type_name(scenario: Scenario, type_id: str, lang: str) -> str:
-    try:
-        vt = scenario.vehicle_type(type_id)
-    except KeyError:
-        return type_id
-    return (vt.name_zh or vt.name) if lang == "zh" else (vt.name or vt.id)
-
-
 def _box(scenario: Scenario, type_id: str, t: dict[str, str]) -> str:
     try:
         vt = scenario.vehicle_type(type_id)
@@ -272,7 +264,7 @@ def _loading(rows: list[Row], names: dict[str, str], order: list[str]) -> list[L
 def vehicle_sheets(doc: dict[str, Any], scenario: Scenario, lang: str = "zh"
                    ) -> list[VehicleSheet]:
     """One sheet per vehicle, by departure (then id); its trips by departure."""
-    from .layers import carrier_names, depot_of
+    from .layers import carrier_names, depot_of, vehicle_type_name
 
     t = labels(lang)
     names = carrier_names(scenario, lang)
@@ -298,9 +290,10 @@ def vehicle_sheets(doc: dict[str, Any], scenario: Scenario, lang: str = "zh"
                               load0_parcels=r["load_at_start"]["parcels"], rows=rows,
                               loading=_loading(rows, names, order), qr_url=first.nav_url))
         carriers = [c for c in order if c in seen] + sorted(seen - set(order))
-        out.append(VehicleSheet(vehicle_id=vid, vehicle_type=routes[0]["vehicle_type"],
-                                type_name=_type_name(scenario, routes[0]["vehicle_type"], lang),
-                                box=_box(scenario, routes[0]["vehicle_type"], t), trips=trips,
+        vtype = routes[0]["vehicle_type"]
+        out.append(VehicleSheet(vehicle_id=vid, vehicle_type=vtype,
+                                type_name=vehicle_type_name(scenario, vtype, lang),
+                                box=_box(scenario, vtype, t), trips=trips,
                                 carriers=carriers, names={c: names.get(c, c) for c in carriers}))
     return out
 
