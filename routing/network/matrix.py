@@ -7,8 +7,8 @@ no negative entries, and not writeable.
 
 On roads both matrices describe ONE path per ordered pair: the fastest by time at road speeds.
 ``duration_s`` is its time and ``distance_m`` its length (so ``distance_m`` is not the shortest
-road length, and not a metric). That path is also what maps draw (:func:`leg_coordinates`), and
-it is cached with the matrices.
+road length, and not a metric). That path is also what maps draw (:func:`leg_coordinates`,
+used by :mod:`routing.network.legs`), and it is cached with the matrices.
 
 Per-vehicle times (:func:`vehicle_duration_s`) keep that same path: a vehicle slower than the
 road speeds (an electric tricycle at 15 km/h) drives it at ``min(road speed, own speed)`` on

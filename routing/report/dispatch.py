@@ -23,79 +23,9 @@ from ..i18n import t as tr
 from ..model import Scenario
 from ..units import hhmm_min
 from .comparison import targets_text, targets_text_zh
-from .maps import (
-    MapData,
-    carrier_names,
-    comparison_map_data,
-    page_parts,
-    render_comparison_map,
-    render_map,
-    text,
-)
-
-_T: dict[str, dict[str, str]] = {
-    "zh": {
-        "plan": "配送计划", "figures": "关键数据", "vehicles": "车辆", "visits": "频次",
-        "routes": "趟次",
-        "stops": "停靠站点", "km": "总里程 km", "cost": "车辆费用 元", "per_parcel": "每件 元",
-        "down": "送件", "up": "揽件", "unserved": "未服务站点", "check": "独立核查",
-        "check_ok": "通过", "check_bad": "{n} 项问题", "check_none": "未核查", "map": "地图",
-        "sheets": "路单", "sheet": "路单", "driver": "司机", "plate": "车牌", "date": "日期",
-        "seq": "序号", "station": "站点", "arrival": "到达", "departure": "离开",
-        "drop": "送件（按快递公司）", "collect": "揽件（按快递公司）", "load": "车上",
-        "sign": "签收", "depart": "出发", "return": "返回", "totals": "合计",
-        "by_vehicle": "按车辆", "by_carrier": "按快递公司", "reason": "原因", "lines": "需求行",
-        "vehicle": "车辆", "type": "车型", "trip": "第{n}趟", "trips": "趟数",
-        "carrier": "快递公司", "parcels": "件", "transfer": "中转", "start": "出发",
-        "end": "返回", "trunk": "干线", "feeder": "支线", "load_start": "出发时车上",
-        "none": "无", "generated": "由 routing 生成：求解器 {engine}，状态 {status}",
-        "comparison": "共同配送方案对比", "targets": "目标", "target_text":
-        "{h:g} 小时内送达全部包裹，生鲜 {f:g} 小时内，费用比各家单独配送降低 {c:.0f}%",
-        "verdict_ok": "主方案 {name} 达到全部目标", "verdict_bad": "主方案 {name} 未达到全部目标",
-        "variant": "方案", "vs_alone": "较单独", "unsrv": "未服务", "met": "达标",
-        "charts": "图表", "shares": "费用分摊：{name}（{cost:,.2f} 元/天）", "alone": "单独配送",
-        "better_alone": "单独更优", "compare_map": "地图：左为各家单独配送，右为主方案",
-        "per_day": "元/天", "yes": "是", "no": "否", "kg": "kg",
-        "verdicts": "各方案目标判定（按各自目标）", "own_targets": "本方案目标",
-        "word_met": "达标", "word_missed": "未达标", "word_na": "不适用",
-        "target_trunk": "，两级配送干线不超过 {n} 条且覆盖全部乡镇",
-        "target_villages": "，村级服务点覆盖 {p:g}% 以上行政村",
-        "target_alliance": "，整合快递企业 {n} 家以上",
-    },
-    "en": {
-        "plan": "Delivery plan", "figures": "Key figures", "vehicles": "vehicles",
-        "visits": "visits",
-        "routes": "trips", "stops": "stops", "km": "km", "cost": "vehicle cost CNY",
-        "per_parcel": "CNY per parcel", "down": "parcels down", "up": "parcels up",
-        "unserved": "unserved stations", "check": "independent check", "check_ok": "OK",
-        "check_bad": "{n} problem(s)", "check_none": "not run", "map": "Map",
-        "sheets": "Route sheets", "sheet": "Route sheet", "driver": "Driver",
-        "plate": "Plate", "date": "Date", "seq": "#", "station": "Station",
-        "arrival": "Arrival", "departure": "Departure", "drop": "Drop (per carrier)",
-        "collect": "Collect (per carrier)", "load": "On board", "sign": "Signature",
-        "depart": "departure", "return": "return", "totals": "Totals",
-        "by_vehicle": "per vehicle", "by_carrier": "per carrier", "reason": "Reason",
-        "lines": "Lines", "vehicle": "Vehicle", "type": "Type", "trip": "trip {n}",
-        "trips": "Trips", "carrier": "Carrier", "parcels": "parcels", "transfer": "transfer",
-        "start": "Start", "end": "Back", "trunk": "trunk", "feeder": "feeder",
-        "load_start": "on board at start", "none": "none",
-        "generated": "made by routing: solver {engine}, status {status}",
-        "comparison": "Shared delivery options compared", "targets": "Targets", "target_text":
-        "every parcel within {h:g} h, fresh within {f:g} h, cost {c:.0f}% below carriers alone",
-        "verdict_ok": "main option {name} meets every target",
-        "verdict_bad": "main option {name} misses a target", "variant": "Option",
-        "vs_alone": "vs alone", "unsrv": "unserved", "met": "target", "charts": "Charts",
-        "shares": "Cost split of {name} ({cost:,.2f} CNY/day)", "alone": "alone",
-        "better_alone": "better off alone",
-        "compare_map": "Map: carriers alone on the left, the main option on the right",
-        "per_day": "CNY/day", "yes": "yes", "no": "no", "kg": "kg",
-        "verdicts": "Each option against its own targets", "own_targets": "own targets",
-        "word_met": "MET", "word_missed": "NOT MET", "word_na": "n/a",
-        "target_trunk": ", at most {n} trunk routes over every township (two echelons)",
-        "target_villages": ", village points in {p:g}% or more of the villages",
-        "target_alliance": ", an alliance of {n} or more carriers",
-    },
-}
+from .labels import labels
+from .layers import MapData, carrier_names, comparison_map_data
+from .map_html import render_comparison_map, render_map
 
 _STYLE = """
 html, body { height: auto !important; width: auto !important; }
@@ -324,8 +254,7 @@ class _Labels(dict[str, str]):
 
 
 def _labels(lang: str) -> _Labels:
-    text(lang, "plan")  # validates lang
-    return _Labels(_T[lang])
+    return _Labels(labels("report", lang))
 
 
 def qr_svg(url: str) -> str:
@@ -427,7 +356,7 @@ def carrier_totals(doc: dict[str, Any], scenario: Scenario) -> dict[str, dict[st
 
 def report_html(doc: dict[str, Any], scenario: Scenario, data: MapData, *, tiles: str = "osm",
                 violations: int | None = None) -> str:
-    """The dispatcher's page for one plan; ``data`` is its :func:`~routing.report.maps.map_data`
+    """The dispatcher's page for one plan; ``data`` is its :func:`~routing.report.layers.map_data`
     (its language is the page's), ``violations`` the checker's count (None: not run)."""
     lang = data.lang
     t = _labels(lang)
@@ -458,7 +387,7 @@ def report_html(doc: dict[str, Any], scenario: Scenario, data: MapData, *, tiles
                      "kg_down": f"{sum(v['kg_down'] for v in per_carrier.values()):,.1f}",
                      "parcels_up": sum(v["parcels_up"] for v in per_carrier.values()),
                      "kg_up": f"{sum(v['kg_up'] for v in per_carrier.values()):,.1f}"})
-    head, body, script = page_parts(render_map(data, tiles))
+    mp = render_map(data, tiles)
     date = doc["scenario"].get("date", "") or scenario.date
     title = f"{scenario.title or scenario.name} {t.plan} {date}".strip()
     from .sheets import labels as sheet_labels
@@ -471,7 +400,7 @@ def report_html(doc: dict[str, Any], scenario: Scenario, data: MapData, *, tiles
         totals={"routes": tot.get("routes", len(doc["routes"])), "stops": tot["stops"],
                 "km": f"{tot['distance_km']:,.1f}", "down": tot.get("parcels_down", 0),
                 "up": tot.get("parcels_up", 0), "cost": f"{tot['cost']:,.2f}"},
-        map_head=head, map_body=body, map_script=script, style=_STYLE)
+        map_head=mp.head, map_body=mp.body, map_script=mp.script, style=_STYLE)
 
 
 def write_report(doc: dict[str, Any], scenario: Scenario, path: Path, data: MapData, *,
@@ -496,7 +425,7 @@ def comparison_report_html(cdoc: dict[str, Any], result: dict[str, Any], scenari
     t = _labels(lang)
     names = carrier_names(scenario, lang)  # options, carriers and methods by name (i18n)
     left, right = maps or comparison_map_data(result, scenario, lang=lang)
-    head, body, script = page_parts(render_comparison_map(left, right, tiles))
+    mp = render_comparison_map(left, right, tiles)
     rows = []
     for r in cdoc["rows"]:
         if r.get("failed"):  # no plan within the time limit: no figures
@@ -537,7 +466,7 @@ def comparison_report_html(cdoc: dict[str, Any], result: dict[str, Any], scenari
                       if not sh.get("failed") else
                       tr("report_no_split", lang, name=primary,
                          options=failed_split_text(sh["failed"], lang, names))),
-        map_head=head, map_body=body, map_script=script, style=_STYLE)
+        map_head=mp.head, map_body=mp.body, map_script=mp.script, style=_STYLE)
 
 
 def _targets_line(tg: dict[str, Any], t: _Labels) -> str:

@@ -18,6 +18,7 @@ when it is installed (CJK fonts lack it), else ※ marks fresh goods.
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -107,13 +108,47 @@ def _qr(url: str, size_mm: float) -> Any:
     return QR()
 
 
+@dataclass(frozen=True, slots=True)
+class _Look:
+    """The PDF's fonts, paragraph styles and grid colour."""
+
+    cjk: str
+    snow: str
+    base: Any
+    small: Any
+    cold: Any
+    title: Any
+    head: Any
+    num: Any
+    grid: Any
+
+    @classmethod
+    def make(cls) -> _Look:
+        from reportlab.lib import colors
+        from reportlab.lib.enums import TA_RIGHT
+        from reportlab.lib.styles import ParagraphStyle
+
+        cjk, sym = pdf_fonts()
+        base = ParagraphStyle("base", fontName=cjk, fontSize=8, leading=9.4)
+        small = ParagraphStyle("small", parent=base, fontSize=7, leading=8.2)
+        return cls(cjk=cjk, snow=f'<font name="{sym}">{sh.SNOW}</font>' if sym else "※",
+                   base=base, small=small,
+                   cold=ParagraphStyle("cold", parent=small,
+                                       textColor=colors.HexColor("#04508c")),
+                   title=ParagraphStyle("title", parent=base, fontSize=13, leading=16),
+                   head=ParagraphStyle("head", parent=base, fontSize=9, leading=12),
+                   num=ParagraphStyle("num", parent=base, alignment=TA_RIGHT),
+                   grid=colors.HexColor("#777777"))
+
+    def marked(self, text: str) -> str:
+        """``text`` escaped, its snowflakes in the symbol font (or ※)."""
+        return _esc(text).replace(sh.SNOW, self.snow)
+
+
 def route_sheets_pdf(doc: dict[str, Any], scenario: Scenario, path: Path, *,
                      lang: str = "zh") -> Path:
     """Write ``route_sheets.pdf`` for one plan (see the module's docstring)."""
-    from reportlab.lib import colors
-    from reportlab.lib.enums import TA_RIGHT
     from reportlab.lib.pagesizes import A4, landscape
-    from reportlab.lib.styles import ParagraphStyle
     from reportlab.lib.units import mm
     from reportlab.platypus import (
         BaseDocTemplate,
@@ -122,24 +157,10 @@ def route_sheets_pdf(doc: dict[str, Any], scenario: Scenario, path: Path, *,
         PageBreak,
         PageTemplate,
         Paragraph,
-        Spacer,
-        Table,
-        TableStyle,
     )
 
-    cjk, sym = pdf_fonts()
+    look = _Look.make()
     t = sh.labels(lang)
-    snow = f'<font name="{sym}">{sh.SNOW}</font>' if sym else "※"
-
-    def marked(text: str) -> str:
-        return _esc(text).replace(sh.SNOW, snow)
-
-    base = ParagraphStyle("base", fontName=cjk, fontSize=8, leading=9.4)
-    small = ParagraphStyle("small", parent=base, fontSize=7, leading=8.2)
-    cold = ParagraphStyle("cold", parent=small, textColor=colors.HexColor("#04508c"))
-    title = ParagraphStyle("title", parent=base, fontSize=13, leading=16)
-    head = ParagraphStyle("head", parent=base, fontSize=9, leading=12)
-    num = ParagraphStyle("num", parent=base, alignment=TA_RIGHT)
     date = doc["scenario"].get("date", "") or scenario.date
     margin = sh.LAYOUT["margin_mm"] * mm
     path = Path(path)
@@ -151,7 +172,7 @@ def route_sheets_pdf(doc: dict[str, Any], scenario: Scenario, path: Path, *,
 
     def on_page(canvas: Any, d: Any) -> None:
         canvas.saveState()
-        canvas.setFont(cjk, 7)
+        canvas.setFont(look.cjk, 7)
         canvas.drawString(margin, margin / 2, footer)
         canvas.drawRightString(d.pagesize[0] - margin, margin / 2,
                                t["page_of"].format(p=d.page))
@@ -170,71 +191,94 @@ def route_sheets_pdf(doc: dict[str, Any], scenario: Scenario, path: Path, *,
                                       onPage=on_page))
     pdf.addPageTemplates(templates)
     story: list[Any] = []
-    grid = colors.HexColor("#777777")
     for i, (v, (orient, w)) in enumerate(zip(vehicles, layouts, strict=True)):
         if i > 0:
             story += [NextPageTemplate(orient), PageBreak()]
-        widths = [w["no"], w["station"], w["time"], *[w["carrier"]] * len(v.carriers)]
-        widths += [w["cold"]] if v.fresh else []
-        widths += [w["load"], w["sign"]]
-        widths = [x * mm for x in widths]
-        c = t["colon"]
-        story.append(Paragraph(f"{_esc(sh.sheet_title(v, t))}　　{_esc(t['date'])}{c}"
-                               f"{_esc(date)}", title))
-        story.append(Paragraph(f"{_esc(t['driver'])}{c}________________　　"
-                               f"{_esc(t['plate'])}{c}________________", head))
-        for trip in v.trips:
-            info = [Paragraph(_esc(sh.trip_heading(v, trip, t, lang)), head),
-                    Paragraph(marked(t["legend"]), small)]
-            qr = [_qr(trip.qr_url, 16), Paragraph(_esc(t["qr"]), small)] if trip.qr_url else ""
-            top = Table([[info, qr]], colWidths=[sum(widths) - 24 * mm, 24 * mm])
-            top.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"),
-                                     ("LEFTPADDING", (0, 0), (-1, -1), 0),
-                                     ("RIGHTPADDING", (0, 0), (-1, -1), 0)]))
-            story.append(top)
-            header = [Paragraph(_esc(x), small) for x in (t["no"], t["station"], t["time"])]
-            header += [Paragraph(_esc(v.names[c]), small) for c in v.carriers]
-            header += [Paragraph(marked(sh.cold_header(v.box, t)), small)] if v.fresh else []
-            header += [Paragraph(_esc(t["load"]), small), Paragraph(_esc(t["sign"]), small)]
-            data = [header]
-            style = [("FONT", (0, 0), (-1, -1), cjk, 8), ("LEADING", (0, 0), (-1, -1), 9.4),
-                     ("GRID", (0, 0), (-1, -1), 0.4, grid), ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                     ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#eeeeee")),
-                     ("TOPPADDING", (0, 0), (-1, -1), 0.8),
-                     ("BOTTOMPADDING", (0, 0), (-1, -1), 1.2),
-                     ("LEFTPADDING", (0, 0), (-1, -1), 2), ("RIGHTPADDING", (0, 0), (-1, -1), 2),
-                     ("ALIGN", (0, 1), (0, -1), "RIGHT")]
-            for n, row in enumerate(trip.rows, start=1):
-                name = f'{_esc(row.name)} <font size="6" color="#666666">{_esc(row.code)}</font>'
-                if row.nav_url and row.kind != "start":
-                    name = f'<a href="{_esc(row.nav_url)}">{name}</a>'
-                if row.transfers:
-                    name += (f'<br/><font size="6">{_esc(t["transfer"])}: '
-                             f'{_esc(" ".join(row.transfers))}</font>')
-                cells: list[Any] = [str(row.no), Paragraph(name, base),
-                                    row.arrival or row.departure]
-                for c in v.carriers:
-                    text = sh.carrier_cell(row, c, t)
-                    cells.append(Paragraph("<br/>".join(marked(x) for x in text), num)
-                                 if any(sh.SNOW in x for x in text) else "\n".join(text))
-                if v.fresh:
-                    cells.append(Paragraph("<br/>".join(marked(x) for x in
-                                                        sh.cold_cell(row, v.box, t, lang)), cold))
-                cells += [sh.load_cell(row), ""]
-                data.append(cells)
-                if row.kind != "stop":
-                    style.append(("BACKGROUND", (0, n), (-1, n), colors.HexColor("#f3f3f3")))
-                elif row.fresh:
-                    style.append(("BACKGROUND", (0, n), (-1, n), colors.HexColor("#e6f2ff")))
-            style.append(("ALIGN", (2, 1), (-2, -1), "RIGHT"))
-            table = Table(data, colWidths=widths, repeatRows=1)
-            table.setStyle(TableStyle(style))
-            story += [table, Spacer(1, 2 * mm)]
-            story += _loading_flowables(trip, t, sum(widths), base, small, marked, cjk, grid)
+        story += _vehicle_story(v, w, t, lang, date, look)
     if not story:
-        story.append(Paragraph(_esc(t["sheet"]), title))
+        story.append(Paragraph(_esc(t["sheet"]), look.title))
     pdf.build(story)
     return path
+
+
+def _vehicle_story(v: sh.VehicleSheet, w: dict[str, float], t: dict[str, str], lang: str,
+                   date: str, look: _Look) -> list[Any]:
+    """One vehicle's pages: title, driver and plate, then per trip its heading with the QR
+    code, the route table and the loading list."""
+    from reportlab.lib.units import mm
+    from reportlab.platypus import Paragraph, Spacer, Table, TableStyle
+
+    widths = [w["no"], w["station"], w["time"], *[w["carrier"]] * len(v.carriers)]
+    widths += [w["cold"]] if v.fresh else []
+    widths += [w["load"], w["sign"]]
+    widths = [x * mm for x in widths]
+    c = t["colon"]
+    story: list[Any] = [
+        Paragraph(f"{_esc(sh.sheet_title(v, t))}　　{_esc(t['date'])}{c}{_esc(date)}",
+                  look.title),
+        Paragraph(f"{_esc(t['driver'])}{c}________________　　"
+                  f"{_esc(t['plate'])}{c}________________", look.head)]
+    for trip in v.trips:
+        info = [Paragraph(_esc(sh.trip_heading(v, trip, t, lang)), look.head),
+                Paragraph(look.marked(t["legend"]), look.small)]
+        qr = ([_qr(trip.qr_url, 16), Paragraph(_esc(t["qr"]), look.small)] if trip.qr_url
+              else "")
+        top = Table([[info, qr]], colWidths=[sum(widths) - 24 * mm, 24 * mm])
+        top.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"),
+                                 ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                                 ("RIGHTPADDING", (0, 0), (-1, -1), 0)]))
+        story += [top, _trip_table(v, trip, widths, t, lang, look), Spacer(1, 2 * mm)]
+        story += _loading_flowables(trip, t, sum(widths), look.base, look.small, look.marked,
+                                    look.cjk, look.grid)
+    return story
+
+
+def _trip_table(v: sh.VehicleSheet, trip: sh.Trip, widths: list[float], t: dict[str, str],
+                lang: str, look: _Look) -> Any:
+    """A trip's route table: a row per stop (depot rows grey, fresh rows blue), the header
+    repeated on each page."""
+    from reportlab.lib import colors
+    from reportlab.platypus import Paragraph, Table, TableStyle
+
+    small, marked = look.small, look.marked
+    header = [Paragraph(_esc(x), small) for x in (t["no"], t["station"], t["time"])]
+    header += [Paragraph(_esc(v.names[c]), small) for c in v.carriers]
+    header += [Paragraph(marked(sh.cold_header(v.box, t)), small)] if v.fresh else []
+    header += [Paragraph(_esc(t["load"]), small), Paragraph(_esc(t["sign"]), small)]
+    data = [header]
+    style = [("FONT", (0, 0), (-1, -1), look.cjk, 8), ("LEADING", (0, 0), (-1, -1), 9.4),
+             ("GRID", (0, 0), (-1, -1), 0.4, look.grid), ("VALIGN", (0, 0), (-1, -1), "TOP"),
+             ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#eeeeee")),
+             ("TOPPADDING", (0, 0), (-1, -1), 0.8),
+             ("BOTTOMPADDING", (0, 0), (-1, -1), 1.2),
+             ("LEFTPADDING", (0, 0), (-1, -1), 2), ("RIGHTPADDING", (0, 0), (-1, -1), 2),
+             ("ALIGN", (0, 1), (0, -1), "RIGHT")]
+    for n, row in enumerate(trip.rows, start=1):
+        name = f'{_esc(row.name)} <font size="6" color="#666666">{_esc(row.code)}</font>'
+        if row.nav_url and row.kind != "start":
+            name = f'<a href="{_esc(row.nav_url)}">{name}</a>'
+        if row.transfers:
+            name += (f'<br/><font size="6">{_esc(t["transfer"])}: '
+                     f'{_esc(" ".join(row.transfers))}</font>')
+        cells: list[Any] = [str(row.no), Paragraph(name, look.base),
+                            row.arrival or row.departure]
+        for c in v.carriers:
+            text = sh.carrier_cell(row, c, t)
+            cells.append(Paragraph("<br/>".join(marked(x) for x in text), look.num)
+                         if any(sh.SNOW in x for x in text) else "\n".join(text))
+        if v.fresh:
+            cells.append(Paragraph("<br/>".join(marked(x) for x in
+                                                sh.cold_cell(row, v.box, t, lang)), look.cold))
+        cells += [sh.load_cell(row), ""]
+        data.append(cells)
+        if row.kind != "stop":
+            style.append(("BACKGROUND", (0, n), (-1, n), colors.HexColor("#f3f3f3")))
+        elif row.fresh:
+            style.append(("BACKGROUND", (0, n), (-1, n), colors.HexColor("#e6f2ff")))
+    style.append(("ALIGN", (2, 1), (-2, -1), "RIGHT"))
+    table = Table(data, colWidths=widths, repeatRows=1)
+    table.setStyle(TableStyle(style))
+    return table
 
 
 def _loading_flowables(trip: sh.Trip, t: dict[str, str], width: float, base: Any, small: Any,

@@ -17,7 +17,7 @@ ordered by departure, that ``report.html``, ``routes.xlsx``, ``routes.csv`` and
   loading order (the carrier whose parcels leave the vehicle last is loaded first), the cold
   section apart, and the stops of each line listed last first.
 
-Labels are in :data:`LABELS`, one dictionary per language (Chinese first, ``en`` too).
+Labels are :mod:`routing.report.labels`' ``sheet`` catalogue (:data:`LABELS` per language).
 :data:`LAYOUT` gives the column widths in millimetres the HTML and the PDF share.
 """
 
@@ -30,45 +30,13 @@ from urllib.parse import quote
 
 from ..model import Scenario
 from ..units import hhmm_min
+from .labels import LANGS, check_lang
+from .labels import labels as label_catalogue
 
 SNOW = "❄"
 
-LABELS: dict[str, dict[str, str]] = {
-    "zh": {
-        "sheet": "路单", "loading": "装车单", "driver": "司机", "plate": "车牌", "date": "日期",
-        "no": "序", "station": "站点", "arrival": "到达", "departure": "离开",
-        "time": "到达", "cold": "冷链 ❄", "load": "车上 kg", "sign": "签收",
-        "drop": "送", "collect": "揽", "fresh": "生鲜", "cold_chain": "冷链",
-        "depart": "出发", "back": "返回", "trip": "第{n}趟", "stops": "{n} 站",
-        "trunk": "干线", "feeder": "支线", "on_board": "出发时车上",
-        "parcels": "件", "kg": "kg", "carrier": "快递公司", "check": "核对", "pcs": "件",
-        "order": "装车顺序（末站先装）", "dry_section": "常温",
-        "cold_section": "冷链 ❄ 生鲜", "into_box": "入{box}",
-        "reefer": "冷藏厢", "cold_box": "冷链箱", "transfer": "中转", "nav": "导航",
-        "qr": "扫码导航到第一站", "legend": "送：送件 揽：揽件 ❄：生鲜（冷链）",
-        "page_of": "第 {p} 页", "hub_crew": "库房装车核对", "total": "合计",
-        "no_cold": "本车无冷链货物", "colon": "：", "paren": "（{x}）",
-        "station_name": "站点名称", "station_id": "站点编号", "lines": "单号",
-    },
-    "en": {
-        "sheet": "Route sheet", "loading": "Loading list", "driver": "Driver",
-        "plate": "Plate", "date": "Date", "no": "#", "station": "Station",
-        "arrival": "Arrival", "departure": "Departure", "time": "Arrival",
-        "cold": "Cold ❄", "load": "On board kg", "sign": "Signature", "drop": "drop",
-        "collect": "coll.", "fresh": "fresh", "cold_chain": "cold chain", "depart": "departs",
-        "back": "back", "trip": "trip {n}", "stops": "{n} stops", "trunk": "trunk",
-        "feeder": "feeder", "on_board": "on board at start", "parcels": "parcels",
-        "kg": "kg", "carrier": "Carrier", "check": "Done", "pcs": "pcs",
-        "order": "Loading order (last stop first)", "dry_section": "dry",
-        "cold_section": "cold chain ❄ fresh",
-        "into_box": "into the {box}", "reefer": "reefer", "cold_box": "cold box",
-        "transfer": "transfer", "nav": "navigate", "qr": "scan: navigate to the first stop",
-        "legend": "drop: parcels to deliver, coll.: parcels to collect, ❄: fresh (cold chain)",
-        "page_of": "page {p}", "hub_crew": "hub crew check", "total": "Total",
-        "no_cold": "no cold-chain goods on this vehicle", "colon": ": ", "paren": " ({x})",
-        "station_name": "Station name", "station_id": "station_id", "lines": "lines",
-    },
-}
+#: The sheets' labels per language (from :mod:`routing.report.labels`, catalogue ``sheet``).
+LABELS: dict[str, dict[str, str]] = {lang: label_catalogue("sheet", lang) for lang in LANGS}
 
 #: Column widths in mm on an A4 page with 12 mm margins (186 mm portrait, 273 mm landscape).
 LAYOUT = {"margin_mm": 12.0, "portrait_mm": 186.0, "landscape_mm": 273.0, "no": 7.0,
@@ -78,9 +46,7 @@ LAYOUT = {"margin_mm": 12.0, "portrait_mm": 186.0, "landscape_mm": 273.0, "no": 
 
 def labels(lang: str) -> dict[str, str]:
     """The sheets' labels in ``lang`` (zh or en)."""
-    if lang not in LABELS:
-        raise ValueError(f"lang must be one of {sorted(LABELS)}, not {lang!r}")
-    return LABELS[lang]
+    return LABELS[check_lang(lang)]
 
 
 def plural(n: float, word: str, lang: str) -> str:
@@ -207,14 +173,6 @@ class VehicleSheet:
         return any(r.fresh for t in self.trips for r in t.rows)
 
 
-def _type_name(scenario: Scenario, type_id: str, lang: str) -> str:
-    try:
-        vt = scenario.vehicle_type(type_id)
-    except KeyError:
-        return type_id
-    return (vt.name_zh or vt.name) if lang == "zh" else (vt.name or vt.id)
-
-
 def _box(scenario: Scenario, type_id: str, t: dict[str, str]) -> str:
     try:
         vt = scenario.vehicle_type(type_id)
@@ -306,7 +264,7 @@ def _loading(rows: list[Row], names: dict[str, str], order: list[str]) -> list[L
 def vehicle_sheets(doc: dict[str, Any], scenario: Scenario, lang: str = "zh"
                    ) -> list[VehicleSheet]:
     """One sheet per vehicle, by departure (then id); its trips by departure."""
-    from .maps import carrier_names, depot_of
+    from .layers import carrier_names, depot_of, vehicle_type_name
 
     t = labels(lang)
     names = carrier_names(scenario, lang)
@@ -332,9 +290,10 @@ def vehicle_sheets(doc: dict[str, Any], scenario: Scenario, lang: str = "zh"
                               load0_parcels=r["load_at_start"]["parcels"], rows=rows,
                               loading=_loading(rows, names, order), qr_url=first.nav_url))
         carriers = [c for c in order if c in seen] + sorted(seen - set(order))
-        out.append(VehicleSheet(vehicle_id=vid, vehicle_type=routes[0]["vehicle_type"],
-                                type_name=_type_name(scenario, routes[0]["vehicle_type"], lang),
-                                box=_box(scenario, routes[0]["vehicle_type"], t), trips=trips,
+        vtype = routes[0]["vehicle_type"]
+        out.append(VehicleSheet(vehicle_id=vid, vehicle_type=vtype,
+                                type_name=vehicle_type_name(scenario, vtype, lang),
+                                box=_box(scenario, vtype, t), trips=trips,
                                 carriers=carriers, names={c: names.get(c, c) for c in carriers}))
     return out
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +16,7 @@ import pandas as pd
 
 from ..model import Scenario
 from ..units import hhmm_min
+from .labels import labels
 
 # What Excel cannot store in a cell (openpyxl.cell.cell.ILLEGAL_CHARACTERS_RE, not imported to
 # keep openpyxl off the import path) and in a sheet name.
@@ -36,11 +38,6 @@ def xlsx_frame(frame: pd.DataFrame) -> pd.DataFrame:
 def _sheet_title(name: str) -> str:
     """A valid, at most 31-character sheet name (no \\ * ? : / [ ])."""
     return _SHEET_ILLEGAL.sub("_", xlsx_text(name))[:31] or "_"
-
-
-def _amount_text(amounts: list[dict[str, Any]], names: dict[str, str]) -> str:
-    return "；".join(f"{names.get(a['carrier'], a['carrier'])} {a['parcels']}件/{a['kg']:g}kg"
-                    for a in amounts)
 
 
 def routes_frame(doc: dict[str, Any], scenario: Scenario, lang: str = "zh") -> pd.DataFrame:
@@ -92,16 +89,9 @@ def write_routes_csv(doc: dict[str, Any], scenario: Scenario, path: Path, *,
     routes_frame(doc, scenario, lang).to_csv(path, index=False, encoding="utf-8-sig")
 
 
-_SUMMARY_HEAD = {"zh": ["车辆", "车型", "出发", "返回", "站点数", "里程km", "送件", "揽件",
-                         "费用元"],
-                 "en": ["Vehicle", "Type", "Departs", "Back", "Stops", "km", "Parcels down",
-                        "Parcels up", "Cost CNY"]}
 # Sheet names: routing.io.edited (``routing retime``) skips 汇总/Summary and 装车单/loading.
-_SUMMARY_WORDS = {"zh": {"summary": "汇总", "plan": "配送计划", "total": "合计",
-                         "unserved": "未服务站点", "reason": "原因", "loading": "装车单"},
-                  "en": {"summary": "Summary", "plan": "delivery plan", "total": "Total",
-                         "unserved": "Unserved stations", "reason": "Reason",
-                         "loading": "loading"}}
+_SUMMARY_HEAD = ("head_vehicle", "head_type", "head_departs", "head_back", "head_stops",
+                 "head_km", "head_down", "head_up", "head_cost")
 
 
 def _text_width(value: Any) -> float:
@@ -144,23 +134,50 @@ def write_routes_xlsx(doc: dict[str, Any], scenario: Scenario, path: Path, *,
     like report.html's: the route sheet (路单, one row per stop, fresh goods apart) and the
     loading list (装车单). Each sheet: A4, fitted to one page wide (fitToPage, fitToWidth=1,
     fitToHeight=0), the table's header row repeated on every printed page, a print area,
-    wrapped cells with row heights that show every line."""
+    wrapped cells with row heights that show every line. Headers and words in ``lang``."""
     from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
     from openpyxl.utils import get_column_letter
 
     from . import sheets as sh
 
     t = sh.labels(lang)
-    words = _SUMMARY_WORDS[lang]
+    words = labels("table", lang)
     vehicles = sh.vehicle_sheets(doc, scenario, lang)
     wb = Workbook()
     summary = wb.active
     summary.title = words["summary"]
     day = doc["scenario"].get("date", "")
+    _summary_sheet(summary, doc, scenario, vehicles, words, day)
+    st = _Styles.make()
+    titles: set[str] = {summary.title}
+    loading = wb.create_sheet(title=words["loading"])  # after the vehicles' sheets: moved below
+    titles.add(loading.title)
+    for c, width in enumerate([7.0, 20.0, 8.0, 9.0, 60.0], start=1):
+        loading.column_dimensions[get_column_letter(c)].width = width
+    for v in vehicles:
+        title = _sheet_title(v.vehicle_id)
+        k = 2
+        while title in titles:
+            title = f"{_sheet_title(v.vehicle_id)[:28]}~{k}"
+            k += 1
+        titles.add(title)
+        _vehicle_sheet(wb.create_sheet(title=title), v, t, lang, day, st)
+        _loading_section(loading, v, t, lang, st.box, st.wrap, st.right, st.grey)
+    _print_setup(loading, "portrait", f"A1:E{max(loading.max_row, 1)}", None)
+    wb.move_sheet(loading, offset=len(wb.sheetnames) - 1 - wb.sheetnames.index(loading.title))
+    wb.save(path)
+
+
+def _summary_sheet(summary: Any, doc: dict[str, Any], scenario: Scenario, vehicles: list[Any],
+                   words: dict[str, str], day: str) -> None:
+    """routes.xlsx's first sheet: per vehicle its type, times, stops, km, parcels and cost, the
+    totals, then the unserved stations with their reasons."""
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
+
     _append(summary, [f"{scenario.title or scenario.name} {words['plan']} {day}"])
     summary["A1"].font = Font(bold=True, size=14)
-    _append(summary, _SUMMARY_HEAD[lang])
+    _append(summary, [words[k] for k in _SUMMARY_HEAD])
     routes_of: dict[str, list[dict[str, Any]]] = {}
     for r in doc["routes"]:
         routes_of.setdefault(r["vehicle_id"], []).append(r)
@@ -200,112 +217,131 @@ def write_routes_xlsx(doc: dict[str, Any], scenario: Scenario, path: Path, *,
                                                             sum(widths[1:])) + 3
     _print_setup(summary, "portrait", f"A1:I{summary.max_row}", None)
 
-    thin = Side(style="thin", color="777777")
-    box = Border(top=thin, bottom=thin, left=thin, right=thin)
-    wrap = Alignment(wrap_text=True, vertical="top")
-    right = Alignment(wrap_text=True, vertical="top", horizontal="right")
-    grey = PatternFill("solid", fgColor="EEEEEE")
-    blue = PatternFill("solid", fgColor="E6F2FF")
-    titles: set[str] = {summary.title}
-    loading = wb.create_sheet(title=words["loading"])  # after the vehicles' sheets: moved below
-    titles.add(loading.title)
-    loading_widths = [7.0, 20.0, 8.0, 9.0, 60.0]
-    for c, width in enumerate(loading_widths, start=1):
-        loading.column_dimensions[get_column_letter(c)].width = width
-    for v in vehicles:
-        title = _sheet_title(v.vehicle_id)
-        k = 2
-        while title in titles:
-            title = f"{_sheet_title(v.vehicle_id)[:28]}~{k}"
-            k += 1
-        titles.add(title)
-        ws = wb.create_sheet(title=title)
-        orient, w = sh.columns_mm(len(v.carriers), v.fresh)
-        head = [t["station_name"] if k == "station" else t[k] for k in ("no", "station", "time")]
-        head += [v.names[c] for c in v.carriers]
-        mm = [w["no"], w["station"], w["time"], *[w["carrier"]] * len(v.carriers)]
-        if v.fresh:
-            head.append(sh.cold_header(v.box, t))
-            mm.append(w["cold"])
-        head += [t["load"], t["sign"]]
-        mm += [w["load"], w["sign"]]
-        ncol = len(head)  # the printed columns; the ids for `routing retime` follow
-        head += [t["station_id"], t["lines"]]
-        chars = [max(4.0, x / 1.9) for x in mm] + [14.0, 30.0]  # ~1.9 mm per character
-        for c, width in enumerate(chars, start=1):
-            ws.column_dimensions[get_column_letter(c)].width = width
-        last = get_column_letter(ncol)
 
-        def banner(text: str, *, size: float = 10, bold: bool = False, height: float = 15,
-                   ws: Any = ws, last: str = last) -> None:
-            _append(ws, [text])
+@dataclass(frozen=True, slots=True)
+class _Styles:
+    """The openpyxl cell styles the vehicles' sheets share."""
+
+    box: Any
+    wrap: Any
+    right: Any
+    grey: Any
+    blue: Any
+
+    @classmethod
+    def make(cls) -> _Styles:
+        from openpyxl.styles import Alignment, Border, PatternFill, Side
+
+        thin = Side(style="thin", color="777777")
+        return cls(box=Border(top=thin, bottom=thin, left=thin, right=thin),
+                   wrap=Alignment(wrap_text=True, vertical="top"),
+                   right=Alignment(wrap_text=True, vertical="top", horizontal="right"),
+                   grey=PatternFill("solid", fgColor="EEEEEE"),
+                   blue=PatternFill("solid", fgColor="E6F2FF"))
+
+
+def _vehicle_sheet(ws: Any, v: Any, t: dict[str, str], lang: str, day: str,
+                   st: _Styles) -> None:
+    """One vehicle's route sheet: banners (title, driver and plate, trips, legend, QR code),
+    the header row, a row per stop; the ids for ``routing retime`` in grey after the printed
+    columns."""
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
+
+    from . import sheets as sh
+
+    orient, w = sh.columns_mm(len(v.carriers), v.fresh)
+    head = [t["station_name"] if k == "station" else t[k] for k in ("no", "station", "time")]
+    head += [v.names[c] for c in v.carriers]
+    mm = [w["no"], w["station"], w["time"], *[w["carrier"]] * len(v.carriers)]
+    if v.fresh:
+        head.append(sh.cold_header(v.box, t))
+        mm.append(w["cold"])
+    head += [t["load"], t["sign"]]
+    mm += [w["load"], w["sign"]]
+    ncol = len(head)  # the printed columns; the ids for `routing retime` follow
+    head += [t["station_id"], t["lines"]]
+    chars = [max(4.0, x / 1.9) for x in mm] + [14.0, 30.0]  # ~1.9 mm per character
+    for c, width in enumerate(chars, start=1):
+        ws.column_dimensions[get_column_letter(c)].width = width
+    last = get_column_letter(ncol)
+
+    def banner(text: str, *, size: float = 10, bold: bool = False, height: float = 15) -> None:
+        _append(ws, [text])
+        r = ws.max_row
+        ws.merge_cells(f"A{r}:{last}{r}")
+        ws.cell(row=r, column=1).font = Font(bold=bold, size=size)
+        ws.cell(row=r, column=1).alignment = Alignment(wrap_text=True, vertical="top")
+        ws.row_dimensions[r].height = height
+
+    c = t["colon"]
+    banner(f"{sh.sheet_title(v, t)}   {t['date']}{c}{day}", size=13, bold=True, height=20)
+    banner(f"{t['driver']}{c}________________    {t['plate']}{c}________________", height=18)
+    for trip in v.trips:
+        banner(sh.trip_heading(v, trip, t, lang), bold=True, height=15)
+    banner(t["legend"], size=8, height=12)
+    first_url = next((trip.qr_url for trip in v.trips if trip.qr_url), "")
+    if first_url:
+        banner(t["qr"], size=8, height=13)
+        ws.cell(row=ws.max_row, column=1).hyperlink = first_url
+        _qr_image(ws, first_url, f"{last}1")
+    _append(ws, head)
+    title_row = ws.max_row
+    for col in range(1, len(head) + 1):
+        cell = ws.cell(row=title_row, column=col)
+        cell.font = Font(bold=True, size=9, color="888888" if col > ncol else None)
+        cell.border, cell.alignment, cell.fill = st.box, st.wrap, st.grey
+    ws.row_dimensions[title_row].height = 12 * max(
+        _text_lines(x, chars[i]) for i, x in enumerate(head[:ncol])) + 3
+    _stop_rows(ws, v, t, lang, chars, ncol, st)
+    _print_setup(ws, orient, f"A1:{last}{ws.max_row}", title_row)
+
+
+def _stop_rows(ws: Any, v: Any, t: dict[str, str], lang: str, chars: list[float], ncol: int,
+               st: _Styles) -> None:
+    """A route sheet's rows: per trip its departure, stops and return, fresh rows blue, depot
+    rows grey, the station name a navigation link."""
+    from openpyxl.styles import Font
+
+    from . import sheets as sh
+
+    for trip in v.trips:
+        for row in trip.rows:
+            name = f"{row.name} ·{row.code}"
+            if row.kind == "start" and len(v.trips) > 1:
+                name += f"\n{t['trip'].format(n=trip.trip)}"
+            if row.transfers:
+                name += f"\n{t['transfer']}: {' '.join(row.transfers)}"
+            values: list[Any] = [row.no, name, row.arrival or row.departure]
+            values += ["\n".join(sh.carrier_cell(row, c, t)) for c in v.carriers]
+            if v.fresh:
+                values.append("\n".join(sh.cold_cell(row, v.box, t, lang)))
+            values += [row.load_kg if row.load_kg is not None else "", ""]
+            values += [row.station_id, " ".join(row.lines)]
+            _append(ws, values)
             r = ws.max_row
-            ws.merge_cells(f"A{r}:{last}{r}")
-            ws.cell(row=r, column=1).font = Font(bold=bold, size=size)
-            ws.cell(row=r, column=1).alignment = Alignment(wrap_text=True, vertical="top")
-            ws.row_dimensions[r].height = height
-
-        c = t["colon"]
-        banner(f"{sh.sheet_title(v, t)}   {t['date']}{c}{day}", size=13, bold=True, height=20)
-        banner(f"{t['driver']}{c}________________    {t['plate']}{c}________________", height=18)
-        for trip in v.trips:
-            banner(sh.trip_heading(v, trip, t, lang), bold=True, height=15)
-        banner(t["legend"], size=8, height=12)
-        first_url = next((trip.qr_url for trip in v.trips if trip.qr_url), "")
-        if first_url:
-            banner(t["qr"], size=8, height=13)
-            ws.cell(row=ws.max_row, column=1).hyperlink = first_url
-            _qr_image(ws, first_url, f"{last}1")
-        _append(ws, head)
-        title_row = ws.max_row
-        for col in range(1, len(head) + 1):
-            cell = ws.cell(row=title_row, column=col)
-            cell.font = Font(bold=True, size=9, color="888888" if col > ncol else None)
-            cell.border, cell.alignment, cell.fill = box, wrap, grey
-        ws.row_dimensions[title_row].height = 12 * max(
-            _text_lines(x, chars[i]) for i, x in enumerate(head[:ncol])) + 3
-        for trip in v.trips:
-            for row in trip.rows:
-                name = f"{row.name} ·{row.code}"
-                if row.kind == "start" and len(v.trips) > 1:
-                    name += f"\n{t['trip'].format(n=trip.trip)}"
-                if row.transfers:
-                    name += f"\n{t['transfer']}: {' '.join(row.transfers)}"
-                values: list[Any] = [row.no, name, row.arrival or row.departure]
-                values += ["\n".join(sh.carrier_cell(row, c, t)) for c in v.carriers]
-                if v.fresh:
-                    values.append("\n".join(sh.cold_cell(row, v.box, t, lang)))
-                values += [row.load_kg if row.load_kg is not None else "", ""]
-                values += [row.station_id, " ".join(row.lines)]
-                _append(ws, values)
-                r = ws.max_row
-                for col in range(1, len(values) + 1):
-                    cell = ws.cell(row=r, column=col)
-                    cell.border = box
-                    cell.font = Font(size=9, color="888888" if col > ncol else None)
-                    cell.alignment = right if col == 1 or (3 < col <= 3 + len(v.carriers)) \
-                        or col == ncol - 1 else wrap
-                    if col > ncol:
-                        continue
-                    if row.kind != "stop":
-                        cell.fill = grey
-                    elif row.fresh:
-                        cell.fill = blue
-                if row.nav_url and row.kind != "start":
-                    link = ws.cell(row=r, column=2)
-                    formula = _link_formula(row.nav_url, xlsx_text(name))
-                    if formula is None:
-                        link.hyperlink = row.nav_url
-                    else:
-                        link.value = formula
-                        link.font = Font(size=9, color="1F4E9A")
-                ws.row_dimensions[r].height = 12 * max(
-                    _text_lines(x, chars[i]) for i, x in enumerate(values[:ncol])) + 3
-        _print_setup(ws, orient, f"A1:{last}{ws.max_row}", title_row)
-        _loading_section(loading, v, t, lang, box, wrap, right, grey)
-    _print_setup(loading, "portrait", f"A1:E{max(loading.max_row, 1)}", None)
-    wb.move_sheet(loading, offset=len(wb.sheetnames) - 1 - wb.sheetnames.index(loading.title))
-    wb.save(path)
+            for col in range(1, len(values) + 1):
+                cell = ws.cell(row=r, column=col)
+                cell.border = st.box
+                cell.font = Font(size=9, color="888888" if col > ncol else None)
+                cell.alignment = st.right if col == 1 or (3 < col <= 3 + len(v.carriers)) \
+                    or col == ncol - 1 else st.wrap
+                if col > ncol:
+                    continue
+                if row.kind != "stop":
+                    cell.fill = st.grey
+                elif row.fresh:
+                    cell.fill = st.blue
+            if row.nav_url and row.kind != "start":
+                link = ws.cell(row=r, column=2)
+                formula = _link_formula(row.nav_url, xlsx_text(name))
+                if formula is None:
+                    link.hyperlink = row.nav_url
+                else:
+                    link.value = formula
+                    link.font = Font(size=9, color="1F4E9A")
+            ws.row_dimensions[r].height = 12 * max(
+                _text_lines(x, chars[i]) for i, x in enumerate(values[:ncol])) + 3
 
 
 def _loading_section(ws: Any, v: Any, t: dict[str, str], lang: str, box: Any, wrap: Any,
@@ -350,6 +386,8 @@ def _loading_section(ws: Any, v: Any, t: dict[str, str], lang: str, box: Any, wr
                 ws.row_dimensions[r].height = 12 * max(
                     _text_lines(ln.name, 20), _text_lines(stops, 60)) + 3
         _append(ws, [])
+
+
 def _qr_image(ws: Any, url: str, anchor: str | None) -> None:
     """The trip's QR code (PNG by segno) at the sheet's top right; skipped without Pillow
     (openpyxl needs it for images) or for a later trip (the link row has the URL)."""

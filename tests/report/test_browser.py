@@ -131,7 +131,7 @@ def test_report_opens_without_errors_and_draws_the_routes(browser, county_plan, 
     opened = Opened(browser, path)
     page = opened.page
     _assert_lines(opened.drawn_routes(".map-box"), len(doc["routes"]))
-    box = page.locator(".map-box .folium-map").bounding_box()
+    box = page.locator(".map-box .routing-map").bounding_box()
     assert box is not None and box["height"] > 300 and box["width"] > 600
     vehicles = {r["vehicle_id"] for r in doc["routes"]}
     assert page.locator("section.sheet[data-vehicle]").count() == len(vehicles)
@@ -194,6 +194,48 @@ def test_report_prints_a_page_per_vehicle_without_clipping(browser, xia_plan, tm
     opened.check_clean()
 
 
+def test_another_page_draws_the_same_json_with_routing_map_js(browser, tiny_plan, tmp_path):
+    """routing_map.js is reusable: a page of its own that loads Leaflet and that file and
+    passes MapData.to_json() (WGS84) with Amap tiles gets every point shifted to GCJ-02 as
+    routing.io.coords does, the stations drawn, and a popup per stop."""
+    import json
+
+    import numpy as np
+
+    from routing.io.coords import wgs84_to_gcj02
+    from routing.report.map_html import script_json, tile_source
+
+    doc, sc = tiny_plan
+    data = maps.map_data(doc, sc)
+    assets = Path(maps.__file__).parent / "assets"
+    js = "".join(f"<script>{(assets / n).read_text(encoding='utf-8')}</script>"
+                 for n in ("leaflet.js", "routing_map.js"))
+    path = tmp_path / "mine.html"
+    path.write_text(
+        f'<!DOCTYPE html><html><head><meta charset="utf-8">{js}</head><body>'
+        '<div id="m" style="height:600px"></div><script>window.drawn = routingMap("m", '
+        f"{script_json(data.to_json())}, {json.dumps({'tiles': tile_source('amap', 'zh')})});"
+        "</script></body></html>", encoding="utf-8")
+    opened = Opened(browser, path)
+    got = opened.page.evaluate("""() => { const out = {};
+        window.drawn.eachLayer(l => { if (l.feature && l.feature.geometry.type === "Point"
+            && l instanceof L.CircleMarker && /^station/.test(l.options.className)) {
+            out[l.getTooltip().getContent()] = [l.getLatLng().lng, l.getLatLng().lat]; } });
+        return out; }""")
+    stations = data.layer("stations").features
+    assert len(got) == len(stations)
+    for f in stations:
+        p = f["properties"]
+        lon, lat = (float(v) for v in wgs84_to_gcj02(*f["geometry"]["coordinates"]))
+        np.testing.assert_allclose(got[f"{p['station_name']} ({p['tier_label']})"], [lon, lat],
+                                   atol=1e-7)
+    assert opened.page.locator(".stop-icon .stop-badge").count() >= 1
+    opened.page.locator(".stop-icon").first.click()
+    opened.page.locator(".routing-popup").wait_for(timeout=5000)
+    assert "到达" in opened.page.locator(".routing-popup").inner_text()
+    opened.check_clean()
+
+
 def test_comparison_map_and_report_side_by_side(browser, duo_compare, tmp_path):
     """The compare outputs: two synchronised maps, the carriers' own routes on the left and the
     alliance's on the right, without script errors."""
@@ -208,7 +250,7 @@ def test_comparison_map_and_report_side_by_side(browser, duo_compare, tmp_path):
         page = opened.page
         assert page.locator(".leaflet-container").count() == 2
         assert page.evaluate("() => typeof L.Map.prototype.sync") == "function"
-        ids = page.eval_on_selector_all(".folium-map", "els => els.map(e => e.id)")
+        ids = page.eval_on_selector_all(".routing-map", "els => els.map(e => e.id)")
         _assert_lines(opened.drawn_routes(f"#{ids[0]}"), n_left)
         _assert_lines(opened.drawn_routes(f"#{ids[1]}"), n_right)
         if path == rp:

@@ -10,6 +10,7 @@ from routing.cli import main
 from routing.network import roads
 from routing.report.maps import check_self_contained
 
+from ..helpers import routes_drawn
 from .conftest import DATA
 
 
@@ -25,7 +26,7 @@ def test_plan_writes_map_and_report(tmp_path):
     for name in ("map.html", "report.html"):
         page = (out / name).read_text(encoding="utf-8")
         check_self_contained(page)
-        assert page.count('"className":"route-line"') == len(doc["routes"])
+        assert routes_drawn(page) == len(doc["routes"])
         assert "tile.openstreetmap.org" not in page
     assert "Route sheet" in (out / "report.html").read_text(encoding="utf-8")
 

@@ -17,8 +17,10 @@ from routing.exceptions import DataError
 from routing.io.coords import wgs84_to_gcj02
 from routing.network import roads
 from routing.network.matrix import travel_matrices
-from routing.report import maps
+from routing.report import layers, maps
 from routing.units import hhmm_min
+
+from ..helpers import routes_drawn
 
 _GEOD = pyproj.Geod(ellps="WGS84")
 
@@ -246,15 +248,15 @@ def test_gcj02_for_amap_tiles(tiny_plan):
     assert gcj.crs == "gcj02" and gcj.frames()["stations"].crs is None
     for a, b in zip(wgs.features(), gcj.features(), strict=True):
         assert a["properties"] == b["properties"]
-        pa = np.array(maps._points(a["geometry"]))
-        pb = np.array(maps._points(b["geometry"]))
+        pa = np.array(layers.points(a["geometry"]))
+        pb = np.array(layers.points(b["geometry"]))
         lon, lat = wgs84_to_gcj02(pa[:, 0], pa[:, 1])
         np.testing.assert_allclose(pb, np.column_stack([lon, lat]), atol=1e-7)
         _, _, metres = _GEOD.inv(pa[:, 0], pa[:, 1], pb[:, 0], pb[:, 1])
         assert ((metres > 100) & (metres < 1000)).all()
     back = gcj.to_crs("wgs84")
     for a, b in zip(wgs.features(), back.features(), strict=True):
-        np.testing.assert_allclose(maps._points(a["geometry"]), maps._points(b["geometry"]),
+        np.testing.assert_allclose(layers.points(a["geometry"]), layers.points(b["geometry"]),
                                    atol=2e-7)
 
 
@@ -306,10 +308,6 @@ def test_comparison_map_data(duo_compare):
     assert len(right.features("route")) == sum(len(d["routes"]) for d in primary.docs)
 
 
-def _route_layers(page: str) -> list[str]:
-    return re.findall(r'"className":"route-line"', page)
-
-
 def test_map_page_is_self_contained(roads_plan, tmp_path):
     """map.html inlines Leaflet and loads no script or stylesheet from anywhere; the layers'
     GeoJSON is in the page, one route line per route."""
@@ -322,7 +320,7 @@ def test_map_page_is_self_contained(roads_plan, tmp_path):
         assert cdn not in page
     assert "Leaflet 1.9.4" in page and "sourceMappingURL" not in page
     assert "url(images/" not in page and "data:image/png;base64," in page
-    assert len(_route_layers(page)) == len(doc["routes"])
+    assert routes_drawn(page) == len(doc["routes"])
     assert "tile.openstreetmap.org" in page
     assert "<title>测试县 配送计划 2026-11-24</title>" in page
     assert "东一村" in page  # Chinese kept readable, not \\u-escaped
@@ -343,14 +341,16 @@ def test_amap_page_uses_shifted_coordinates(tiny_plan, tmp_path):
     assert f"[{hub.lon},{hub.lat}]" in bare
 
 
-def test_unvendored_plugin_is_refused(tiny_plan):
-    """A folium plugin whose script is not vendored would load from a CDN: refused."""
-    from folium.plugins import Fullscreen
-
+def test_page_draws_the_layer_json_with_the_vendored_script(tiny_plan):
+    """The page holds the MapData's own JSON (what routing_map.js's routingMap reads, and any
+    other page could pass it), and every script and stylesheet inline; a page that would load
+    a script from elsewhere is refused."""
     doc, sc = tiny_plan
-    m = maps.render_map(maps.map_data(doc, sc))
-    Fullscreen().add_to(m)
-    with pytest.raises(RuntimeError, match="not vendored"):
-        maps.map_page(m)
+    data = maps.map_data(doc, sc)
+    page = maps.map_page(maps.render_map(data, tiles="amap"))
+    assert maps.page_map_data(page) == [data.to_crs("gcj02").to_json()]
+    assert maps.page_map_data(page)[0]["labels"]["legend"] == "图例"
+    assert "function routingMap(" in page and 'routingMap("routing-map"' in page
+    assert "Leaflet.Sync 0.2.4" not in page  # only a page of two maps needs it
     with pytest.raises(RuntimeError, match="not self-contained"):
         maps.check_self_contained('<script src="https://cdn.example/x.js"></script>')
