@@ -46,7 +46,7 @@ def visit_mix(o: Outcome) -> str:
 
 def schedules(result: dict[str, Any]) -> list[dict[str, Any]]:
     """Per option and station: visited every k days, on which day of the cycle (1-based)."""
-    rows = []
+    rows: list[dict[str, Any]] = []
     for o in [*result["baseline"].values(), *result["variants"]]:
         names = {s["station_id"]: s.get("station_name", "") for d in o.docs for r in d["routes"]
                  for s in r["stops"]}

@@ -21,6 +21,7 @@ import shutil
 import subprocess
 import warnings
 from pathlib import Path
+from typing import Any
 
 #: Families with the simplified Chinese glyphs, preferred first.
 CJK_FAMILIES = ("Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "Source Han Sans CN",
@@ -100,7 +101,7 @@ def chart_lang(lang: str) -> str:
     return lang
 
 
-def rc_params(lang: str) -> dict[str, object]:
+def rc_params(lang: str) -> Any:  # matplotlib types rc keys as one Literal
     """Matplotlib settings for a chart in ``lang``: the Chinese font first, DejaVu Sans for
     what it lacks, and a plain hyphen for minus signs (some CJK fonts lack U+2212)."""
     font = cjk_font() if lang == "zh" else None

@@ -224,7 +224,8 @@ def _rows(route: dict[str, Any], scenario: Scenario, depot_id: str) -> list[Row]
             row = Row(kind="stop", no=len(rows), station_id=s["station_id"], name=name,
                       code=short_code(s["station_id"]), arrival=hhmm_min(s["arrival_min"]),
                       departure=hhmm_min(s["departure_min"]),
-                      nav_url=amap_nav_url(lon, lat, name) if lon is not None else "")
+                      nav_url=amap_nav_url(lon, lat, name)
+                      if lon is not None and lat is not None else "")
             rows.append(row)
         row.plan_seqs.append(s["seq"])
         for key, per in _stop_goods(s, lines).items():
@@ -236,7 +237,8 @@ def _rows(route: dict[str, Any], scenario: Scenario, depot_id: str) -> list[Row]
         row.lines += s["lines"]
     rows.append(Row(kind="end", no=len(rows), station_id=depot_id, name=dname,
                     code=short_code(depot_id), arrival=hhmm_min(route["end_min"]), departure="",
-                    nav_url=amap_nav_url(dlon, dlat, dname) if dlon is not None else ""))
+                    nav_url=amap_nav_url(dlon, dlat, dname)
+                    if dlon is not None and dlat is not None else ""))
     return rows
 
 

@@ -56,7 +56,7 @@ def routes_frame(doc: dict[str, Any], scenario: Scenario, lang: str = "zh") -> p
             base = {"vehicle_id": v.vehicle_id, "vehicle_type": v.vehicle_type,
                     "trip": trip.trip}
             for row in trip.rows:
-                amounts = {}
+                amounts: dict[str, float] = {}
                 for key, col in (("drop", "down"), ("collect", "up")):
                     dry, fresh = row.total(key), row.total(f"fresh_{key}")
                     amounts[f"parcels_{col}"] = dry.parcels + fresh.parcels
@@ -274,9 +274,10 @@ def _vehicle_sheet(ws: Any, v: Any, t: dict[str, str], lang: str, day: str,
         ws.cell(row=r, column=1).alignment = Alignment(wrap_text=True, vertical="top")
         ws.row_dimensions[r].height = height
 
-    c = t["colon"]
-    banner(f"{sh.sheet_title(v, t)}   {t['date']}{c}{day}", size=13, bold=True, height=20)
-    banner(f"{t['driver']}{c}________________    {t['plate']}{c}________________", height=18)
+    colon = t["colon"]
+    banner(f"{sh.sheet_title(v, t)}   {t['date']}{colon}{day}", size=13, bold=True, height=20)
+    banner(f"{t['driver']}{colon}________________    {t['plate']}{colon}________________",
+           height=18)
     for trip in v.trips:
         banner(sh.trip_heading(v, trip, t, lang), bold=True, height=15)
     banner(t["legend"], size=8, height=12)
