@@ -403,6 +403,17 @@ class PlanStore:
         return PlanVersion(plan_id=plan_id, lineage_id=plan_id, version=1) if row is None \
             else _version(row)
 
+    def versions(self, plan_ids: Sequence[int]) -> dict[int, PlanVersion]:
+        """:meth:`version` of many plans in one query (the history)."""
+        ids = list(plan_ids)
+        query = select(PlanVersionRow).where(PlanVersionRow.plan_id.in_(ids))
+        try:
+            with self._session() as session, session.begin():
+                found = {r.plan_id: _version(r) for r in session.scalars(query)}
+        except SQLAlchemyError as exc:
+            raise self._failed(exc) from None
+        return {i: found.get(i) or PlanVersion(plan_id=i, lineage_id=i, version=1) for i in ids}
+
     def head(self, lineage_id: int) -> PlanVersion:
         """The newest version of the line of edits that began with plan ``lineage_id``."""
         query = (select(PlanVersionRow).where(PlanVersionRow.lineage_id == lineage_id)

@@ -8,7 +8,7 @@ import tempfile
 from pathlib import Path
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, HTTPException, Request, Response, status
+from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response, status
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import StreamingResponse
 
@@ -241,13 +241,16 @@ def _visible(request: Request, who: Caller, doc: dict[str, Any]) -> dict[str, An
 
 
 @router.get("/plans", response_model=list[PlanSummary])
-def history(request: Request, who: Reader, scenario: str | None = None
-            ) -> list[PlanSummary]:
-    """The plan store's history, newest first (carrier accounts: without totals)."""
+def history(request: Request, who: Reader, scenario: str | None = None,
+            limit: Annotated[int, Query(ge=1, le=1000)] = 200) -> list[PlanSummary]:
+    """The plan store's history, newest first, at most ``limit`` plans (carrier accounts:
+    without totals)."""
     store = _store(request)
+    plans = store.history(scenario=scenario)[::-1][:limit]
+    versions = store.versions([p.id for p in plans])
     out = []
-    for p in reversed(store.history(scenario=scenario)):
-        v = store.version(p.id)
+    for p in plans:
+        v = versions[p.id]
         line = PlanSummary(id=p.id, scenario=p.scenario, plan_date=p.plan_date,
                            created_at=p.created_at, lineage_id=v.lineage_id, version=v.version,
                            author=v.author)

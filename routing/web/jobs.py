@@ -124,7 +124,7 @@ class JobRunner:
                 raise ConnectionError(f"cannot reach the Dask scheduler at "
                                       f"{self.config.scheduler}: {exc}") from None
         self._cluster = LocalCluster(n_workers=self.config.workers, threads_per_worker=1,
-                                     processes=True, dashboard_address=None)
+                                     processes=True, dashboard_address=":0")
         return Client(self._cluster)
 
     def submit(self, store: Any, *, scenario: str, folder: Path, time_limit_s: float | None,

@@ -47,7 +47,7 @@ def dask_scheduler() -> Iterator[str]:
     """A LocalCluster of one single-threaded worker process, as `routing serve` starts."""
     distributed = pytest.importorskip("distributed")
     cluster = distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=True,
-                                       dashboard_address=None)
+                                       dashboard_address=":0")
     yield cluster.scheduler_address
     cluster.close()
 

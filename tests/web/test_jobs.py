@@ -98,3 +98,20 @@ def test_a_job_that_fails_says_why(dask_app, scenarios, tmp_path):
         assert "Traceback" not in done["message"]
     finally:
         shutil.rmtree(broken)
+
+
+def test_without_a_scheduler_the_first_solve_starts_a_local_cluster(tmp_path, scenarios):
+    """`routing serve`'s default: no cluster until a solve; then one LocalCluster of one
+    worker process, closed with the application."""
+    from fastapi.testclient import TestClient
+
+    made = make_app(tmp_path, scenarios)
+    runner = made.state.web.runner
+    with TestClient(made):
+        assert runner._cluster is None
+        who = login(made, "disp")
+        job = who.send("POST", "/api/plans", json={"scenario": "tiny", "time_limit_s": 5})
+        done = _wait(who, job.json()["job"])
+        assert done["state"] == "done", done["message"]
+        assert len(runner._cluster.workers) == 1
+    assert runner._cluster is None and runner._client is None
