@@ -900,5 +900,86 @@ def history(store_url: str | None, scenario: str | None, since: datetime | None,
     click.echo(f"\n{len(plans)} plan(s) in {where}")
 
 
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="监听地址。Address to listen on (0.0.0.0: every interface; put HTTPS in "
+                   "front then).")
+@click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True,
+              help="端口。Port.")
+@click.option("--store", "store_url", default=None, metavar="URL",
+              help=f"方案库（账号也存于此）。The plan store, which keeps the accounts too "
+                   f"(default: ${STORE_ENV} or ~/.local/share/routing/plans.sqlite).")
+@click.option("--scenarios", "scenarios_dir", default=None,
+              type=click.Path(exists=True, file_okay=False, path_type=Path),
+              help="场景文件夹（每个子文件夹一个场景）。Folder of scenario folders (default: the "
+                   "bundled scenarios/).")
+@click.option("--scheduler", default=None, metavar="ADDRESS",
+              help="Dask 调度器地址。A Dask scheduler (tcp://host:8786) to run the solves on; "
+                   "default: a LocalCluster of one worker process, started at the first solve.")
+@click.option("--workers", type=click.IntRange(min=1), default=1, show_default=True,
+              help="本地集群的工作进程数。LocalCluster worker processes (without --scheduler).")
+def serve(host: str, port: int, store_url: str | None, scenarios_dir: Path | None,
+          scheduler: str | None, workers: int) -> None:
+    """启动调度工作台（网页与 API）。
+
+    Serve the dispatcher's workspace: the page at / and the API at /api (docs at /api/docs).
+    Add the first account with `routing user add NAME --role admin`.
+    """
+    import uvicorn
+
+    from .web import WebConfig
+    from .web.app import create_app
+    from .web.config import BUNDLED_SCENARIOS
+
+    config = WebConfig(store_url=store_url, scenarios=scenarios_dir or BUNDLED_SCENARIOS,
+                       scheduler=scheduler, workers=workers)
+    try:
+        app = create_app(config)
+    except RoutingError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"routing serve: http://{host}:{port}/ (API docs /api/docs), store "
+               f"{app.state.web.store.where}, scenarios {config.scenarios}", err=True)
+    uvicorn.run(app, host=host, port=port, log_level="info", proxy_headers=False)
+
+
+@main.group()
+def user() -> None:
+    """工作台账号。Accounts of the web workspace (kept in the plan store)."""
+
+
+@user.command("add")
+@click.argument("name")
+@click.option("--role", required=True, metavar="admin|dispatcher|planner|carrier:ID",
+              help="角色。admin: everything; dispatcher: plan, edit, re-plan; planner: read and "
+                   "run; carrier:ID: only that carrier's own lines.")
+@click.option("--store", "store_url", default=None, metavar="URL",
+              help=f"The plan store (default: ${STORE_ENV} or "
+                   "~/.local/share/routing/plans.sqlite).")
+def user_add(name: str, role: str, store_url: str | None) -> None:
+    """添加账号，密码从标准输入读取。Add an account; its password is read from standard
+    input (the first line), e.g. `printf '%s\\n' "$PW" | routing user add ana --role admin`."""
+    from .store.accounts import add_user, parse_role
+
+    try:
+        parse_role(role)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--role") from None
+    if sys.stdin.isatty():
+        import getpass
+
+        password = getpass.getpass("password: ")
+    else:
+        password = sys.stdin.readline().rstrip("\r\n")
+    if len(password) < 8:
+        raise click.ClickException("the password must have at least 8 characters")
+    try:
+        with _open_store(store_url) as store:
+            made = add_user(store, name, role, password)
+            where = store.where
+    except (RoutingError, ValueError) as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"account '{made.name}' ({made.label}) added to {where}")
+
+
 if __name__ == "__main__":
     main()

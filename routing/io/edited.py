@@ -86,6 +86,20 @@ def read_edited(path: Path, scenario: Scenario) -> list[EditedRoute]:
     return _validated(path, raw, scenario)
 
 
+def routes_from_doc(doc: dict[str, Any], scenario: Scenario, *,
+                    source: str = "the edited plan") -> list[EditedRoute]:
+    """The routes of an edited plan given as a document of plan.json's shape (``routes[]``
+    with ``vehicle_id``, optional ``trip``, ``stops[]`` with ``station_id`` and ``lines``), as
+    the web workspace receives them; checked like :func:`read_edited` checks a file.
+
+    Raises
+    ------
+    DataError
+        As :func:`read_edited`, naming ``source``, route and stop.
+    """
+    return _validated(Path(source), _from_doc(doc, source), scenario)
+
+
 # (vehicle id, trip or None, [(station id, line ids, where)], where of the vehicle)
 _Raw = list[tuple[str, int | None, list[tuple[str, tuple[str, ...], str]], str]]
 
@@ -300,4 +314,4 @@ def _some(ids: list[str]) -> str:
     return ", ".join(ids[:6]) + (f" and {len(ids) - 6} more" if len(ids) > 6 else "")
 
 
-__all__ = ["EditedRoute", "EditedStop", "locked_routes", "read_edited"]
+__all__ = ["EditedRoute", "EditedStop", "locked_routes", "read_edited", "routes_from_doc"]

@@ -7,6 +7,8 @@ documents, reads them back exactly, finds the latest of a scenario and lists the
 from .store import DIALECTS as DIALECTS
 from .store import STORE_ENV as STORE_ENV
 from .store import PlanStore as PlanStore
+from .store import PlanVersion as PlanVersion
+from .store import StaleVersionError as StaleVersionError
 from .store import StoredPlan as StoredPlan
 from .store import SweepTag as SweepTag
 from .store import absolute_url as absolute_url

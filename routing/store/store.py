@@ -23,11 +23,11 @@ from typing import Any
 from alembic.util import CommandError
 from sqlalchemy import Engine, create_engine, event, func, select
 from sqlalchemy.engine import URL, make_url
-from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
+from sqlalchemy.exc import ArgumentError, IntegrityError, NoSuchModuleError, SQLAlchemyError
 from sqlalchemy.orm import Session, defer
 
 from ..exceptions import StoreError
-from .tables import PlanRow, RouteRow, StopRow, UnservedRow
+from .tables import PlanRow, PlanVersionRow, RouteRow, StopRow, UnservedRow
 
 #: Environment variable naming the default store URL.
 STORE_ENV = "ROUTING_STORE_URL"
@@ -168,6 +168,25 @@ class SweepTag:
     part: int = 1
 
 
+class StaleVersionError(StoreError):
+    """Another edit took the version this one meant to store: the edit was made on a stale
+    version (see :meth:`PlanStore.save_version`)."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PlanVersion:
+    """A plan's place in its line of edits: the line's first plan, the version (from 1),
+    the plan it was edited from, who saved it and when (None: a plan stored outside the web
+    workspace, version 1 of its own line)."""
+
+    plan_id: int
+    lineage_id: int
+    version: int
+    parent_id: int | None = None
+    author: str = ""
+    created_at: dt.datetime | None = None
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class StoredPlan:
     """One line of the history: a stored plan's identity and totals (money CNY, km)."""
@@ -250,6 +269,14 @@ def _stored(row: PlanRow) -> StoredPlan:
                       sweep=None if row.sweep_job is None else SweepTag(
                           job=row.sweep_job, kind=row.sweep_kind or "",
                           option=row.sweep_option or "", part=row.sweep_part or 1))
+
+
+def _version(row: PlanVersionRow) -> PlanVersion:
+    created = row.created_at
+    if created is not None and created.tzinfo is None:
+        created = created.replace(tzinfo=dt.UTC)
+    return PlanVersion(plan_id=row.plan_id, lineage_id=row.lineage_id, version=row.version,
+                       parent_id=row.parent_id, author=row.author, created_at=created)
 
 
 class PlanStore:
@@ -335,6 +362,82 @@ class PlanStore:
                 return [row.id for row in rows], True
         except SQLAlchemyError as exc:
             raise self._failed(exc) from None
+
+    def save_version(self, doc: dict[str, Any], *, violations: int | None,
+                     lineage_id: int | None, version: int, parent_id: int | None,
+                     author: str) -> int:
+        """Store an edited plan as ``version`` of the line of edits that began with plan
+        ``lineage_id`` (None: a new line, this plan its version 1), plan and version row in
+        one transaction; return its id.
+
+        Raises
+        ------
+        StaleVersionError
+            That version of the line is stored already (another edit got in first).
+        """
+        now = dt.datetime.now(dt.UTC)
+        try:
+            with self._session() as session, session.begin():
+                row = _rows(doc, violations=violations, now=now)
+                session.add(row)
+                session.flush()
+                session.add(PlanVersionRow(plan_id=row.id, lineage_id=lineage_id or row.id,
+                                           version=version, parent_id=parent_id,
+                                           author=author, created_at=now))
+                session.flush()
+                return row.id
+        except IntegrityError:
+            raise StaleVersionError(f"version {version} of plan {lineage_id} is stored "
+                                    "already") from None
+        except SQLAlchemyError as exc:
+            raise self._failed(exc) from None
+
+    def version(self, plan_id: int) -> PlanVersion:
+        """Where plan ``plan_id`` stands in its line of edits (version 1 of its own line
+        when it was never edited nor made by the web workspace)."""
+        try:
+            with self._session() as session, session.begin():
+                row = session.get(PlanVersionRow, plan_id)
+        except SQLAlchemyError as exc:
+            raise self._failed(exc) from None
+        return PlanVersion(plan_id=plan_id, lineage_id=plan_id, version=1) if row is None \
+            else _version(row)
+
+    def versions(self, plan_ids: Sequence[int]) -> dict[int, PlanVersion]:
+        """:meth:`version` of many plans in one query (the history)."""
+        ids = list(plan_ids)
+        query = select(PlanVersionRow).where(PlanVersionRow.plan_id.in_(ids))
+        try:
+            with self._session() as session, session.begin():
+                found = {r.plan_id: _version(r) for r in session.scalars(query)}
+        except SQLAlchemyError as exc:
+            raise self._failed(exc) from None
+        return {i: found.get(i) or PlanVersion(plan_id=i, lineage_id=i, version=1) for i in ids}
+
+    def head(self, lineage_id: int) -> PlanVersion:
+        """The newest version of the line of edits that began with plan ``lineage_id``."""
+        query = (select(PlanVersionRow).where(PlanVersionRow.lineage_id == lineage_id)
+                 .order_by(PlanVersionRow.version.desc()).limit(1))
+        try:
+            with self._session() as session, session.begin():
+                row = session.scalar(query)
+        except SQLAlchemyError as exc:
+            raise self._failed(exc) from None
+        return PlanVersion(plan_id=lineage_id, lineage_id=lineage_id, version=1) \
+            if row is None else _version(row)
+
+    def line(self, lineage_id: int) -> list[PlanVersion]:
+        """Every stored version of a line of edits, oldest first."""
+        query = (select(PlanVersionRow).where(PlanVersionRow.lineage_id == lineage_id)
+                 .order_by(PlanVersionRow.version))
+        try:
+            with self._session() as session, session.begin():
+                rows = [_version(r) for r in session.scalars(query)]
+        except SQLAlchemyError as exc:
+            raise self._failed(exc) from None
+        if not rows or rows[0].version != 1:
+            rows.insert(0, PlanVersion(plan_id=lineage_id, lineage_id=lineage_id, version=1))
+        return rows
 
     def get(self, plan_id: int) -> dict[str, Any]:
         """The plan document stored under ``plan_id``, exactly as saved.

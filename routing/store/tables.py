@@ -11,7 +11,17 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import JSON, Date, DateTime, Float, ForeignKey, Integer, MetaData, String
+from sqlalchemy import (
+    JSON,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Integer,
+    MetaData,
+    String,
+    UniqueConstraint,
+)
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -124,3 +134,88 @@ class UnservedRow(Base):
     reason: Mapped[str] = mapped_column(String())
 
     plan: Mapped[PlanRow] = relationship(back_populates="unserved_rows")
+
+
+# The web workspace (routing serve): accounts, their sessions, failed logins, solve jobs and
+# the versions of plans edited on the page. Revision 0003.
+
+
+class UserRow(Base):
+    """An account of the web workspace: a role (admin | dispatcher | planner | carrier), the
+    carrier a carrier account belongs to, and an Argon2 hash of its password."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(), unique=True)
+    role: Mapped[str] = mapped_column(String())
+    carrier_id: Mapped[str | None] = mapped_column(String(), nullable=True)
+    password_hash: Mapped[str] = mapped_column(String())
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+
+class SessionRow(Base):
+    """A logged-in session: the SHA-256 of its cookie token (the token itself is never
+    stored), its CSRF token and when it expires."""
+
+    __tablename__ = "sessions"
+
+    token_hash: Mapped[str] = mapped_column(String(), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    csrf_token: Mapped[str] = mapped_column(String())
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    expires_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), index=True)
+
+
+class LoginFailureRow(Base):
+    """One failed login, for the limit on attempts per account name and client address."""
+
+    __tablename__ = "login_failures"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    username: Mapped[str] = mapped_column(String(), index=True)
+    address: Mapped[str] = mapped_column(String())
+    at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), index=True)
+
+
+class JobRow(Base):
+    """A solve job of the web workspace, where every server process and the Dask worker
+    running it see it: state (queued | running | done | failed), stage, progress 0..1, the
+    best search cost so far, a message, and the stored plan once done."""
+
+    __tablename__ = "jobs"
+
+    id: Mapped[str] = mapped_column(String(), primary_key=True)
+    user_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), nullable=True)
+    scenario: Mapped[str] = mapped_column(String())
+    time_limit_s: Mapped[float | None] = mapped_column(Float, nullable=True)
+    state: Mapped[str] = mapped_column(String())
+    stage: Mapped[str] = mapped_column(String())
+    progress: Mapped[float] = mapped_column(Float)
+    best_cost: Mapped[float | None] = mapped_column(Float, nullable=True)
+    message: Mapped[str] = mapped_column(String())
+    plan_id: Mapped[int | None] = mapped_column(
+        ForeignKey("plans.id", ondelete="SET NULL"), nullable=True)
+    violations: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), index=True)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+
+class PlanVersionRow(Base):
+    """A plan's place in a line of edits: the first plan of the line (``lineage_id``), its
+    version there (1, 2, …; one plan per version, so two edits of one version cannot both be
+    stored), the plan it was edited from, who saved it and when. A plan without a row is
+    version 1 of its own line."""
+
+    __tablename__ = "plan_versions"
+    __table_args__ = (UniqueConstraint("lineage_id", "version",
+                                       name="uq_plan_versions_lineage_id_version"),)
+
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id", ondelete="CASCADE"),
+                                         primary_key=True)
+    lineage_id: Mapped[int] = mapped_column(Integer, index=True)
+    version: Mapped[int] = mapped_column(Integer)
+    parent_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    author: Mapped[str] = mapped_column(String())
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))

@@ -1,0 +1,89 @@
+"""The scenarios a workspace offers: every subfolder of its scenarios folder with a
+``scenario.toml``, listed from that file alone, read with its travel matrices on first use and
+kept (a re-time needs both at once, many times a day)."""
+
+from __future__ import annotations
+
+import threading
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ..exceptions import DataError
+
+if TYPE_CHECKING:
+    from ..model import Scenario
+    from ..network.matrix import Matrices
+
+
+@dataclass(frozen=True, slots=True)
+class ScenarioInfo:
+    """A scenario as the list shows it: its name (the plan store's), title and day."""
+
+    name: str
+    title: str
+    date: str
+    folder: Path
+
+
+def _info(folder: Path) -> ScenarioInfo | None:
+    try:
+        head = tomllib.loads((folder / "scenario.toml").read_text("utf-8")).get("scenario", {})
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return None
+    if not isinstance(head, dict):
+        return None
+    return ScenarioInfo(str(head.get("name") or folder.name), str(head.get("title") or ""),
+                        str(head.get("date") or ""), folder)
+
+
+class ScenarioCatalog:
+    """The scenarios under ``root`` by name; :meth:`load` reads one with its matrices once."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = Path(root)
+        self._loaded: dict[str, tuple[Scenario, Matrices]] = {}
+        self._lock = threading.Lock()
+
+    def list(self) -> list[ScenarioInfo]:
+        """Every scenario folder under the root, by name."""
+        if not self.root.is_dir():
+            return []
+        found = (_info(p) for p in sorted(self.root.iterdir())
+                 if p.is_dir() and (p / "scenario.toml").is_file())
+        return sorted((i for i in found if i is not None), key=lambda i: i.name)
+
+    def find(self, name: str) -> ScenarioInfo:
+        """The scenario called ``name``.
+
+        Raises
+        ------
+        DataError
+            No scenario of that name, listing those there are.
+        """
+        known = self.list()
+        for info in known:
+            if info.name == name:
+                return info
+        names = ", ".join(i.name for i in known[:12]) or "none"
+        raise DataError(f"scenario '{name}': not among the workspace's scenarios ({names})")
+
+    def load(self, name: str) -> tuple[Scenario, Matrices]:
+        """The scenario and its travel matrices, read once per server process.
+
+        Raises
+        ------
+        DataError
+            Unknown name, or the scenario's files are wrong (every problem named).
+        """
+        with self._lock:
+            if name in self._loaded:
+                return self._loaded[name]
+        from ..io import read_scenario
+        from ..network.matrix import travel_matrices
+
+        scenario = read_scenario(self.find(name).folder)
+        matrices = travel_matrices(scenario)
+        with self._lock:
+            return self._loaded.setdefault(name, (scenario, matrices))
