@@ -97,7 +97,7 @@ def logout(request: Request, response: Response, who: Anyone) -> OkOut:
 @router.get("/openapi.json", include_in_schema=False)
 def openapi(request: Request, _who: Anyone) -> dict[str, Any]:
     """The OpenAPI document (logged-in callers only, like every /api route but login)."""
-    return request.app.openapi()  # type: ignore[no-any-return]
+    return request.app.openapi()
 
 
 @router.get("/docs", include_in_schema=False)
@@ -320,8 +320,8 @@ def retime(plan_id: int, body: RetimeIn, request: Request,
     independent checker and store the result as the next version. An edit of a version that
     is no longer current is refused (409) with what changed."""
     from ..io.edited import routes_from_doc
+    from ..io.plan_json import plan_to_dict
     from ..pipeline import retime_plan
-    from ..report.plan_json import plan_to_dict
 
     store = _store(request)
     doc = _document(store, plan_id)

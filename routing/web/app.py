@@ -137,7 +137,7 @@ def create_app(config: WebConfig | None = None) -> FastAPI:
     app.include_router(page_router())
     app.add_exception_handler(Conflict, _on_conflict)  # type: ignore[arg-type]
     app.add_exception_handler(RoutingError, _on_routing_error)  # type: ignore[arg-type]
-    app.add_middleware(_Limits, max_body=config.max_body_bytes)  # type: ignore[arg-type]
+    app.add_middleware(_Limits, max_body=config.max_body_bytes)
     return app
 
 

@@ -70,9 +70,9 @@ def _plan(store: Any, job_id: str, folder: Path, author: str, time_limit_s: floa
           seed: int | None, solution_limit: int | None) -> int:
     from ..evaluate.check import check_plan
     from ..io import read_scenario
+    from ..io.plan_json import plan_to_dict
     from ..network.matrix import travel_matrices
     from ..pipeline import plan_scenario
-    from ..report.plan_json import plan_to_dict
 
     update_job(store, job_id, state="running", stage="reading", progress=0.0)
     scenario = read_scenario(folder)

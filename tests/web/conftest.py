@@ -88,8 +88,8 @@ def login(app: Any, name: str, password: str = PASSWORD) -> Session:
 def stored(app: Any) -> int:
     """The tiny county's plan, stored as the web workspace stores a solve (version 1)."""
     from routing.io import read_scenario
+    from routing.io.plan_json import plan_to_dict
     from routing.pipeline import plan_scenario
-    from routing.report.plan_json import plan_to_dict
 
     scenario = read_scenario(TINY)
     plan, _ = plan_scenario(scenario, solution_limit=50, time_limit_s=10, seed=1)
