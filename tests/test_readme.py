@@ -11,6 +11,8 @@ def test_ci_runs_the_readme_test_command():
     ci_line = (ROOT / ".ci" / "run").read_text(encoding="utf-8").strip().splitlines()[-1]
     assert ci_line in readme
     assert "pytest" in ci_line
+    # the code is checked before the tests run: lint, then types (pyproject [tool.mypy])
+    assert ci_line.index("ruff check .") < ci_line.index("mypy") < ci_line.index("pytest")
 
 
 def test_readme_first_command_plans_the_default_scenario():

@@ -143,6 +143,20 @@ def _walk(doc: Any) -> Iterator[tuple[tuple[str | int, ...], Any]]:
 def write_plan_json(plan: Plan, scenario: Scenario, path: Path) -> dict[str, Any]:
     """Write plan.json (UTF-8, Chinese names readable, strict JSON) and return the document.
 
+    Parameters
+    ----------
+    plan
+        The plan (:func:`routing.plan_scenario`, a re-timed or re-planned day).
+    scenario
+        The scenario it solves (station names, carriers and the hash come from it).
+    path
+        The file to write.
+
+    Returns
+    -------
+    dict[str, Any]
+        The document written, as :func:`read_plan_json` reads it back.
+
     Raises
     ------
     PlanError
@@ -165,6 +179,16 @@ def write_plan_json(plan: Plan, scenario: Scenario, path: Path) -> dict[str, Any
 
 def read_plan_json(path: Path) -> dict[str, Any]:
     """Read and schema-validate plan.json; a bad file raises PlanError naming the spot.
+
+    Parameters
+    ----------
+    path
+        A plan.json written by :func:`write_plan_json` (or edited by hand).
+
+    Returns
+    -------
+    dict[str, Any]
+        The plan document, schema-valid: what :func:`routing.check_plan` checks.
 
     Raises
     ------

@@ -795,10 +795,22 @@ def read_scenario(folder: str | Path, *, confined: bool = False,
                   limits: Limits | None = None) -> Scenario:
     """Read and validate a scenario folder.
 
-    ``confined`` (a scenario fetched by URL): every file ``scenario.toml`` names must be a
-    regular file inside ``folder``. Tables larger than ``limits.max_table_mb`` (default:
-    :func:`~routing.io.limits.default_limits`) are refused. Both are checked before any table
-    is opened (see :mod:`routing.io.limits`).
+    Parameters
+    ----------
+    folder
+        A folder with ``scenario.toml`` and the tables it names (scenarios/README.md).
+    confined
+        A scenario fetched by URL: every file ``scenario.toml`` names must be a regular file
+        inside ``folder``.
+    limits
+        Tables larger than ``limits.max_table_mb`` (default:
+        :func:`~routing.io.limits.default_limits`) are refused. Both rules are checked before
+        any table is opened (see :mod:`routing.io.limits`).
+
+    Returns
+    -------
+    Scenario
+        The county's day: stations, carriers, fleet, demand, network, targets, options.
 
     Raises
     ------
