@@ -33,7 +33,18 @@ _EXPORTS = {
     "Violation": ("routing.evaluate.check", "Violation"),
 }
 
-__all__ = ["__version__", *_EXPORTS]
+__all__ = [
+    "Plan",
+    "Scenario",
+    "SolveOptions",
+    "Violation",
+    "__version__",
+    "check_plan",
+    "plan_scenario",
+    "read_plan",
+    "read_scenario",
+    "write_plan",
+]
 
 if TYPE_CHECKING:
     from .evaluate.check import Violation as Violation

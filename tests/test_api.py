@@ -50,3 +50,7 @@ def test_importing_routing_loads_no_engine():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_all_names_every_export():
+    assert set(routing.__all__) == {*routing._EXPORTS, "__version__"}
