@@ -39,8 +39,8 @@ def one(folder: Path, budget_s: float, seed: int) -> dict[str, object]:
     plan, _ = plan_scenario(sc, m, time_limit_s=budget_s, seed=seed, engine="auto")
     wall = time.perf_counter() - t0
     bad = check_scenario_plan(plan, sc, m)
-    firsts = [r.get("first_solution_s") for r in plan.meta.get("portfolio", [])]
-    firsts = [f for f in [plan.meta.get("first_solution_s"), *firsts] if f is not None]
+    firsts = [r.get("first_solution_s") for r in plan.meta.to_json().get("portfolio", [])]
+    firsts = [f for f in [plan.meta.first_solution_s, *firsts] if f is not None]
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     child = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     return {"budget_s": budget_s, "wall_s": round(wall, 1), "cost": round(plan.cost, 2),

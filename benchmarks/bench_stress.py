@@ -51,7 +51,7 @@ COLUMNS = ("county", "villages", "visits", "served", "unserved", "servable unser
 
 def _first_s(plan: Any) -> float | None:
     """Seconds to the first plan leaving no more visits out than the kept one (module doc)."""
-    runs = plan.meta.get("portfolio", [])
+    runs = plan.meta.to_json().get("portfolio", [])
     kept = next((r for r in runs if r.get("kept")), None)
     if kept is None:  # a single run: the plan's own time
         return plan.runtime_s

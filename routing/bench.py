@@ -134,14 +134,13 @@ def _solve(bi: BenchInstance, engine: str, *, time_limit_s: float, seed: int) ->
 
 def _portfolio(plan: Plan) -> list[dict[str, object]]:
     """The plan's portfolio runs (``meta.portfolio``), [] without one."""
-    runs = plan.meta.get("portfolio")
-    return [r for r in runs if isinstance(r, dict)] if isinstance(runs, list) else []
+    return [r.to_json() for r in plan.meta.portfolio or ()]
 
 
 def _first_s(plan: Plan) -> float | None:
     """Time to the first solution; with a portfolio, the earliest of its engines."""
     runs = [r.get("first_solution_s") for r in _portfolio(plan)]
-    times = [float(t) for t in [plan.meta.get("first_solution_s"), *runs]
+    times = [float(t) for t in [plan.meta.first_solution_s, *runs]
              if isinstance(t, int | float)]
     return min(times) if times else None
 

@@ -24,6 +24,7 @@ from click.testing import CliRunner
 from routing.cli import main
 from routing.exceptions import EXIT_NO_PLAN, NoPlanError
 from routing.io import read_scenario
+from routing.model.plan import PortfolioRun
 from routing.pipeline import compare_scenario, no_plan, plan_scenario
 from routing.report.comparison import comparison_rows, comparison_table
 from routing.solve import ortools_backend
@@ -91,6 +92,12 @@ def test_no_plan_is_raised_by_the_pipeline_when_strict(tiny):
     assert 0 < exc.value.servable <= exc.value.visits
 
 
+def _with_runs(plan, runs):
+    """The plan with ``runs`` (plan.json's shape) as its portfolio."""
+    return replace(plan, meta=replace(plan.meta, portfolio=tuple(
+        PortfolioRun.from_json(r) for r in runs)))
+
+
 def test_a_plan_serving_nothing_servable_is_a_plan(tiny_solved):
     """What decides: every engine run served nothing while the repair served some. A plan
     whose engines served nothing because nothing fits (no repair placed anything) stays a
@@ -98,18 +105,18 @@ def test_a_plan_serving_nothing_servable_is_a_plan(tiny_solved):
     plan, _ = tiny_solved
     runs = [{"engine": "ortools", "seed": 1, "stops": 0},
             {"engine": "ortools + repair", "seed": 1, "stops": 4}]
-    assert no_plan(replace(plan, meta=plan.meta | {"portfolio": runs})) is not None
+    assert no_plan(_with_runs(plan, runs)) is not None
     nothing = [{"engine": "ortools", "seed": 1, "stops": 0}]
-    assert no_plan(replace(plan, meta=plan.meta | {"portfolio": nothing})) is None
+    assert no_plan(_with_runs(plan, nothing)) is None
     one = [runs[0] | {"stops": 1}, runs[1]]
-    assert no_plan(replace(plan, meta=plan.meta | {"portfolio": one})) is None
+    assert no_plan(_with_runs(plan, one)) is None
     crashed = [{"engine": "pyvrp", "seed": 2, "error": "child died"}, *runs]
-    assert no_plan(replace(plan, meta=plan.meta | {"portfolio": crashed})) is not None
+    assert no_plan(_with_runs(plan, crashed)) is not None
     # the insertion plan (built from no routes before the engines run) is no engine's plan
     built = [{"engine": "insertion", "seed": 1, "stops": 4}, runs[0]]
-    assert no_plan(replace(plan, meta=plan.meta | {"portfolio": built})) == (
+    assert no_plan(_with_runs(plan, built)) == (
         sum(len(r.stops) for r in plan.routes), 4)
-    assert no_plan(replace(plan, meta=plan.meta | {"portfolio": built[:1]})) is None
+    assert no_plan(_with_runs(plan, built[:1])) is None
 
 
 def test_plan_store_keeps_a_plan_found_with_time(tmp_path):

@@ -97,7 +97,7 @@ def plan_to_dict(plan: Plan, scenario: Scenario) -> dict[str, Any]:
                       "lines": list(u.line_ids), "reason": u.reason}
                      | ({"code": u.code} if u.code else {}) for u in plan.unserved],
         "totals": totals,
-        "meta": plan.meta,
+        "meta": plan.meta.to_json(),
     }
 
 

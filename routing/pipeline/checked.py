@@ -40,17 +40,13 @@ def explained(plan: Plan, scenario: Scenario, m: Matrices) -> Plan:
     (a claim the checker tests; see routing.evaluate.explain)."""
     if not plan.unserved:
         return plan
-    locked = plan.meta.get("locked_vehicles", [])
-    pinned = plan.meta.get("locked_stops", {})
-    out = plan.meta.get("out_of_service", [])
-    at_min = plan.meta.get("replanned_at_min", 0)
+    meta = plan.meta
     ex = Explainer(scenario, m, route_views(plan.routes),
                    {r.vehicle_id: r.echelon for r in plan.routes},
-                   locked=frozenset(locked if isinstance(locked, list) else []),
-                   pinned=dict(pinned) if isinstance(pinned, dict) else {},
-                   out=frozenset(out if isinstance(out, list) else []),
-                   not_before=round(float(at_min if isinstance(at_min, int | float) else 0)
-                                    * 60))
+                   locked=frozenset(meta.locked_vehicles or ()),
+                   pinned=dict(meta.locked_stops or {}),
+                   out=frozenset(meta.out_of_service or ()),
+                   not_before=round((meta.replanned_at_min or 0.0) * 60))
     unserved = []
     for u in plan.unserved:
         code, reason = ex.why(u.station_id, u.line_ids)
@@ -87,14 +83,11 @@ def no_plan(plan: Plan) -> tuple[int, int] | None:
     every engine run failed outright (an error, not the time: listed in ``meta.portfolio``),
     and a reference plan's routes count as a plan found.
     """
-    portfolio = plan.meta.get("portfolio")
-    runs = [r for r in (portfolio if isinstance(portfolio, list) else [])
-            if isinstance(r, dict) and "error" not in r]
-    engines = [r for r in runs if not _built(str(r["engine"]))]
-    if not engines or any(r.get("stops", 1) for r in engines):
+    runs = [r for r in plan.meta.portfolio or () if r.error is None]
+    engines = [r for r in runs if not _built(r.engine)]
+    if not engines or any(1 if r.stops is None else r.stops for r in engines):
         return None
-    servable = max((int(r.get("stops", 0)) for r in runs if _built(str(r["engine"]))),
-                   default=0)
+    servable = max((r.stops or 0 for r in runs if _built(r.engine)), default=0)
     visits = sum(len(r.stops) for r in plan.routes) + sum(
         1 for u in plan.unserved if u.reason == DROPPED)
     return (visits, servable) if servable else None
@@ -120,5 +113,5 @@ def solve_checked(scenario: Scenario, m: Matrices, options: SolveOptions, *,
     # plan.json keeps the note in English (data); the summary shows it in the chosen
     # language from no_engine_plan_limit_s (routing.i18n "no_engine_plan_note").
     note = tr("no_engine_plan_note", "en", limit=f"{limit:g}")
-    return replace(plan, meta=plan.meta | {"engine_note": note, "no_engine_plan": True,
-                                           "no_engine_plan_limit_s": limit})
+    return replace(plan, meta=replace(plan.meta, engine_note=note, no_engine_plan=True,
+                                      no_engine_plan_limit_s=limit))

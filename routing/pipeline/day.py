@@ -18,10 +18,10 @@ from ..exceptions import ModelError
 from ..io.edited import EditedRoute
 from ..io.events import Event
 from ..model import DemandLine, Direction, Scenario, Tier, VehicleType
-from ..model.plan import Plan, Route
+from ..model.plan import Plan, PlanMeta, Route
 from ..network.matrix import Matrices
 from ..solve import scenario_hash
-from ..solve.repair import Earlier, planned_trips, repair
+from ..solve.repair import Earlier, built_meta, planned_trips, repair
 from ..solve.retime import left_out, retime
 from ..solve.schedule import continued_route
 from ..solve.visits import Visit, visit_of
@@ -58,8 +58,8 @@ def retime_plan(scenario: Scenario, matrices: Matrices, edited: list[EditedRoute
     timed = retime(scenario, matrices,
                    [(r.vehicle_id, r.trip, [(s.station_id, s.line_ids) for s in r.stops])
                     for r in edited])
-    plan = explained(replace(timed, meta=timed.meta | {"retimed_from": source}), scenario,
-                      matrices)
+    plan = explained(replace(timed, meta=replace(timed.meta, retimed_from=source)), scenario,
+                     matrices)
     found = check_scenario_plan(plan, scenario, matrices)
     names = {s.id: s.name for s in scenario.stations}
     left = [Violation("unserved", f"station {u.station_id} ({names.get(u.station_id, '')})",
@@ -135,11 +135,10 @@ def replan_day(scenario: Scenario, m: Matrices, doc: dict[str, Any], *, at_s: in
                 engine="replan", seed=day.solve.seed, time_limit_s=0.0, status="REPLANNED",
                 runtime_s=0.0, objective=round(sum(r.cost for r in routes), 2),
                 routes=tuple(routes), unserved=filled.unserved,
-                meta={"solutions": 1, "solution_limit": None, "matrix_source": m.source,
-                      "unreachable": list(m.unreachable), "first_solution_s": None,
-                      "replanned_at_min": round(at_s / 60, 2),
-                      "locked_vehicles": sorted({r.vehicle_id for r in state.kept}),
-                      "out_of_service": sorted(state.broken), "replan_notes": state.notes})
+                meta=replace(built_meta(m), replanned_at_min=round(at_s / 60, 2),
+                             locked_vehicles=tuple(sorted({r.vehicle_id for r in state.kept})),
+                             out_of_service=tuple(sorted(state.broken)),
+                             replan_notes=tuple(state.notes)))
     plan = explained(plan, direct, m)
     violations = hard_first(check_scenario_plan(plan, direct, m))
     return Replanned(plan, direct, violations, _changes(doc, plan), state.notes)
@@ -299,7 +298,7 @@ def _future_plan(direct: Scenario, m: Matrices,
     after each vehicle's day so far; a trip that no longer fits gives its lines back."""
     empty = Plan(scenario=direct.name, scenario_hash=scenario_hash(direct), date=direct.date,
                  engine="replan", seed=direct.solve.seed, time_limit_s=0.0, status="REPLANNED",
-                 runtime_s=0.0, objective=0.0, routes=(), unserved=(), meta={})
+                 runtime_s=0.0, objective=0.0, routes=(), unserved=(), meta=PlanMeta())
     trips: dict[str, list[list[Visit]]] = {}
     for vid, ts in future.items():
         for stops in ts:

@@ -179,12 +179,11 @@ def plan_two_echelon(scenario: Scenario, m: Matrices, options: SolveOptions, *,
         runtime += part.runtime_s
         objective += part.objective
         solutions += _solutions(part)
-    meta = dict(trunk.meta) | {"structure": "two_echelon", "solutions": solutions,
-                               "transfer_s": scenario.service.transfer_s,
-                               "townships_with_feeders": sorted(feeders),
-                               "up_transfer": "produce collected by feeders rides the next "
-                               "trunk; the trunk's township pickups are the previous "
-                               "collection"}
+    meta = replace(trunk.meta, structure="two_echelon", solutions=solutions,
+                   transfer_s=scenario.service.transfer_s,
+                   townships_with_feeders=tuple(sorted(feeders)),
+                   up_transfer="produce collected by feeders rides the next trunk; the "
+                   "trunk's township pickups are the previous collection")
     plan = replace(trunk, routes=tuple(routes), unserved=tuple(unserved),
                    runtime_s=round(runtime, 3), objective=round(objective, 2), meta=meta,
                    scenario_hash=scenario_hash(scenario))
@@ -222,7 +221,7 @@ def _direct_fallback(plan: Plan, scenario: Scenario, m: Matrices) -> Plan:
                  if moved.intersection(i for s in r.stops for i in s.transfer_ids) else r
                  for r in plan.routes if r.vehicle_id in closed)
     others = [u for u in plan.unserved if u not in todo]
-    meta = dict(plan.meta) | {"direct_fallback": fixed.meta.get("repaired", 0)}
+    meta = replace(plan.meta, direct_fallback=fixed.meta.repaired or 0)
     return replace(plan, routes=kept + fixed.routes, unserved=tuple(others) + fixed.unserved,
                    meta=meta)
 
@@ -304,8 +303,7 @@ def trunk_fleet(types: tuple[VehicleType, ...], limit: int
 
 def _solutions(plan: Plan) -> int:
     """How many solutions the engines found for ``plan`` (``meta.solutions``)."""
-    n = plan.meta.get("solutions", 0)
-    return int(n) if isinstance(n, int | float) else 0
+    return plan.meta.solutions
 
 
 def _renumbered(routes: tuple[Route, ...], offset: dict[str, int]) -> tuple[Route, ...]:
@@ -360,9 +358,8 @@ def _plan_trunks(trunk_sc: Scenario, m: Matrices, limit: int | None, options: So
                      "every hub vehicle; none is left for it")
             for sid, ids in by_station.items())))
     first = parts[0]
-    meta = dict(first.meta) | {
-        "solutions": sum(_solutions(p) for p in parts),
-        "trunk_limit": {"max_trunk_routes": limit, "trunk_fleet": taken}}
+    meta = replace(first.meta, solutions=sum(_solutions(p) for p in parts),
+                   trunk_limit={"max_trunk_routes": limit, "trunk_fleet": taken})
     return replace(first, routes=tuple(r for p in parts for r in p.routes),
                    unserved=tuple(u for p in parts for u in p.unserved),
                    runtime_s=round(sum(p.runtime_s for p in parts), 3),

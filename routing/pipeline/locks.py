@@ -68,15 +68,12 @@ def plan_locked(scenario: Scenario, m: Matrices, locks: Locks, options: SolveOpt
                                       for r in part.routes)],
                     key=lambda r: (order[r.vehicle_id], r.trip))
     extra = round(sum(r.cost for r in kept.routes), 2)  # every candidate had the locked routes
-    portfolio = part.meta.get("portfolio")
-    runs = [x | {"cost": round(x["cost"] + extra, 2), "score": round(x["score"] + extra, 2)}
-            if "cost" in x else x for x in (portfolio if isinstance(portfolio, list) else [])]
-    meta = dict(part.meta) | {"locked_vehicles": sorted(locked, key=order.__getitem__),
-                              "locked_stops": dict(sorted(locks.stops.items()))}
-    if runs:
-        meta["portfolio"] = runs
-    if reference:
-        meta["stability"] = stability(tuple(routes), dict(reference)) | {
-            "change_penalty": options.change_penalty}
+    runs = tuple(replace(x, cost=round(x.cost + extra, 2), score=round((x.score or 0) + extra, 2))
+                 if x.cost is not None else x for x in part.meta.portfolio or ())
+    meta = replace(part.meta, locked_vehicles=tuple(sorted(locked, key=order.__getitem__)),
+                   locked_stops=dict(sorted(locks.stops.items())),
+                   portfolio=runs or part.meta.portfolio,
+                   stability=stability(tuple(routes), reference, options.change_penalty)
+                   if reference else part.meta.stability)
     plan = replace(part, scenario_hash=scenario_hash(direct), routes=tuple(routes), meta=meta)
     return explained(plan, direct, m)

@@ -5,14 +5,14 @@ from __future__ import annotations
 import hashlib
 import math
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import replace
 
 import numpy as np
 
 from ..exceptions import ModelError, UnsupportedConstraintError
 from ..model import Scenario
-from ..model.plan import Plan, Route, Unserved
+from ..model.plan import Plan, PlanMeta, PortfolioRun, Route, Stability, Unserved
 from ..network.matrix import Matrices, vehicle_duration_s
 from . import ortools_backend, pyvrp_backend
 from .options import ENGINES, SolveOptions
@@ -40,8 +40,10 @@ def scenario_hash(scenario: Scenario) -> str:
     return _HASHED[id(scenario)][1]
 
 
-def stability(routes: tuple[Route, ...], reference: dict[str, str]) -> dict[str, int]:
-    """Stops on the same vehicle as in the reference plan, stops moved, stations new today."""
+def stability(routes: tuple[Route, ...], reference: Mapping[str, str],
+              change_penalty: float = 0.0) -> Stability:
+    """Stops on the same vehicle as in the reference plan, stops moved, stations new today
+    (and the change penalty that was asked)."""
     kept = moved = new = 0
     for r in routes:
         for station, lines in {s.station_id: s.line_ids for s in r.stops}.items():
@@ -52,7 +54,7 @@ def stability(routes: tuple[Route, ...], reference: dict[str, str]) -> dict[str,
                 kept += 1
             else:
                 moved += 1
-    return {"kept": kept, "moved": moved, "new": new}
+    return Stability(kept=kept, moved=moved, new=new, change_penalty=change_penalty)
 
 
 #: Seconds the engines get at least (or the whole time limit if shorter), whatever the
@@ -90,17 +92,14 @@ def _plan(scenario: Scenario, matrices: Matrices, visits: list[Visit], unserved:
     served = {k for seq in raw.sequences.values() for k in seq}
     left = [Unserved(station_id=v.station_id, line_ids=v.line_ids, reason=DROPPED)
             for k, v in enumerate(visits) if k not in served]
-    meta: dict[str, object] = {"solutions": raw.solutions, "solution_limit": solution_limit,
-                               "matrix_source": matrices.source,
-                               "unreachable": list(matrices.unreachable),
-                               "first_solution_s": None if raw.first_s is None
-                               else round(raw.first_s, 3)}
-    if raw.peak_rss_mb is not None:
-        meta["peak_rss_mb"] = raw.peak_rss_mb
-    if raw.warm_start:
-        meta["warm_start"] = "pyvrp"  # OR-Tools' search began from PyVRP's routes
-    if raw.restarts:
-        meta["restarts"] = raw.restarts  # fresh starts after stagnation (PyVRP "wide")
+    meta = PlanMeta(solutions=raw.solutions, solution_limit=solution_limit,
+                    matrix_source=matrices.source, unreachable=tuple(matrices.unreachable),
+                    first_solution_s=None if raw.first_s is None else round(raw.first_s, 3),
+                    peak_rss_mb=raw.peak_rss_mb,
+                    # OR-Tools' search began from PyVRP's routes
+                    warm_start="pyvrp" if raw.warm_start else None,
+                    # fresh starts after stagnation (PyVRP "wide")
+                    restarts=raw.restarts or None)
     return Plan(scenario=scenario.name, scenario_hash=scenario_hash(scenario), date=scenario.date,
                 engine=engine, seed=seed, time_limit_s=time_limit_s, status=raw.status,
                 runtime_s=round(raw.runtime_s, 3),
@@ -117,7 +116,7 @@ def plan_score(plan: Plan, penalty: float, reference: dict[str, str] | None = No
     Recomputed from the timed routes, so plans from different engines compare on equal terms
     (their own objectives differ in tie-breakers and rounding).
     """
-    moved = stability(plan.routes, reference)["moved"] if reference else 0
+    moved = stability(plan.routes, reference).moved if reference else 0
     return (plan.cost + penalty * sum(1 for u in plan.unserved if u.reason == DROPPED)
             + change_penalty * moved)
 
@@ -249,24 +248,24 @@ def _chosen(plans: list[Candidate], failed: list[tuple[str, int, str]], opts: So
             break
     best = next((k for k, good in enumerate(ok) if good), 0)
     plan = plans[best][2]
-    meta = dict(plan.meta) | {"engine_requested": opts.engine}
+    portfolio = None
     if len(plans) + len(failed) > 1:
-        meta["portfolio"] = [
-            {"engine": name, "seed": run_seed, "cost": round(p.cost, 2),
-             "dropped": sum(1 for u in p.unserved if u.reason == DROPPED),
-             "stops": sum(len(r.stops) for r in p.routes),
-             "score": round(score(p), 2), "accepted": good,
-             "kept": k == best, "first_solution_s": p.meta["first_solution_s"],
-             "warm_start": bool(p.meta.get("warm_start")),
-             "restarts": p.meta.get("restarts", 0),
-             "peak_rss_mb": p.meta.get("peak_rss_mb")}
+        portfolio = tuple(
+            PortfolioRun(engine=name, seed=run_seed, cost=round(p.cost, 2),
+                         dropped=sum(1 for u in p.unserved if u.reason == DROPPED),
+                         stops=sum(len(r.stops) for r in p.routes),
+                         score=round(score(p), 2), accepted=good, kept=k == best,
+                         first_solution_s=p.meta.first_solution_s,
+                         warm_start=bool(p.meta.warm_start), restarts=p.meta.restarts or 0,
+                         peak_rss_mb=p.meta.peak_rss_mb)
             for k, ((name, run_seed, p), good) in enumerate(zip(plans, ok, strict=True))
-        ] + [{"engine": name, "seed": run_seed, "error": msg} for name, run_seed, msg in failed]
-    if note:
-        meta["engine_note"] = note
-    if reference is not None:
-        meta["stability"] = stability(plan.routes, reference) | {
-            "change_penalty": opts.change_penalty}
+        ) + tuple(PortfolioRun(engine=name, seed=run_seed, error=msg)
+                  for name, run_seed, msg in failed)
+    meta = replace(plan.meta, engine_requested=opts.engine,
+                   portfolio=portfolio or plan.meta.portfolio,
+                   engine_note=note or plan.meta.engine_note,
+                   stability=plan.meta.stability if reference is None
+                   else stability(plan.routes, reference, opts.change_penalty))
     return replace(plan, meta=meta)
 
 
@@ -307,7 +306,7 @@ def solve_pyvrp_default(scenario: Scenario, matrices: Matrices, *, time_limit_s:
                                       seed=seed)
     plan = _plan(scenario, matrices, visits, list(unserved), raw, engine="pyvrp", seed=seed,
                  time_limit_s=time_limit_s, solution_limit=None)
-    return replace(plan, meta=dict(plan.meta) | {"engine_requested": "pyvrp-default"})
+    return replace(plan, meta=replace(plan.meta, engine_requested="pyvrp-default"))
 
 
 __all__ = [

@@ -18,13 +18,14 @@ from __future__ import annotations
 
 import math
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from itertools import pairwise
 
 import numpy as np
 
 from ..model import DemandLine, Scenario, VehicleType
-from ..model.plan import Plan, Route, Unserved
+from ..model.plan import Plan, PlanMeta, Route, Unserved
 from ..network.matrix import Matrices, vehicle_duration_s
 from .schedule import timed_route
 from .visits import Visit, fits, visit_of
@@ -44,7 +45,7 @@ def line_key(line_id: str) -> str:
     return "line:" + line_id
 
 
-def reference_vehicle(reference: dict[str, str], station_id: str,
+def reference_vehicle(reference: Mapping[str, str], station_id: str,
                       line_ids: tuple[str, ...]) -> str | None:
     """The vehicle a reference plan gave this visit: its lines' vehicle, else its station's."""
     return next((reference[line_key(i)] for i in line_ids if line_key(i) in reference),
@@ -346,7 +347,7 @@ def repair(plan: Plan, scenario: Scenario, matrices: Matrices, *,
         routes += fleet.routes(vid, trips[vid], lines, echelon.get(vid, "direct"))
     routes.sort(key=lambda r: (order[r.vehicle_id], r.trip))
     kept = [u for u in plan.unserved if u.reason != DROPPED]
-    meta = dict(plan.meta) | {"repaired": len(dropped) - len(left)}
+    meta = replace(plan.meta, repaired=len(dropped) - len(left))
     return replace(plan, routes=tuple(routes), unserved=tuple(kept + left), meta=meta)
 
 
@@ -459,8 +460,7 @@ def reference_candidate(scenario: Scenario, matrices: Matrices, visits: list[Vis
                 status="SUCCESS", runtime_s=0.0,
                 objective=round(sum(r.cost for r in routes), 2), routes=tuple(routes),
                 unserved=tuple(unserved + left),
-                meta={"solutions": 1, "solution_limit": None, "matrix_source": matrices.source,
-                      "unreachable": list(matrices.unreachable), "first_solution_s": None})
+                meta=built_meta(matrices))
     return repair(plan, scenario, matrices, pinned=pinned)
 
 
@@ -508,13 +508,17 @@ def insertion_candidate(scenario: Scenario, matrices: Matrices, visits: list[Vis
                  routes=(), unserved=tuple(unserved + [
                      Unserved(station_id=v.station_id, line_ids=v.line_ids, reason=DROPPED)
                      for v in visits]),
-                 meta={"solutions": 1, "solution_limit": None,
-                       "matrix_source": matrices.source,
-                       "unreachable": list(matrices.unreachable), "first_solution_s": None})
+                 meta=built_meta(matrices))
     plan = repair(empty, scenario, matrices, until=t0 + budget_s, pinned=pinned)
     elapsed = round(time.perf_counter() - t0, 3)
     return replace(plan, runtime_s=elapsed, objective=round(plan.cost, 2),
-                   meta=dict(plan.meta) | {"first_solution_s": elapsed})
+                   meta=replace(plan.meta, first_solution_s=elapsed))
+
+
+def built_meta(matrices: Matrices) -> PlanMeta:
+    """The meta of a plan no engine searched (inserted, re-timed, re-planned): one solution."""
+    return PlanMeta(solutions=1, solution_limit=None, matrix_source=matrices.source,
+                    unreachable=tuple(matrices.unreachable), first_solution_s=None)
 
 
 __all__ = [

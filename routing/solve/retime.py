@@ -18,7 +18,7 @@ import numpy as np
 from ..model import Scenario
 from ..model.plan import Plan, Route, Unserved
 from ..network.matrix import Matrices, vehicle_duration_s
-from .repair import DROPPED
+from .repair import DROPPED, built_meta
 from .schedule import timed_route
 from .visits import presolve, visit_of
 
@@ -69,8 +69,7 @@ def retime(scenario: Scenario, matrices: Matrices,
                 date=scenario.date, engine=engine, seed=scenario.solve.seed,
                 time_limit_s=0.0, status="RETIMED", runtime_s=round(time.perf_counter() - t0, 3),
                 objective=cost, routes=tuple(out), unserved=tuple(unserved),
-                meta={"solutions": 1, "solution_limit": None, "matrix_source": matrices.source,
-                      "unreachable": list(matrices.unreachable), "first_solution_s": None})
+                meta=built_meta(matrices))
 
 
 def left_out(scenario: Scenario, matrices: Matrices, served: set[str]) -> list[Unserved]:

@@ -117,7 +117,7 @@ def test_trunk_route_limit_is_planned_and_verdicted(tiny):
     sc, plan, m, doc = _limited(tiny, 2)
     assert plan.unserved == ()
     assert check_scenario_plan(plan, sc, m) == []
-    assert plan.meta["trunk_limit"] == {"max_trunk_routes": 2, "trunk_fleet": {"van": 2}}
+    assert plan.meta.trunk_limit == {"max_trunk_routes": 2, "trunk_fleet": {"van": 2}}
     v = trunk_routes_verdict([doc], sc, 2)
     assert v.met is True and v.value == "2 routes, 2/2 townships"
     # the same plan's trunk routes twice: over the limit, by how much

@@ -33,7 +33,7 @@ def test_a_locked_route_stays_exactly_and_the_rest_is_replanned(tiny, tiny_doc):
     plan, m = plan_scenario(tiny, solution_limit=50, time_limit_s=10, locks=locks,
                             reference=reference_from_plan(tiny_doc))
     assert [s for _, s, _ in _order(plan, "van-1")] == [s["station_id"] for s in van["stops"]]
-    assert plan.meta["locked_vehicles"] == ["van-1"]
+    assert plan.meta.locked_vehicles == ("van-1",)
     assert plan.unserved == ()
     assert check_scenario_plan(plan, tiny, m) == []
 
@@ -52,7 +52,7 @@ def test_a_locked_stop_rides_its_vehicle_even_when_dearer(tiny, tiny_doc):
                             reference=ref, change_penalty=0.0)
     on = {s.station_id: r.vehicle_id for r in plan.routes for s in r.stops}
     assert on["V1"] == "reefer-1"
-    assert "locked on their vehicles" in plan.meta["engine_note"]
+    assert "locked on their vehicles" in plan.meta.engine_note
     assert check_scenario_plan(plan, tiny, m) == []
     with pytest.raises(UnsupportedConstraintError, match="locked"):
         plan_scenario(tiny, m, solution_limit=50, time_limit_s=10, locks=locks, reference=ref,

@@ -52,7 +52,7 @@ def test_late_parcels_and_a_breakdown(tiny, dawn):
     assert not res.plan.unserved
     broken = [r for r in res.plan.routes if r.vehicle_id == van.vehicle_id]
     assert len(broken) == 1 and len(broken[0].stops) < len(van.stops)
-    assert res.plan.meta["out_of_service"] == [van.vehicle_id]
+    assert res.plan.meta.out_of_service == (van.vehicle_id,)
     assert any(c.kind == "added" for c in res.changes)
     # what it still carried is at the hub when it is; its pickups not made stay as they were
     ready = {ln.id: ln.ready_s for ln in res.scenario.demand}

@@ -35,7 +35,7 @@ def test_every_feature_in_one_plan(plans, kind):
         if lines[i].fresh:
             assert sc.vehicle_type(r.vehicle_type).fresh_capacity_kg >= lines[i].kg
     assert max(r.trip for r in plan.routes) >= 2  # multi-trip
-    stab = plan.meta["stability"]
+    stab = plan.meta.to_json()["stability"]
     assert stab["kept"] >= stab["moved"]
     (u,) = plan.unserved
     assert u.line_ids == ("D13",) and "1,200.0 kg" in u.reason

@@ -118,12 +118,12 @@ def test_auto_falls_back_to_ortools_and_says_why(tiny):
     sc = dataclasses.replace(tiny, targets=Targets(fresh_h=6))
     plan, m = plan_scenario(sc, engine="auto", solution_limit=50, time_limit_s=10)
     assert plan.engine == "ortools"
-    assert "back at the hub by a deadline" in plan.meta["engine_note"]
-    runs = {r["engine"]: r for r in plan.meta["portfolio"]}
+    assert "back at the hub by a deadline" in plan.meta.engine_note
+    runs = {r["engine"]: r for r in plan.meta.to_json()["portfolio"]}
     assert sorted(runs) == ["insertion", "ortools", "ortools from pyvrp routes"]
     assert runs["ortools from pyvrp routes"]["warm_start"]
     assert not runs["ortools"]["warm_start"]
-    assert "ortools from pyvrp routes seed 1" in _engine_lines(plan.meta)[0]
+    assert "ortools from pyvrp routes seed 1" in _engine_lines(plan.meta.to_json())[0]
     assert check_scenario_plan(plan, sc, m) == []
 
 
@@ -134,10 +134,10 @@ def test_stable_routes_portfolio_scores_moves(tiny):
     reference = {s.station_id: r.vehicle_id for r in first.routes for s in r.stops}
     plan, _ = plan_scenario(tiny, m, engine="auto", solution_limit=50, time_limit_s=10,
                             reference=reference, change_penalty=500.0)
-    runs = plan.meta["portfolio"]
+    runs = plan.meta.to_json()["portfolio"]
     kept = next(r for r in runs if r["kept"])
     assert kept["score"] == min(r["score"] for r in runs)
-    moved = plan.meta["stability"]["moved"]
+    moved = plan.meta.to_json()["stability"]["moved"]
     assert kept["score"] == pytest.approx(plan.cost + 500.0 * moved, abs=0.01)
     assert check_scenario_plan(plan, tiny, m) == []
 
@@ -174,7 +174,7 @@ def test_auto_runs_two_pyvrp_seeds_and_keeps_the_cheaper_checked_plan(tiny):
     """Where PyVRP fits, the portfolio runs it with two seeds (one per core); the kept plan
     is the cheapest accepted one."""
     plan, m = plan_scenario(tiny, engine="auto", solution_limit=50, time_limit_s=10, seed=3)
-    runs = plan.meta["portfolio"]
+    runs = plan.meta.to_json()["portfolio"]
     assert sorted((r["engine"], r["seed"]) for r in runs) == [("insertion", 3), ("pyvrp", 3),
                                                                ("pyvrp wide", 4)]
     kept = [r for r in runs if r["kept"]]
@@ -183,7 +183,7 @@ def test_auto_runs_two_pyvrp_seeds_and_keeps_the_cheaper_checked_plan(tiny):
     assert kept[0]["accepted"] is True
     assert [r["accepted"] for r in runs if not r["kept"]] == [None, None]
     assert plan.engine == "pyvrp"
-    assert plan.meta["engine_requested"] == "auto"
+    assert plan.meta.engine_requested == "auto"
     assert check_scenario_plan(plan, tiny, m) == []
 
 
@@ -193,7 +193,7 @@ def test_auto_goes_prize_collecting_when_pyvrp_finds_nothing_feasible(tiny):
     out what the van cannot carry, and the plan says why each line is unserved."""
     sc = _one_van(tiny)
     plan, m = plan_scenario(sc, engine="auto", solution_limit=50, time_limit_s=10)
-    runs = plan.meta["portfolio"]
+    runs = plan.meta.to_json()["portfolio"]
     by = {(r["engine"], r["seed"]): r for r in runs}
     assert "prize-collecting took over" in by["pyvrp wide", sc.solve.seed + 1]["error"]
     collecting = [r for r in runs if "prize-collecting" in r["engine"]]
@@ -218,7 +218,7 @@ def test_auto_goes_prize_collecting_on_time_without_an_iteration_limit(tiny):
     van = _one_van(tiny)
     sc = dataclasses.replace(van, solve=dataclasses.replace(van.solve, solution_limit=None))
     plan, m = plan_scenario(sc, engine="auto", time_limit_s=8)
-    by = {(r["engine"], r["seed"]): r for r in plan.meta["portfolio"]}
+    by = {(r["engine"], r["seed"]): r for r in plan.meta.to_json()["portfolio"]}
     msg = by["pyvrp wide", sc.solve.seed + 1]["error"]
     found = re.fullmatch(r"no feasible plan after ([\d.]+) s; prize-collecting took over", msg)
     assert found, msg
@@ -284,7 +284,7 @@ def test_decomposed_portfolio_plans_completely(tiny, monkeypatch):
     monkeypatch.setattr(pf, "DECOMPOSE_MIN", 1)
     monkeypatch.setattr(pf, "DECOMPOSE_MIN_S", 0.0)
     plan, m = plan_scenario(tiny, engine="auto", solution_limit=100, time_limit_s=10)
-    runs = plan.meta["portfolio"]
+    runs = plan.meta.to_json()["portfolio"]
     # the insertion plan (1), whole (1, 2), joined (5, 6)
     assert sorted(r["seed"] for r in runs) == [1, 1, 2, 5, 6]
     assert plan.unserved == ()
@@ -304,11 +304,11 @@ def test_a_cheaper_plan_that_fails_the_check_is_not_kept(tiny):
 
     plan = solve(tiny, m, SolveOptions.of(tiny.solve, solution_limit=50, time_limit_s=10),
                  accept=accept)
-    runs = sorted((r for r in plan.meta["portfolio"] if r["engine"] != "insertion"),
+    runs = sorted((r for r in plan.meta.to_json()["portfolio"] if r["engine"] != "insertion"),
                   key=lambda r: r["score"])
     assert [r["accepted"] for r in runs] == [False, True]
     assert runs[1]["kept"] and plan.cost == pytest.approx(runs[1]["cost"], abs=0.01)
-    assert "failed the check" in _engine_lines(plan.meta)[0]
+    assert "failed the check" in _engine_lines(plan.meta.to_json())[0]
 
 
 def test_an_infeasible_search_reports_no_plan_and_gives_up_on_time(tiny):
@@ -366,8 +366,8 @@ def test_pyvrp_keeps_stable_routes_through_its_profiles(tiny):
     assert moved(held) == 0 < moved(free)
     plan = solve(sc, m, SolveOptions.of(sc.solve, solution_limit=100, time_limit_s=10,
                                         reference=renamed, change_penalty=500.0))
-    assert "engine_note" not in plan.meta and plan.meta["stability"]["moved"] == 0
-    assert any(r["engine"].startswith("pyvrp") for r in plan.meta["portfolio"])
+    assert plan.meta.engine_note is None and plan.meta.to_json()["stability"]["moved"] == 0
+    assert any(r["engine"].startswith("pyvrp") for r in plan.meta.to_json()["portfolio"])
     assert check_scenario_plan(plan, sc, m) == []
 
 

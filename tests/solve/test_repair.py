@@ -6,7 +6,7 @@ import dataclasses
 
 import pytest
 
-from routing.model.plan import Plan, Unserved
+from routing.model.plan import Plan, PlanMeta, Unserved
 from routing.pipeline import check_scenario_plan
 from routing.solve import DROPPED, scenario_hash
 from routing.solve.repair import reference_candidate, repair
@@ -23,7 +23,7 @@ def _empty_plan(scenario, matrices) -> Plan:
     return Plan(scenario=scenario.name, scenario_hash=scenario_hash(scenario),
                 date=scenario.date, engine="ortools", seed=1, time_limit_s=1.0,
                 status="SUCCESS", runtime_s=1.0, objective=0.0, routes=(),
-                unserved=tuple(unserved + left), meta={"solutions": 1})
+                unserved=tuple(unserved + left), meta=PlanMeta(solutions=1))
 
 
 def test_an_empty_plan_is_repaired_into_one_that_serves_everything(tiny, tiny_solved):
@@ -31,7 +31,7 @@ def test_an_empty_plan_is_repaired_into_one_that_serves_everything(tiny, tiny_so
     m = tiny_solved[1]
     fixed = repair(_empty_plan(tiny, m), tiny, m)
     assert fixed.unserved == ()
-    assert fixed.meta["repaired"] == sum(1 for r in tiny_solved[0].routes for _ in r.stops)
+    assert fixed.meta.repaired == sum(1 for r in tiny_solved[0].routes for _ in r.stops)
     assert check_scenario_plan(fixed, tiny, m) == []
     fresh = {ln.id for ln in tiny.demand if ln.fresh}
     for r in fixed.routes:  # cold chain kept: fresh lines only where there is cold capacity
@@ -73,7 +73,7 @@ def test_replanning_the_same_day_against_its_own_plan_moves_nothing(tiny, tiny_s
     plan, m = tiny_solved
     ref = reference_from_plan(plan_to_dict(plan, tiny))
     again, _ = plan_scenario(tiny, m, solution_limit=5, time_limit_s=10, reference=ref)
-    assert again.meta["stability"]["moved"] == 0
+    assert again.meta.stability.moved == 0
     assert again.cost <= plan.cost + 0.01
     assert check_scenario_plan(again, tiny, m) == []
 
@@ -94,7 +94,7 @@ def test_the_insertion_plan_serves_every_bundled_county_whole(county):
     visits, unserved = presolve(sc, set(m.unreachable))
     plan = insertion_candidate(sc, m, visits, list(unserved), seed=1, time_limit_s=10)
     assert plan.unserved == () and plan.engine == "insertion"
-    assert plan.meta["first_solution_s"] == plan.runtime_s
+    assert plan.meta.first_solution_s == plan.runtime_s
     assert check_scenario_plan(plan, sc, m) == []
 
 

@@ -115,8 +115,8 @@ def test_auto_plans_multi_trip_with_the_pyvrp_portfolio(tiny):
     apart, and no engine note says PyVRP could not express the problem."""
     sc = _fleet(tiny, van={"count": 1, "max_trips": 3}, reefer={"capacity_parcels": 60})
     plan, m = plan_scenario(sc, solution_limit=100, time_limit_s=20)
-    assert plan.engine == "pyvrp" and "engine_note" not in plan.meta
-    assert sorted(r["engine"] for r in plan.meta["portfolio"]) == ["insertion", "pyvrp",
+    assert plan.engine == "pyvrp" and plan.meta.engine_note is None
+    assert sorted(r["engine"] for r in plan.meta.to_json()["portfolio"]) == ["insertion", "pyvrp",
                                                                  "pyvrp wide"]
     assert max(r.trip for r in plan.routes) >= 2
     assert check_scenario_plan(plan, sc, m) == []
@@ -206,7 +206,7 @@ def test_decomposed_portfolio_plans_multi_trip(tiny, monkeypatch):
     monkeypatch.setattr(pf, "DECOMPOSE_MIN_S", 0.0)
     sc = _fleet(tiny, van={"count": 1, "max_trips": 3}, reefer={"capacity_parcels": 60})
     plan, m = plan_scenario(sc, solution_limit=100, time_limit_s=10)
-    runs = plan.meta["portfolio"]
+    runs = plan.meta.to_json()["portfolio"]
     assert sorted(r["engine"] for r in runs) == ["insertion", "pyvrp", "pyvrp from halves",
                                                   "pyvrp from halves", "pyvrp wide"]
     assert all("error" not in r for r in runs)

@@ -106,4 +106,4 @@ def test_a_village_its_feeders_cannot_take_goes_directly_from_the_hub(tmp_path):
     assert direct & set(transferred_lines(sc))  # would have changed vehicles at a township
     handed = {i for r in plan.routes for s in r.stops for i in s.transfer_ids}
     assert not direct & handed  # and no trunk carries them any more
-    assert plan.meta["direct_fallback"] >= 1
+    assert plan.meta.direct_fallback >= 1
