@@ -149,6 +149,7 @@ class Found(NamedTuple):
 
 
 def _part(step: Step) -> Part:
+    """The part of a route a step of its head, its leaving, a stop or its return is in."""
     if step < Step.LOAD_OUT:
         return Part.HEAD
     if step < Step.DRIVE:
@@ -179,6 +180,7 @@ def section_spot(section: Section) -> Spot:
 
 
 def found(spot: Spot, kind: str, where: str, message: str) -> Found:
+    """A violation found at ``spot``."""
     return Found(spot, Violation(kind, where, message))
 
 
