@@ -449,15 +449,19 @@ def test_down_lines_are_on_board_leaving_the_depot(tiny, tiny_solved, tiny_doc):
         assert run.doc["load_at_start"]["kg"] == pytest.approx(kg)
 
 
-@pytest.mark.xfail(raises=AttributeError, strict=True, reason="kept as found: check_plan gives "
-                   "unserved_claims the last stop's transfer ids (a set) for `handed`, not the "
-                   "hand-overs it was given (rules._handed_as_found); a fix changes verdicts")
 def test_the_reasons_are_tested_with_the_hand_overs_check_plan_was_given(
         tiny, tiny_solved, tiny_doc):
+    """A plan whose last stop hands lines over and which claims a false reason: the reason
+    is tested (with the hand-overs check_plan was given, not the last stop's) and caught.
+    The checker of 6ce6f1c crashed here (it reused the name ``handed`` for each stop's
+    transfers and gave the last one's set to unserved_claims)."""
     last = tiny_doc["routes"][-1]["stops"][-1]
     last["transfers"] = last["lines"][:1]
     r = tiny_doc["routes"][0]
     s = r["stops"].pop()
     tiny_doc["unserved"].append({"station_id": s["station_id"], "lines": s["lines"],
                                  "code": "fleet_busy", "reason": "no vehicle left"})
-    check_plan(tiny_doc, tiny, tiny_solved[1])
+    found = check_plan(tiny_doc, tiny, tiny_solved[1])
+    claims = [v for v in found if v.kind == "servable_unserved"]
+    assert len(claims) == 1 and s["station_id"] in claims[0].where
+    assert "stands idle and could serve it alone" in claims[0].message

@@ -11,7 +11,6 @@ import math
 from collections import Counter
 from collections.abc import Callable
 from itertools import pairwise
-from typing import Any
 
 from ...model import Direction, VehicleType
 from ...units import hhmm
@@ -373,19 +372,7 @@ def unserved_entries(ctx: Context) -> list[Found]:
 def claims(ctx: Context) -> list[Found]:
     """Each unserved entry's reason holds against the plan (see :func:`unserved_claims`)."""
     return [found(section_spot(Section.CLAIMS), v.kind, v.where, v.message)
-            for v in unserved_claims(ctx.doc, ctx.scenario, ctx.matrices, _handed_as_found(ctx))]
-
-
-def _handed_as_found(ctx: Context) -> Any:
-    """The ``handed`` the checker has always given :func:`unserved_claims`: those given to
-    check_plan if no stop was checked, else the transfer ids of the last stop checked (a
-    set: the single function this module replaced reused the name ``handed`` in its loop
-    over the stops). Kept so that splitting the checker into rules changes no verdict; with
-    it a feeder plan's reasons are tested without the trunks' hand-over times, and a set
-    that is not empty fails in unserved_claims (AttributeError). Fixing it is a change of
-    behaviour of its own."""
-    checked = [stop for run in ctx.routes for stop in run.stops]
-    return set(checked[-1].doc.get("transfers", [])) if checked else ctx.handed
+            for v in unserved_claims(ctx.doc, ctx.scenario, ctx.matrices, ctx.handed)]
 
 
 def coverage(ctx: Context) -> list[Found]:
