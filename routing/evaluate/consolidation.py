@@ -1,8 +1,9 @@
-"""Carriers alone against the alliance: plans, costs, targets and the split of the alliance's cost.
+"""Carriers alone against the alliance, judged: costs, targets and the split of the cost.
 
-Every figure here comes from plans made by the same solver with the same budget, checked by the
-independent checker, and costed from the plan documents (route costs the checker recomputes,
-plus handling per parcel). Nothing is estimated outside a plan.
+The plans are made in :mod:`routing.pipeline.alliance` (the same solver with the same budget
+for every option); here each option's plans are checked by the independent checker and costed
+from the plan documents (route costs the checker recomputes, plus handling per parcel).
+Nothing is estimated outside a plan.
 
 - Baseline: each carrier alone from its outlet (which acts as its hub), with the vehicles it
   owns, serving only its own parcels, every ``visit_every_days`` days.
@@ -20,31 +21,17 @@ from __future__ import annotations
 import dataclasses
 import itertools
 import math
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..constants import AUTO
-from ..exceptions import ModelError
-from ..model import Direction, Scenario, Targets, Tier, Variant
-from ..model.plan import Plan
+from ..model import Direction, Scenario, Targets
 from ..network.matrix import Matrices
 from .check import Violation, check_plan
 from .periodic import (
     Schedule,
-    choose_every,
-    day_scenarios,
-    more_often,
-    same_day_schedule,
-    sector_schedule,
-    slack_h,
-    volumes,
 )
 from .sla import LineTiming, schedule_timings, sla_report
 from .targets import Verdict, structure_verdicts
-
-#: Plans a scenario: (scenario, matrices, structure, time limit s) -> (plan, plan.json document).
-Planner = Callable[[Scenario, Matrices, str, float], tuple[Plan, dict[str, Any]]]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -102,31 +89,9 @@ def failed_outcome(scenario: Scenario, name: str, kind: str, carriers: tuple[str
                    targets=targets if targets is not None else scenario.targets, failed=reason)
 
 
-def member_scenario(scenario: Scenario, carriers: tuple[str, ...],
-                    merge: dict[str, str] | None = None) -> Scenario:
-    """The members' daily parcels on the shared fleet; ``merge`` moves a station's parcels to
-    the point that serves it too (多站合一)."""
-    merge = merge or {}
-    demand = tuple(dataclasses.replace(ln, station_id=merge[ln.station_id])
-                   if ln.station_id in merge else ln
-                   for ln in scenario.demand if ln.carrier_id in carriers)
-    return dataclasses.replace(scenario, demand=demand)
-
-
-def alone_scenario(scenario: Scenario, carrier: str) -> Scenario:
-    """One carrier alone: its daily parcels, its own vehicles, its outlet as its hub."""
-    c = next(x for x in scenario.carriers if x.id == carrier)
-    outlet = c.outlet_id
-    stations = tuple(dataclasses.replace(s, tier=Tier.HUB) if s.id == outlet and
-                     s.tier is Tier.OUTLET else s for s in scenario.stations)
-    fleet = tuple(vt for vt in scenario.vehicle_types if vt.owner == carrier)
-    base = member_scenario(scenario, (carrier,))
-    return dataclasses.replace(base, stations=stations, vehicle_types=fleet)
-
-
 @dataclass(frozen=True, slots=True)
-class _Job:
-    """What every plan of one option shares: who, how, on what budget."""
+class Option:
+    """One option of a comparison, as its plans are judged: who, how, on what parcels."""
 
     name: str
     kind: str
@@ -136,60 +101,14 @@ class _Job:
     carriers: tuple[str, ...]
     structure: str
     setting: int | str  # the visit_every_days asked for
-    planner: Planner
-    time_limit_s: float
     handling_per_parcel: float
     merge: tuple[tuple[str, str], ...] = ()
 
 
-def _better(a: Outcome, b: Outcome) -> bool:
+def better(a: Outcome, b: Outcome) -> bool:
     """Fewer unserved lines first, then meeting the targets, then cheaper."""
     return ((a.unserved_lines, not a.sla.get("target_met", False), a.cost_day)
             < (b.unserved_lines, not b.sla.get("target_met", False), b.cost_day))
-
-
-def _plan_schedule(job: _Job, schedule: Schedule) -> Outcome:
-    """One plan per day of the schedule's period, and their daily figures."""
-    days = []
-    for day in day_scenarios(job.sub, schedule):
-        days.append(None if day is None else
-                    (day, job.planner(day, job.m, job.structure, job.time_limit_s)[1]))
-    return _outcome(job, schedule, days)
-
-
-def _plan_every(job: _Job, every: dict[str, int]) -> Outcome:
-    """Stations at the given frequencies: by sectors, and all on one day when that differs;
-    the better kept."""
-    best = _plan_schedule(job, sector_schedule(job.sub, every))
-    same = same_day_schedule(every)
-    if same != best.schedule:
-        option = _plan_schedule(job, same)
-        if _better(option, best):
-            best = option
-    return best
-
-
-def _plan_auto(job: _Job, fixed: dict[str, int], choices: tuple[int, ...]) -> Outcome:
-    """Periodic planning: each station the least frequent visits that keep the targets.
-
-    The daily plan bounds each station's frequency by its slack (see
-    :mod:`routing.evaluate.periodic`); stations the chosen schedule still makes late are
-    visited more often, up to three rounds. The daily plan stays if it is better.
-    """
-    daily = {sid: fixed.get(sid, 1) for sid in volumes(job.sub)}
-    best = _plan_every(job, daily)
-    every = choose_every(slack_h(best.timings, job.scenario.targets), choices, fixed)
-    tried = [daily]
-    for _ in range(3):
-        if every in tried:
-            break
-        tried.append(every)
-        option = _plan_schedule(job, sector_schedule(job.sub, every))
-        if _better(option, best):
-            best = option
-        late = [b["station_id"] for b in option.sla["stations_breaking_target"]]
-        every = more_often(every, late, choices, fixed)
-    return best
 
 
 def handling_cost(parcels: int, transferred: int, costs: Any, per_parcel: float) -> float:
@@ -200,8 +119,8 @@ def handling_cost(parcels: int, transferred: int, costs: Any, per_parcel: float)
                  + transferred * costs.station_per_parcel)
 
 
-def _outcome(job: _Job, schedule: Schedule,
-             days: list[tuple[Scenario, dict[str, Any]] | None]) -> Outcome:
+def judge_schedule(job: Option, schedule: Schedule,
+                   days: list[tuple[Scenario, dict[str, Any]] | None]) -> Outcome:
     """Daily figures of a schedule's plans: ``days[j]`` is the (day scenario, plan.json) run
     on the days ≡ j of its period. Costs and km are averaged over the period; parcels and
     handling are the daily quantities; every plan is re-checked against its day scenario."""
@@ -261,61 +180,10 @@ def _outcome(job: _Job, schedule: Schedule,
                                     None if job.kind == "baseline" else job.carriers))
 
 
-def plan_alone(scenario: Scenario, m: Matrices, carrier: str, planner: Planner,
-               time_limit_s: float) -> Outcome:
-    """One carrier alone, from its outlet with its own vehicles, at its own frequency."""
-    c = next(x for x in scenario.carriers if x.id == carrier)
-    if not any(vt.owner == c.id and vt.count > 0 for vt in scenario.vehicle_types):
-        raise ModelError(f"carrier '{c.id}' has parcels but no vehicle of its own "
-                         "(vehicles.csv owner); the baseline needs its fleet")
-    sub = alone_scenario(scenario, c.id)
-    job = _Job(name=f"{c.id} alone", kind="baseline", scenario=scenario, sub=sub, m=m,
-               carriers=(c.id,), structure="direct", setting=c.visit_every_days,
-               planner=planner, time_limit_s=time_limit_s,
-               handling_per_parcel=scenario.costs.outlet_per_parcel)
-    return _plan_every(job, dict.fromkeys(volumes(sub), c.visit_every_days))
-
-
 def carriers_with_parcels(scenario: Scenario) -> tuple[str, ...]:
     """The carriers the baseline plans: those with parcels in the scenario."""
     return tuple(c.id for c in scenario.carriers
                  if any(ln.carrier_id == c.id for ln in scenario.demand))
-
-
-def plan_baseline(scenario: Scenario, m: Matrices, planner: Planner,
-                  time_limit_s: float) -> dict[str, Outcome]:
-    """Each carrier with parcels, alone."""
-    return {c: plan_alone(scenario, m, c, planner, time_limit_s)
-            for c in carriers_with_parcels(scenario)}
-
-
-def plan_variant(scenario: Scenario, m: Matrices, variant: Variant, planner: Planner,
-                 time_limit_s: float, *, kind: str = "variant") -> Outcome:
-    """The alliance of the variant's members on the shared fleet, at the variant's frequency
-    (stations with their own ``visit_every_days`` keep theirs), planned and judged against the
-    variant's own targets when it has them."""
-    if variant.targets is not None:
-        scenario = dataclasses.replace(scenario, targets=variant.targets)
-    members = variant.carriers or tuple(c.id for c in scenario.carriers)
-    merge = dict(variant.merge)
-    known = {s.id: s for s in scenario.stations}
-    for a, b in merge.items():
-        if a not in known or b not in known or known[b].tier in (Tier.HUB, Tier.OUTLET):
-            raise ModelError(f"variant '{variant.name}': merge {a!r} into {b!r} needs two known "
-                             "stations, the second a township station or village point")
-    sub = member_scenario(scenario, members, merge)
-    if variant.vehicle_types is not None:
-        sub = dataclasses.replace(sub, vehicle_types=variant.vehicle_types)
-    job = _Job(name=variant.name, kind=kind, scenario=scenario, sub=sub, m=m,
-               carriers=tuple(members), structure=variant.structure,
-               setting=variant.visit_every_days, planner=planner, time_limit_s=time_limit_s,
-               handling_per_parcel=scenario.costs.hub_per_parcel, merge=variant.merge)
-    fixed = {sid: k for sid in volumes(sub)
-             if (k := known[sid].visit_every_days) is not None}
-    if variant.visit_every_days == AUTO:
-        return _plan_auto(job, fixed, scenario.compare.auto_every_days)
-    every = int(variant.visit_every_days)
-    return _plan_every(job, {sid: fixed.get(sid, every) for sid in volumes(sub)})
 
 
 def shapley(costs: dict[frozenset[str], float], players: tuple[str, ...]) -> dict[str, float]:

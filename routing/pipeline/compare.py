@@ -21,9 +21,12 @@ from ..io.plan_json import plan_to_dict
 from ..model import Scenario, Variant
 from ..model.plan import Plan
 from ..network.matrix import Matrices, travel_matrices
+from . import alliance as al
 from .plan import plan_scenario
 
-Planner = co.Planner
+Planner = al.Planner
+
+
 def planner(seed: int | None, solution_limit: int | None, engine: str = "auto") -> Planner:
     """The compare engine's planner: our solver, no reference plan, one structure."""
     def plan(sub: Scenario, m: Matrices, structure: str, time_limit_s: float
@@ -192,7 +195,7 @@ class _Comparison:
         for c in alone:
             self.clock.tell("baseline", c)
             out[c] = self.attempt("baseline", f"{c} alone", (c,), "direct", co_cycle(sc, c),
-                                  None, partial(co.plan_alone, sc, m, c, self.plan_with,
+                                  None, partial(al.plan_alone, sc, m, c, self.plan_with,
                                                 self.tl))
             self.clock.finished("baseline", self.cycle(co_cycle(sc, c)))
         return out
@@ -208,7 +211,7 @@ class _Comparison:
             self.clock.tell("variant", v.name)
             out.append(self.attempt("variant", v.name, tuple(members), v.structure,
                                     v.visit_every_days, v.targets,
-                                    partial(co.plan_variant, sc, m, v, self.plan_with,
+                                    partial(al.plan_variant, sc, m, v, self.plan_with,
                                             self.tl)))
             self.clock.finished("variant", self.weight(v))
         return out
@@ -232,7 +235,7 @@ class _Comparison:
                 continue
             self.clock.tell("shapley", name)
             o = self.attempt("coalition", name, members, "direct", 1, None,
-                             partial(co.plan_variant, self.scenario, self.m,
+                             partial(al.plan_variant, self.scenario, self.m,
                                      Variant(name=name, carriers=members), self.plan_with,
                                      self.ctl, kind="coalition"))
             if o.failed:

@@ -147,6 +147,7 @@ def run_job(job: Job, matrices: Matrices | None = None,
     one (``plans``, ``check_passed``); with ``store_url`` they are saved in the plan store and
     the row lists their ids (``plan_ids``).
     """
+    from ..pipeline import alliance as al
     from ..pipeline import planner
 
     started = time.perf_counter()
@@ -157,12 +158,12 @@ def run_job(job: Job, matrices: Matrices | None = None,
                                                               job.limits)
         plan = planner(job.seed, job.solution_limit, job.engine)
         if job.kind == "baseline":
-            o = co.plan_alone(sc, m, job.name, plan, job.time_limit_s)
+            o = al.plan_alone(sc, m, job.name, plan, job.time_limit_s)
         elif job.kind == "variant":
             v = next(x for x in sc.compare.variants if x.name == job.name)
-            o = co.plan_variant(sc, m, v, plan, job.time_limit_s)
+            o = al.plan_variant(sc, m, v, plan, job.time_limit_s)
         else:
-            o = co.plan_variant(sc, m, Variant(name=job.name, carriers=tuple(
+            o = al.plan_variant(sc, m, Variant(name=job.name, carriers=tuple(
                 job.name.split("+"))), plan, job.time_limit_s, kind="coalition")
         figures = outcome_row(o, None)
         figures.pop("variant")
