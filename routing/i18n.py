@@ -16,6 +16,8 @@ import re
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
+from .units import change_pct as change_pct
+
 if TYPE_CHECKING:
     from .evaluate.targets import Verdict
     from .model import Scenario
@@ -278,15 +280,6 @@ def money(x: float) -> str:
 def per_parcel(x: float) -> str:
     """CNY per parcel, three decimals (comparison.json keeps three)."""
     return f"{x:,.3f}"
-
-
-def change_pct(reduction: float | None) -> str:
-    """A cost reduction (0.229 = 22.9 % cheaper) as a change, ``-22.9%``: the one formatter of
-    the table, the verdicts and the charts (the reduction itself is computed once, by
-    ``routing.report.comparison.reduction``)."""
-    if reduction is None:
-        return "-"
-    return f"{-100 * reduction:+.1f}%"
 
 
 def share_pct(x: float | None) -> str:

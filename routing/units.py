@@ -50,3 +50,12 @@ def hhmm(seconds: int) -> str:
 def hhmm_min(minutes: float) -> str:
     """Minutes after 00:00 (as in plan.json) as ``HH:MM``."""
     return hhmm(round(minutes * 60))
+
+
+def change_pct(reduction: float | None) -> str:
+    """A cost reduction (0.229 = 22.9 % cheaper) as a change, ``-22.9%``: the one formatter of
+    the table, the verdicts and the charts (the reduction itself is computed once, by
+    ``routing.report.comparison.reduction``)."""
+    if reduction is None:
+        return "-"
+    return f"{-100 * reduction:+.1f}%"

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..model import Scenario, Targets, Tier
+from ..units import change_pct
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -195,7 +196,6 @@ def cost_verdict(reduction: float | None, targets: Targets) -> Verdict:
         return Verdict(key="cost_reduction", target=target, label=label, value="-", met=None,
                        reason="needs the carriers alone: routing compare")
     ok = reduction >= targets.cost_reduction - 1e-9
-    from ..i18n import change_pct
 
     return Verdict(key="cost_reduction", target=target, label=label,
                    value=change_pct(reduction), met=ok)

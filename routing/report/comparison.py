@@ -27,7 +27,7 @@ from ..i18n import (
 )
 from ..i18n import t as tr
 from ..model import Scenario, Targets
-from .tables import xlsx_frame
+from .excel import xlsx_frame
 
 #: What a plan's file name under plans/ must not contain: blanks, path separators, characters
 #: Windows refuses, control characters.

@@ -7,7 +7,6 @@ vehicles by departure, fresh goods marked); route_sheets.pdf is :mod:`routing.re
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -16,28 +15,9 @@ import pandas as pd
 
 from ..model import Scenario
 from ..units import hhmm_min
+from .excel import sheet_title as _sheet_title
+from .excel import xlsx_text
 from .labels import labels
-
-# What Excel cannot store in a cell (openpyxl.cell.cell.ILLEGAL_CHARACTERS_RE, not imported to
-# keep openpyxl off the import path) and in a sheet name.
-_XLSX_ILLEGAL = re.compile(r"[\000-\010]|[\013-\014]|[\016-\037]")
-_SHEET_ILLEGAL = re.compile(r"[\\*?:/\[\]]")
-
-
-def xlsx_text(value: Any) -> Any:
-    """A cell value Excel can store: text loses the control characters Excel refuses (the
-    scenario reader rejects them already; this is the writers' second line of defence)."""
-    return _XLSX_ILLEGAL.sub("", value) if isinstance(value, str) else value
-
-
-def xlsx_frame(frame: pd.DataFrame) -> pd.DataFrame:
-    """A frame whose text cells Excel can store (see :func:`xlsx_text`)."""
-    return frame.map(xlsx_text)
-
-
-def _sheet_title(name: str) -> str:
-    """A valid, at most 31-character sheet name (no \\ * ? : / [ ])."""
-    return _SHEET_ILLEGAL.sub("_", xlsx_text(name))[:31] or "_"
 
 
 def routes_frame(doc: dict[str, Any], scenario: Scenario, lang: str = "zh") -> pd.DataFrame:
