@@ -622,6 +622,23 @@ def road_matrices(station_ids: Sequence[str], lonlat: np.ndarray,
     RoadNetworkError
         The graph has no edges.
     """
+    ids, pts = _checked_stations(station_ids, lonlat)
+    table = _checked_speeds(speeds_kph, default_speed_kph, access_speed_kph, max_snap_m)
+    net = roads if isinstance(roads, RoadNetwork) else RoadNetwork.from_networkx(roads)
+    if not len(net.u):
+        raise RoadNetworkError("road network: the graph has no edges")
+    net = replace(net, speed_kph=_speeds(net.highway, net.maxspeed_kph, table,
+                                         float(default_speed_kph)))
+    if not ids:
+        return _no_stations(net)
+    snap = _snapped(net, pts, max_snap_m)
+    net, station_node = _split_at_stations(net, snap)
+    return _station_matrices(ids, pts, net, snap, station_node, access_speed_kph)
+
+
+def _checked_stations(station_ids: Sequence[str], lonlat: np.ndarray
+                      ) -> tuple[list[str], np.ndarray]:
+    """The ids as strings and the (n, 2) finite lon, lat array; else a DataError."""
     ids = [str(s) for s in station_ids]
     n = len(ids)
     pts = np.asarray(lonlat, dtype=float)
@@ -633,6 +650,13 @@ def road_matrices(station_ids: Sequence[str], lonlat: np.ndarray,
     if len(set(ids)) != n:
         dupes = sorted({s for s in ids if ids.count(s) > 1})
         raise DataError(f"station_ids must be unique; got duplicates {dupes}")
+    return ids, pts
+
+
+def _checked_speeds(speeds_kph: Mapping[str, float] | None, default_speed_kph: float,
+                    access_speed_kph: float, max_snap_m: float) -> dict[str, float]:
+    """The speed table (defaults overridden by ``speeds_kph``), every speed finite and > 0
+    and ``max_snap_m`` >= 0; else a DataError naming the value."""
     table = {**DEFAULT_SPEEDS_KPH, **(speeds_kph or {})}
     named = {"default_speed_kph": default_speed_kph, "access_speed_kph": access_speed_kph,
              **{f"speeds_kph[{k!r}]": v for k, v in table.items()}}
@@ -641,23 +665,42 @@ def road_matrices(station_ids: Sequence[str], lonlat: np.ndarray,
             raise DataError(f"{field} must be a finite number > 0 km/h; got {value!r}")
     if not float(max_snap_m) >= 0:
         raise DataError(f"max_snap_m must be >= 0 metres; got {max_snap_m!r}")
-    net = roads if isinstance(roads, RoadNetwork) else RoadNetwork.from_networkx(roads)
-    if not len(net.u):
-        raise RoadNetworkError("road network: the graph has no edges")
-    net = replace(net, speed_kph=_speeds(net.highway, net.maxspeed_kph, table,
-                                         float(default_speed_kph)))
+    return table
 
-    if n == 0:
-        empty = np.zeros((0, 0), dtype=np.int64)
-        empty.setflags(write=False)
-        none = np.zeros(0, dtype=np.int32)
-        paths = RoadPaths(station_lonlat=np.zeros((0, 2)), station_tree=np.zeros(0, np.int64),
-                          tree_ptr=np.zeros(1, dtype=np.int64), tree_vertex=none,
-                          tree_parent=none, tree_pos=np.zeros((0, 0), dtype=np.int32),
-                          vertex_lonlat=np.zeros((0, 2)))
-        return RoadMatrices(distance_m=empty, duration_s=empty, snaps=(), unreachable=(),
-                            network=net, paths=paths)
 
+def _no_stations(net: RoadNetwork) -> RoadMatrices:
+    """The matrices of no station at all."""
+    empty = np.zeros((0, 0), dtype=np.int64)
+    empty.setflags(write=False)
+    none = np.zeros(0, dtype=np.int32)
+    paths = RoadPaths(station_lonlat=np.zeros((0, 2)), station_tree=np.zeros(0, np.int64),
+                      tree_ptr=np.zeros(1, dtype=np.int64), tree_vertex=none,
+                      tree_parent=none, tree_pos=np.zeros((0, 0), dtype=np.int32),
+                      vertex_lonlat=np.zeros((0, 2)))
+    return RoadMatrices(distance_m=empty, duration_s=empty, snaps=(), unreachable=(),
+                        network=net, paths=paths)
+
+
+@dataclass(frozen=True)
+class _Snapped:
+    """Each station's nearest road segment (``seg`` into ``pairs``, end points ``a``, ``b``
+    in metres), its distance ``snap_m``, the foot point's fraction ``t`` along the segment,
+    and whether it is within reach (``ok``); ``utm`` is the metric CRS used."""
+
+    utm: Any
+    pairs: np.ndarray
+    seg: np.ndarray
+    snap_m: np.ndarray
+    a: np.ndarray
+    b: np.ndarray
+    seglen: np.ndarray
+    t: np.ndarray
+    ok: np.ndarray
+
+
+def _snapped(net: RoadNetwork, pts: np.ndarray, max_snap_m: float) -> _Snapped:
+    """Every station to its nearest road segment (an STRtree in a metric CRS)."""
+    n = len(pts)
     utm = _utm(*np.median(pts, axis=0))  # metric CRS for the nearest-edge search
     xy = np.column_stack(utm.transform(net.x, net.y))
     real = net.u != net.v
@@ -672,9 +715,14 @@ def road_matrices(station_ids: Sequence[str], lonlat: np.ndarray,
     a, b = ends[seg, 0], ends[seg, 1]
     seglen = np.linalg.norm(b - a, axis=1)
     t = np.clip(np.einsum("ij,ij->i", sxy - a, b - a) / np.maximum(seglen, 1e-12) ** 2, 0, 1)
-    ok = snap_m <= max_snap_m
+    return _Snapped(utm=utm, pairs=pairs, seg=seg, snap_m=snap_m, a=a, b=b, seglen=seglen, t=t,
+                    ok=snap_m <= max_snap_m)
 
-    # Split each hit edge at its stations' foot points; stations at one point share a vertex.
+
+def _split_at_stations(net: RoadNetwork, sn: _Snapped) -> tuple[RoadNetwork, list[int]]:
+    """Each hit edge split at its stations' foot points (stations at one point share a
+    vertex); the network and each station's vertex."""
+    pairs, seg, t, ok = sn.pairs, sn.seg, sn.t, sn.ok
     station_node = [int(pairs[s, 0] if tt <= 0.5 else pairs[s, 1])
                     for s, tt in zip(seg, t, strict=True)]
     splits: dict[tuple[int, int], _Split] = {}
@@ -683,23 +731,29 @@ def road_matrices(station_ids: Sequence[str], lonlat: np.ndarray,
         u, v = int(pairs[s, 0]), int(pairs[s, 1])
         chain, frac = [u], [0.0]
         for i in sorted(np.flatnonzero(ok & (seg == s)), key=lambda i: t[i]):
-            along = t[i] * seglen[i]
-            if along < _SAME_POINT_M or seglen[i] - along < _SAME_POINT_M:
+            along = t[i] * sn.seglen[i]
+            if along < _SAME_POINT_M or sn.seglen[i] - along < _SAME_POINT_M:
                 station_node[i] = u if along < _SAME_POINT_M else v
-            elif len(chain) > 1 and (t[i] - frac[-1]) * seglen[i] < _SAME_POINT_M:
+            elif len(chain) > 1 and (t[i] - frac[-1]) * sn.seglen[i] < _SAME_POINT_M:
                 station_node[i] = chain[-1]
             else:
-                x, y = a[i] + t[i] * (b[i] - a[i])
-                lon, lat = utm.transform(x, y, direction="INVERSE")
+                x, y = sn.a[i] + t[i] * (sn.b[i] - sn.a[i])
+                lon, lat = sn.utm.transform(x, y, direction="INVERSE")
                 new_xy.append((float(lon), float(lat)))
                 chain.append(net.num_vertices + len(new_xy) - 1)
                 frac.append(float(t[i]))
                 station_node[i] = chain[-1]
         if len(chain) > 1:
             splits[(u, v)] = ([*chain, v], [*frac, 1.0])
-    if splits:
-        net = _split_edges(net, splits, new_xy)
+    return (_split_edges(net, splits, new_xy) if splits else net), station_node
 
+
+def _station_matrices(ids: list[str], pts: np.ndarray, net: RoadNetwork, sn: _Snapped,
+                      station_node: list[int], access_speed_kph: float) -> RoadMatrices:
+    """Distances and times between the stations on the fastest road paths (snap legs at
+    ``access_speed_kph``), rounded up; the stations the depot cannot reach or be reached
+    from; the path trees kept for the maps."""
+    n, ok, snap_m = len(ids), sn.ok, sn.snap_m
     dist_m = np.full((n, n), float(UNREACHABLE))
     time_s = np.full((n, n), float(UNREACHABLE))
     idx = np.flatnonzero(ok)
