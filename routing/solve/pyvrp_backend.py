@@ -357,18 +357,14 @@ def build_data(scenario: Scenario, matrices: Matrices, visits: list[Visit], *,
         durations = durations_of
 
     locations = [pyvrp.Location(x=float(k), y=0.0, name=s) for k, s in enumerate(stations)]
-    pv_depots = []
-    for d in depots:
-        st = scenario.station(d)
-        pv_depots.append(pyvrp.Depot(location=loc_of[d], tw_early=st.open_s,
-                                     tw_late=st.close_s + shift, service_duration=shift,
-                                     name=d))
+    pv_depots = [pyvrp.Depot(location=loc_of[d], tw_early=(st := scenario.station(d)).open_s,
+                             tw_late=st.close_s + shift, service_duration=shift, name=d)
+                 for d in depots]
     clients = _clients(visits, dims, loc_of, required, prize // unit, shift)
     pv_types = _vehicle_types(scenario, groups, dims, loc_of, fixed_pv, prices,
                               group_profile, unit, shift)
-    # PyVRP's stub types the matrices ndarray[int, …]; they are int64 arrays as it wants.
-    data = pyvrp.ProblemData(locations, clients, pv_depots, pv_types,
-                             dists, durations)  # type: ignore[arg-type]
+    # (PyVRP's stub types the int64 matrices as ndarray[int, …])
+    data = pyvrp.ProblemData(locations, clients, pv_depots, pv_types, dists, durations)  # type: ignore[arg-type]
     return data, [ids for _, ids in groups], scale / unit
 
 
