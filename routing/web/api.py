@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import asyncio
 import tempfile
+from collections import OrderedDict
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response, status
 from fastapi.concurrency import run_in_threadpool
@@ -16,6 +17,7 @@ from ..exceptions import DataError, ModelError, StoreError
 from ..store import PlanStore, StaleVersionError
 from ..store import accounts as acc
 from .auth import COOKIE, PERMISSIONS, Caller, caller, need
+from .jobs import Around
 from .models import (
     ConflictOut,
     ErrorOut,
@@ -23,6 +25,7 @@ from .models import (
     JobOut,
     LoginIn,
     LoginOut,
+    MapOut,
     MeOut,
     OkOut,
     PlanDocument,
@@ -36,7 +39,7 @@ from .models import (
     VersionOut,
     ViolationOut,
 )
-from .views import carrier_view, changes_between
+from .views import carrier_map, carrier_view, changes_between
 
 ERRORS: dict[int | str, dict[str, Any]] = {
     401: {"model": ErrorOut, "description": "not logged in"},
@@ -51,6 +54,8 @@ FullReader = Annotated[Caller, Depends(need("read"))]
 Runner = Annotated[Caller, Depends(need("run"))]
 Editor = Annotated[Caller, Depends(need("edit"))]
 Admin = Annotated[Caller, Depends(need("admin"))]
+#: The language of an export or a map.
+Lang = Annotated[Literal["zh", "en"], Query(description="zh (default) or en")]
 
 
 def _web(request: Request) -> Any:
@@ -140,20 +145,70 @@ def scenarios(request: Request, _who: Anyone) -> list[ScenarioOut]:
             for i in _web(request).catalog.list()]
 
 
-@router.post("/plans", response_model=JobCreated, status_code=202,
-             responses={404: {"model": ErrorOut}})
+@router.post("/plans", response_model=JobCreated, status_code=202, responses={
+    404: {"model": ErrorOut}, 409: {"model": ConflictOut, "description": "the reference plan "
+                                    "is not the current version of its line"},
+    422: {"model": ErrorOut, "description": "locks the reference plan cannot give"}})
 def start_plan(body: PlanIn, request: Request, who: Runner
                ) -> JobCreated:
-    """Start a solve on the Dask cluster; its progress at /api/jobs/{job}."""
+    """Start a solve on the Dask cluster; its progress at /api/jobs/{job}. With
+    ``reference_plan`` (dispatchers and admins): re-optimise around that plan, the locked
+    vehicles keeping their routes exactly and the locked stops their vehicle, the rest planned
+    close to it; the plan is stored as the reference's next version (the job fails, storing
+    nothing, if another edit takes that version first)."""
     web = _web(request)
     try:
         info = web.catalog.find(body.scenario)
     except DataError as exc:
         raise HTTPException(status.HTTP_404_NOT_FOUND, str(exc)) from None
+    around = _around(request, body, who, info.name)
     job = web.runner.submit(web.store, scenario=info.name, folder=info.folder,
                             time_limit_s=body.time_limit_s, user_id=who.user.id,
-                            author=who.user.name)
+                            author=who.user.name, around=around)
     return JobCreated(job=job)
+
+
+def _around(request: Request, body: PlanIn, who: Caller, scenario_name: str) -> Around | None:
+    """The reference and locks of a re-optimisation, built and checked here (as ``routing
+    plan --reference --lock`` does) so a bad lock is answered at once; None for a plain
+    solve."""
+    from ..io.edited import locked_routes
+    from ..pipeline import Locks, reference_from_plan
+
+    if body.reference_plan is None:
+        if body.lock_vehicles or body.lock_stops:
+            raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT,
+                                "lock_vehicles and lock_stops need reference_plan (the plan "
+                                "whose routes and stops to keep)")
+        return None
+    if not who.can("edit"):
+        raise HTTPException(status.HTTP_403_FORBIDDEN,
+                            f"the role {who.user.label} may not re-optimise a plan around "
+                            "locks (needs edit)")
+    store = _store(request)
+    ref_doc = _document(store, body.reference_plan)
+    v = store.version(body.reference_plan)
+    head = store.head(v.lineage_id)
+    if head.plan_id != body.reference_plan:
+        raise _conflict(store, v.lineage_id, v.version)
+    scenario, _ = _web(request).catalog.load(scenario_name)
+    ref_map = reference_from_plan(ref_doc)
+    try:
+        routes = locked_routes(ref_doc, list(dict.fromkeys(body.lock_vehicles)), scenario,
+                               source=f"plan {body.reference_plan}") \
+            if body.lock_vehicles else []
+    except DataError as exc:
+        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT,
+                            str(exc).replace("--lock: ", "lock_vehicles: ", 1)) from None
+    missing = [st for st in body.lock_stops if st not in ref_map]
+    if missing:
+        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT,
+                            f"lock_stops: {', '.join(repr(s) for s in missing)} on no route of "
+                            f"plan {body.reference_plan}")
+    locks = Locks(routes=tuple(routes), stops={st: ref_map[st] for st in body.lock_stops}) \
+        if routes or body.lock_stops else None
+    return Around(reference=ref_map, locks=locks, lineage_id=v.lineage_id,
+                  version=head.version + 1, parent_id=head.plan_id)
 
 
 def _job_out(job: acc.Job) -> JobOut:
@@ -369,4 +424,65 @@ def routes_xlsx(plan_id: int, request: Request, _who: FullReader, lang: str = "z
         data = path.read_bytes()
     name = f"routes-{doc['scenario']['name']}-{plan_id}.xlsx"
     return Response(data, media_type=XLSX,
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+#: Maps kept per server process (a stored plan never changes): (plan, lang, view) → JSON.
+MAP_CACHE_SIZE = 64
+
+
+@router.get("/plans/{plan_id}/map", response_model=MapOut,
+            responses={404: {"model": ErrorOut}})
+def plan_map(plan_id: int, request: Request, who: Reader, lang: Lang = "zh"
+             ) -> dict[str, Any]:
+    """The plan's map: stations, one layer per vehicle (route lines and numbered stops), one
+    per carrier, the unserved stations — the JSON the reports' map script draws. A carrier
+    account gets its own stops only (no other carrier's stations, names or amounts, and no
+    distance, cost or load, which every carrier on the vehicle shares)."""
+    from ..report.layers import map_data
+
+    doc = _document(_store(request), plan_id)
+    view = "all" if who.can("read") else f"carrier:{who.user.carrier_id or ''}"
+    cache: OrderedDict[tuple[int, str, str], dict[str, Any]] = _map_cache(request)
+    key = (plan_id, lang, view)
+    found = cache.get(key)
+    if found is not None:
+        return found
+    scenario, matrices = _scenario(request, doc)
+    if view == "all":
+        data = map_data(doc, scenario, lang=lang, matrices=matrices).to_json()
+    else:
+        data = carrier_map(doc, scenario, who.user.carrier_id or "", lang=lang,
+                           matrices=matrices)
+    cache[key] = data
+    while len(cache) > MAP_CACHE_SIZE:
+        cache.popitem(last=False)
+    return data
+
+
+def _map_cache(request: Request) -> Any:
+    state = request.app.state
+    if not hasattr(state, "map_cache"):
+        state.map_cache = OrderedDict()
+    return state.map_cache
+
+
+PDF = "application/pdf"
+
+
+@router.get("/plans/{plan_id}/route_sheets.pdf", response_class=Response,
+            responses={200: {"content": {PDF: {}}}, 404: {"model": ErrorOut}})
+def route_sheets(plan_id: int, request: Request, _who: FullReader, lang: Lang = "zh"
+                 ) -> Response:
+    """route_sheets.pdf of the plan: one printable sheet per vehicle with its stops, times,
+    parcels per carrier and loading lists (dispatchers, planners, admins)."""
+    from ..report.route_pdf import route_sheets_pdf
+
+    doc = _document(_store(request), plan_id)
+    scenario, _ = _scenario(request, doc)
+    with tempfile.TemporaryDirectory() as tmp:
+        path = route_sheets_pdf(doc, scenario, Path(tmp) / "route_sheets.pdf", lang=lang)
+        data = path.read_bytes()
+    name = f"route_sheets-{doc['scenario']['name']}-{plan_id}.pdf"
+    return Response(data, media_type=PDF,
                     headers={"Content-Disposition": f'attachment; filename="{name}"'})
