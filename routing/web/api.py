@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import asyncio
 import tempfile
+from collections import OrderedDict
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response, status
 from fastapi.concurrency import run_in_threadpool
@@ -23,6 +24,7 @@ from .models import (
     JobOut,
     LoginIn,
     LoginOut,
+    MapOut,
     MeOut,
     OkOut,
     PlanDocument,
@@ -36,7 +38,7 @@ from .models import (
     VersionOut,
     ViolationOut,
 )
-from .views import carrier_view, changes_between
+from .views import carrier_map, carrier_view, changes_between
 
 ERRORS: dict[int | str, dict[str, Any]] = {
     401: {"model": ErrorOut, "description": "not logged in"},
@@ -51,6 +53,8 @@ FullReader = Annotated[Caller, Depends(need("read"))]
 Runner = Annotated[Caller, Depends(need("run"))]
 Editor = Annotated[Caller, Depends(need("edit"))]
 Admin = Annotated[Caller, Depends(need("admin"))]
+#: The language of an export or a map.
+Lang = Annotated[Literal["zh", "en"], Query(description="zh (default) or en")]
 
 
 def _web(request: Request) -> Any:
@@ -369,4 +373,65 @@ def routes_xlsx(plan_id: int, request: Request, _who: FullReader, lang: str = "z
         data = path.read_bytes()
     name = f"routes-{doc['scenario']['name']}-{plan_id}.xlsx"
     return Response(data, media_type=XLSX,
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+#: Maps kept per server process (a stored plan never changes): (plan, lang, view) → JSON.
+MAP_CACHE_SIZE = 64
+
+
+@router.get("/plans/{plan_id}/map", response_model=MapOut,
+            responses={404: {"model": ErrorOut}})
+def plan_map(plan_id: int, request: Request, who: Reader, lang: Lang = "zh"
+             ) -> dict[str, Any]:
+    """The plan's map: stations, one layer per vehicle (route lines and numbered stops), one
+    per carrier, the unserved stations — the JSON the reports' map script draws. A carrier
+    account gets its own stops only (no other carrier's stations, names or amounts, and no
+    distance, cost or load, which every carrier on the vehicle shares)."""
+    from ..report.layers import map_data
+
+    doc = _document(_store(request), plan_id)
+    view = "all" if who.can("read") else f"carrier:{who.user.carrier_id or ''}"
+    cache: OrderedDict[tuple[int, str, str], dict[str, Any]] = _map_cache(request)
+    key = (plan_id, lang, view)
+    found = cache.get(key)
+    if found is not None:
+        return found
+    scenario, matrices = _scenario(request, doc)
+    if view == "all":
+        data = map_data(doc, scenario, lang=lang, matrices=matrices).to_json()
+    else:
+        data = carrier_map(doc, scenario, who.user.carrier_id or "", lang=lang,
+                           matrices=matrices)
+    cache[key] = data
+    while len(cache) > MAP_CACHE_SIZE:
+        cache.popitem(last=False)
+    return data
+
+
+def _map_cache(request: Request) -> Any:
+    state = request.app.state
+    if not hasattr(state, "map_cache"):
+        state.map_cache = OrderedDict()
+    return state.map_cache
+
+
+PDF = "application/pdf"
+
+
+@router.get("/plans/{plan_id}/route_sheets.pdf", response_class=Response,
+            responses={200: {"content": {PDF: {}}}, 404: {"model": ErrorOut}})
+def route_sheets(plan_id: int, request: Request, _who: FullReader, lang: Lang = "zh"
+                 ) -> Response:
+    """route_sheets.pdf of the plan: one printable sheet per vehicle with its stops, times,
+    parcels per carrier and loading lists (dispatchers, planners, admins)."""
+    from ..report.route_pdf import route_sheets_pdf
+
+    doc = _document(_store(request), plan_id)
+    scenario, _ = _scenario(request, doc)
+    with tempfile.TemporaryDirectory() as tmp:
+        path = route_sheets_pdf(doc, scenario, Path(tmp) / "route_sheets.pdf", lang=lang)
+        data = path.read_bytes()
+    name = f"route_sheets-{doc['scenario']['name']}-{plan_id}.pdf"
+    return Response(data, media_type=PDF,
                     headers={"Content-Disposition": f'attachment; filename="{name}"'})

@@ -169,4 +169,31 @@ class VersionOut(BaseModel):
     created_at: dt.datetime | None
 
 
+class MapLayerOut(BaseModel):
+    """One switchable layer: ``kind`` stations | vehicle | carrier | unserved; GeoJSON
+    features whose ``properties.kind`` is station, route, stop, carrier_stop or unserved."""
+
+    key: str
+    kind: str
+    name: str
+    color: str
+    show: bool
+    features: list[dict[str, Any]]
+
+
+class MapOut(BaseModel):
+    """The plan's map as ``routing/report/assets/routing_map.js`` draws it
+    (``MapData.to_json()``); for a carrier account only its own stops and stations, and the
+    figures shared with other carriers (distance, cost, loads) null."""
+
+    title: str
+    subtitle: str
+    lang: Literal["zh", "en"]
+    crs: str
+    along_roads: bool
+    legend: list[dict[str, Any]]
+    layers: list[MapLayerOut]
+    labels: dict[str, Any]
+
+
 LoginOut.model_rebuild()

@@ -107,3 +107,47 @@ def changes_between(old: dict[str, Any], new: dict[str, Any], limit: int = 12) -
     if was - now:
         out.append(f"now served: {', '.join(sorted(was - now))}")
     return out[:limit] + ([f"… and {len(out) - limit} more"] if len(out) > limit else [])
+
+
+#: Map figures a carrier does not see: shared by every carrier on the vehicle (distance, cost)
+#: or summing every carrier's parcels (loads). They are null on a carrier's map.
+SHARED_MAP_FIELDS = {"route": ("distance_km", "cost", "load_at_start_kg",
+                               "load_at_start_parcels"),
+                     "stop": ("load_kg", "load_parcels", "load_m3")}
+
+
+def carrier_map(doc: dict[str, Any], scenario: Scenario, carrier: str, *, lang: str,
+                matrices: Any = None) -> dict[str, Any]:
+    """The map JSON (:meth:`routing.report.layers.MapData.to_json`) of the plan as carrier
+    ``carrier`` may see it: drawn from :func:`carrier_view` (its stops only, the vehicles'
+    lines joining them), the stations layer cut to its stops, its unserved stations and the
+    depots it starts from, and the shared figures (:data:`SHARED_MAP_FIELDS`) null."""
+    from ..report.layers import plans_map_data, text
+
+    view = carrier_view(doc, scenario, carrier)
+    for r in view["routes"]:  # what the layer model reads; blanked below
+        r |= {"distance_km": 0.0, "cost": {"total": 0.0},
+              "load_at_start": {"kg": 0.0, "parcels": 0}}
+        for s in r["stops"]:
+            s["load_after"] = {"kg": 0.0, "parcels": 0, "m3": 0.0}
+    totals = view["totals"]
+    subtitle = text(lang, "sep").join([
+        f"{totals['vehicles']} {text(lang, 'vehicles')}",
+        f"{totals['stops']} {text(lang, 'stops')}"])
+    data = plans_map_data([("", view)], scenario, lang=lang, subtitle=subtitle,
+                          matrices=matrices).to_json()
+    keep = {s["station_id"] for r in view["routes"] for s in r["stops"]} | \
+        {u["station_id"] for u in view["unserved"]} | \
+        {f["properties"]["depot_id"] for la in data["layers"] for f in la["features"]
+         if f["properties"]["kind"] == "route"}
+    for la in data["layers"]:
+        la["features"] = [f for f in la["features"] if _shown(f["properties"], keep)]
+    return data
+
+
+def _shown(props: dict[str, Any], keep: set[str]) -> bool:
+    """Blank the shared figures of a feature; False for a station the carrier does not use."""
+    for key in SHARED_MAP_FIELDS.get(props["kind"], ()):
+        props[key] = None
+    return props["kind"] != "station" or props["station_id"] in keep
+

@@ -162,19 +162,22 @@
     route: function (p, w, t) {
       return "<b>" + esc(w.vehicle(p)) + "</b> " + esc(p.vehicle_type_name) + esc(w.trip(p)) +
         "<br>" + t.start + " " + p.start + " (" + esc(p.depot_name) + ") · " + t.end + " " +
-        p.end + "<br>" + p.distance_km.toFixed(1) + " " + t.km + " · " + p.stops + " " +
-        t.stops + " · " + money(p.cost) + " " + t.cny + "<br>" + t.down + " " +
-        w.parcels(p.parcels_down) + " · " + t.up + " " + w.parcels(p.parcels_up) + "<br>" +
-        t.load_at_start + ": " + g(p.load_at_start_kg) + " kg / " +
-        w.parcels(p.load_at_start_parcels);
+        p.end + "<br>" + (p.distance_km == null ? "" : p.distance_km.toFixed(1) + " " + t.km +
+        " · ") + p.stops + " " + t.stops + (p.cost == null ? "" : " · " + money(p.cost) + " " +
+        t.cny) + "<br>" + t.down + " " +
+        w.parcels(p.parcels_down) + " · " + t.up + " " + w.parcels(p.parcels_up) +
+        // a carrier's map (the web workspace) has no loads: they sum every carrier's parcels
+        (p.load_at_start_kg == null ? "" : "<br>" + t.load_at_start + ": " +
+         g(p.load_at_start_kg) + " kg / " + w.parcels(p.load_at_start_parcels));
     },
     stop: function (p, w, t) {
       var transfers = p.transfers.length ? "<br>" + t.transfers + ": " +
         esc(p.transfers.join(" ")) : "";
       return "<b>" + p.seq + ". " + esc(p.station_name) + "</b> (" + esc(p.station_id) + ")" +
         "<br>" + esc(w.vehicle(p)) + esc(w.trip(p)) + "<br>" + t.arrival + " " + p.arrival +
-        " · " + t.departure + " " + p.departure + amountRows(p, w) + transfers + "<br>" +
-        t.load + ": " + g(p.load_kg) + " kg / " + w.parcels(p.load_parcels);
+        " · " + t.departure + " " + p.departure + amountRows(p, w) + transfers +
+        (p.load_kg == null ? "" : "<br>" + t.load + ": " + g(p.load_kg) + " kg / " +
+         w.parcels(p.load_parcels));
     },
     carrier_stop: function (p, w, t) {
       return "<b>" + esc(p.carrier_name) + "</b> · " + esc(p.station_name) + " (" +
@@ -203,8 +206,8 @@
     var t = w.t;
     switch (p.kind) {
       case "route":
-        return w.vehicle(p) + w.trip(p) + ": " + p.start + "–" + p.end + ", " +
-          p.distance_km.toFixed(1) + " " + t.km;
+        return w.vehicle(p) + w.trip(p) + ": " + p.start + "–" + p.end +
+          (p.distance_km == null ? "" : ", " + p.distance_km.toFixed(1) + " " + t.km);
       case "stop": return w.vehicle(p) + " #" + p.seq + " " + p.station_name + " " + p.arrival;
       case "carrier_stop": return p.carrier_name + ": " + p.station_name;
       case "unserved": return t.unserved + ": " + p.station_name;
