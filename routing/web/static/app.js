@@ -44,7 +44,11 @@ async function api(path, options = {}) {
   try { data = await res.json(); } catch (e) { /* not JSON */ }
   if (!res.ok) {
     let detail = data && data.detail !== undefined ? data.detail : res.statusText;
-    if (typeof detail !== "string") detail = JSON.stringify(detail);
+    if (Array.isArray(detail)) {  // FastAPI's validation errors: where and what, each
+      detail = detail.map((d) => `${(d.loc || []).slice(1).join(".")}: ${d.msg}`).join("; ");
+    } else if (typeof detail !== "string") {
+      detail = JSON.stringify(detail);
+    }
     throw new ApiError(res.status, data, detail);
   }
   return data;
@@ -148,6 +152,7 @@ async function uploadManifest(form) {
  * opened when it is done. */
 async function startSolve(request) {
   const label = document.getElementById("job-state");
+  label.textContent = "…";
   try {
     const job = await api("/api/plans", { json: request });
     label.textContent = t("queued");

@@ -93,7 +93,7 @@ function drawLists(doc) {
     const trip = r.trip > 1 ? ` · ${r.trip}` : "";
     const load = r.load_at_start || {};
     const head = el("div", { cls: "vehicle-head" },
-      canEdit ? el("label", { title: t("lock") }, lock, "🔒") : null,
+      canEdit ? el("label", { cls: "lock" }, lock, t("lock")) : null,
       el("b", { text: `${vid}${trip}` }),
       el("span", { text: ` ${hhmm(r.start_min)}–${hhmm(r.end_min)} · ${num(r.distance_km, 1)} km` +
                          ` · ${num(r.cost && r.cost.total)} · ${load.parcels ?? "–"} ${t("parcels")}` +
