@@ -757,7 +757,8 @@ def _coverage_problems(villages: int | None, stations: list[Station],
 def read_demand(path: str | Path, scenario: Scenario) -> list[DemandLine]:
     """Extra demand lines for ``scenario`` from a table in its demand format (late parcels,
     new produce pickups; ``routing replan --late``): known stations and carriers, ids new to
-    the scenario and to the file, values within their ranges.
+    the scenario and to the file, values within their ranges. A carrier may be written by
+    its id, name or Chinese name, as in the scenario's own demand table.
 
     Raises
     ------
@@ -766,6 +767,7 @@ def read_demand(path: str | Path, scenario: Scenario) -> list[DemandLine]:
     """
     path = Path(path)
     rows, problems = read_table(path, DEMAND_COLUMNS)
+    _resolve_carriers(rows, "carrier", carrier_words(scenario.carriers))
     stations = {s.id for s in scenario.stations}
     carriers = {c.id for c in scenario.carriers}
     taken = {ln.id for ln in scenario.demand}

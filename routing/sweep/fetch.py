@@ -120,7 +120,7 @@ def fetch(url: str, digest: str = "", limits: Limits | None = None) -> Fetched:
     """
     base = cache_dir() / "scenarios" / hashlib.sha1(url.encode("utf-8")).hexdigest()[:16]
     if digest and (base / digest).is_dir():
-        return Fetched(_scenario_root(base / digest, url), digest)
+        return Fetched(_scenario_root(base / digest, f"scenario URL '{url}'"), digest)
     budget = _Budget(url, limits or default_limits())
     base.mkdir(parents=True, exist_ok=True)
     _remove_abandoned(base, budget.limits)
@@ -139,7 +139,7 @@ def fetch(url: str, digest: str = "", limits: Limits | None = None) -> Fetched:
                     got.rename(unpacked)
                 else:
                     _unpack(got, unpacked, budget)
-                _scenario_root(unpacked, url)  # a folder that is no scenario is not cached
+                _scenario_root(unpacked, budget.what)  # no scenario: not cached
                 try:
                     unpacked.rename(final)
                 except OSError:  # another process on this machine got there first
@@ -148,7 +148,7 @@ def fetch(url: str, digest: str = "", limits: Limits | None = None) -> Fetched:
     except BaseException:
         _remove_if_empty(base)
         raise
-    return Fetched(_scenario_root(final, url), found)
+    return Fetched(_scenario_root(final, budget.what), found)
 
 
 def _remove_abandoned(base: Path, limits: Limits) -> None:
@@ -171,9 +171,13 @@ class _Budget:
     """What one fetch has cost so far, against its limits; each count refuses at once when it
     passes its limit. The clock runs over the whole fetch: download and unpacking."""
 
-    def __init__(self, url: str, limits: Limits) -> None:
+    def __init__(self, url: str, limits: Limits, *, what: str | None = None,
+                 hint: Callable[[str], str] | None = None) -> None:
         self.url = url
         self.limits = limits
+        #: How messages name what is fetched or unpacked, and how to raise a limit.
+        self.what = what or f"scenario URL '{url}'"
+        self.hint = hint or limits.how_to_raise
         self.started = time.monotonic()
         self.deadline = self.started + limits.max_fetch_s
         self.downloaded = 0
@@ -187,8 +191,8 @@ class _Budget:
         value = getattr(self.limits, key)
         unit = {"max_download_mb": " MB", "max_unpacked_mb": " MB", "max_fetch_s": " s",
                 "max_table_mb": " MB", "max_ratio": " times the archive's size"}.get(key, "")
-        return FetchError(f"scenario URL '{self.url}': {what}, past the limit {key} = "
-                          f"{value:g}{unit}; refused ({self.limits.how_to_raise(key)})")
+        return FetchError(f"{self.what}: {what}, past the limit {key} = "
+                          f"{value:g}{unit}; refused ({self.hint(key)})")
 
     def expired(self) -> bool:
         return time.monotonic() > self.deadline
@@ -364,7 +368,7 @@ def _get_folder(fs: Any, path: str, target: Path, budget: _Budget) -> None:
         if not name.startswith(root + "/"):
             raise FetchError(f"scenario URL '{budget.url}': file '{name}' is not inside the "
                              "folder; refused")
-        p = _member(name[len(root) + 1:], budget.url)
+        p = _member(name[len(root) + 1:], budget.what)
         out_path = target.joinpath(*p.parts)
         out_path.parent.mkdir(parents=True, exist_ok=True)
         with fs.open(name, "rb") as src, out_path.open("wb") as out:
@@ -384,19 +388,44 @@ def _digest(path: Path) -> str:
     return h.hexdigest()[:DIGEST_LEN]
 
 
-def _member(name: str, url: str) -> PurePosixPath:
+def _member(name: str, what: str) -> PurePosixPath:
     """An archive member's path, refused when it would land outside the folder unpacked to."""
     p = PurePosixPath(name.replace("\\", "/"))
     if p.is_absolute() or ".." in p.parts or (p.parts and ":" in p.parts[0]):
-        raise FetchError(f"scenario URL '{url}': archive member '{name}' points outside the "
+        raise FetchError(f"{what}: archive member '{name}' points outside the "
                          "folder it unpacks to (absolute path or '..'); refused")
     return p
+
+
+def unpack_archive(archive: Path, dest: Path, *, limits: Limits, label: str,
+                   hint: Callable[[str], str] | None = None) -> Path:
+    """Unpack an archive that came from someone else (an upload: ``label`` names it in
+    messages) into the new folder ``dest`` by the same rules and limits as a fetched one —
+    member by member, refusing absolute paths, ``..``, links, devices, encrypted members, more
+    members or bytes (as declared, and as unpacked) than ``limits`` allow and bombs by their
+    ratio — and return the scenario folder in it (``dest`` or its one top-level folder).
+    ``hint(key)`` says how to raise a limit (default: as for sweeps).
+
+    Raises
+    ------
+    FetchError
+        Naming ``label``: what was refused and why, or no scenario.toml in it.
+    """
+    suffix = archive_suffix(archive.name)
+    if suffix is None:
+        raise FetchError(f"{label}: not a {', '.join(ARCHIVES)} archive")
+    budget = _Budget(label, limits, what=label, hint=hint)
+    if archive.stat().st_size > limits.download_bytes:
+        raise budget.refuse("max_download_mb", f"the archive is "
+                            f"{archive.stat().st_size / MB:.1f} MB")
+    _unpack(archive, dest, budget)
+    return _scenario_root(dest, label)
 
 
 def _unpack(archive: Path, dest: Path, budget: _Budget) -> None:
     """Unpack a zip or tar.gz into ``dest``: plain files and folders only, member by member,
     counting members and bytes against the limits."""
-    url = budget.url
+    what = budget.what
     dest.mkdir()
     budget.archive_bytes = archive.stat().st_size
     is_zip = archive.name.endswith(".zip")
@@ -410,12 +439,12 @@ def _unpack(archive: Path, dest: Path, budget: _Budget) -> None:
     except (zipfile.BadZipFile, tarfile.TarError, EOFError, OSError, zlib.error,
             lzma.LZMAError, RuntimeError, NotImplementedError, ValueError) as exc:
         kind = "zip" if is_zip else "tar.gz"
-        raise FetchError(f"scenario URL '{url}': not a valid {kind} archive "
+        raise FetchError(f"{what}: not a valid {kind} archive "
                          f"({type(exc).__name__}: {exc})") from None
 
 
 def _unzip(archive: Path, dest: Path, budget: _Budget) -> None:
-    url = budget.url
+    what = budget.what
     with zipfile.ZipFile(archive) as z:
         infos = z.infolist()
         if len(infos) > budget.limits.max_members:
@@ -425,21 +454,21 @@ def _unzip(archive: Path, dest: Path, budget: _Budget) -> None:
         budget.will_unpack(declared, f"its members declare {declared / MB:.1f} MB")
         for info in infos:
             budget.member(info.filename)
-            p = _member(info.filename, url)
+            p = _member(info.filename, what)
             if (info.external_attr >> 16) & 0o170000 == 0o120000:
-                raise FetchError(f"scenario URL '{url}': archive member "
+                raise FetchError(f"{what}: archive member "
                                  f"'{info.filename}' is a link; refused")
             target = dest.joinpath(*p.parts)
             if info.is_dir():
                 target.mkdir(parents=True, exist_ok=True)
                 continue
             if info.flag_bits & 0x1:
-                raise FetchError(f"scenario URL '{url}': archive member '{info.filename}' is "
+                raise FetchError(f"{what}: archive member '{info.filename}' is "
                                  "encrypted; a scenario archive must be readable without a "
                                  "password")
             if info.compress_type not in ZIP_METHODS:
                 method = OTHER_METHODS.get(info.compress_type, "unknown")
-                raise FetchError(f"scenario URL '{url}': archive member '{info.filename}' is "
+                raise FetchError(f"{what}: archive member '{info.filename}' is "
                                  f"compressed with method {info.compress_type} ({method}), "
                                  f"which cannot be read; re-pack it with "
                                  f"{', '.join(ZIP_METHODS.values())} (e.g. `zip -r`)")
@@ -449,15 +478,15 @@ def _unzip(archive: Path, dest: Path, budget: _Budget) -> None:
 
 
 def _untar(archive: Path, dest: Path, budget: _Budget) -> None:
-    url = budget.url
+    what = budget.what
     # As a stream: members are read in order, none skipped over unread, so a member's size is
     # judged from its header before a byte of it is unpacked.
     with tarfile.open(archive, "r|gz") as t:
         for m in t:
             budget.member(m.name)
-            p = _member(m.name, url)
+            p = _member(m.name, what)
             if not (m.isfile() or m.isdir()):
-                raise FetchError(f"scenario URL '{url}': archive member '{m.name}' is "
+                raise FetchError(f"{what}: archive member '{m.name}' is "
                                  "a link or device; only files and folders are read")
             target = dest.joinpath(*p.parts)
             if m.isdir():
@@ -473,7 +502,7 @@ def _untar(archive: Path, dest: Path, budget: _Budget) -> None:
             budget.tick()
 
 
-def _scenario_root(folder: Path, url: str) -> Path:
+def _scenario_root(folder: Path, what: str) -> Path:
     """The scenario folder in what was fetched: itself, or its one top-level folder."""
     if (folder / "scenario.toml").is_file():
         return folder
@@ -481,6 +510,6 @@ def _scenario_root(folder: Path, url: str) -> Path:
     if len(inner) == 1 and (inner[0] / "scenario.toml").is_file():
         return inner[0]
     found = ", ".join(sorted(p.name for p in inner)) or "nothing"
-    raise FetchError(f"scenario URL '{url}': holds no scenario.toml, neither at its top nor in "
+    raise FetchError(f"{what}: holds no scenario.toml, neither at its top nor in "
                      f"a single top-level folder (found: {found})")
 

@@ -12,11 +12,14 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
 from ..exceptions import RoutingError, StoreError
+from ..io.limits import MB, Limits, default_limits
 from ..store import PlanStore, absolute_url, open_store
 from .api import Conflict, router
+from .api_day import RowErrors, day_router
 from .config import WebConfig
 from .jobs import JobRunner
 from .scenarios import ScenarioCatalog
+from .workspace import Workspace, default_workspace
 
 log = logging.getLogger(__name__)
 
@@ -44,6 +47,8 @@ class Web:
     store: PlanStore
     catalog: ScenarioCatalog
     runner: JobRunner
+    workspace: Workspace
+    upload_limits: Limits
 
 
 def worker_store_url(store: PlanStore) -> str:
@@ -62,31 +67,39 @@ def worker_store_url(store: PlanStore) -> str:
     return absolute_url(url)
 
 
-class _Limits:
-    """ASGI middleware: refuse bodies over ``max_body`` bytes (413) — by their
-    Content-Length, or while reading one sent without it — and add the security headers."""
+def is_upload(path: str) -> bool:
+    """The routes that take a file: a scenario archive, a day's manifest."""
+    return path == "/api/scenarios" or (path.startswith("/api/scenarios/")
+                                        and path.endswith("/manifest"))
 
-    def __init__(self, app: Any, max_body: int) -> None:
-        self.app, self.max_body = app, max_body
+
+class _Limits:
+    """ASGI middleware: refuse bodies over ``max_body`` bytes — ``max_upload`` for an upload
+    route — (413) by their Content-Length, or while reading one sent without it; and add the
+    security headers."""
+
+    def __init__(self, app: Any, max_body: int, max_upload: int) -> None:
+        self.app, self.max_body, self.max_upload = app, max_body, max_upload
 
     async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
         if scope["type"] != "http":
             return await self.app(scope, receive, send)
+        path = scope.get("path", "")
+        limit = self.max_upload if is_upload(path) else self.max_body
         headers = dict(scope.get("headers") or [])
         length = headers.get(b"content-length", b"0")
-        if not length.isdigit() or int(length) > self.max_body:
-            return await _too_large(send, self.max_body)
+        if not length.isdigit() or int(length) > limit:
+            return await _too_large(send, limit)
         seen = 0
 
         async def counted() -> Any:
             nonlocal seen
             message = await receive()
             seen += len(message.get("body", b""))
-            if seen > self.max_body:
+            if seen > limit:
                 raise _TooLarge
             return message
 
-        path = scope.get("path", "")
         csp = DOCS_CSP if path.startswith("/api/docs") else PAGE_CSP
 
         async def headed(message: dict[str, Any]) -> None:
@@ -99,7 +112,7 @@ class _Limits:
         try:
             await self.app(scope, counted, headed)
         except _TooLarge:
-            await _too_large(send, self.max_body)
+            await _too_large(send, limit)
 
 
 class _TooLarge(Exception):
@@ -123,7 +136,12 @@ def create_app(config: WebConfig | None = None) -> FastAPI:
     except StoreError:
         store.close()
         raise
-    web = Web(config, store, ScenarioCatalog(config.scenarios), runner)
+    workspace = Workspace(config.workspace or default_workspace(runner.store_url))
+    limits = config.upload_limits or default_limits()
+    limits = limits.replace({"max_download_mb": min(limits.max_download_mb,
+                                                    config.max_upload_bytes / MB)})
+    web = Web(config, store, ScenarioCatalog(config.scenarios, workspace.root), runner,
+              workspace, limits)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -135,17 +153,24 @@ def create_app(config: WebConfig | None = None) -> FastAPI:
                   docs_url=None, redoc_url=None, openapi_url=None, lifespan=lifespan)
     app.state.web = web
     app.include_router(router)
+    app.include_router(day_router)
     from .page import page_router
 
     app.include_router(page_router())
     app.add_exception_handler(Conflict, _on_conflict)  # type: ignore[arg-type]
+    app.add_exception_handler(RowErrors, _on_row_errors)  # type: ignore[arg-type]
     app.add_exception_handler(RoutingError, _on_routing_error)  # type: ignore[arg-type]
-    app.add_middleware(_Limits, max_body=config.max_body_bytes)
+    app.add_middleware(_Limits, max_body=config.max_body_bytes,
+                       max_upload=config.max_upload_bytes)
     return app
 
 
 async def _on_conflict(_request: Request, exc: Conflict) -> JSONResponse:
     return JSONResponse(exc.body.model_dump(), status_code=409)
+
+
+async def _on_row_errors(_request: Request, exc: RowErrors) -> JSONResponse:
+    return JSONResponse(exc.body.model_dump(), status_code=422)
 
 
 async def _on_routing_error(_request: Request, exc: RoutingError) -> JSONResponse:

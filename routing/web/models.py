@@ -68,9 +68,17 @@ class ScenarioOut(BaseModel):
 
 
 class PlanIn(BaseModel):
+    """A solve of ``scenario``; with ``reference_plan`` (a stored plan of that scenario, the
+    current version of its line) a re-optimisation around it: ``lock_vehicles`` keep their
+    routes exactly, ``lock_stops`` stay on their vehicle, the rest is planned anew close to
+    the reference, and the plan is stored as the reference's next version."""
+
     model_config = _STRICT
     scenario: str = Field(min_length=1, max_length=200)
     time_limit_s: float | None = Field(default=None, gt=0, le=MAX_TIME_LIMIT_S)
+    reference_plan: int | None = Field(default=None, ge=1)
+    lock_vehicles: list[str] = Field(default_factory=list, max_length=1_000)
+    lock_stops: list[str] = Field(default_factory=list, max_length=10_000)
 
 
 class JobCreated(BaseModel):
@@ -194,6 +202,95 @@ class MapOut(BaseModel):
     legend: list[dict[str, Any]]
     layers: list[MapLayerOut]
     labels: dict[str, Any]
+
+
+class RowErrorOut(BaseModel):
+    """One bad row of a table: the file (or the request's list: ``events``, ``late``), its
+    row (a file's row number, the header being row 1; a list's position, from 1; null: the
+    whole table), the field, the value found and what is valid."""
+
+    file: str
+    row: int | None
+    field: str | None
+    value: str | None
+    message: str
+
+
+class RowErrorsOut(BaseModel):
+    """Tables with bad rows (422): every problem, row by row."""
+
+    detail: str
+    errors: list[RowErrorOut]
+
+
+class EventIn(BaseModel):
+    """One event of the day, as a row of the events table (``routing replan --events``):
+    ``event`` done | cancel | closed | delay | breakdown (or 完成, 取消, 关闭, 延误, 故障);
+    ``time`` HH:MM (blank: the re-plan's time); ``vehicle`` (done, delay, breakdown),
+    ``station`` (done, closed), ``line`` (cancel), ``minutes`` late (delay, 1–720)."""
+
+    model_config = _STRICT
+    event: str = Field(max_length=20)
+    time: str | None = Field(default=None, max_length=20)
+    vehicle: str | None = Field(default=None, max_length=200)
+    station: str | None = Field(default=None, max_length=200)
+    line: str | None = Field(default=None, max_length=200)
+    minutes: int | None = None
+
+
+class LateIn(BaseModel):
+    """A late demand line, as a row of the scenario's demand table: ``id`` (new to the day),
+    ``station``, ``carrier`` (id or name), ``direction`` down | up, ``parcels``, ``kg``, and
+    optionally ``m3``, ``fresh``, ``ready`` (HH:MM)."""
+
+    model_config = _STRICT
+    id: str | None = Field(default=None, max_length=200)
+    station: str | None = Field(default=None, max_length=200)
+    carrier: str | None = Field(default=None, max_length=200)
+    direction: str | None = Field(default=None, max_length=20)
+    parcels: int | None = None
+    kg: float | None = None
+    m3: float | None = None
+    fresh: bool | None = None
+    ready: str | None = Field(default=None, max_length=20)
+
+
+class ReplanIn(BaseModel):
+    """Re-plan the rest of the day from ``at`` (HH:MM): what the plan had done by then stays,
+    the events and late lines are taken in. ``version``: the version it was asked on."""
+
+    model_config = _STRICT
+    version: int = Field(ge=1, description="the version the re-plan was asked on")
+    at: str = Field(pattern=r"^\d{1,2}:\d{2}$", description="HH:MM")
+    events: list[EventIn] = Field(default_factory=list, max_length=2_000)
+    late: list[LateIn] = Field(default_factory=list, max_length=5_000)
+
+
+class ChangeOut(BaseModel):
+    """What one driver must be told: a stop ``added``, ``removed``, ``moved`` or
+    ``retimed``."""
+
+    vehicle_id: str
+    kind: str
+    station_id: str
+    detail: str
+
+
+class ReplanOut(BaseModel):
+    plan_id: int
+    lineage_id: int
+    version: int
+    scenario: str = Field(description="the day's scenario as it now stands (late lines, "
+                                      "closures), which the plan is checked against")
+    plan: PlanDocument
+    violations: list[ViolationOut] = Field(description="the independent checker's findings, "
+                                                       "hard rules first")
+    changes: list[ChangeOut]
+    notes: list[str]
+
+
+class ScenarioCreated(BaseModel):
+    scenario: str = Field(description="the new scenario's name (listed by GET /api/scenarios)")
 
 
 LoginOut.model_rebuild()

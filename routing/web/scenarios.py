@@ -39,20 +39,33 @@ def _info(folder: Path) -> ScenarioInfo | None:
 
 
 class ScenarioCatalog:
-    """The scenarios under ``root`` by name; :meth:`load` reads one with its matrices once."""
+    """The scenarios under ``root`` and then ``workspace`` (the server's own: uploads and
+    re-planned days) by name — a name both have is the root's; :meth:`load` reads one with
+    its matrices once."""
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, workspace: Path | None = None) -> None:
         self.root = Path(root)
+        self.workspace = None if workspace is None else Path(workspace)
         self._loaded: dict[str, tuple[Scenario, Matrices]] = {}
         self._lock = threading.Lock()
 
     def list(self) -> list[ScenarioInfo]:
-        """Every scenario folder under the root, by name."""
-        if not self.root.is_dir():
-            return []
-        found = (_info(p) for p in sorted(self.root.iterdir())
-                 if p.is_dir() and (p / "scenario.toml").is_file())
-        return sorted((i for i in found if i is not None), key=lambda i: i.name)
+        """Every scenario folder under the root and the workspace, by name."""
+        seen: dict[str, ScenarioInfo] = {}
+        for root in (self.root, self.workspace):
+            if root is None or not root.is_dir():
+                continue
+            for p in sorted(root.iterdir()):
+                if p.name.startswith(".") or not (p / "scenario.toml").is_file():
+                    continue
+                info = _info(p)
+                if info is not None:
+                    seen.setdefault(info.name, info)
+        return sorted(seen.values(), key=lambda i: i.name)
+
+    def names(self) -> set[str]:
+        """The names taken (a new scenario must have another)."""
+        return {i.name for i in self.list()}
 
     def find(self, name: str) -> ScenarioInfo:
         """The scenario called ``name``.

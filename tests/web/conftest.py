@@ -52,13 +52,15 @@ def dask_scheduler() -> Iterator[str]:
     cluster.close()
 
 
-def make_app(tmp_path: Path, scenarios: Path, scheduler: str | None = None) -> Any:
+def make_app(tmp_path: Path, scenarios: Path, scheduler: str | None = None,
+             **options: Any) -> Any:
+    """An application on a new store in ``tmp_path`` (``options``: more of WebConfig)."""
     from routing.store.accounts import add_user
     from routing.web import WebConfig
     from routing.web.app import create_app
 
     config = WebConfig(store_url=f"sqlite:///{tmp_path / 'plans.sqlite'}", scenarios=scenarios,
-                       scheduler=scheduler, solution_limit=50, seed=1)
+                       scheduler=scheduler, solution_limit=50, seed=1, **options)
     app = create_app(config)
     for name, role in ACCOUNTS.items():
         add_user(app.state.web.store, name, role, PASSWORD)
