@@ -98,19 +98,24 @@ def browser() -> Iterator[Any]:
 
 
 class Watched:
-    """A page of the workspace with what went wrong on it: script errors, console errors
-    (but the 401 of the first GET /api/me, before logging in) and requests off the server."""
+    """A page of the workspace with what went wrong on it: script errors, console errors but
+    the answers the test expects to be refused (``expect``), and requests off the server."""
 
     def __init__(self, browser: Any, base: str) -> None:
         self.base = base
         self.errors: list[str] = []
         self.elsewhere: list[str] = []
+        # GET /api/me before logging in is 401: the login form shows
+        self.expected: list[tuple[str, str]] = [("401", "/api/me")]
         self.page = browser.new_page(viewport={"width": 1400, "height": 1000})
         self.page.set_default_timeout(STEP_MS)
         self.page.on("pageerror", lambda exc: self.errors.append(f"page error: {exc}"))
         self.page.on("console", self._console)
         self.page.route("**/*", self._route)
-        self.unauthorised = 0
+
+    def expect(self, status: str, path: str) -> None:
+        """The next answer of ``path`` will be refused with ``status``: not an error."""
+        self.expected.append((status, path))
 
     def _route(self, route: Any) -> None:
         if route.request.url.startswith(self.base + "/"):
@@ -122,10 +127,12 @@ class Watched:
     def _console(self, msg: Any) -> None:
         if msg.type != "error":
             return
-        if "401" in msg.text and self.unauthorised == 0:
-            self.unauthorised += 1  # GET /api/me before logging in: the login form shows
-            return
-        self.errors.append(f"console error: {msg.text} ({msg.location.get('url', '')})")
+        url = msg.location.get("url", "")
+        for status, path in self.expected:
+            if f"status of {status}" in msg.text and url.startswith(self.base + path):
+                self.expected.remove((status, path))
+                return
+        self.errors.append(f"console error: {msg.text} ({url})")
 
     def testid(self, name: str) -> Any:
         return self.page.get_by_test_id(name)
@@ -177,6 +184,7 @@ def test_the_dispatchers_day_on_one_page(browser, server, tmp_path):
     bad = tmp_path / "manifest-bad.csv"
     bad.write_text(BAD_MANIFEST, encoding="utf-8")
     w.testid("manifest-file").set_input_files(str(bad))
+    w.expect("422", "/api/scenarios/tiny/manifest")
     w.testid("manifest-upload").click()
     w.testid("manifest-error").first.wait_for()
     errors = w.testid("manifest-errors").inner_text()
@@ -285,5 +293,5 @@ def test_the_dispatchers_day_on_one_page(browser, server, tmp_path):
     assert page.locator("#compare-left path.route-line").count() >= 2
     assert w.testid("compare-table").locator("tr").count() == 6
 
-    assert w.errors == []
+    assert w.errors == [], "\n".join(w.errors)
     assert w.elsewhere == []

@@ -266,8 +266,11 @@ function reoptimise() {
   });
 }
 
-/** Wires the plan's buttons (called once the page is loaded). */
+/** Wires the plan's buttons (called once the page is loaded). Maps are drawn anew after
+ * every edit, so Leaflet's zoom and fade animations are off: a map removed while it still
+ * animated its first view would throw. */
 function wirePlan() {
+  L.Map.mergeOptions({ zoomAnimation: false, fadeAnimation: false, markerZoomAnimation: false });
   document.getElementById("undo").addEventListener("click", undo);
   document.getElementById("reoptimise").addEventListener("click", reoptimise);
   document.getElementById("tiles").addEventListener("change", () => {
