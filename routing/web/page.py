@@ -73,7 +73,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "at": ("当前时刻", "Now (HH:MM)"),
     "event": ("事件", "Event"),
     "ev_done": ("已完成", "done"),
-    "ev_late": ("晚到包裹", "late parcels"),
+    "ev_late": ("晚到包裹", "Late parcels"),
     "ev_vehicle_out": ("车辆停驶", "vehicle out"),
     "ev_station_closed": ("站点关闭", "station closed"),
     "ev_delay": ("延误", "delay"),
@@ -94,6 +94,10 @@ WORDS: dict[str, tuple[str, str]] = {
     "replan": ("重新规划", "Re-plan"),
     "changes": ("各司机的变化", "Changes per driver"),
     "no_changes": ("无变化", "No change"),
+    "ch_added": ("新增", "added"),
+    "ch_removed": ("移除", "removed"),
+    "ch_moved": ("顺序变动", "moved"),
+    "ch_retimed": ("时间变动", "retimed"),
     "notes": ("备注", "Notes"),
     "history": ("方案记录", "Plan history"),
     "id": ("编号", "ID"),
@@ -131,14 +135,13 @@ def _words(lang: str) -> dict[str, str]:
 def _render(lang: str) -> str:
     from jinja2 import Environment, PackageLoader, select_autoescape
 
-    from ..report.map_html import tile_source
-
     env = Environment(loader=PackageLoader("routing.web", "templates"),
                       autoescape=select_autoescape(["html"]))
     words = _words(lang)
-    # Data for the scripts, in a JSON block (not executed, so the CSP allows it): the words
-    # and the tile sources routingMap may draw under the map.
-    data = {"lang": lang, "words": words, "tiles": {"osm": tile_source("osm", lang)}}
+    # Data for the scripts, in a JSON block (not executed, so the CSP allows it): the words.
+    # The tile sources routingMap may draw under the map come from /static/tiles.json, so the
+    # page itself names nothing off the server.
+    data = {"lang": lang, "words": words}
     text = json.dumps(data, ensure_ascii=False).replace("<", "\\u003c").replace(">", "\\u003e")
     return env.get_template("index.html").render(lang=lang, w=words, data=text,
                                                   other="en" if lang == "zh" else "zh")
@@ -164,6 +167,13 @@ def page_router() -> APIRouter:
         own = name not in ("Sortable.min.js", "LICENSE.sortablejs.txt")
         return Response(_file("routing.web", "static", name), media_type=STATIC[name],
                         headers=_CACHE_OWN if own else _CACHE_VENDORED)
+
+    @router.get("/static/tiles.json")
+    def tiles(lang: str = "zh") -> dict[str, Any]:
+        """The base maps the page offers under its map (routingMap's tile sources)."""
+        from ..report.map_html import tile_source
+
+        return {"osm": tile_source("osm", "en" if lang == "en" else "zh")}
 
     @router.get("/static/map/{name}")
     def map_asset(name: str) -> Any:

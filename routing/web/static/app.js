@@ -8,7 +8,8 @@
 const page = {
   csrf: "",
   can: [],
-  data: null,  // {lang, words, tiles} from the #page-data block
+  data: null,  // {lang, words} from the #page-data block
+  tiles: null,  // the base maps offered (/static/tiles.json), once read
 };
 
 /** The page's word for ``key`` in its language (the key itself when there is none). */

@@ -187,22 +187,33 @@ function markViolations(violations) {
 
 // --- the map -------------------------------------------------------------------------------
 
-/** The tile source chosen under the map (null: the layers alone). */
-function tiles() {
+/** The tile source chosen under the map (null: the layers alone); the sources are read from
+ * /static/tiles.json the first time one is chosen. */
+async function tiles() {
   const name = document.getElementById("tiles").value;
-  return name === "none" ? null : page.data.tiles[name];
+  if (name === "none") return null;
+  if (!page.tiles) page.tiles = await api(`/static/tiles.json?lang=${page.data.lang}`);
+  return page.tiles[name] || null;
 }
 
-/** Draws plan ``id``'s map (GET .../map, drawn by the reports' routingMap) into ``element``;
- * returns the Leaflet map, or null with the error written into the element. */
+/** Draws plan ``id``'s map (GET .../map, drawn by the reports' routingMap) into ``element``
+ * after removing the ``old`` map there; returns the Leaflet map, or null with the error
+ * written into the element. When another map is asked for in the element meanwhile, only the
+ * newest is drawn (null for the others). */
 async function mapOf(id, element, old) {
   if (old) old.remove();
+  const ticket = String(Number(element.dataset.ticket || 0) + 1);
+  element.dataset.ticket = ticket;
   try {
     const data = await api(`/api/plans/${id}/map?lang=${page.data.lang}`);
+    const source = await tiles();
+    if (element.dataset.ticket !== ticket) return null;
     element.replaceChildren();
-    return routingMap(element, data, { tiles: tiles() });
+    return routingMap(element, data, { tiles: source });
   } catch (err) {
-    element.replaceChildren(el("p", { cls: "bad", text: err.message }));
+    if (element.dataset.ticket === ticket) {
+      element.replaceChildren(el("p", { cls: "bad", text: err.message }));
+    }
     return null;
   }
 }
@@ -212,8 +223,7 @@ async function drawMap(id) {
   const old = current.map;
   current.map = null;
   const map = await mapOf(id, document.getElementById("map"), old);
-  if (current.id === id) current.map = map;
-  else if (map) map.remove();  // another plan was opened meanwhile
+  if (map) current.map = map;  // (null: a newer map was asked for, or the error shows)
 }
 
 // --- edits ---------------------------------------------------------------------------------
