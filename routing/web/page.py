@@ -160,6 +160,13 @@ def page_router() -> APIRouter:
         return HTMLResponse(_render("en" if lang == "en" else "zh"),
                             headers={"Cache-Control": "no-cache"})
 
+    @router.get("/static/tiles.json")
+    def tiles(lang: str = "zh") -> dict[str, Any]:
+        """The base maps the page offers under its map (routingMap's tile sources)."""
+        from ..report.map_html import tile_source
+
+        return {"osm": tile_source("osm", "en" if lang == "en" else "zh")}
+
     @router.get("/static/{name}")
     def static(name: str) -> Any:
         if name not in STATIC:
@@ -167,13 +174,6 @@ def page_router() -> APIRouter:
         own = name not in ("Sortable.min.js", "LICENSE.sortablejs.txt")
         return Response(_file("routing.web", "static", name), media_type=STATIC[name],
                         headers=_CACHE_OWN if own else _CACHE_VENDORED)
-
-    @router.get("/static/tiles.json")
-    def tiles(lang: str = "zh") -> dict[str, Any]:
-        """The base maps the page offers under its map (routingMap's tile sources)."""
-        from ..report.map_html import tile_source
-
-        return {"osm": tile_source("osm", "en" if lang == "en" else "zh")}
 
     @router.get("/static/map/{name}")
     def map_asset(name: str) -> Any:
