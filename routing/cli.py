@@ -918,8 +918,13 @@ def history(store_url: str | None, scenario: str | None, since: datetime | None,
                    "default: a LocalCluster of one worker process, started at the first solve.")
 @click.option("--workers", type=click.IntRange(min=1), default=1, show_default=True,
               help="本地集群的工作进程数。LocalCluster worker processes (without --scheduler).")
+@click.option("--workspace", "workspace_dir", default=None,
+              type=click.Path(file_okay=False, path_type=Path),
+              help="上传的运单与重新规划的当日场景存放处。Folder for uploaded manifests and "
+                   "scenarios and re-planned days (default: next to a SQLite store, "
+                   "plans-scenarios/ beside plans.sqlite).")
 def serve(host: str, port: int, store_url: str | None, scenarios_dir: Path | None,
-          scheduler: str | None, workers: int) -> None:
+          scheduler: str | None, workers: int, workspace_dir: Path | None) -> None:
     """启动调度工作台（网页与 API）。
 
     Serve the dispatcher's workspace: the page at / and the API at /api (docs at /api/docs).
@@ -932,13 +937,14 @@ def serve(host: str, port: int, store_url: str | None, scenarios_dir: Path | Non
     from .web.config import BUNDLED_SCENARIOS
 
     config = WebConfig(store_url=store_url, scenarios=scenarios_dir or BUNDLED_SCENARIOS,
-                       scheduler=scheduler, workers=workers)
+                       scheduler=scheduler, workers=workers, workspace=workspace_dir)
     try:
         app = create_app(config)
     except RoutingError as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(f"routing serve: http://{host}:{port}/ (API docs /api/docs), store "
-               f"{app.state.web.store.where}, scenarios {config.scenarios}", err=True)
+               f"{app.state.web.store.where}, scenarios {config.scenarios} and "
+               f"{app.state.web.workspace.root}", err=True)
     uvicorn.run(app, host=host, port=port, log_level="info", proxy_headers=False)
 
 

@@ -17,6 +17,7 @@ from ..exceptions import DataError, ModelError, StoreError
 from ..store import PlanStore, StaleVersionError
 from ..store import accounts as acc
 from .auth import COOKIE, PERMISSIONS, Caller, caller, need
+from .jobs import Around
 from .models import (
     ConflictOut,
     ErrorOut,
@@ -144,20 +145,70 @@ def scenarios(request: Request, _who: Anyone) -> list[ScenarioOut]:
             for i in _web(request).catalog.list()]
 
 
-@router.post("/plans", response_model=JobCreated, status_code=202,
-             responses={404: {"model": ErrorOut}})
+@router.post("/plans", response_model=JobCreated, status_code=202, responses={
+    404: {"model": ErrorOut}, 409: {"model": ConflictOut, "description": "the reference plan "
+                                    "is not the current version of its line"},
+    422: {"model": ErrorOut, "description": "locks the reference plan cannot give"}})
 def start_plan(body: PlanIn, request: Request, who: Runner
                ) -> JobCreated:
-    """Start a solve on the Dask cluster; its progress at /api/jobs/{job}."""
+    """Start a solve on the Dask cluster; its progress at /api/jobs/{job}. With
+    ``reference_plan`` (dispatchers and admins): re-optimise around that plan, the locked
+    vehicles keeping their routes exactly and the locked stops their vehicle, the rest planned
+    close to it; the plan is stored as the reference's next version (the job fails, storing
+    nothing, if another edit takes that version first)."""
     web = _web(request)
     try:
         info = web.catalog.find(body.scenario)
     except DataError as exc:
         raise HTTPException(status.HTTP_404_NOT_FOUND, str(exc)) from None
+    around = _around(request, body, who, info.name)
     job = web.runner.submit(web.store, scenario=info.name, folder=info.folder,
                             time_limit_s=body.time_limit_s, user_id=who.user.id,
-                            author=who.user.name)
+                            author=who.user.name, around=around)
     return JobCreated(job=job)
+
+
+def _around(request: Request, body: PlanIn, who: Caller, scenario_name: str) -> Around | None:
+    """The reference and locks of a re-optimisation, built and checked here (as ``routing
+    plan --reference --lock`` does) so a bad lock is answered at once; None for a plain
+    solve."""
+    from ..io.edited import locked_routes
+    from ..pipeline import Locks, reference_from_plan
+
+    if body.reference_plan is None:
+        if body.lock_vehicles or body.lock_stops:
+            raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT,
+                                "lock_vehicles and lock_stops need reference_plan (the plan "
+                                "whose routes and stops to keep)")
+        return None
+    if not who.can("edit"):
+        raise HTTPException(status.HTTP_403_FORBIDDEN,
+                            f"the role {who.user.label} may not re-optimise a plan around "
+                            "locks (needs edit)")
+    store = _store(request)
+    ref_doc = _document(store, body.reference_plan)
+    v = store.version(body.reference_plan)
+    head = store.head(v.lineage_id)
+    if head.plan_id != body.reference_plan:
+        raise _conflict(store, v.lineage_id, v.version)
+    scenario, _ = _web(request).catalog.load(scenario_name)
+    ref_map = reference_from_plan(ref_doc)
+    try:
+        routes = locked_routes(ref_doc, list(dict.fromkeys(body.lock_vehicles)), scenario,
+                               source=f"plan {body.reference_plan}") \
+            if body.lock_vehicles else []
+    except DataError as exc:
+        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT,
+                            str(exc).replace("--lock: ", "lock_vehicles: ", 1)) from None
+    missing = [st for st in body.lock_stops if st not in ref_map]
+    if missing:
+        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT,
+                            f"lock_stops: {', '.join(repr(s) for s in missing)} on no route of "
+                            f"plan {body.reference_plan}")
+    locks = Locks(routes=tuple(routes), stops={st: ref_map[st] for st in body.lock_stops}) \
+        if routes or body.lock_stops else None
+    return Around(reference=ref_map, locks=locks, lineage_id=v.lineage_id,
+                  version=head.version + 1, parent_id=head.plan_id)
 
 
 def _job_out(job: acc.Job) -> JobOut:

@@ -32,7 +32,7 @@ from .models import (
     ScenarioCreated,
     ViolationOut,
 )
-from .workspace import _DAY_SUFFIX, MANIFEST_SUFFIXES, row_problems, safe_name
+from .workspace import MANIFEST_SUFFIXES, REPLAN_SUFFIX, row_problems, safe_name
 
 day_router = APIRouter(prefix="/api", responses=ERRORS)
 
@@ -137,9 +137,9 @@ def replan(plan_id: int, body: ReplanIn, request: Request, who: Editor) -> Repla
         raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, str(exc)) from None
     version = head.version + 1
     source = web.catalog.find(scenario.name).folder
+    stem = REPLAN_SUFFIX.sub("", scenario.name) or scenario.name
     name = web.workspace.add_day(source, scenario, res.scenario,
-                                 f"{_DAY_SUFFIX.sub('', scenario.name)}-p{lineage}v{version}",
-                                 taken=web.catalog.names())
+                                 f"{stem}-p{lineage}v{version}", taken=web.catalog.names())
     new = plan_to_dict(replace(res.plan, scenario=name), replace(res.scenario, name=name))
     try:
         new_id = store.save_version(new, violations=len(res.violations), lineage_id=lineage,

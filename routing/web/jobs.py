@@ -13,14 +13,31 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..store import open_store
 from ..store.accounts import create_job, update_job
 from .config import WebConfig
 
+if TYPE_CHECKING:
+    from ..pipeline import Locks
+
 log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class Around:
+    """A re-optimisation around a stored plan: its station → vehicle map (``reference``), the
+    locks built from it, and where the result goes in its line of edits (``version`` of
+    ``lineage_id``, after ``parent_id``)."""
+
+    reference: dict[str, str]
+    locks: Locks | None
+    lineage_id: int
+    version: int
+    parent_id: int
 
 #: Seconds between two progress writes of a running solve.
 PROGRESS_EVERY_S = 0.5
@@ -45,16 +62,28 @@ class _Progress:
 
 def run_plan_job(store_url: str, job_id: str, folder: str, author: str,
                  time_limit_s: float | None, seed: int | None,
-                 solution_limit: int | None) -> int | None:
+                 solution_limit: int | None, around: Around | None = None) -> int | None:
     """Plan the scenario in ``folder`` for job ``job_id`` (on a Dask worker): store the plan
-    checked by the independent checker as version 1 of a new line of edits, and the job done
-    with its plan id; any failure leaves the job failed with a message, never a traceback."""
+    checked by the independent checker as version 1 of a new line of edits — or, ``around``
+    a stored plan, planned close to it with its locks, as that plan's next version — and the
+    job done with its plan id; any failure leaves the job failed with a message, never a
+    traceback."""
     from ..exceptions import NoPlanError, RoutingError
+    from ..store import StaleVersionError
 
     with open_store(store_url) as store:
         try:
             return _plan(store, job_id, Path(folder), author, time_limit_s, seed,
-                         solution_limit)
+                         solution_limit, around)
+        except StaleVersionError:
+            assert around is not None
+            head = store.head(around.lineage_id)
+            who = f" by {head.author}" if head.author else ""
+            update_job(store, job_id, state="failed", stage="failed",
+                       message=f"plan {around.lineage_id} moved on to version {head.version}"
+                               f"{who} while this re-optimisation of version "
+                               f"{around.version - 1} ran; its plan was not stored (run it "
+                               "again on the current version)")
         except NoPlanError as exc:
             update_job(store, job_id, state="failed", stage="failed", message=str(exc))
         except RoutingError as exc:
@@ -67,7 +96,7 @@ def run_plan_job(store_url: str, job_id: str, folder: str, author: str,
 
 
 def _plan(store: Any, job_id: str, folder: Path, author: str, time_limit_s: float | None,
-          seed: int | None, solution_limit: int | None) -> int:
+          seed: int | None, solution_limit: int | None, around: Around | None) -> int:
     from ..evaluate.check import check_plan
     from ..io import read_scenario
     from ..io.plan_json import plan_to_dict
@@ -82,13 +111,18 @@ def _plan(store: Any, job_id: str, folder: Path, author: str, time_limit_s: floa
     update_job(store, job_id, stage="solving")
     plan, _ = plan_scenario(scenario, matrices, time_limit_s=time_limit_s, seed=seed,
                             solution_limit=solution_limit,
-                            progress=_Progress(store, job_id, limit))
+                            progress=_Progress(store, job_id, limit),
+                            reference=around.reference if around else None,
+                            locks=around.locks if around else None)
     update_job(store, job_id, stage="checking", progress=0.97)
     doc = plan_to_dict(plan, scenario)
     violations = check_plan(doc, scenario, matrices)
     update_job(store, job_id, stage="storing", progress=0.99)
-    plan_id = store.save_version(doc, violations=len(violations), lineage_id=None, version=1,
-                                 parent_id=None, author=author)
+    plan_id = store.save_version(doc, violations=len(violations),
+                                 lineage_id=around.lineage_id if around else None,
+                                 version=around.version if around else 1,
+                                 parent_id=around.parent_id if around else None,
+                                 author=author)
     update_job(store, job_id, state="done", stage="done", progress=1.0, plan_id=plan_id,
                violations=len(violations), best_cost=doc["totals"]["cost"],
                message=f"{len(violations)} violation(s) found by the checker")
@@ -128,14 +162,14 @@ class JobRunner:
         return Client(self._cluster)
 
     def submit(self, store: Any, *, scenario: str, folder: Path, time_limit_s: float | None,
-               user_id: int, author: str) -> str:
+               user_id: int, author: str, around: Around | None = None) -> str:
         """Record a queued job and hand it to the cluster; its id."""
         job = create_job(store, scenario=scenario, time_limit_s=time_limit_s, user_id=user_id)
         try:
             client = self.client()
             future = client.submit(run_plan_job, self.store_url, job.id, str(folder), author,
                                    time_limit_s, self.config.seed, self.config.solution_limit,
-                                   key=f"plan-{job.id}", pure=False)
+                                   around, key=f"plan-{job.id}", pure=False)
         except Exception as exc:
             update_job(store, job.id, state="failed", stage="failed",
                        message=f"the Dask cluster refused the job: {exc}")

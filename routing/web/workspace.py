@@ -34,8 +34,11 @@ if TYPE_CHECKING:
 
 #: What a manifest upload may be.
 MANIFEST_SUFFIXES = (".xlsx", ".csv")
-#: A day re-planned from a day re-planned before: its name's suffix, dropped from the stem.
-_DAY_SUFFIX = re.compile(r"-p\d+v\d+(-\d+)?$")
+#: The suffix of a re-planned day's name (``-p<line>v<version>``), dropped from the stem of
+#: the next re-plan's; and of a manifest's day (``-YYYY-MM-DD``), dropped with it from the
+#: stem of the next manifest's.
+REPLAN_SUFFIX = re.compile(r"-p\d+v\d+(-\d+)?$")
+MANIFEST_SUFFIX = re.compile(r"(-\d{4}-\d{2}-\d{2}(-\d+)?|-p\d+v\d+(-\d+)?)+$")
 
 
 def default_workspace(store_url: str) -> Path:
@@ -222,8 +225,9 @@ class Workspace:
             raise ScenarioError([f"{upload.name}: no demand lines (every row blank)"],
                                 source=upload.name)
         day = date or dt.date.today().isoformat()
-        return self.add_day(source, base, replace(base, demand=tuple(lines)),
-                            f"{_DAY_SUFFIX.sub('', base.name)}-{day}", taken=taken, date=day)
+        stem = MANIFEST_SUFFIX.sub("", base.name) or base.name
+        return self.add_day(source, base, replace(base, demand=tuple(lines)), f"{stem}-{day}",
+                            taken=taken, date=day)
 
     def add_archive(self, archive: Path, label: str, limits: Limits, *,
                     taken: set[str], hint: Callable[[str], str] | None = None) -> str:

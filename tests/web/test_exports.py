@@ -70,3 +70,16 @@ def test_route_sheets_pdf(app, stored, name, allowed):
     assert r.headers["content-type"] == "application/pdf"
     assert r.content.startswith(b"%PDF") and len(r.content) > 2000
     assert "route_sheets-tiny" in r.headers["content-disposition"]
+
+
+def test_the_openapi_document_has_the_days_routes(app):
+    spec = login(app, "plan").get("/api/openapi.json").json()
+    paths = spec["paths"]
+    assert {"/api/plans/{plan_id}/map", "/api/plans/{plan_id}/route_sheets.pdf",
+            "/api/plans/{plan_id}/replan", "/api/scenarios/{name}/manifest"} <= set(paths)
+    assert "post" in paths["/api/scenarios"]
+    replan = paths["/api/plans/{plan_id}/replan"]["post"]
+    assert {"409", "422"} <= set(replan["responses"]) and "ReplanIn" in str(replan)
+    assert "multipart/form-data" in paths["/api/scenarios/{name}/manifest"]["post"][
+        "requestBody"]["content"]
+    assert "MapOut" in str(paths["/api/plans/{plan_id}/map"]["get"]["responses"]["200"])
