@@ -254,6 +254,7 @@ def test_the_dispatchers_day_on_one_page(browser, server, tmp_path):
     assert body["lock_vehicles"] == ["van-1"] and body["reference_plan"] > 0
     assert w.outcome("job-state").startswith("✓"), w.testid("job-state").inner_text()
     w.wait_title(before)
+    assert "版本 4" in w.title()  # stored as the next version of the plan's line
     assert w.stations("van-1") == van
     assert w.vehicle("van-1").get_by_test_id("lock-vehicle").is_checked()
 
