@@ -65,6 +65,12 @@ function show(id, version, doc, violations, delta) {
   document.getElementById("print-sheets").href = `/api/plans/${id}/route_sheets.pdf?lang=${lang}`;
   document.getElementById("download-xlsx").href = `/api/plans/${id}/routes.xlsx?lang=${lang}`;
   document.getElementById("undo").disabled = current.undo.length === 0;
+  for (const id of ["undo", "reoptimise"]) {  // editing: dispatchers and admins
+    document.getElementById(id).hidden = !page.can.includes("edit");
+  }
+  for (const id of ["print-sheets", "download-xlsx"]) {  // every carrier's lines: not carriers
+    document.getElementById(id).hidden = !page.can.includes("read");
+  }
   drawLists(doc);
   markViolations(violations);
   drawMap(id);
