@@ -29,8 +29,11 @@ SECURITY_HEADERS = {
     "X-Frame-Options": "DENY",
     "Referrer-Policy": "no-referrer",
 }
-PAGE_CSP = ("default-src 'self'; img-src 'self' data: https://*.tile.openstreetmap.org; "
-            "style-src 'self'; script-src 'self'; frame-ancestors 'none'")
+#: The page: scripts from this server only. Styles may be inline too, for the map's own
+#: (routing_map.js adds its stylesheet and colours each stop badge in a style attribute, as in
+#: the reports); images may be OpenStreetMap's tiles (the base map offered under the map).
+PAGE_CSP = ("default-src 'self'; img-src 'self' data: https://tile.openstreetmap.org; "
+            "style-src 'self' 'unsafe-inline'; script-src 'self'; frame-ancestors 'none'")
 DOCS_CSP = ("default-src 'self'; img-src 'self' data: https://fastapi.tiangolo.com; "
             "style-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; "
             "script-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; frame-ancestors 'none'")
