@@ -18,10 +18,11 @@ from ..exceptions import ModelError
 from ..io.edited import EditedRoute
 from ..io.events import Event
 from ..model import DemandLine, Direction, Scenario, Tier, VehicleType
-from ..model.plan import Plan, PlanMeta, Route
+from ..model.plan import Plan, PlanMeta, Route, Unserved
 from ..network.matrix import Matrices
 from ..solve import scenario_hash
 from ..solve.repair import Earlier, built_meta, planned_trips, repair
+from ..solve.rescue import Breakdown, Free, Rescue, find_rescue
 from ..solve.retime import left_out, retime
 from ..solve.schedule import continued_route
 from ..solve.visits import Visit, visit_of
@@ -103,9 +104,12 @@ def replan_day(scenario: Scenario, m: Matrices, doc: dict[str, Any], *, at_s: in
     - ``cancel`` takes a line off; ``closed`` closes a station from its time (its lines not
       yet served stay unserved, with that reason); ``delay`` holds a vehicle at its last stop
       (or its next departure) ``minutes`` longer; ``breakdown`` ends a vehicle's day where it
-      stands: it is brought back to its depot with what it still carries (nothing moves
-      between vehicles on the road), those parcels are at the hub again when it arrives and go
-      out with another vehicle, and its pickups not yet made are given to others.
+      stands (the station of its last stop), and its pickups not yet made are given to others.
+      The parcels it still carries are either collected there by another vehicle and
+      delivered (:mod:`routing.solve.rescue`: a hand-over on the road, in both trips) or
+      brought back with it to its depot, to go out again with another vehicle: the day is
+      planned both ways and the rescue kept when it serves more, or as much at no more cost.
+      The notes say which and why, with both costs.
     - Late lines (a demand table in the scenario's format) and the parcels brought back are
       inserted where they cost least: into trips not yet begun, a further trip of a vehicle
       after its last, or an idle vehicle (never into a trip already on the road: the parcels
@@ -118,37 +122,30 @@ def replan_day(scenario: Scenario, m: Matrices, doc: dict[str, Any], *, at_s: in
         _vehicle_so_far(state, m, vid, trips)
     for vid in state.fleet:
         state.earlier.setdefault(vid, Earlier(0, at_s, 0, at_s))
-    day = replace(day, demand=tuple(replace(ln, ready_s=max(ln.ready_s, state.back_at[ln.id]))
-                                    if ln.id in state.back_at else ln for ln in day.demand))
-    direct = replace(day, vehicle_types=direct_types(day))
-    lines = {ln.id: ln for ln in day.demand}
-    # Trips not yet begun keep their vehicle and order; then every line on no route (late,
-    # brought back, off a closed stop or a trip that no longer fits) goes in where it may.
-    fleet_plan = _future_plan(direct, m, state.future, state.earlier, lines)
-    served = state.served_past | {i for r in (*state.kept, *fleet_plan.routes)
-                                  for s in r.stops for i in s.line_ids}
-    base = replace(fleet_plan, unserved=tuple(left_out(direct, m, served)))
-    filled = repair(base, direct, m, busy=frozenset(state.broken), earlier=state.earlier)
+    best = _rescued(state, m)
     order = {vid: k for k, vid in enumerate(state.fleet)}
-    routes = sorted([*state.kept, *filled.routes], key=lambda r: (order[r.vehicle_id], r.trip))
-    plan = Plan(scenario=day.name, scenario_hash=scenario_hash(direct), date=day.date,
+    routes = sorted(best.routes, key=lambda r: (order[r.vehicle_id], r.trip))
+    rescuers = {r.rescuer for r in best.rescues.values()}
+    plan = Plan(scenario=day.name, scenario_hash=scenario_hash(best.direct), date=day.date,
                 engine="replan", seed=day.solve.seed, time_limit_s=0.0, status="REPLANNED",
                 runtime_s=0.0, objective=round(sum(r.cost for r in routes), 2),
-                routes=tuple(routes), unserved=filled.unserved,
+                routes=tuple(routes), unserved=best.unserved,
                 meta=replace(built_meta(m), replanned_at_min=round(at_s / 60, 2),
-                             locked_vehicles=tuple(sorted({r.vehicle_id for r in state.kept})),
+                             locked_vehicles=tuple(sorted({r.vehicle_id for r in state.kept}
+                                                          | rescuers)),
                              out_of_service=tuple(sorted(state.broken)),
                              replan_notes=tuple(state.notes)))
-    plan = explained(plan, direct, m)
-    violations = hard_first(check_scenario_plan(plan, direct, m))
-    return Replanned(plan, direct, violations, _changes(doc, plan), state.notes)
+    plan = explained(plan, best.direct, m)
+    violations = hard_first(check_scenario_plan(plan, best.direct, m))
+    return Replanned(plan, best.direct, violations, _changes(doc, plan), state.notes)
 
 
 @dataclasses.dataclass(slots=True)
 class _DayState:
     """What the re-plan learns walking the plan's trips at ``at_s``: the events by kind, the
     trips kept (begun: history + the rest), the trips not begun, each vehicle's day so far,
-    the parcels a broken-down vehicle brings back, the lines served, notes for the driver."""
+    the parcels a broken-down vehicle brings back (and the vehicles stranded with them), the
+    lines served, notes for the driver."""
 
     day: Scenario
     direct: Scenario
@@ -166,6 +163,7 @@ class _DayState:
     earlier: dict[str, Earlier] = dataclasses.field(default_factory=dict)
     back_at: dict[str, int] = dataclasses.field(default_factory=dict)
     served_past: set[str] = dataclasses.field(default_factory=set)
+    stranded: dict[str, Breakdown] = dataclasses.field(default_factory=dict)
 
     @classmethod
     def of(cls, day: Scenario, events: Sequence[Event], at_s: int) -> _DayState:
@@ -201,37 +199,9 @@ def _vehicle_so_far(state: _DayState, m: Matrices, vid: str,
                     [(st, [i for i in ids if i in lines]) for st, ids, _ in stops
                      if st not in closing])
             continue
-        history, rest = _split_trip(start_s, stops, stop_at if stop_at is not None else at_s,
-                                    state.done_at, vid, ride_on=stop_at is None)
-        history = [(st, tuple(i for i in ids if i in lines or i in state.served_past), t)
-                   for st, ids, t in history]
-        state.served_past.update(i for _, ids, _ in history for i in ids)
-        if vid in state.delays and history:
-            st, ids, (a, b, d) = history[-1]
-            held = state.delays.pop(vid)
-            history[-1] = (st, ids, (a, b, d + held))
-            state.notes.append(f"{vid}: held {held // 60} min at {st}, later stops later")
-        rest_ids = [[i for i in ids if i in lines and i not in state.served_past]
-                    for _, ids, _ in rest]
-        back = [i for ids in rest_ids for i in ids] if stop_at is not None else []
-        if back:
-            state.notes.append(f"{vid} broke down at {hhmm(stop_at or 0)}: brought back to "
-                               f"{vt.depot_id} with {len(back)} line(s) not delivered or "
-                               "collected; they go out with other vehicles")
-        rest_visits: list[Visit] = []
-        if stop_at is None:  # a stop at a station closed today leaves the trip
-            rest_visits = [visit_of(state.direct, st, [lines[i] for i in ids])
-                           for (st, _, _), ids in zip(rest, rest_ids, strict=True)
-                           if ids and st not in closing]
         count += 1
-        route = continued_route(state.direct, m, vid, vt, start_s, history, rest_visits,
-                                trip=count, paid_from_s=last_end if count > 1 else None,
-                                lines=lines)
+        route = _begun_trip(state, m, vid, vt, start_s, stops, count, last_end)
         state.kept.append(route)
-        # its parcels still on board are at the hub when it is (its pickups not made
-        # stay at their stations, ready as they were)
-        state.back_at.update((i, route.end_s) for i in back
-                             if lines[i].direction is Direction.DOWN)
         shift_start = start_s if shift_start is None else shift_start
         last_end = route.end_s
     if count or vid in state.delays:
@@ -239,6 +209,150 @@ def _vehicle_so_far(state: _DayState, m: Matrices, vid: str,
                          ) + state.delays.get(vid, 0)
         state.earlier[vid] = Earlier(count, shift_start if shift_start is not None else at_s,
                                      last_end, not_before)
+
+
+def _begun_trip(state: _DayState, m: Matrices, vid: str, vt: VehicleType, start_s: int,
+                stops: list[_Stop], trip: int, last_end: int) -> Route:
+    """A trip begun by ``at_s`` (or by its vehicle's breakdown): its history, and the rest
+    as the plan had it (a stop at a station closed today leaves the trip) — or, broken down,
+    back to the depot from where it stands, what it still carries recorded as stranded."""
+    lines, stop_at = state.lines, state.broken.get(vid)
+    history, rest = _split_trip(start_s, stops, stop_at if stop_at is not None else state.at_s,
+                                state.done_at, vid, ride_on=stop_at is None)
+    history = [(st, tuple(i for i in ids if i in lines or i in state.served_past), t)
+               for st, ids, t in history]
+    state.served_past.update(i for _, ids, _ in history for i in ids)
+    if vid in state.delays and history:
+        st, ids, (a, b, d) = history[-1]
+        held = state.delays.pop(vid)
+        history[-1] = (st, ids, (a, b, d + held))
+        state.notes.append(f"{vid}: held {held // 60} min at {st}, later stops later")
+    rest_ids = [[i for i in ids if i in lines and i not in state.served_past]
+                for _, ids, _ in rest]
+    paid = last_end if trip > 1 else None
+    if stop_at is not None:
+        route = continued_route(state.direct, m, vid, vt, start_s, history, [], trip=trip,
+                                paid_from_s=paid, lines=lines)
+        carried = tuple(i for ids in rest_ids for i in ids
+                        if lines[i].direction is Direction.DOWN)
+        if carried:  # at the hub when it is, unless collected on the road
+            state.back_at.update((i, route.end_s) for i in carried)
+            state.stranded[vid] = Breakdown(
+                vid, vt, start_s, trip, paid, tuple(history),
+                max(stop_at, history[-1][2][2]) if history else stop_at,
+                max(state.at_s, stop_at), carried)
+        return route
+    rest_visits = [visit_of(state.direct, st, [lines[i] for i in ids])
+                   for (st, _, _), ids in zip(rest, rest_ids, strict=True)
+                   if ids and st not in state.closing]
+    return continued_route(state.direct, m, vid, vt, start_s, history, rest_visits,
+                           trip=trip, paid_from_s=paid, lines=lines)
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class _Day:
+    """The rest of the day planned one way: the day's scenario (parcels brought back ready
+    at the hub when they are), every route, what stays unserved, the rescues made."""
+
+    direct: Scenario
+    routes: list[Route]
+    unserved: tuple[Unserved, ...]
+    rescues: dict[str, Rescue]
+    planned: list[Route]  #: the routes before the repair: kept, and trips not yet begun
+
+    @property
+    def key(self) -> tuple[int, float]:
+        """Lines left unserved, then cost: the lower the better."""
+        return sum(len(u.line_ids) for u in self.unserved), round(sum(r.cost for r in
+                                                                      self.routes), 2)
+
+
+def _rest_of_day(state: _DayState, m: Matrices, rescues: dict[str, Rescue]) -> _Day:
+    """The day with these rescues: the broken trips rescued end with their hand-over, the
+    rescuers' trips stay as they are (their rescue trip after them), the rest as the plan had
+    it; then every line on no route (late, brought back, off a closed stop or a trip that no
+    longer fits) goes in where it may."""
+    moved = {i for r in rescues.values() for i in r.lines}
+    back_at = {i: t for i, t in state.back_at.items() if i not in moved}
+    for vid, r in rescues.items():  # what a rescuer could not deliver comes back later
+        back_at.update((i, r.giver.end_s) for i in state.stranded[vid].carried
+                       if i not in moved)
+    day = replace(state.day, demand=tuple(
+        replace(ln, ready_s=max(ln.ready_s, back_at[ln.id])) if ln.id in back_at else ln
+        for ln in state.day.demand))
+    direct = replace(day, vehicle_types=direct_types(day))
+    lines = {ln.id: ln for ln in day.demand}
+    fleet_plan = _future_plan(direct, m, state.future, state.earlier, lines)
+    rescuers = {r.rescuer for r in rescues.values()}
+    givers = {(r.giver.vehicle_id, r.giver.trip): r.giver for r in rescues.values()}
+    kept = [givers.get((r.vehicle_id, r.trip), r) for r in state.kept]
+    aside = [r for r in fleet_plan.routes if r.vehicle_id in rescuers]
+    aside += [r.taker for r in rescues.values()]
+    served = state.served_past | moved | {i for r in (*kept, *fleet_plan.routes)
+                                          for s in r.stops for i in s.line_ids}
+    base = replace(fleet_plan, routes=tuple(r for r in fleet_plan.routes
+                                            if r.vehicle_id not in rescuers),
+                   unserved=tuple(left_out(direct, m, served)))
+    filled = repair(base, direct, m, busy=frozenset(state.broken) | rescuers,
+                    earlier=state.earlier)
+    return _Day(direct, [*kept, *aside, *filled.routes], filled.unserved, rescues,
+                [*kept, *fleet_plan.routes])
+
+
+def _rescued(state: _DayState, m: Matrices) -> _Day:
+    """The rest of the day, each stranded vehicle's load collected on the road where that
+    serves more lines, or as many at no more cost, than bringing it back; a note per
+    stranded vehicle says which and why."""
+    best = _rest_of_day(state, m, {})
+    names = {s.id: s.name for s in state.day.stations}
+    for vid, broken in state.stranded.items():
+        what = (f"{vid} broke down at {hhmm(state.broken[vid])} at {broken.station_id} "
+                f"({names.get(broken.station_id, '')}) with {len(broken.carried)} delivery "
+                "line(s) on board" if broken.history else
+                f"{vid} broke down at {hhmm(state.broken[vid])} before its first stop with "
+                f"{len(broken.carried)} delivery line(s) on board")
+        back = f"brought back to {broken.vt.depot_id}; they go out with other vehicles"
+        free = _free(state, best, set(best.rescues) | {r.rescuer for r in best.rescues.values()})
+        rescue, why = find_rescue(state.direct, m, broken, free, state.lines)
+        if rescue is None:
+            state.notes.append(f"{what}: {back} (no rescue on the road: {why})")
+            continue
+        trial = _rest_of_day(state, m, {**best.rescues, vid: rescue})
+        costs = (f"day {trial.key[1]:,.2f} CNY, {trial.key[0]} line(s) unserved, against "
+                 f"{best.key[1]:,.2f} CNY, {best.key[0]} unserved if brought back")
+        if trial.key <= best.key:
+            best = trial
+            left = len(broken.carried) - len(rescue.lines)
+            state.notes.append(
+                f"{what}: {len(rescue.lines)} collected there by {rescue.rescuer} at "
+                f"{hhmm(rescue.at_s)} and delivered ({costs})"
+                + (f"; {left} it could not deliver in time {back}" if left else ""))
+        else:
+            state.notes.append(f"{what}: {back}, cheaper than collecting them with "
+                               f"{rescue.rescuer} at {hhmm(rescue.at_s)} ({costs})")
+    return best
+
+
+def _free(state: _DayState, day: _Day, taken: set[str]) -> dict[str, Free]:
+    """When each vehicle not broken down nor already rescuing could make one more trip: after
+    its trips kept and those the plan had not begun (before the repair adds any)."""
+    out: dict[str, Free] = {}
+    planned: dict[str, list[Route]] = {}
+    for r in day.planned:
+        planned.setdefault(r.vehicle_id, []).append(r)
+    for vid in state.fleet:
+        if vid in state.broken or vid in taken:
+            continue
+        before, rs = state.earlier[vid], planned.get(vid, [])
+        if not rs:
+            out[vid] = Free(before.trips, before.shift_start_s if before.trips else None,
+                            before.last_end_s if before.trips else None, before.not_before_s)
+            continue
+        end = max(r.end_s for r in rs)
+        out[vid] = Free(len(rs), min([r.start_s for r in rs] + ([before.shift_start_s]
+                                                               if before.trips else [])),
+                        end, max(before.not_before_s, end + state.day.service.reload_s))
+    return out
 
 
 def _day_scenario(scenario: Scenario, late: Sequence[DemandLine], events: Sequence[Event],
