@@ -9,6 +9,7 @@ judgment on, with the violations listed hard first.
 from __future__ import annotations
 
 import dataclasses
+import math
 from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any
@@ -18,7 +19,7 @@ from ..exceptions import ModelError
 from ..io.edited import EditedRoute
 from ..io.events import Event
 from ..model import DemandLine, Direction, Scenario, Tier, VehicleType
-from ..model.plan import Plan, PlanMeta, Route, Unserved
+from ..model.plan import Plan, PlanMeta, Route, Stop, Unserved
 from ..network.matrix import Matrices
 from ..solve import scenario_hash
 from ..solve.repair import Earlier, built_meta, planned_trips, repair
@@ -94,8 +95,18 @@ class Replanned:
     notes: list[str]
 
 
+#: Most extra cost of the whole day (percent) a rescue on the road may add over bringing
+#: the parcels back, when it delivers them earlier (on average over the parcels rescued):
+#: the parcels reach their villages while the day is still young, instead of waiting at the
+#: hub for the broken vehicle to be brought back. A rescue serving more lines is always
+#: taken, one serving as many at no more cost too.
+RESCUE_PREMIUM_PCT = 5.0
+
+
 def replan_day(scenario: Scenario, m: Matrices, doc: dict[str, Any], *, at_s: int,
-               late: Sequence[DemandLine] = (), events: Sequence[Event] = ()) -> Replanned:
+               late: Sequence[DemandLine] = (), events: Sequence[Event] = (),
+               rescue_premium_pct: float = RESCUE_PREMIUM_PCT, rescue_always: bool = False
+               ) -> Replanned:
     """Re-plan the rest of the day from the plan ``doc`` at ``at_s`` (seconds after 00:00).
 
     - Every stop the plan had reached by ``at_s`` — and the stop a vehicle on the road is
@@ -108,8 +119,10 @@ def replan_day(scenario: Scenario, m: Matrices, doc: dict[str, Any], *, at_s: in
       The parcels it still carries are either collected there by another vehicle and
       delivered (:mod:`routing.solve.rescue`: a hand-over on the road, in both trips) or
       brought back with it to its depot, to go out again with another vehicle: the day is
-      planned both ways and the rescue kept when it serves more, or as much at no more cost.
-      The notes say which and why, with both costs.
+      planned both ways and the rescue kept when it serves more, or as much at no more cost,
+      or delivers them earlier for at most ``rescue_premium_pct`` more (the day's cost);
+      ``rescue_always`` (a dispatcher's policy) takes every rescue serving as many lines. The
+      notes say which and why, with both costs.
     - Late lines (a demand table in the scenario's format) and the parcels brought back are
       inserted where they cost least: into trips not yet begun, a further trip of a vehicle
       after its last, or an idle vehicle (never into a trip already on the road: the parcels
@@ -122,7 +135,8 @@ def replan_day(scenario: Scenario, m: Matrices, doc: dict[str, Any], *, at_s: in
         _vehicle_so_far(state, m, vid, trips)
     for vid in state.fleet:
         state.earlier.setdefault(vid, Earlier(0, at_s, 0, at_s))
-    best = _rescued(state, m)
+    best = _rescued(state, m, math.inf if rescue_always else rescue_premium_pct,
+                    always=rescue_always)
     order = {vid: k for k, vid in enumerate(state.fleet)}
     routes = sorted(best.routes, key=lambda r: (order[r.vehicle_id], r.trip))
     rescuers = {r.rescuer for r in best.rescues.values()}
@@ -299,10 +313,11 @@ def _rest_of_day(state: _DayState, m: Matrices, rescues: dict[str, Rescue]) -> _
                 [*kept, *fleet_plan.routes])
 
 
-def _rescued(state: _DayState, m: Matrices) -> _Day:
+def _rescued(state: _DayState, m: Matrices, premium_pct: float, *, always: bool = False
+             ) -> _Day:
     """The rest of the day, each stranded vehicle's load collected on the road where that
-    serves more lines, or as many at no more cost, than bringing it back; a note per
-    stranded vehicle says which and why."""
+    serves more lines, or as many at no more cost (or earlier within ``premium_pct`` more),
+    than bringing it back; a note per stranded vehicle says which and why."""
     best = _rest_of_day(state, m, {})
     names = {s.id: s.name for s in state.day.stations}
     for vid, broken in state.stranded.items():
@@ -318,9 +333,15 @@ def _rescued(state: _DayState, m: Matrices) -> _Day:
             state.notes.append(f"{what}: {back} (no rescue on the road: {why})")
             continue
         trial = _rest_of_day(state, m, {**best.rescues, vid: rescue})
-        costs = (f"day {trial.key[1]:,.2f} CNY, {trial.key[0]} line(s) unserved, against "
-                 f"{best.key[1]:,.2f} CNY, {best.key[0]} unserved if brought back")
-        if trial.key <= best.key:
+        now = _delivered_at(trial, rescue.lines) or rescue.at_s  # (the rescue delivers them)
+        then = _delivered_at(best, rescue.lines)
+        costs = (f"day {trial.key[1]:,.2f} CNY, {trial.key[0]} line(s) unserved, delivered "
+                 f"{hhmm(now)} on average; brought back {best.key[1]:,.2f} CNY, "
+                 f"{best.key[0]} unserved" + (f", delivered {hhmm(then)}" if then else ""))
+        earlier = always or then is None or now < then
+        more, cost, was = trial.key[0] < best.key[0], trial.key[1], best.key[1]
+        if more or (trial.key[0] == best.key[0] and (
+                cost <= was or (earlier and cost <= was * (1 + premium_pct / 100)))):
             best = trial
             left = len(broken.carried) - len(rescue.lines)
             state.notes.append(
@@ -328,9 +349,16 @@ def _rescued(state: _DayState, m: Matrices) -> _Day:
                 f"{hhmm(rescue.at_s)} and delivered ({costs})"
                 + (f"; {left} it could not deliver in time {back}" if left else ""))
         else:
-            state.notes.append(f"{what}: {back}, cheaper than collecting them with "
+            state.notes.append(f"{what}: {back}, rather than collected there by "
                                f"{rescue.rescuer} at {hhmm(rescue.at_s)} ({costs})")
     return best
+
+
+def _delivered_at(day: _Day, ids: tuple[str, ...]) -> int | None:
+    """When these lines are delivered on this day, on average (None: none of them is)."""
+    want = set(ids)
+    times = [s.start_s for r in day.routes for s in r.stops for i in s.line_ids if i in want]
+    return round(sum(times) / len(times)) if times else None
 
 
 def _free(state: _DayState, day: _Day, taken: set[str]) -> dict[str, Free]:
@@ -430,17 +458,19 @@ def _changes(doc: dict[str, Any], plan: Plan) -> list[Change]:
         old.setdefault(r["vehicle_id"], []).extend(
             (s["station_id"], s["arrival_min"]) for s in r["stops"])
     new: dict[str, list[tuple[str, float]]] = {}
+    said: dict[str, list[str]] = {}  # per vehicle, per stop: what an added stop is for
     for r in plan.routes:
         new.setdefault(r.vehicle_id, []).extend((s.station_id, s.arrival_s / 60)
                                                 for s in r.stops)
+        said.setdefault(r.vehicle_id, []).extend(_handover_said(s) for s in r.stops)
     out = []
     for vid in sorted(set(old) | set(new)):
         was = _nth(old.get(vid, []))
         now = _nth(new.get(vid, []))
         a, b = list(was), list(now)  # (station, n-th stop there), in driving order
-        for key in b:
+        for key, what in zip(b, said.get(vid, []), strict=True):
             if key not in was:
-                out.append(Change(vid, "added", key[0], "new stop"))
+                out.append(Change(vid, "added", key[0], what))
         for key in a:
             if key not in now:
                 out.append(Change(vid, "removed", key[0], "no longer on this vehicle"))
@@ -455,6 +485,18 @@ def _changes(doc: dict[str, Any], plan: Plan) -> list[Change]:
                 out.append(Change(vid, "retimed", key[0], f"arrival "
                                   f"{hhmm(round(was[key] * 60))} → {hhmm(round(t * 60))}"))
     return out
+
+
+def _handover_said(s: Stop) -> str:
+    """What a new stop is for: a hand-over on the road (which lines, with whom, when), or
+    simply a new stop."""
+    if s.handed_ids:
+        return (f"hand over {len(s.handed_ids)} line(s) to {s.handover_with} at "
+                f"{hhmm(s.start_s)}, then brought back to the depot")
+    if s.taken_ids:
+        return (f"take over {len(s.taken_ids)} line(s) from {s.handover_with} (broken down) "
+                f"at {hhmm(s.start_s)}, and deliver them")
+    return "new stop"
 
 
 def _nth(stops: list[tuple[str, float]]) -> dict[tuple[str, int], float]:

@@ -102,11 +102,12 @@ def find_rescue(scenario: Scenario, matrices: Matrices, broken: Breakdown,
             continue
         got = _rescue_by(scenario, matrices, broken, vid, vt, free[vid], lines)
         if isinstance(got, str):
-            reasons.append(f"{vid}: {got}")
+            reasons.append(f"{vt.id}: {got}")
         elif best is None or (len(got.lines), -got.cost) > (len(best.lines), -best.cost):
             best = got
     if best is None:
-        return None, ("no vehicle is free to go" if not reasons else "; ".join(reasons[:3]))
+        return None, ("no vehicle is free to go" if not reasons
+                      else "; ".join(list(dict.fromkeys(reasons))[:3]))
     return best, ""
 
 
