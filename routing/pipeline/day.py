@@ -20,7 +20,7 @@ from ..io.edited import EditedRoute
 from ..io.events import Event
 from ..model import DemandLine, Direction, Scenario, Tier, VehicleType
 from ..model.plan import Plan, PlanMeta, Route, Stop, Unserved
-from ..network.matrix import Matrices
+from ..network.matrix import Matrices, vehicle_duration_s
 from ..solve import scenario_hash
 from ..solve.repair import Earlier, built_meta, planned_trips, repair
 from ..solve.rescue import Breakdown, Free, Rescue, find_rescue
@@ -111,10 +111,11 @@ def replan_day(scenario: Scenario, m: Matrices, doc: dict[str, Any], *, at_s: in
 
     - Every stop the plan had reached by ``at_s`` — and the stop a vehicle on the road is
       driving to — is history: it stays with its times. ``done`` events add stops (at their
-      actual departure).
+      actual departure), and begin a trip the plan had not begun by ``at_s``.
     - ``cancel`` takes a line off; ``closed`` closes a station from its time (its lines not
-      yet served stay unserved, with that reason); ``delay`` holds a vehicle at its last stop
-      (or its next departure) ``minutes`` longer; ``breakdown`` ends a vehicle's day where it
+      yet served stay unserved, with that reason); ``delay`` holds a vehicle ``minutes`` where
+      it is at the event's time (at the depot, at a stop, on the road to one; after its trips:
+      its next trip leaves later); ``breakdown`` ends a vehicle's day where it
       stands (the station of its last stop), and its pickups not yet made are given to others.
       The parcels it still carries are either collected there by another vehicle and
       delivered (:mod:`routing.solve.rescue`: a hand-over on the road, in both trips) or
@@ -167,7 +168,7 @@ class _DayState:
     fleet: dict[str, VehicleType]
     lines: dict[str, DemandLine]
     broken: dict[str, int]
-    delays: dict[str, int]
+    delays: dict[str, list[tuple[int, int]]]  #: vehicle → (from when, seconds late), in order
     done_at: dict[tuple[str, str], int | None]
     closing: set[str]
     notes: list[str] = dataclasses.field(default_factory=list)
@@ -181,10 +182,11 @@ class _DayState:
 
     @classmethod
     def of(cls, day: Scenario, events: Sequence[Event], at_s: int) -> _DayState:
-        delays: dict[str, int] = {}
+        delays: dict[str, list[tuple[int, int]]] = {}
         for e in events:
             if e.kind == "delay":
-                delays[e.vehicle] = delays.get(e.vehicle, 0) + 60 * e.minutes
+                delays.setdefault(e.vehicle, []).append(
+                    (e.time_s if e.time_s is not None else at_s, 60 * e.minutes))
         return cls(day=day, direct=replace(day, vehicle_types=direct_types(day)), at_s=at_s,
                    fleet=dict(day.vehicles()), lines={ln.id: ln for ln in day.demand},
                    broken={e.vehicle: (e.time_s if e.time_s is not None else at_s)
@@ -206,7 +208,10 @@ def _vehicle_so_far(state: _DayState, m: Matrices, vid: str,
     stop_at = state.broken.get(vid)
     count, shift_start, last_end = 0, None, 0
     for start_s, stops in trips:
-        begun = start_s <= at_s or (stop_at is not None and start_s <= stop_at)
+        # a stop reported done begins its trip, however late the plan had it leave
+        early = stop_at is None and start_s > at_s and any(
+            (vid, st) in state.done_at for st, _, _ in stops)
+        begun = start_s <= at_s or early or (stop_at is not None and start_s <= stop_at)
         if not begun or (stop_at is not None and start_s > stop_at):
             if stop_at is None:  # (a broken vehicle's later trips go to others)
                 state.future.setdefault(vid, []).append(
@@ -214,33 +219,34 @@ def _vehicle_so_far(state: _DayState, m: Matrices, vid: str,
                      if st not in closing])
             continue
         count += 1
-        route = _begun_trip(state, m, vid, vt, start_s, stops, count, last_end)
+        if early:
+            start_s, stops = _begun_early(state, m, vid, vt, stops)
+        start_s, stops = _held(state, vid, start_s, stops)
+        route = _begun_trip(state, m, vid, vt, start_s, stops, count, last_end,
+                            ride_on=stop_at is None and not early)
         state.kept.append(route)
-        shift_start = start_s if shift_start is None else shift_start
+        shift_start = route.start_s if shift_start is None else shift_start
         last_end = route.end_s
-    if count or vid in state.delays:
-        not_before = max(at_s, last_end + (state.day.service.reload_s if count else 0)
-                         ) + state.delays.get(vid, 0)
+    if count or vid in state.delays:  # a delay on no trip begun: its next trip leaves later
+        held = sum(h for _, h in state.delays.pop(vid, []))
+        if held:
+            state.notes.append(f"{vid}: {held // 60} min late, its next trip leaves later")
+        not_before = max(at_s, last_end + (state.day.service.reload_s if count else 0)) + held
         state.earlier[vid] = Earlier(count, shift_start if shift_start is not None else at_s,
                                      last_end, not_before)
 
 
 def _begun_trip(state: _DayState, m: Matrices, vid: str, vt: VehicleType, start_s: int,
-                stops: list[_Stop], trip: int, last_end: int) -> Route:
+                stops: list[_Stop], trip: int, last_end: int, *, ride_on: bool) -> Route:
     """A trip begun by ``at_s`` (or by its vehicle's breakdown): its history, and the rest
     as the plan had it (a stop at a station closed today leaves the trip) — or, broken down,
     back to the depot from where it stands, what it still carries recorded as stranded."""
     lines, stop_at = state.lines, state.broken.get(vid)
-    history, rest = _split_trip(start_s, stops, stop_at if stop_at is not None else state.at_s,
-                                state.done_at, vid, ride_on=stop_at is None)
+    history, rest = _split_trip(stops, stop_at if stop_at is not None else state.at_s,
+                                state.done_at, vid, ride_on=ride_on)
     history = [(st, tuple(i for i in ids if i in lines or i in state.served_past), t)
                for st, ids, t in history]
     state.served_past.update(i for _, ids, _ in history for i in ids)
-    if vid in state.delays and history:
-        st, ids, (a, b, d) = history[-1]
-        held = state.delays.pop(vid)
-        history[-1] = (st, ids, (a, b, d + held))
-        state.notes.append(f"{vid}: held {held // 60} min at {st}, later stops later")
     rest_ids = [[i for i in ids if i in lines and i not in state.served_past]
                 for _, ids, _ in rest]
     paid = last_end if trip > 1 else None
@@ -412,25 +418,88 @@ def _doc_trips(doc: dict[str, Any]) -> dict[str, list[tuple[int, list[_Stop]]]]:
             for vid, trips in out.items()}
 
 
-def _split_trip(start_s: int, stops: list[_Stop], at_s: int,
-                done_at: dict[tuple[str, str], int | None], vid: str, *, ride_on: bool
-                ) -> tuple[list[_Stop], list[_Stop]]:
-    """A begun trip's history and rest at ``at_s``: the stops left by then (or reported
-    done, at their actual departure), and — ``ride_on``, a vehicle on the road — the stop it
-    is driving to."""
+def _split_trip(stops: list[_Stop], at_s: int, done_at: dict[tuple[str, str], int | None],
+                vid: str, *, ride_on: bool) -> tuple[list[_Stop], list[_Stop]]:
+    """A begun trip's history and rest at ``at_s``: the stops up to the last one left by
+    then or reported done (a done stop at its actual departure, or when its service could
+    end, if later), and — ``ride_on``, a
+    vehicle on the road — the stop it is driving to."""
+    last = max((k for k, (st, _, (_, _, d)) in enumerate(stops)
+                if (vid, st) in done_at or d <= at_s), default=-1)
     history: list[_Stop] = []
-    for k, (st, ids, (a, b, d)) in enumerate(stops):
-        if (vid, st) in done_at:
-            actual = done_at[(vid, st)]
-            history.append((st, ids, (a, b, max(b, actual) if actual is not None else d)))
-        elif d <= at_s:
-            history.append((st, ids, (a, b, d)))
+    for st, ids, (a, b, d) in stops[:last + 1]:
+        actual = done_at.get((vid, st))
+        history.append((st, ids, (a, b, max(d, actual) if actual is not None else d)))
+    rest = stops[last + 1:]
+    if ride_on and rest:  # left its last point by at_s: driving here, or already here
+        return [*history, rest[0]], rest[1:]
+    return history, rest
+
+
+def _begun_early(state: _DayState, m: Matrices, vid: str, vt: VehicleType,
+                 stops: list[_Stop]) -> tuple[int, list[_Stop]]:
+    """A trip the plan had not begun by ``at_s`` but with a stop reported done: re-timed so
+    that its last stop reported done leaves when it did (blank time: at ``at_s``), the stops
+    before it driven before (waiting where a station was not open or its produce not ready
+    yet)."""
+    k = max(j for j, (st, _, _) in enumerate(stops) if (vid, st) in state.done_at)
+    actual = state.done_at[vid, stops[k][0]]
+    actual = state.at_s if actual is None else actual
+    dur = vehicle_duration_s(m, vt.speed_kph)
+    idx = m.index()
+    path = [idx[vt.depot_id], *(idx[st] for st, _, _ in stops)]
+    t = actual
+    for j in range(k, -1, -1):  # backwards, without waiting, to the depot
+        _, _, (_, b, d) = stops[j]
+        t -= (d - b) + int(dur[path[j], path[j + 1]])
+    start_s, out = t, []
+    for j, (st, ids, (a, b, d)) in enumerate(stops):
+        if j > k:  # the rest as planned (after --at), re-timed after the history
+            out.append((st, ids, (a, b, d)))
+            continue
+        arrival = t + int(dur[path[j], path[j + 1]])
+        begin = max(arrival, state.day.station(st).open_s, *(
+            state.lines[i].ready_s for i in ids
+            if i in state.lines and state.lines[i].direction is Direction.UP))
+        t = begin + (d - b)
+        out.append((st, ids, (arrival, begin, t)))
+    state.notes.append(f"{vid}: stop at {stops[k][0]} reported done at {hhmm(actual)}, its "
+                       f"trip begun at {hhmm(start_s)}")
+    return start_s, out
+
+
+def _held(state: _DayState, vid: str, start_s: int, stops: list[_Stop]
+          ) -> tuple[int, list[_Stop]]:
+    """A begun trip with the vehicle's delays applied where it was at each delay's time: at
+    the depot (it leaves later), at a stop (it leaves later) or on the road to one (it
+    arrives later); a later stop absorbs what it could wait anyway. A delay after the trip's
+    last stop is left for the vehicle's next trip."""
+    left = []
+    for t, held in state.delays.get(vid, []):
+        k = next((j for j, (_, _, (_, _, d)) in enumerate(stops) if d > t), None)
+        if k is None:
+            left.append((t, held))
+            continue
+        st, ids, (a, b, d) = stops[k]
+        if t < start_s:
+            start_s, where, first, shift = start_s + held, "at the depot", 0, held
+        elif a <= t:  # at stop k: it leaves later
+            stops = [*stops[:k], (st, ids, (a, b, d + held)), *stops[k + 1:]]
+            where, first, shift = f"at {st}", k + 1, held
         else:
-            if ride_on:  # left its last point by at_s: driving here, or already here
-                history.append((st, ids, (a, b, d)))
-                k += 1
-            return history, stops[k:]
-    return history, []
+            where, first, shift = f"on the road to {st}", k, held
+        out = list(stops[:first])
+        for st2, ids2, (a2, b2, d2) in stops[first:]:
+            begin = max(b2, a2 + shift)
+            out.append((st2, ids2, (a2 + shift, begin, d2 + begin - b2)))
+            shift = begin - b2
+        stops = out
+        state.notes.append(f"{vid}: held {held // 60} min {where} from {hhmm(t)}, later "
+                           "stops later")
+    state.delays[vid] = left
+    if not left:
+        state.delays.pop(vid, None)
+    return start_s, stops
 
 
 def _future_plan(direct: Scenario, m: Matrices,

@@ -9,6 +9,7 @@ from routing.io.events import Event
 from routing.io.plan_json import plan_to_dict
 from routing.model import DemandLine, Direction
 from routing.pipeline import replan_day
+from routing.units import hhmm
 
 
 @pytest.fixture
@@ -262,3 +263,56 @@ def test_the_day_s_scenario_with_a_closure_checks(tmp_path, tiny, dawn):
     check = CliRunner().invoke(main, ["check", str(out / "plan.json"), "--scenario",
                                       str(out / "scenario"), "--lang", "en"])
     assert check.exit_code == 0, check.output
+
+
+def test_a_stop_done_on_a_trip_not_yet_begun_begins_it(tiny, dawn):
+    """The plan had the trip leave after --at, but its driver reports a stop done already:
+    the trip is history up to that stop (left when reported, the trip begun that much
+    earlier), the rest follows from there, and the day checks."""
+    plan, m, doc = dawn
+    ready = {ln.id: ln.ready_s for ln in tiny.demand}
+    down = {ln.id for ln in tiny.demand if ln.direction is Direction.DOWN}
+    trip, k, stop = next(
+        (r, k, s) for r in plan.routes for k, s in enumerate(r.stops)
+        if [x.station_id for x in r.stops].count(s.station_id) == 1
+        and r.start_s - 600 >= max(ready[i] for x in r.stops for i in x.line_ids
+                                   if i in down)
+        and all(x.start_s - 600 >= tiny.station(x.station_id).open_s
+                and x.arrival_s == x.start_s
+                and all(ready[i] <= x.start_s - 600 for i in x.line_ids)
+                for x in r.stops[:k + 1]))
+    at = trip.start_s - 300
+    done = stop.departure_s - 600  # ten minutes earlier than planned, before --at
+    res = replan_day(tiny, m, doc, at_s=at, events=[
+        Event("done", done, vehicle=trip.vehicle_id, station=stop.station_id)])
+    assert res.violations == []
+    now = next(r for r in res.plan.routes if r.vehicle_id == trip.vehicle_id)
+    assert now.start_s == trip.start_s - 600
+    assert [(s.station_id, s.departure_s) for s in now.stops[:k + 1]] == \
+        [(s.station_id, s.departure_s - 600) for s in trip.stops[:k + 1]]
+    assert any("reported done" in n for n in res.notes)
+
+
+@pytest.mark.parametrize("where", ["at a stop", "on the road"])
+def test_a_delay_applies_where_the_vehicle_is_at_its_time(tiny, dawn, where):
+    """Held 20 minutes at a stop: it leaves that stop later; held on the road to a stop: it
+    arrives there later; the stops before stay as they were, and the day checks."""
+    plan, m, doc = dawn
+    trip = max(plan.routes, key=lambda r: len(r.stops))
+    k = next(k for k in range(1, len(trip.stops) - 1)
+             if trip.stops[k].arrival_s - trip.stops[k - 1].departure_s > 120)
+    prev, here = trip.stops[k - 1], trip.stops[k]
+    t = here.arrival_s + 60 if where == "at a stop" else (prev.departure_s + here.arrival_s) // 2
+    res = replan_day(tiny, m, doc, at_s=trip.stops[-1].arrival_s, events=[
+        Event("delay", t, vehicle=trip.vehicle_id, minutes=20)])
+    assert res.violations == []
+    now = next(r for r in res.plan.routes if r.vehicle_id == trip.vehicle_id)
+    assert now.stops[:k] == trip.stops[:k]
+    if where == "at a stop":
+        assert (now.stops[k].arrival_s, now.stops[k].departure_s) == \
+            (here.arrival_s, here.departure_s + 1200)
+    else:
+        assert now.stops[k].arrival_s == here.arrival_s + 1200
+    assert now.stops[k + 1].arrival_s > trip.stops[k + 1].arrival_s
+    said = f"at {here.station_id}" if where == "at a stop" else f"on the road to {here.station_id}"
+    assert any(f"held 20 min {said} from {hhmm(t)}" in n for n in res.notes)
