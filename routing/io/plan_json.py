@@ -16,7 +16,7 @@ from typing import Any
 
 from ..exceptions import PlanError
 from ..model import Direction, Scenario
-from ..model.plan import Amount, Load, Plan, Route
+from ..model.plan import Amount, Load, Plan, Route, Stop
 
 SCHEMA_VERSION = 1
 
@@ -57,8 +57,17 @@ def _route(r: Route, names: dict[str, str]) -> dict[str, Any]:
             "transfers": list(s.transfer_ids),
             "delivered": _amounts(s.delivered), "picked_up": _amounts(s.picked_up),
             "load_after": _load(s.load_after),
-        } for k, s in enumerate(r.stops, start=1)],
+        } | _handover(s) for k, s in enumerate(r.stops, start=1)],
     }
+
+
+def _handover(s: Stop) -> dict[str, Any]:
+    """An on-road hand-over at the stop (only when there is one: other plans keep their
+    shape)."""
+    if not (s.handed_ids or s.taken_ids):
+        return {}
+    return {"handover_with": s.handover_with, "handed_over": list(s.handed_ids),
+            "taken_over": list(s.taken_ids)}
 
 
 def plan_to_dict(plan: Plan, scenario: Scenario) -> dict[str, Any]:

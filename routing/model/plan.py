@@ -40,6 +40,14 @@ class Stop:
     picked_up: tuple[Amount, ...]
     load_after: Load
     transfer_ids: tuple[str, ...] = ()  # lines handed to / taken from feeders here (trunk)
+    #: An on-road hand-over (a broken-down vehicle's load collected where it stopped): lines
+    #: this vehicle hands to ``handover_with`` here (carried from the depot or picked up
+    #: earlier on the trip), and lines it takes on board here from ``handover_with`` (to
+    #: deliver later on the trip, or to bring to the hub). Neither is in ``line_ids``: they
+    #: are not served here.
+    handed_ids: tuple[str, ...] = ()
+    taken_ids: tuple[str, ...] = ()
+    handover_with: str = ""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -9,6 +9,7 @@ judgment on, with the violations listed hard first.
 from __future__ import annotations
 
 import dataclasses
+import math
 from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any
@@ -18,10 +19,11 @@ from ..exceptions import ModelError
 from ..io.edited import EditedRoute
 from ..io.events import Event
 from ..model import DemandLine, Direction, Scenario, Tier, VehicleType
-from ..model.plan import Plan, PlanMeta, Route
-from ..network.matrix import Matrices
+from ..model.plan import Plan, PlanMeta, Route, Stop, Unserved
+from ..network.matrix import Matrices, vehicle_duration_s
 from ..solve import scenario_hash
 from ..solve.repair import Earlier, built_meta, planned_trips, repair
+from ..solve.rescue import Breakdown, Free, Rescue, find_rescue
 from ..solve.retime import left_out, retime
 from ..solve.schedule import continued_route
 from ..solve.visits import Visit, visit_of
@@ -93,19 +95,35 @@ class Replanned:
     notes: list[str]
 
 
+#: Most extra cost of the whole day (percent) a rescue on the road may add over bringing
+#: the parcels back, when it delivers them earlier (on average over the parcels rescued):
+#: the parcels reach their villages while the day is still young, instead of waiting at the
+#: hub for the broken vehicle to be brought back. A rescue serving more lines is always
+#: taken, one serving as many at no more cost too.
+RESCUE_PREMIUM_PCT = 5.0
+
+
 def replan_day(scenario: Scenario, m: Matrices, doc: dict[str, Any], *, at_s: int,
-               late: Sequence[DemandLine] = (), events: Sequence[Event] = ()) -> Replanned:
+               late: Sequence[DemandLine] = (), events: Sequence[Event] = (),
+               rescue_premium_pct: float = RESCUE_PREMIUM_PCT, rescue_always: bool = False
+               ) -> Replanned:
     """Re-plan the rest of the day from the plan ``doc`` at ``at_s`` (seconds after 00:00).
 
     - Every stop the plan had reached by ``at_s`` — and the stop a vehicle on the road is
       driving to — is history: it stays with its times. ``done`` events add stops (at their
-      actual departure).
+      actual departure), and begin a trip the plan had not begun by ``at_s``.
     - ``cancel`` takes a line off; ``closed`` closes a station from its time (its lines not
-      yet served stay unserved, with that reason); ``delay`` holds a vehicle at its last stop
-      (or its next departure) ``minutes`` longer; ``breakdown`` ends a vehicle's day where it
-      stands: it is brought back to its depot with what it still carries (nothing moves
-      between vehicles on the road), those parcels are at the hub again when it arrives and go
-      out with another vehicle, and its pickups not yet made are given to others.
+      yet served stay unserved, with that reason); ``delay`` holds a vehicle ``minutes`` where
+      it is at the event's time (at the depot, at a stop, on the road to one; after its trips:
+      its next trip leaves later); ``breakdown`` ends a vehicle's day where it
+      stands (the station of its last stop), and its pickups not yet made are given to others.
+      The parcels it still carries are either collected there by another vehicle and
+      delivered (:mod:`routing.solve.rescue`: a hand-over on the road, in both trips) or
+      brought back with it to its depot, to go out again with another vehicle: the day is
+      planned both ways and the rescue kept when it serves more, or as much at no more cost,
+      or delivers them earlier for at most ``rescue_premium_pct`` more (the day's cost);
+      ``rescue_always`` (a dispatcher's policy) takes every rescue serving as many lines. The
+      notes say which and why, with both costs.
     - Late lines (a demand table in the scenario's format) and the parcels brought back are
       inserted where they cost least: into trips not yet begun, a further trip of a vehicle
       after its last, or an idle vehicle (never into a trip already on the road: the parcels
@@ -118,37 +136,31 @@ def replan_day(scenario: Scenario, m: Matrices, doc: dict[str, Any], *, at_s: in
         _vehicle_so_far(state, m, vid, trips)
     for vid in state.fleet:
         state.earlier.setdefault(vid, Earlier(0, at_s, 0, at_s))
-    day = replace(day, demand=tuple(replace(ln, ready_s=max(ln.ready_s, state.back_at[ln.id]))
-                                    if ln.id in state.back_at else ln for ln in day.demand))
-    direct = replace(day, vehicle_types=direct_types(day))
-    lines = {ln.id: ln for ln in day.demand}
-    # Trips not yet begun keep their vehicle and order; then every line on no route (late,
-    # brought back, off a closed stop or a trip that no longer fits) goes in where it may.
-    fleet_plan = _future_plan(direct, m, state.future, state.earlier, lines)
-    served = state.served_past | {i for r in (*state.kept, *fleet_plan.routes)
-                                  for s in r.stops for i in s.line_ids}
-    base = replace(fleet_plan, unserved=tuple(left_out(direct, m, served)))
-    filled = repair(base, direct, m, busy=frozenset(state.broken), earlier=state.earlier)
+    best = _rescued(state, m, math.inf if rescue_always else rescue_premium_pct,
+                    always=rescue_always)
     order = {vid: k for k, vid in enumerate(state.fleet)}
-    routes = sorted([*state.kept, *filled.routes], key=lambda r: (order[r.vehicle_id], r.trip))
-    plan = Plan(scenario=day.name, scenario_hash=scenario_hash(direct), date=day.date,
+    routes = sorted(best.routes, key=lambda r: (order[r.vehicle_id], r.trip))
+    rescuers = {r.rescuer for r in best.rescues.values()}
+    plan = Plan(scenario=day.name, scenario_hash=scenario_hash(best.direct), date=day.date,
                 engine="replan", seed=day.solve.seed, time_limit_s=0.0, status="REPLANNED",
                 runtime_s=0.0, objective=round(sum(r.cost for r in routes), 2),
-                routes=tuple(routes), unserved=filled.unserved,
+                routes=tuple(routes), unserved=best.unserved,
                 meta=replace(built_meta(m), replanned_at_min=round(at_s / 60, 2),
-                             locked_vehicles=tuple(sorted({r.vehicle_id for r in state.kept})),
+                             locked_vehicles=tuple(sorted({r.vehicle_id for r in state.kept}
+                                                          | rescuers)),
                              out_of_service=tuple(sorted(state.broken)),
                              replan_notes=tuple(state.notes)))
-    plan = explained(plan, direct, m)
-    violations = hard_first(check_scenario_plan(plan, direct, m))
-    return Replanned(plan, direct, violations, _changes(doc, plan), state.notes)
+    plan = explained(plan, best.direct, m)
+    violations = hard_first(check_scenario_plan(plan, best.direct, m))
+    return Replanned(plan, best.direct, violations, _changes(doc, plan), state.notes)
 
 
 @dataclasses.dataclass(slots=True)
 class _DayState:
     """What the re-plan learns walking the plan's trips at ``at_s``: the events by kind, the
     trips kept (begun: history + the rest), the trips not begun, each vehicle's day so far,
-    the parcels a broken-down vehicle brings back, the lines served, notes for the driver."""
+    the parcels a broken-down vehicle brings back (and the vehicles stranded with them), the
+    lines served, notes for the driver."""
 
     day: Scenario
     direct: Scenario
@@ -156,7 +168,7 @@ class _DayState:
     fleet: dict[str, VehicleType]
     lines: dict[str, DemandLine]
     broken: dict[str, int]
-    delays: dict[str, int]
+    delays: dict[str, list[tuple[int, int]]]  #: vehicle → (from when, seconds late), in order
     done_at: dict[tuple[str, str], int | None]
     closing: set[str]
     notes: list[str] = dataclasses.field(default_factory=list)
@@ -166,13 +178,15 @@ class _DayState:
     earlier: dict[str, Earlier] = dataclasses.field(default_factory=dict)
     back_at: dict[str, int] = dataclasses.field(default_factory=dict)
     served_past: set[str] = dataclasses.field(default_factory=set)
+    stranded: dict[str, Breakdown] = dataclasses.field(default_factory=dict)
 
     @classmethod
     def of(cls, day: Scenario, events: Sequence[Event], at_s: int) -> _DayState:
-        delays: dict[str, int] = {}
+        delays: dict[str, list[tuple[int, int]]] = {}
         for e in events:
             if e.kind == "delay":
-                delays[e.vehicle] = delays.get(e.vehicle, 0) + 60 * e.minutes
+                delays.setdefault(e.vehicle, []).append(
+                    (e.time_s if e.time_s is not None else at_s, 60 * e.minutes))
         return cls(day=day, direct=replace(day, vehicle_types=direct_types(day)), at_s=at_s,
                    fleet=dict(day.vehicles()), lines={ln.id: ln for ln in day.demand},
                    broken={e.vehicle: (e.time_s if e.time_s is not None else at_s)
@@ -194,51 +208,185 @@ def _vehicle_so_far(state: _DayState, m: Matrices, vid: str,
     stop_at = state.broken.get(vid)
     count, shift_start, last_end = 0, None, 0
     for start_s, stops in trips:
-        begun = start_s <= at_s or (stop_at is not None and start_s <= stop_at)
+        # a stop reported done begins its trip, however late the plan had it leave
+        early = stop_at is None and start_s > at_s and any(
+            (vid, st) in state.done_at for st, _, _ in stops)
+        begun = start_s <= at_s or early or (stop_at is not None and start_s <= stop_at)
         if not begun or (stop_at is not None and start_s > stop_at):
             if stop_at is None:  # (a broken vehicle's later trips go to others)
                 state.future.setdefault(vid, []).append(
                     [(st, [i for i in ids if i in lines]) for st, ids, _ in stops
                      if st not in closing])
             continue
-        history, rest = _split_trip(start_s, stops, stop_at if stop_at is not None else at_s,
-                                    state.done_at, vid, ride_on=stop_at is None)
-        history = [(st, tuple(i for i in ids if i in lines or i in state.served_past), t)
-                   for st, ids, t in history]
-        state.served_past.update(i for _, ids, _ in history for i in ids)
-        if vid in state.delays and history:
-            st, ids, (a, b, d) = history[-1]
-            held = state.delays.pop(vid)
-            history[-1] = (st, ids, (a, b, d + held))
-            state.notes.append(f"{vid}: held {held // 60} min at {st}, later stops later")
-        rest_ids = [[i for i in ids if i in lines and i not in state.served_past]
-                    for _, ids, _ in rest]
-        back = [i for ids in rest_ids for i in ids] if stop_at is not None else []
-        if back:
-            state.notes.append(f"{vid} broke down at {hhmm(stop_at or 0)}: brought back to "
-                               f"{vt.depot_id} with {len(back)} line(s) not delivered or "
-                               "collected; they go out with other vehicles")
-        rest_visits: list[Visit] = []
-        if stop_at is None:  # a stop at a station closed today leaves the trip
-            rest_visits = [visit_of(state.direct, st, [lines[i] for i in ids])
-                           for (st, _, _), ids in zip(rest, rest_ids, strict=True)
-                           if ids and st not in closing]
         count += 1
-        route = continued_route(state.direct, m, vid, vt, start_s, history, rest_visits,
-                                trip=count, paid_from_s=last_end if count > 1 else None,
-                                lines=lines)
+        if early:
+            start_s, stops = _begun_early(state, m, vid, vt, stops)
+        start_s, stops = _held(state, vid, start_s, stops)
+        route = _begun_trip(state, m, vid, vt, start_s, stops, count, last_end,
+                            ride_on=stop_at is None and not early)
         state.kept.append(route)
-        # its parcels still on board are at the hub when it is (its pickups not made
-        # stay at their stations, ready as they were)
-        state.back_at.update((i, route.end_s) for i in back
-                             if lines[i].direction is Direction.DOWN)
-        shift_start = start_s if shift_start is None else shift_start
+        shift_start = route.start_s if shift_start is None else shift_start
         last_end = route.end_s
-    if count or vid in state.delays:
-        not_before = max(at_s, last_end + (state.day.service.reload_s if count else 0)
-                         ) + state.delays.get(vid, 0)
+    if count or vid in state.delays:  # a delay on no trip begun: its next trip leaves later
+        held = sum(h for _, h in state.delays.pop(vid, []))
+        if held:
+            state.notes.append(f"{vid}: {held // 60} min late, its next trip leaves later")
+        not_before = max(at_s, last_end + (state.day.service.reload_s if count else 0)) + held
         state.earlier[vid] = Earlier(count, shift_start if shift_start is not None else at_s,
                                      last_end, not_before)
+
+
+def _begun_trip(state: _DayState, m: Matrices, vid: str, vt: VehicleType, start_s: int,
+                stops: list[_Stop], trip: int, last_end: int, *, ride_on: bool) -> Route:
+    """A trip begun by ``at_s`` (or by its vehicle's breakdown): its history, and the rest
+    as the plan had it (a stop at a station closed today leaves the trip) — or, broken down,
+    back to the depot from where it stands, what it still carries recorded as stranded."""
+    lines, stop_at = state.lines, state.broken.get(vid)
+    history, rest = _split_trip(stops, stop_at if stop_at is not None else state.at_s,
+                                state.done_at, vid, ride_on=ride_on)
+    history = [(st, tuple(i for i in ids if i in lines or i in state.served_past), t)
+               for st, ids, t in history]
+    state.served_past.update(i for _, ids, _ in history for i in ids)
+    rest_ids = [[i for i in ids if i in lines and i not in state.served_past]
+                for _, ids, _ in rest]
+    paid = last_end if trip > 1 else None
+    if stop_at is not None:
+        route = continued_route(state.direct, m, vid, vt, start_s, history, [], trip=trip,
+                                paid_from_s=paid, lines=lines)
+        carried = tuple(i for ids in rest_ids for i in ids
+                        if lines[i].direction is Direction.DOWN)
+        if carried:  # at the hub when it is, unless collected on the road
+            state.back_at.update((i, route.end_s) for i in carried)
+            state.stranded[vid] = Breakdown(
+                vid, vt, start_s, trip, paid, tuple(history),
+                max(stop_at, history[-1][2][2]) if history else stop_at,
+                max(state.at_s, stop_at), carried)
+        return route
+    rest_visits = [visit_of(state.direct, st, [lines[i] for i in ids])
+                   for (st, _, _), ids in zip(rest, rest_ids, strict=True)
+                   if ids and st not in state.closing]
+    return continued_route(state.direct, m, vid, vt, start_s, history, rest_visits,
+                           trip=trip, paid_from_s=paid, lines=lines)
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class _Day:
+    """The rest of the day planned one way: the day's scenario (parcels brought back ready
+    at the hub when they are), every route, what stays unserved, the rescues made."""
+
+    direct: Scenario
+    routes: list[Route]
+    unserved: tuple[Unserved, ...]
+    rescues: dict[str, Rescue]
+    planned: list[Route]  #: the routes before the repair: kept, and trips not yet begun
+
+    @property
+    def key(self) -> tuple[int, float]:
+        """Lines left unserved, then cost: the lower the better."""
+        return sum(len(u.line_ids) for u in self.unserved), round(sum(r.cost for r in
+                                                                      self.routes), 2)
+
+
+def _rest_of_day(state: _DayState, m: Matrices, rescues: dict[str, Rescue]) -> _Day:
+    """The day with these rescues: the broken trips rescued end with their hand-over, the
+    rescuers' trips stay as they are (their rescue trip after them), the rest as the plan had
+    it; then every line on no route (late, brought back, off a closed stop or a trip that no
+    longer fits) goes in where it may."""
+    moved = {i for r in rescues.values() for i in r.lines}
+    back_at = {i: t for i, t in state.back_at.items() if i not in moved}
+    for vid, r in rescues.items():  # what a rescuer could not deliver comes back later
+        back_at.update((i, r.giver.end_s) for i in state.stranded[vid].carried
+                       if i not in moved)
+    day = replace(state.day, demand=tuple(
+        replace(ln, ready_s=max(ln.ready_s, back_at[ln.id])) if ln.id in back_at else ln
+        for ln in state.day.demand))
+    direct = replace(day, vehicle_types=direct_types(day))
+    lines = {ln.id: ln for ln in day.demand}
+    fleet_plan = _future_plan(direct, m, state.future, state.earlier, lines)
+    rescuers = {r.rescuer for r in rescues.values()}
+    givers = {(r.giver.vehicle_id, r.giver.trip): r.giver for r in rescues.values()}
+    kept = [givers.get((r.vehicle_id, r.trip), r) for r in state.kept]
+    aside = [r for r in fleet_plan.routes if r.vehicle_id in rescuers]
+    aside += [r.taker for r in rescues.values()]
+    served = state.served_past | moved | {i for r in (*kept, *fleet_plan.routes)
+                                          for s in r.stops for i in s.line_ids}
+    base = replace(fleet_plan, routes=tuple(r for r in fleet_plan.routes
+                                            if r.vehicle_id not in rescuers),
+                   unserved=tuple(left_out(direct, m, served)))
+    filled = repair(base, direct, m, busy=frozenset(state.broken) | rescuers,
+                    earlier=state.earlier)
+    return _Day(direct, [*kept, *aside, *filled.routes], filled.unserved, rescues,
+                [*kept, *fleet_plan.routes])
+
+
+def _rescued(state: _DayState, m: Matrices, premium_pct: float, *, always: bool = False
+             ) -> _Day:
+    """The rest of the day, each stranded vehicle's load collected on the road where that
+    serves more lines, or as many at no more cost (or earlier within ``premium_pct`` more),
+    than bringing it back; a note per stranded vehicle says which and why."""
+    best = _rest_of_day(state, m, {})
+    names = {s.id: s.name for s in state.day.stations}
+    for vid, broken in state.stranded.items():
+        what = (f"{vid} broke down at {hhmm(state.broken[vid])} at {broken.station_id} "
+                f"({names.get(broken.station_id, '')}) with {len(broken.carried)} delivery "
+                "line(s) on board" if broken.history else
+                f"{vid} broke down at {hhmm(state.broken[vid])} before its first stop with "
+                f"{len(broken.carried)} delivery line(s) on board")
+        back = f"brought back to {broken.vt.depot_id}; they go out with other vehicles"
+        free = _free(state, best, set(best.rescues) | {r.rescuer for r in best.rescues.values()})
+        rescue, why = find_rescue(state.direct, m, broken, free, state.lines)
+        if rescue is None:
+            state.notes.append(f"{what}: {back} (no rescue on the road: {why})")
+            continue
+        trial = _rest_of_day(state, m, {**best.rescues, vid: rescue})
+        now = _delivered_at(trial, rescue.lines) or rescue.at_s  # (the rescue delivers them)
+        then = _delivered_at(best, rescue.lines)
+        costs = (f"day {trial.key[1]:,.2f} CNY, {trial.key[0]} line(s) unserved, delivered "
+                 f"{hhmm(now)} on average; brought back {best.key[1]:,.2f} CNY, "
+                 f"{best.key[0]} unserved" + (f", delivered {hhmm(then)}" if then else ""))
+        earlier = always or then is None or now < then
+        more, cost, was = trial.key[0] < best.key[0], trial.key[1], best.key[1]
+        if more or (trial.key[0] == best.key[0] and (
+                cost <= was or (earlier and cost <= was * (1 + premium_pct / 100)))):
+            best = trial
+            left = len(broken.carried) - len(rescue.lines)
+            state.notes.append(
+                f"{what}: {len(rescue.lines)} collected there by {rescue.rescuer} at "
+                f"{hhmm(rescue.at_s)} and delivered ({costs})"
+                + (f"; {left} it could not deliver in time {back}" if left else ""))
+        else:
+            state.notes.append(f"{what}: {back}, rather than collected there by "
+                               f"{rescue.rescuer} at {hhmm(rescue.at_s)} ({costs})")
+    return best
+
+
+def _delivered_at(day: _Day, ids: tuple[str, ...]) -> int | None:
+    """When these lines are delivered on this day, on average (None: none of them is)."""
+    want = set(ids)
+    times = [s.start_s for r in day.routes for s in r.stops for i in s.line_ids if i in want]
+    return round(sum(times) / len(times)) if times else None
+
+
+def _free(state: _DayState, day: _Day, taken: set[str]) -> dict[str, Free]:
+    """When each vehicle not broken down nor already rescuing could make one more trip: after
+    its trips kept and those the plan had not begun (before the repair adds any)."""
+    out: dict[str, Free] = {}
+    planned: dict[str, list[Route]] = {}
+    for r in day.planned:
+        planned.setdefault(r.vehicle_id, []).append(r)
+    for vid in state.fleet:
+        if vid in state.broken or vid in taken:
+            continue
+        before, rs = state.earlier[vid], planned.get(vid, [])
+        if not rs:
+            out[vid] = Free(before.trips, before.shift_start_s if before.trips else None,
+                            before.last_end_s if before.trips else None, before.not_before_s)
+            continue
+        end = max(r.end_s for r in rs)
+        out[vid] = Free(len(rs), min([r.start_s for r in rs] + ([before.shift_start_s]
+                                                               if before.trips else [])),
+                        end, max(before.not_before_s, end + state.day.service.reload_s))
+    return out
 
 
 def _day_scenario(scenario: Scenario, late: Sequence[DemandLine], events: Sequence[Event],
@@ -270,25 +418,88 @@ def _doc_trips(doc: dict[str, Any]) -> dict[str, list[tuple[int, list[_Stop]]]]:
             for vid, trips in out.items()}
 
 
-def _split_trip(start_s: int, stops: list[_Stop], at_s: int,
-                done_at: dict[tuple[str, str], int | None], vid: str, *, ride_on: bool
-                ) -> tuple[list[_Stop], list[_Stop]]:
-    """A begun trip's history and rest at ``at_s``: the stops left by then (or reported
-    done, at their actual departure), and — ``ride_on``, a vehicle on the road — the stop it
-    is driving to."""
+def _split_trip(stops: list[_Stop], at_s: int, done_at: dict[tuple[str, str], int | None],
+                vid: str, *, ride_on: bool) -> tuple[list[_Stop], list[_Stop]]:
+    """A begun trip's history and rest at ``at_s``: the stops up to the last one left by
+    then or reported done (a done stop at its actual departure, or when its service could
+    end, if later), and — ``ride_on``, a
+    vehicle on the road — the stop it is driving to."""
+    last = max((k for k, (st, _, (_, _, d)) in enumerate(stops)
+                if (vid, st) in done_at or d <= at_s), default=-1)
     history: list[_Stop] = []
-    for k, (st, ids, (a, b, d)) in enumerate(stops):
-        if (vid, st) in done_at:
-            actual = done_at[(vid, st)]
-            history.append((st, ids, (a, b, max(b, actual) if actual is not None else d)))
-        elif d <= at_s:
-            history.append((st, ids, (a, b, d)))
+    for st, ids, (a, b, d) in stops[:last + 1]:
+        actual = done_at.get((vid, st))
+        history.append((st, ids, (a, b, max(d, actual) if actual is not None else d)))
+    rest = stops[last + 1:]
+    if ride_on and rest:  # left its last point by at_s: driving here, or already here
+        return [*history, rest[0]], rest[1:]
+    return history, rest
+
+
+def _begun_early(state: _DayState, m: Matrices, vid: str, vt: VehicleType,
+                 stops: list[_Stop]) -> tuple[int, list[_Stop]]:
+    """A trip the plan had not begun by ``at_s`` but with a stop reported done: re-timed so
+    that its last stop reported done leaves when it did (blank time: at ``at_s``), the stops
+    before it driven before (waiting where a station was not open or its produce not ready
+    yet)."""
+    k = max(j for j, (st, _, _) in enumerate(stops) if (vid, st) in state.done_at)
+    actual = state.done_at[vid, stops[k][0]]
+    actual = state.at_s if actual is None else actual
+    dur = vehicle_duration_s(m, vt.speed_kph)
+    idx = m.index()
+    path = [idx[vt.depot_id], *(idx[st] for st, _, _ in stops)]
+    t = actual
+    for j in range(k, -1, -1):  # backwards, without waiting, to the depot
+        _, _, (_, b, d) = stops[j]
+        t -= (d - b) + int(dur[path[j], path[j + 1]])
+    start_s, out = t, []
+    for j, (st, ids, (a, b, d)) in enumerate(stops):
+        if j > k:  # the rest as planned (after --at), re-timed after the history
+            out.append((st, ids, (a, b, d)))
+            continue
+        arrival = t + int(dur[path[j], path[j + 1]])
+        begin = max(arrival, state.day.station(st).open_s, *(
+            state.lines[i].ready_s for i in ids
+            if i in state.lines and state.lines[i].direction is Direction.UP))
+        t = begin + (d - b)
+        out.append((st, ids, (arrival, begin, t)))
+    state.notes.append(f"{vid}: stop at {stops[k][0]} reported done at {hhmm(actual)}, its "
+                       f"trip begun at {hhmm(start_s)}")
+    return start_s, out
+
+
+def _held(state: _DayState, vid: str, start_s: int, stops: list[_Stop]
+          ) -> tuple[int, list[_Stop]]:
+    """A begun trip with the vehicle's delays applied where it was at each delay's time: at
+    the depot (it leaves later), at a stop (it leaves later) or on the road to one (it
+    arrives later); a later stop absorbs what it could wait anyway. A delay after the trip's
+    last stop is left for the vehicle's next trip."""
+    left = []
+    for t, held in state.delays.get(vid, []):
+        k = next((j for j, (_, _, (_, _, d)) in enumerate(stops) if d > t), None)
+        if k is None:
+            left.append((t, held))
+            continue
+        st, ids, (a, b, d) = stops[k]
+        if t < start_s:
+            start_s, where, first, shift = start_s + held, "at the depot", 0, held
+        elif a <= t:  # at stop k: it leaves later
+            stops = [*stops[:k], (st, ids, (a, b, d + held)), *stops[k + 1:]]
+            where, first, shift = f"at {st}", k + 1, held
         else:
-            if ride_on:  # left its last point by at_s: driving here, or already here
-                history.append((st, ids, (a, b, d)))
-                k += 1
-            return history, stops[k:]
-    return history, []
+            where, first, shift = f"on the road to {st}", k, held
+        out = list(stops[:first])
+        for st2, ids2, (a2, b2, d2) in stops[first:]:
+            begin = max(b2, a2 + shift)
+            out.append((st2, ids2, (a2 + shift, begin, d2 + begin - b2)))
+            shift = begin - b2
+        stops = out
+        state.notes.append(f"{vid}: held {held // 60} min {where} from {hhmm(t)}, later "
+                           "stops later")
+    state.delays[vid] = left
+    if not left:
+        state.delays.pop(vid, None)
+    return start_s, stops
 
 
 def _future_plan(direct: Scenario, m: Matrices,
@@ -316,17 +527,19 @@ def _changes(doc: dict[str, Any], plan: Plan) -> list[Change]:
         old.setdefault(r["vehicle_id"], []).extend(
             (s["station_id"], s["arrival_min"]) for s in r["stops"])
     new: dict[str, list[tuple[str, float]]] = {}
+    said: dict[str, list[str]] = {}  # per vehicle, per stop: what an added stop is for
     for r in plan.routes:
         new.setdefault(r.vehicle_id, []).extend((s.station_id, s.arrival_s / 60)
                                                 for s in r.stops)
+        said.setdefault(r.vehicle_id, []).extend(_handover_said(s) for s in r.stops)
     out = []
     for vid in sorted(set(old) | set(new)):
         was = _nth(old.get(vid, []))
         now = _nth(new.get(vid, []))
         a, b = list(was), list(now)  # (station, n-th stop there), in driving order
-        for key in b:
+        for key, what in zip(b, said.get(vid, []), strict=True):
             if key not in was:
-                out.append(Change(vid, "added", key[0], "new stop"))
+                out.append(Change(vid, "added", key[0], what))
         for key in a:
             if key not in now:
                 out.append(Change(vid, "removed", key[0], "no longer on this vehicle"))
@@ -341,6 +554,18 @@ def _changes(doc: dict[str, Any], plan: Plan) -> list[Change]:
                 out.append(Change(vid, "retimed", key[0], f"arrival "
                                   f"{hhmm(round(was[key] * 60))} → {hhmm(round(t * 60))}"))
     return out
+
+
+def _handover_said(s: Stop) -> str:
+    """What a new stop is for: a hand-over on the road (which lines, with whom, when), or
+    simply a new stop."""
+    if s.handed_ids:
+        return (f"hand over {len(s.handed_ids)} line(s) to {s.handover_with} at "
+                f"{hhmm(s.start_s)}, then brought back to the depot")
+    if s.taken_ids:
+        return (f"take over {len(s.taken_ids)} line(s) from {s.handover_with} (broken down) "
+                f"at {hhmm(s.start_s)}, and deliver them")
+    return "new stop"
 
 
 def _nth(stops: list[tuple[str, float]]) -> dict[tuple[str, int], float]:

@@ -53,21 +53,36 @@ def timed_route(scenario: Scenario, matrices: Matrices, vehicle_id: str, vt: Veh
                            durations=dur, trip=trip, paid_from_s=paid_from_s, lines=lines)
 
 
+#: An on-road hand-over at a stop: (lines handed to the other vehicle, lines taken from it,
+#: the other vehicle).
+Moves = tuple[tuple[str, ...], tuple[str, ...], str]
+_NO_MOVES: Moves = ((), (), "")
+
+
 def _loaded(stops: list[tuple[str, tuple[str, ...], tuple[str, ...], tuple[int, int, int]]],
-            lines: dict[str, DemandLine]) -> tuple[Load, tuple[Stop, ...]]:
+            lines: dict[str, DemandLine], moves: dict[int, Moves] | None = None
+            ) -> tuple[Load, tuple[Stop, ...]]:
     """Load at the depot and the stops, from (station, line ids, transfer ids, (arrival, start,
-    departure)) each: every delivery on board from the depot, amounts per carrier."""
+    departure)) each: every delivery on board from the depot, amounts per carrier. ``moves``
+    (stop index → :data:`Moves`): lines handed over leave the vehicle there (a delivery
+    handed over was on board from the depot), lines taken over come on board there (a
+    delivery taken over was not on board before)."""
+    moves = moves or {}
+    taken = {i for h, t, _ in moves.values() for i in t}
     down_total = [lines[i] for _, ids, _, _ in stops for i in ids
-                  if lines[i].direction is Direction.DOWN]
+                  if lines[i].direction is Direction.DOWN and i not in taken]
+    down_total += [lines[i] for h, _, _ in moves.values() for i in h
+                   if lines[i].direction is Direction.DOWN and i not in taken]
     kg = sum(ln.kg for ln in down_total)
     m3 = sum(ln.m3 for ln in down_total)
     parcels = sum(ln.parcels for ln in down_total)
     load0 = Load(kg=round(kg, 3), m3=round(m3, 4), parcels=parcels)
     out = []
-    for station, ids, transfers, (arrival, start, departure) in stops:
+    for k, (station, ids, transfers, (arrival, start, departure)) in enumerate(stops):
         by: dict[Direction, defaultdict[str, list[float]]] = {
               Direction.DOWN: defaultdict(lambda: [0, 0.0, 0.0]),
               Direction.UP: defaultdict(lambda: [0, 0.0, 0.0])}
+        handed, took, other = moves.get(k, _NO_MOVES)
         for i in ids:
             ln = lines[i]
             acc = by[ln.direction][ln.carrier_id]
@@ -78,6 +93,11 @@ def _loaded(stops: list[tuple[str, tuple[str, ...], tuple[str, ...], tuple[int, 
             kg += sign * ln.kg
             m3 += sign * ln.m3
             parcels += sign * ln.parcels
+        for sign, moved in ((-1, handed), (1, took)):
+            for ln in (lines[i] for i in moved):
+                kg += sign * ln.kg
+                m3 += sign * ln.m3
+                parcels += sign * ln.parcels
 
         def amounts(d: Direction, by: dict = by) -> tuple[Amount, ...]:
             return tuple(Amount(carrier_id=c, parcels=a[0], kg=round(a[1], 3), m3=round(a[2], 4))
@@ -87,8 +107,18 @@ def _loaded(stops: list[tuple[str, tuple[str, ...], tuple[str, ...], tuple[int, 
                         departure_s=departure, line_ids=ids, transfer_ids=transfers,
                         delivered=amounts(Direction.DOWN), picked_up=amounts(Direction.UP),
                         load_after=Load(kg=round(max(kg, 0.0), 3), m3=round(max(m3, 0.0), 4),
-                                        parcels=parcels)))
+                                        parcels=parcels),
+                        handed_ids=handed, taken_ids=took, handover_with=other))
     return load0, tuple(out)
+
+
+def with_moves(route: Route, moves: dict[int, Moves], lines: dict[str, DemandLine]) -> Route:
+    """The route with on-road hand-overs at some of its stops (stop index → :data:`Moves`),
+    its loads recomputed (times, distance and costs as they were)."""
+    load0, stops = _loaded([(s.station_id, s.line_ids, s.transfer_ids,
+                             (s.arrival_s, s.start_s, s.departure_s)) for s in route.stops],
+                           lines, moves)
+    return replace(route, load_at_start=load0, stops=stops)
 
 
 def without_lines(route: Route, drop: set[str], lines: dict[str, DemandLine]) -> Route:

@@ -23,6 +23,7 @@ from routing.evaluate.check import (
     loads,
     plan_context,
     replan_meta,
+    road_handovers,
     route_shape,
     stops_and_windows,
     totals,
@@ -61,7 +62,7 @@ def with_types(sc, **changes):
 
 def test_the_rules_in_their_order():
     order = (route_shape, stops_and_windows, loads, trips_and_shifts, cold_chain, transfers,
-             unserved_entries, claims, coverage, totals)
+             road_handovers, unserved_entries, claims, coverage, totals)
     assert order == RULES
 
 
@@ -465,3 +466,76 @@ def test_the_reasons_are_tested_with_the_hand_overs_check_plan_was_given(
     claims = [v for v in found if v.kind == "servable_unserved"]
     assert len(claims) == 1 and s["station_id"] in claims[0].where
     assert "stands idle and could serve it alone" in claims[0].message
+
+
+@pytest.fixture
+def rescued(tiny, tiny_solved):
+    """The tiny day re-planned after van-1 broke down past its first stop, its load collected
+    there by van-2 (a rescue on the road): (plan.json document, the day's scenario, matrices,
+    the giving stop, the taking stop)."""
+    from routing.io.events import Event
+    from routing.io.plan_json import plan_to_dict
+    from routing.pipeline import replan_day
+
+    plan, m = tiny_solved
+    van = next(r for r in plan.routes if len(r.stops) >= 2)
+    at = van.stops[0].departure_s + 60
+    res = replan_day(tiny, m, plan_to_dict(plan, tiny), at_s=at, rescue_always=True,
+                     events=[Event("breakdown", at, vehicle=van.vehicle_id)])
+    doc = plan_to_dict(res.plan, res.scenario)
+    give = next((r, s) for r in doc["routes"] for s in r["stops"] if s.get("handed_over"))
+    take = next((r, s) for r in doc["routes"] for s in r["stops"] if s.get("taken_over"))
+    return doc, res.scenario, m, give, take
+
+
+def test_a_rescue_on_the_road_passes_every_rule(rescued):
+    doc, sc, m, (gr, gs), (tr, ts) = rescued
+    assert gs["handover_with"] == tr["vehicle_id"] and ts["handover_with"] == gr["vehicle_id"]
+    assert gs["handed_over"] == ts["taken_over"] and gs["station_id"] == ts["station_id"]
+    assert gs is gr["stops"][-1] and ts is tr["stops"][0]
+    assert check_plan(doc, sc, m) == []
+
+
+def test_road_handovers_catches_a_rescuer_not_there(rescued):
+    """The hand-over claimed at a time the rescuer is not yet at the station."""
+    doc, sc, m, (gr, gs), (tr, ts) = rescued
+    gs["start_min"] = gs["arrival_min"]
+    gs["departure_min"] = gs["arrival_min"] + 10
+    got = found(road_handovers, doc, sc, m)
+    assert {v.kind for v in got} == {"handover_not_there"}
+    assert got[0].where == stop_where(gr, gs, sc)
+    assert f"but {tr['vehicle_id']} is at {ts['station_id']} only " \
+           f"{hhmm(round(ts['arrival_min'] * 60))}" in got[0].message
+    assert any(v.kind == "handover_not_there" for v in check_plan(doc, sc, m))
+
+
+def test_road_handovers_catches_lines_not_aboard_unmatched_and_not_delivered(rescued):
+    doc, sc, m, (gr, gs), (tr, ts) = rescued
+    delivered = gr["stops"][0]["lines"][0]  # delivered before the breakdown
+    moved = ts["taken_over"][0]
+    gs["handed_over"].append(delivered)
+    later = next(s for s in tr["stops"][1:] if moved in s["lines"])
+    later["lines"].remove(moved)
+    got = found(road_handovers, doc, sc, m)
+    assert [v.kind for v in got].count("handover_not_aboard") == 1
+    assert any(v.kind == "handover_unmatched" and f"'{delivered}'" in v.message for v in got)
+    assert any(v.kind == "handover_not_delivered" and f"'{moved}'" in v.message for v in got)
+
+
+def test_road_handovers_catches_an_unknown_partner(rescued):
+    doc, sc, m, (gr, gs), _ = rescued
+    gs["handover_with"] = gr["vehicle_id"]
+    got = found(road_handovers, doc, sc, m)
+    assert "handover_unmatched" in {v.kind for v in got}
+    assert "not another vehicle of the fleet" in got[0].message
+
+
+def test_loads_count_what_is_taken_over_on_the_road(rescued):
+    """The rescuer leaves the depot empty and carries the lines it took over from there: a
+    capacity below them is broken after the hand-over stop, not leaving the depot."""
+    doc, sc, m, _, (tr, ts) = rescued
+    kg = ts["load_after"]["kg"]
+    small = with_types(sc, **{tr["vehicle_type"]: {"capacity_kg": kg - 1}})
+    got = [v for v in found(loads, doc, small, m) if v.where == f"route {tr['vehicle_id']}"]
+    assert [v.kind for v in got] == ["over_capacity"]
+    assert f"after stop 1 ({ts['station_id']})" in got[0].message

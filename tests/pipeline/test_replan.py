@@ -9,6 +9,7 @@ from routing.io.events import Event
 from routing.io.plan_json import plan_to_dict
 from routing.model import DemandLine, Direction
 from routing.pipeline import replan_day
+from routing.units import hhmm
 
 
 @pytest.fixture
@@ -66,6 +67,42 @@ def test_late_parcels_and_a_breakdown(tiny, dawn):
             assert ready[i] == before[i].ready_s
 
 
+def test_a_broken_down_van_s_load_collected_on_the_road(tiny, dawn):
+    """van-1 breaks down past its first stop; van-2 (idle) drives there, takes the parcels
+    it still carries and delivers them: both trips say so, the drivers are told, the checker
+    passes the day. Without the dispatcher's 'always' the cheaper way is kept and said."""
+    plan, m, doc = dawn
+    van = next(r for r in plan.routes if len(r.stops) >= 2)
+    at = van.stops[0].departure_s + 60
+    broken = [Event("breakdown", at, vehicle=van.vehicle_id)]
+    res = replan_day(tiny, m, doc, at_s=at, events=broken, rescue_always=True)
+    assert res.violations == [] and not res.plan.unserved
+    give = [(r, s) for r in res.plan.routes for s in r.stops if s.handed_ids]
+    take = [(r, s) for r in res.plan.routes for s in r.stops if s.taken_ids]
+    assert len(give) == len(take) == 1
+    (gr, gs), (tr, ts) = give[0], take[0]
+    assert gr.vehicle_id == van.vehicle_id and gs is gr.stops[-1]
+    assert gs.station_id == van.stops[0].station_id == ts.station_id
+    assert gs.handed_ids == ts.taken_ids and ts.handover_with == van.vehicle_id
+    assert (gs.start_s, gs.departure_s) == (ts.start_s, ts.departure_s) and gs.start_s >= at
+    down = {ln.id for ln in tiny.demand if ln.direction is Direction.DOWN}
+    carried = [i for s in van.stops[1:] for i in s.line_ids if i in down]
+    assert sorted(gs.handed_ids) == sorted(carried)
+    assert set(ts.taken_ids) <= {i for s in tr.stops[1:] for i in s.line_ids}
+    assert ts.load_after.parcels == tr.load_at_start.parcels + sum(
+        ln.parcels for ln in tiny.demand if ln.id in ts.taken_ids)
+    assert f"collected there by {tr.vehicle_id}" in res.notes[0]
+    told = {(c.vehicle_id, c.kind, c.station_id): c.detail for c in res.changes}
+    assert told[tr.vehicle_id, "added", ts.station_id].startswith("take over")
+    assert told[gr.vehicle_id, "added", gs.station_id].startswith("hand over")
+    assert tr.vehicle_id in res.plan.meta.locked_vehicles
+    # weighed against bringing the load back: here that is cheaper and as early, so kept
+    auto = replan_day(tiny, m, doc, at_s=at, events=broken)
+    assert not any(s.handed_ids for r in auto.plan.routes for s in r.stops)
+    assert "brought back" in auto.notes[0] and "rather than collected there" in auto.notes[0]
+    assert auto.plan.cost < res.plan.cost
+
+
 def test_cancel_and_a_closed_station(tiny, dawn):
     """A cancelled line leaves its stop; a station closed before anyone came keeps its
     lines unserved with the closing as the reason."""
@@ -111,9 +148,9 @@ def test_the_default_county_s_day_through_the_cli(tmp_path):
         w.writerow(["id", "station", "carrier", "direction", "parcels", "kg", "ready"])
         w.writerows([f"LATE{k:02d}", villages[k % 6], "zto", "down", 1, 1.5, "10:30"]
                     for k in range(40))
-    on_road = [rt for rt in doc["routes"] if rt["start_min"] < 660 < rt["end_min"]]
+    on_road = [rt["vehicle_id"] for rt in doc["routes"] if rt["start_min"] < 660 < rt["end_min"]]
     assert on_road
-    van = on_road[0]["vehicle_id"]
+    van = _one_rescued(xia, doc, late, on_road)
     events = tmp_path / "events.csv"
     events.write_text(f"event,time,vehicle,station,line,minutes\nbreakdown,11:00,{van},,,\n",
                       encoding="utf-8")
@@ -133,10 +170,42 @@ def test_the_default_county_s_day_through_the_cli(tmp_path):
              for s in rt["stops"]}
     assert before <= after
     assert day["meta"]["out_of_service"] == [van]
+    # its load collected where it stopped, by another vehicle that delivers it
+    give = [(rt, s) for rt in day["routes"] for s in rt["stops"] if s.get("handed_over")]
+    take = [(rt, s) for rt in day["routes"] for s in rt["stops"] if s.get("taken_over")]
+    assert [rt["vehicle_id"] for rt, _ in give] == [van] and len(take) == 1
+    (_, gs), (rescuer, ts) = give[0], take[0]
+    assert gs["handover_with"] == rescuer["vehicle_id"] and ts["handover_with"] == van
+    assert gs["station_id"] == ts["station_id"] and gs["handed_over"] == ts["taken_over"]
+    delivered = {i for s in rescuer["stops"][1:] for i in s["lines"]}
+    assert set(ts["taken_over"]) <= delivered
+    assert rescuer["vehicle_id"] in day["meta"]["locked_vehicles"]
+    assert any(f"collected there by {rescuer['vehicle_id']}" in n
+               for n in day["meta"]["replan_notes"])
+    assert "take over" in r.output
     check = CliRunner().invoke(main, ["check", str(out / "plan.json"), "--scenario",
                                       str(out / "scenario")])
     assert check.exit_code == 0, check.output
     assert (out / "changes.csv").read_text(encoding="utf-8-sig").startswith("vehicle_id,")
+
+
+def _one_rescued(folder, doc, late_csv, on_road):
+    """The first vehicle on the road at 11:00 whose load, were it to break down then, another
+    vehicle would collect on the road (the re-plan weighs a rescue against bringing the
+    load back: the test needs a day where the rescue wins)."""
+    from routing.io import read_scenario
+    from routing.io.scenario import read_demand
+    from routing.network.matrix import travel_matrices
+
+    sc = read_scenario(folder)
+    m = travel_matrices(sc)
+    late = read_demand(late_csv, sc)
+    for vid in on_road:
+        res = replan_day(sc, m, doc, at_s=630 * 60, late=late,
+                         events=[Event("breakdown", 660 * 60, vehicle=vid)])
+        if any(s.handed_ids for r in res.plan.routes for s in r.stops):
+            return vid
+    raise AssertionError(f"no rescue on the road for any of {on_road}")
 
 
 @pytest.mark.parametrize(("args", "code", "words"), [
@@ -194,3 +263,56 @@ def test_the_day_s_scenario_with_a_closure_checks(tmp_path, tiny, dawn):
     check = CliRunner().invoke(main, ["check", str(out / "plan.json"), "--scenario",
                                       str(out / "scenario"), "--lang", "en"])
     assert check.exit_code == 0, check.output
+
+
+def test_a_stop_done_on_a_trip_not_yet_begun_begins_it(tiny, dawn):
+    """The plan had the trip leave after --at, but its driver reports a stop done already:
+    the trip is history up to that stop (left when reported, the trip begun that much
+    earlier), the rest follows from there, and the day checks."""
+    plan, m, doc = dawn
+    ready = {ln.id: ln.ready_s for ln in tiny.demand}
+    down = {ln.id for ln in tiny.demand if ln.direction is Direction.DOWN}
+    trip, k, stop = next(
+        (r, k, s) for r in plan.routes for k, s in enumerate(r.stops)
+        if [x.station_id for x in r.stops].count(s.station_id) == 1
+        and r.start_s - 600 >= max(ready[i] for x in r.stops for i in x.line_ids
+                                   if i in down)
+        and all(x.start_s - 600 >= tiny.station(x.station_id).open_s
+                and x.arrival_s == x.start_s
+                and all(ready[i] <= x.start_s - 600 for i in x.line_ids)
+                for x in r.stops[:k + 1]))
+    at = trip.start_s - 300
+    done = stop.departure_s - 600  # ten minutes earlier than planned, before --at
+    res = replan_day(tiny, m, doc, at_s=at, events=[
+        Event("done", done, vehicle=trip.vehicle_id, station=stop.station_id)])
+    assert res.violations == []
+    now = next(r for r in res.plan.routes if r.vehicle_id == trip.vehicle_id)
+    assert now.start_s == trip.start_s - 600
+    assert [(s.station_id, s.departure_s) for s in now.stops[:k + 1]] == \
+        [(s.station_id, s.departure_s - 600) for s in trip.stops[:k + 1]]
+    assert any("reported done" in n for n in res.notes)
+
+
+@pytest.mark.parametrize("where", ["at a stop", "on the road"])
+def test_a_delay_applies_where_the_vehicle_is_at_its_time(tiny, dawn, where):
+    """Held 20 minutes at a stop: it leaves that stop later; held on the road to a stop: it
+    arrives there later; the stops before stay as they were, and the day checks."""
+    plan, m, doc = dawn
+    trip = max(plan.routes, key=lambda r: len(r.stops))
+    k = next(k for k in range(1, len(trip.stops) - 1)
+             if trip.stops[k].arrival_s - trip.stops[k - 1].departure_s > 120)
+    prev, here = trip.stops[k - 1], trip.stops[k]
+    t = here.arrival_s + 60 if where == "at a stop" else (prev.departure_s + here.arrival_s) // 2
+    res = replan_day(tiny, m, doc, at_s=trip.stops[-1].arrival_s, events=[
+        Event("delay", t, vehicle=trip.vehicle_id, minutes=20)])
+    assert res.violations == []
+    now = next(r for r in res.plan.routes if r.vehicle_id == trip.vehicle_id)
+    assert now.stops[:k] == trip.stops[:k]
+    if where == "at a stop":
+        assert (now.stops[k].arrival_s, now.stops[k].departure_s) == \
+            (here.arrival_s, here.departure_s + 1200)
+    else:
+        assert now.stops[k].arrival_s == here.arrival_s + 1200
+    assert now.stops[k + 1].arrival_s > trip.stops[k + 1].arrival_s
+    said = f"at {here.station_id}" if where == "at a stop" else f"on the road to {here.station_id}"
+    assert any(f"held 20 min {said} from {hhmm(t)}" in n for n in res.notes)

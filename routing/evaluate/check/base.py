@@ -47,7 +47,9 @@ class Violation:
 #: all). The other kinds follow, in the order found.
 HARD_KINDS = ("over_capacity", "cold_capacity", "cold_chain", "time_window", "delivery_target",
               "fresh_target", "pickup_before_ready", "departs_before_ready", "depot_hours",
-              "shift_overrun", "trip_overlap", "vehicle_reused", "served_twice",
+              "shift_overrun", "trip_overlap", "vehicle_reused", "handover_not_there",
+              "handover_not_aboard", "handover_unmatched", "handover_not_delivered",
+              "served_twice",
               "served_and_unserved", "unserved", "servable_unserved", "missing")
 
 
@@ -116,10 +118,11 @@ class Step(IntEnum):
     CAPACITY = 27
     COLD_CAPACITY = 28
     LOAD = 29
+    ON_ROAD = 30  #: an on-road hand-over at the stop (each line moved: see LineCheck)
     # back at the depot
-    DRIVE_BACK = 30
-    DISTANCE = 31
-    COST = 32
+    DRIVE_BACK = 40
+    DISTANCE = 41
+    COST = 42
 
 
 class LineCheck(IntEnum):
@@ -135,6 +138,10 @@ class LineCheck(IntEnum):
     FRESH = 5
     PICKUP = 6
     COLD = 7
+    # each line moved on the road (Step.ON_ROAD)
+    PARTNER = 8
+    ABOARD = 9
+    DELIVERED = 10
 
 
 #: A place in the report: (section, route, part, stop, step, line, line check).

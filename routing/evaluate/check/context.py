@@ -41,6 +41,19 @@ class StopRun:
     served: tuple[DemandLine, ...]  #: the listed lines the scenario knows
     transfers: frozenset[str]  #: lines handed over here (two echelons), not delivered
     own: tuple[DemandLine, ...]  #: served lines that are not handed over
+    #: an on-road hand-over here (plan.json ``handover_with``, ``handed_over``,
+    #: ``taken_over``): the other vehicle, the line ids handed to it and taken from it, as
+    #: listed, and those lines the scenario knows
+    handover_with: str = ""
+    handed_ids: tuple[str, ...] = ()
+    taken_ids: tuple[str, ...] = ()
+    handed: tuple[DemandLine, ...] = ()
+    taken: tuple[DemandLine, ...] = ()
+
+    @property
+    def moved(self) -> tuple[DemandLine, ...]:
+        """The lines that change vehicles here (handed over or taken over)."""
+        return self.handed + self.taken
 
     @property
     def station_id(self) -> str:
@@ -151,5 +164,9 @@ def _stop_run(n: int, s: dict[str, Any], st: Station, route_where: str, index: i
     served = tuple(lines[i] for i in ids if i in lines)
     transfers = frozenset(s.get("transfers", []))
     own = tuple(ln for ln in served if ln.id not in transfers)
+    handed, taken = tuple(s.get("handed_over", [])), tuple(s.get("taken_over", []))
     return StopRun(n, s, st, seq, f"{route_where} stop {seq} ({st.id} {st.name})", index,
-                   arrival, begin, dep, drive_s, t_prev + drive_s, ids, served, transfers, own)
+                   arrival, begin, dep, drive_s, t_prev + drive_s, ids, served, transfers, own,
+                   s.get("handover_with", ""), handed, taken,
+                   tuple(lines[i] for i in handed if i in lines),
+                   tuple(lines[i] for i in taken if i in lines))

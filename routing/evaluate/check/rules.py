@@ -12,7 +12,7 @@ from collections import Counter
 from collections.abc import Callable
 from itertools import pairwise
 
-from ...model import Direction, VehicleType
+from ...model import DemandLine, Direction, VehicleType
 from ...units import hhmm
 from .base import (
     TOL_CNY,
@@ -22,6 +22,7 @@ from .base import (
     Found,
     LineCheck,
     Section,
+    Spot,
     Step,
     _clock,
     _over,
@@ -89,8 +90,7 @@ def stops_and_windows(ctx: Context) -> list[Found]:
             out.append(found(route_spot(run.n, Step.DEPOT_HOURS), "depot_hours", run.where,
                              f"{hhmm(start)}–{hhmm(end)} outside depot hours "
                              f"{hhmm(depot.open_s)}–{hhmm(depot.close_s)}"))
-        ready_down = max((ln.ready_s for stop in run.stops for ln in stop.served
-                          if ln.direction is Direction.DOWN), default=0)
+        ready_down = max((ln.ready_s for ln in _from_depot(run)), default=0)
         if start < ready_down - TOL_S:
             out.append(found(route_spot(run.n, Step.READY_OUT), "departs_before_ready",
                              run.where, f"leaves the depot at {hhmm(start)} but carries "
@@ -117,11 +117,13 @@ def _stop_times(ctx: Context, run: RouteRun, stop: StopRun) -> list[Found]:
     if begin < arrival - TOL_S:
         out.append(found(stop_spot(run.n, stop.n, Step.ARRIVAL), "service_before_arrival", w,
                          "service starts before arrival"))
-    if begin < st.open_s - TOL_S or begin > st.close_s + TOL_S:
+    # a stop only to hand goods over on the road needs no opening hours (nothing is served)
+    meeting = not stop.served and bool(stop.moved)
+    if not meeting and (begin < st.open_s - TOL_S or begin > st.close_s + TOL_S):
         out.append(found(stop_spot(run.n, stop.n, Step.WINDOW), "time_window", w,
                          f"service at {hhmm(begin)} outside opening hours "
                          f"{hhmm(st.open_s)}–{hhmm(st.close_s)}"))
-    parcels = sum(ln.parcels for ln in stop.served)
+    parcels = sum(ln.parcels for ln in (*stop.served, *stop.moved))
     need = st.service_s + math.ceil(parcels * ctx.scenario.service.per_parcel_s - 1e-9)
     if dep < begin + need - TOL_S:
         out.append(found(stop_spot(run.n, stop.n, Step.SERVICE), "service_too_short", w,
@@ -162,8 +164,9 @@ def loads(ctx: Context) -> list[Found]:
         if run.vt is None:
             continue
         vt, where = run.vt, run.where
-        # Everything delivered on the tour is on board when it leaves the depot.
-        down = [ln for stop in run.stops for ln in stop.served if ln.direction is Direction.DOWN]
+        # Everything delivered on the tour is on board when it leaves the depot (but what it
+        # takes over on the road), and so is every delivery it hands over on the road.
+        down = _from_depot(run)
         load = [sum(ln.kg for ln in down), sum(ln.m3 for ln in down),
                 sum(ln.parcels for ln in down)]
         reported0 = run.doc["load_at_start"]
@@ -175,8 +178,7 @@ def loads(ctx: Context) -> list[Found]:
                 for v in _over(where, "leaving the depot", load, vt)]
         for stop in run.stops:
             out += _amounts(run, stop)
-            for ln in stop.served:
-                sign = -1 if ln.direction is Direction.DOWN else 1
+            for ln, sign in _changes_aboard(stop):
                 load[0] += sign * ln.kg
                 load[1] += sign * ln.m3
                 load[2] += sign * ln.parcels
@@ -190,6 +192,21 @@ def loads(ctx: Context) -> list[Found]:
                                  f"{la['parcels']} parcels, recomputed {load[0]:.3f} kg / "
                                  f"{load[2]}"))
     return out
+
+
+def _from_depot(run: RouteRun) -> list[DemandLine]:
+    """The deliveries on board leaving the depot: those the route serves and those it hands
+    over on the road, but not what it takes over on the road."""
+    taken = {ln.id for stop in run.stops for ln in stop.taken}
+    return [ln for stop in run.stops for ln in (*stop.served, *stop.handed)
+            if ln.direction is Direction.DOWN and ln.id not in taken]
+
+
+def _changes_aboard(stop: StopRun) -> list[tuple[DemandLine, int]]:
+    """What a stop changes on board, each line with its sign: deliveries off, produce on,
+    lines handed over on the road off, lines taken over on."""
+    return ([(ln, -1 if ln.direction is Direction.DOWN else 1) for ln in stop.served]
+            + [(ln, -1) for ln in stop.handed] + [(ln, 1) for ln in stop.taken])
 
 
 def _amounts(run: RouteRun, stop: StopRun) -> list[Found]:
@@ -264,8 +281,7 @@ def cold_chain(ctx: Context) -> list[Found]:
             continue
         vt = run.vt
         # fresh kg on board leaving the depot (cold box or reefer)
-        cold = sum(ln.kg for stop in run.stops for ln in stop.served
-                   if ln.direction is Direction.DOWN and ln.fresh)
+        cold = sum(ln.kg for ln in _from_depot(run) if ln.fresh)
         for stop in run.stops:
             sid, w = stop.station_id, stop.where
             for li, i in enumerate(stop.ids):
@@ -280,8 +296,7 @@ def cold_chain(ctx: Context) -> list[Found]:
                                                LineCheck.COLD), "cold_chain", w,
                                      f"fresh line '{ln.id}' on '{vt.id}', which is neither "
                                      "refrigerated nor has a cold box"))
-            for ln in stop.served:
-                sign = -1 if ln.direction is Direction.DOWN else 1
+            for ln, sign in _changes_aboard(stop):
                 cold += sign * ln.kg if ln.fresh else 0.0
             if cold > vt.fresh_capacity_kg + TOL_KG and vt.fresh_capacity_kg > 0:
                 out.append(found(stop_spot(run.n, stop.n, Step.COLD_CAPACITY), "cold_capacity",
@@ -344,6 +359,113 @@ def _handed_lines_served(ctx: Context) -> list[Found]:
                              f"line {i}", f"handed to feeders at {handed_at[0][0]} but no "
                              "feeder serves it"))
     return out
+
+
+#: Each vehicle's stops at a station: (vehicle, station) → [(route, stop)].
+_Stops = dict[tuple[str, str], list[tuple[RouteRun, StopRun]]]
+
+
+def road_handovers(ctx: Context) -> list[Found]:
+    """On-road hand-overs (a broken-down vehicle's load collected where it stopped): each line
+    handed over is on the giving vehicle up to there (a delivery not yet made, produce it
+    collected or took over earlier on the trip), a stop of the other vehicle at the same
+    station takes it over (and each line taken over was handed over so), both vehicles are
+    there for the whole hand-over, fresh goods move only between vehicles with cold
+    capacity, and each delivery taken over is made at a later stop of the receiving trip.
+    What the lines weigh on each vehicle before and after is the loads and cold-chain rules'
+    (they count the lines moved on the road)."""
+    out: list[Found] = []
+    stops: _Stops = {}
+    for run in ctx.routes:
+        for stop in run.stops:
+            stops.setdefault((run.vehicle_id, stop.station_id), []).append((run, stop))
+    for run in ctx.routes:
+        for stop in (s for s in run.stops if s.handed_ids or s.taken_ids):
+            out += _handover_partner(ctx, run, stop, stops)
+            out += _handed_aboard(run, stop)
+            out += _taken_delivered(run, stop)
+    return out
+
+
+def _handover_partner(ctx: Context, run: RouteRun, stop: StopRun, stops: _Stops
+                      ) -> list[Found]:
+    """The other vehicle of a hand-over: known, at the same station for the whole of it,
+    its stop moving the same lines the other way, with cold capacity for fresh ones."""
+    spot = stop_spot(run.n, stop.n, Step.ON_ROAD, 0, LineCheck.PARTNER)
+    other, w = stop.handover_with, stop.where
+    ids = stop.handed_ids + stop.taken_ids
+    unknown = [i for i in ids if i not in ctx.lines]
+    if unknown:
+        return [found(spot, "unknown_line", w, f"demand line '{unknown[0]}' moved on the road "
+                      "is not in the scenario")]
+    if other not in ctx.fleet or other == run.vehicle_id:
+        return [found(spot, "handover_unmatched", w, f"lines change vehicles here with "
+                      f"'{other}', which is not another vehicle of the fleet")]
+    out = []
+    there = stops.get((other, stop.station_id), [])
+    partners: set[int] = set()
+    for lis, key, verb in ((stop.handed_ids, "taken_ids", "takes"),
+                           (stop.taken_ids, "handed_ids", "hands")):
+        for i in lis:
+            match = [s for _, s in there
+                     if i in getattr(s, key) and s.handover_with == run.vehicle_id]
+            if not match:
+                out.append(found(spot, "handover_unmatched", w, f"line '{i}' changes vehicles "
+                                 f"here, but no stop of {other} at {stop.station_id} {verb} "
+                                 f"it over from {run.vehicle_id}"))
+            elif match[0].n not in partners:
+                partners.add(match[0].n)
+                out += _both_there(spot, stop, match[0], other)
+    vt = ctx.fleet[other]
+    for i in stop.handed_ids:  # (the giving side says it, once)
+        if ctx.lines[i].fresh and (vt.fresh_capacity_kg <= 0 or run.vt is None
+                                   or run.vt.fresh_capacity_kg <= 0):
+            out.append(found(spot, "cold_chain", w, f"fresh line '{i}' handed to {other} "
+                             "here; fresh goods move only between vehicles with cold "
+                             "capacity"))
+    return out
+
+
+def _both_there(spot: Spot, stop: StopRun, other_stop: StopRun, other: str) -> list[Found]:
+    """The other vehicle is at the station for the whole of this stop's hand-over."""
+    if other_stop.arrival <= stop.begin + TOL_S and \
+            other_stop.departure >= stop.departure - TOL_S:
+        return []
+    return [found(spot, "handover_not_there", stop.where, f"lines change vehicles here "
+                  f"{_clock(stop.begin, other_stop.arrival)}–{hhmm(stop.departure)}, but "
+                  f"{other} is at {stop.station_id} only "
+                  f"{_clock(other_stop.arrival, stop.begin)}–{hhmm(other_stop.departure)}")]
+
+
+def _handed_aboard(run: RouteRun, stop: StopRun) -> list[Found]:
+    """Each line handed over is on the vehicle up to there: a delivery it has not made,
+    produce it collected (or took over) earlier on the trip."""
+    out = []
+    before = run.stops[:stop.n]
+    for li, ln in enumerate(stop.handed):
+        served = any(ln in s.served for s in before)
+        taken = any(ln in s.taken for s in before)
+        handed = any(ln in s.handed for s in before)
+        aboard = (not served if ln.direction is Direction.DOWN else served or taken) \
+            and not handed
+        if not aboard:
+            out.append(found(stop_spot(run.n, stop.n, Step.ON_ROAD, li, LineCheck.ABOARD),
+                             "handover_not_aboard", stop.where, f"line '{ln.id}' handed over "
+                             f"here is no longer on {run.vehicle_id}: "
+                             + ("delivered" if ln.direction is Direction.DOWN and served
+                                else "handed over" if handed else "never collected")
+                             + " earlier on the trip"))
+    return out
+
+
+def _taken_delivered(run: RouteRun, stop: StopRun) -> list[Found]:
+    """Each delivery taken over is made at a later stop of the trip."""
+    later = {ln.id for s in run.stops[stop.n + 1:] for ln in s.own}
+    return [found(stop_spot(run.n, stop.n, Step.ON_ROAD, li, LineCheck.DELIVERED),
+                  "handover_not_delivered", stop.where, f"line '{ln.id}' taken over here is "
+                  "delivered at no later stop of the trip")
+            for li, ln in enumerate(stop.taken)
+            if ln.direction is Direction.DOWN and ln.id not in later]
 
 
 def unserved_entries(ctx: Context) -> list[Found]:
@@ -470,4 +592,5 @@ def _plan_totals(ctx: Context, sum_cost: float, sum_dist_m: float, sum_dur_s: fl
 #: The rules, in the order they run (the report's order is that of :class:`Section`,
 #: :class:`Part`, :class:`Step` and :class:`LineCheck`, whatever rule finds what).
 RULES: tuple[Rule, ...] = (route_shape, stops_and_windows, loads, trips_and_shifts, cold_chain,
-                           transfers, unserved_entries, claims, coverage, totals)
+                           transfers, road_handovers, unserved_entries, claims, coverage,
+                           totals)
