@@ -55,8 +55,11 @@ def tiny_doc(tiny_solved, tiny):
 def pg_server_url() -> str:
     """The test server's URL, or skip (fail under CI) when there is none."""
     url = os.environ.get(PG_ENV)
+    written = ROOT / ".ci" / "pg_url"  # .ci/setup writes the server it set up there
+    if not url and written.is_file():
+        url = written.read_text(encoding="utf-8").strip()
     if not url:
-        why = f"{PG_ENV} is not set (no PostgreSQL server to test against)"
+        why = f"{PG_ENV} is not set (no PostgreSQL server to test against; .ci/setup sets one up)"
         if os.environ.get("CI"):
             pytest.fail(f"{why}; CI must run the PostgreSQL store tests (.ci/run starts one)")
         pytest.skip(why)

@@ -13,6 +13,9 @@ def test_ci_runs_the_readme_test_command():
     assert "pytest" in ci_line
     # the code is checked before the tests run: lint, then types (pyproject [tool.mypy])
     assert ci_line.index("ruff check .") < ci_line.index("mypy") < ci_line.index("pytest")
+    # and what the tests need beyond pip is set up first, so no test skips for want of it
+    assert ci_line.startswith(".ci/setup && ")
+    assert (ROOT / ".ci" / "setup").stat().st_mode & 0o111
 
 
 def test_readme_first_command_plans_the_default_scenario():
