@@ -21,7 +21,7 @@ from types import TracebackType
 from typing import Any
 
 from alembic.util import CommandError
-from sqlalchemy import Engine, create_engine, event, func, select
+from sqlalchemy import Engine, Text, cast, create_engine, event, func, select
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, IntegrityError, NoSuchModuleError, SQLAlchemyError
 from sqlalchemy.orm import Session, defer
@@ -133,11 +133,18 @@ def _wal(cur: Any) -> None:
             pause = min(0.5, pause * 2)
 
 
+#: Execution option of the store's read-only connections (:attr:`PlanStore.reader`).
+READ_ONLY = "routing_read_only"
+
+
 def _sqlite_begin(conn: Any) -> None:
     # Take the write lock at BEGIN: a deferred transaction that reads first (as a migration
     # does) and writes later fails at once if another writer got in between, busy timeout
-    # or not.
-    conn.exec_driver_sql("BEGIN IMMEDIATE")
+    # or not. A read-only transaction takes no lock: in WAL mode it reads its snapshot
+    # while a writer writes (queueing readers for the write lock made every page view wait
+    # for every save, and SQLite's busy handler sleeps up to 100 ms between tries).
+    conn.exec_driver_sql("BEGIN" if conn.get_execution_options().get(READ_ONLY)
+                         else "BEGIN IMMEDIATE")
 
 
 def _engine(url: URL) -> Engine:
@@ -285,6 +292,8 @@ class PlanStore:
     def __init__(self, url: URL, engine: Engine) -> None:
         self.url = url
         self.engine = engine
+        #: The same connections for transactions that only read (SQLite: no write lock).
+        self.reader = engine.execution_options(**{READ_ONLY: True})
 
     @property
     def where(self) -> str:
@@ -304,6 +313,9 @@ class PlanStore:
 
     def _session(self) -> Session:
         return Session(self.engine, expire_on_commit=False)
+
+    def _reading(self) -> Session:
+        return Session(self.reader, expire_on_commit=False)
 
     def _failed(self, exc: SQLAlchemyError) -> StoreError:
         return StoreError(f"store {self.where}: {_first_line(exc)}")
@@ -396,7 +408,7 @@ class PlanStore:
         """Where plan ``plan_id`` stands in its line of edits (version 1 of its own line
         when it was never edited nor made by the web workspace)."""
         try:
-            with self._session() as session, session.begin():
+            with self._reading() as session, session.begin():
                 row = session.get(PlanVersionRow, plan_id)
         except SQLAlchemyError as exc:
             raise self._failed(exc) from None
@@ -408,7 +420,7 @@ class PlanStore:
         ids = list(plan_ids)
         query = select(PlanVersionRow).where(PlanVersionRow.plan_id.in_(ids))
         try:
-            with self._session() as session, session.begin():
+            with self._reading() as session, session.begin():
                 found = {r.plan_id: _version(r) for r in session.scalars(query)}
         except SQLAlchemyError as exc:
             raise self._failed(exc) from None
@@ -419,7 +431,7 @@ class PlanStore:
         query = (select(PlanVersionRow).where(PlanVersionRow.lineage_id == lineage_id)
                  .order_by(PlanVersionRow.version.desc()).limit(1))
         try:
-            with self._session() as session, session.begin():
+            with self._reading() as session, session.begin():
                 row = session.scalar(query)
         except SQLAlchemyError as exc:
             raise self._failed(exc) from None
@@ -431,7 +443,7 @@ class PlanStore:
         query = (select(PlanVersionRow).where(PlanVersionRow.lineage_id == lineage_id)
                  .order_by(PlanVersionRow.version))
         try:
-            with self._session() as session, session.begin():
+            with self._reading() as session, session.begin():
                 rows = [_version(r) for r in session.scalars(query)]
         except SQLAlchemyError as exc:
             raise self._failed(exc) from None
@@ -448,7 +460,7 @@ class PlanStore:
             No plan has that id.
         """
         try:
-            with self._session() as session, session.begin():
+            with self._reading() as session, session.begin():
                 doc: dict[str, Any] | None = session.scalar(
                     select(PlanRow.document).where(PlanRow.id == plan_id))
         except SQLAlchemyError as exc:
@@ -457,6 +469,36 @@ class PlanStore:
             raise StoreError(f"plan {plan_id}: not in the store {self.where}; "
                              "`routing history` lists the stored plans.")
         return doc
+
+    def get_json(self, plan_id: int) -> bytes:
+        """The plan document stored under ``plan_id`` as JSON text (UTF-8), as the database
+        holds it: no parsing, for answers that only pass it on. It reads back as
+        :meth:`get` does (PostgreSQL's JSONB may order the keys differently).
+
+        Raises
+        ------
+        StoreError
+            No plan has that id.
+        """
+        try:
+            with self._reading() as session, session.begin():
+                text: str | None = session.scalar(
+                    select(cast(PlanRow.document, Text)).where(PlanRow.id == plan_id))
+        except SQLAlchemyError as exc:
+            raise self._failed(exc) from None
+        if text is None:
+            raise StoreError(f"plan {plan_id}: not in the store {self.where}; "
+                             "`routing history` lists the stored plans.")
+        return text.encode()
+
+    def has(self, plan_id: int) -> bool:
+        """Whether a plan is stored under ``plan_id`` (its document left unread)."""
+        try:
+            with self._reading() as session, session.begin():
+                return session.scalar(select(PlanRow.id).where(PlanRow.id == plan_id)) \
+                    is not None
+        except SQLAlchemyError as exc:
+            raise self._failed(exc) from None
 
     def latest(self, scenario: str) -> tuple[int, dict[str, Any]]:
         """Id and document of the newest plan saved for ``scenario`` (by name).
@@ -469,7 +511,7 @@ class PlanStore:
         query = (select(PlanRow.id, PlanRow.document).where(PlanRow.scenario == scenario)
                  .order_by(PlanRow.created_at.desc(), PlanRow.id.desc()).limit(1))
         try:
-            with self._session() as session, session.begin():
+            with self._reading() as session, session.begin():
                 found = session.execute(query).first()
         except SQLAlchemyError as exc:
             raise self._failed(exc) from None
@@ -505,7 +547,7 @@ class PlanStore:
         # Only the summary columns: the documents can be large.
         query = query.options(defer(PlanRow.document))
         try:
-            with self._session() as session, session.begin():
+            with self._reading() as session, session.begin():
                 return [_stored(r) for r in session.scalars(query)]
         except SQLAlchemyError as exc:
             raise self._failed(exc) from None
