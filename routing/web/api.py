@@ -266,8 +266,14 @@ def history(request: Request, who: Reader, scenario: str | None = None,
 @router.get("/plans/{plan_id}", response_model=PlanDocument,
             responses={404: {"model": ErrorOut}})
 def plan(plan_id: int, request: Request, who: Reader
-         ) -> dict[str, Any]:
+         ) -> dict[str, Any] | Response:
     """The plan.json document (a carrier account: only its own lines)."""
+    if who.can("read"):  # the whole document: the stored JSON as it is, not re-encoded
+        try:
+            return Response(_store(request).get_json(plan_id), media_type="application/json")
+        except StoreError:
+            raise HTTPException(status.HTTP_404_NOT_FOUND, f"plan {plan_id}: no such plan") \
+                from None
     return _visible(request, who, _document(_store(request), plan_id))
 
 
@@ -277,7 +283,8 @@ def version(plan_id: int, request: Request, _who: Reader
             ) -> VersionOut:
     """Where the plan stands in its line of edits, and the version now current."""
     store = _store(request)
-    _document(store, plan_id)
+    if not store.has(plan_id):
+        raise HTTPException(status.HTTP_404_NOT_FOUND, f"plan {plan_id}: no such plan")
     v = store.version(plan_id)
     head = store.head(v.lineage_id)
     return VersionOut(plan_id=plan_id, lineage_id=v.lineage_id, version=v.version,
