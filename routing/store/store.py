@@ -388,8 +388,15 @@ class PlanStore:
             That version of the line is stored already (another edit got in first).
         """
         now = dt.datetime.now(dt.UTC)
+        taken = select(PlanVersionRow.plan_id).where(PlanVersionRow.lineage_id == lineage_id,
+                                                     PlanVersionRow.version == version)
         try:
             with self._session() as session, session.begin():
+                # Refused before writing a row when the version is taken (SQLite: this
+                # transaction holds the write lock; else the unique key refuses it below).
+                if lineage_id is not None and session.scalar(taken) is not None:
+                    raise StaleVersionError(f"version {version} of plan {lineage_id} is "
+                                            "stored already")
                 row = _rows(doc, violations=violations, now=now)
                 session.add(row)
                 session.flush()

@@ -333,27 +333,30 @@ def retime(plan_id: int, body: RetimeIn, request: Request,
     store = _store(request)
     doc = _document(store, plan_id)
     lineage = store.version(plan_id).lineage_id
-    head = store.head(lineage)
-    if body.version != head.version:
+    if body.version != store.head(lineage).version:
         raise _conflict(store, lineage, body.version)
-    scenario, matrices = _scenario(request, doc)
-    try:
-        edited = routes_from_doc(body.model_dump(), scenario, source="routes")
-        result = retime_plan(scenario, matrices, edited,
-                             source=f"plan {head.plan_id} v{head.version}")
-    except (DataError, ModelError) as exc:
-        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, str(exc)) from None
-    new = plan_to_dict(result.plan, scenario)
-    try:
-        new_id = store.save_version(new, violations=len(result.violations), lineage_id=lineage,
-                                    version=head.version + 1, parent_id=head.plan_id,
-                                    author=who.user.name)
-    except StaleVersionError:
-        raise _conflict(store, lineage, body.version) from None
-    return RetimeOut(plan_id=new_id, lineage_id=lineage, version=head.version + 1,
-                     plan=PlanDocument.model_validate(new),
-                     violations=[ViolationOut(kind=v.kind, where=v.where, message=v.message)
-                                 for v in result.violations])
+    with _web(request).edits.hold(lineage):  # this line's edits: one at a time
+        head = store.head(lineage)
+        if body.version != head.version:
+            raise _conflict(store, lineage, body.version)
+        scenario, matrices = _scenario(request, doc)
+        try:
+            edited = routes_from_doc(body.model_dump(), scenario, source="routes")
+            result = retime_plan(scenario, matrices, edited,
+                                 source=f"plan {head.plan_id} v{head.version}")
+        except (DataError, ModelError) as exc:
+            raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, str(exc)) from None
+        new = plan_to_dict(result.plan, scenario)
+        try:
+            new_id = store.save_version(new, violations=len(result.violations), lineage_id=lineage,
+                                        version=head.version + 1, parent_id=head.plan_id,
+                                        author=who.user.name)
+        except StaleVersionError:
+            raise _conflict(store, lineage, body.version) from None
+        return RetimeOut(plan_id=new_id, lineage_id=lineage, version=head.version + 1,
+                         plan=PlanDocument.model_validate(new),
+                         violations=[ViolationOut(kind=v.kind, where=v.where, message=v.message)
+                                     for v in result.violations])
 
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
