@@ -4,6 +4,7 @@ their history, re-timing an edit, and the routes.xlsx export."""
 from __future__ import annotations
 
 import asyncio
+import functools
 import tempfile
 from pathlib import Path
 from typing import Annotated, Any
@@ -300,13 +301,19 @@ class Conflict(Exception):
         self.body = body
 
 
+@functools.lru_cache(maxsize=64)
+def _changes(store: PlanStore, base_id: int, head_id: int) -> tuple[str, ...]:
+    """What changed between two stored plans, kept: a stored plan never changes, and the
+    edits refused on one version all ask about the same two."""
+    return tuple(changes_between(store.get(base_id), store.get(head_id)))
+
+
 def _conflict(store: PlanStore, lineage: int, edited: int) -> Conflict:
     """409: the edit was made on version ``edited``; say what is current and what changed."""
     line = store.line(lineage)
     head = line[-1]
     base = next((v for v in line if v.version == edited), None)
-    changes = [] if base is None else changes_between(store.get(base.plan_id),
-                                                      store.get(head.plan_id))
+    changes = [] if base is None else list(_changes(store, base.plan_id, head.plan_id))
     when = head.created_at.strftime("%H:%M:%S UTC") if head.created_at else "earlier"
     who = f" by {head.author}" if head.author else ""
     what = "; ".join(changes) if changes else "no route changed (re-timed only)"
@@ -331,7 +338,8 @@ def retime(plan_id: int, body: RetimeIn, request: Request,
     from ..pipeline import retime_plan
 
     store = _store(request)
-    doc = _document(store, plan_id)
+    if not store.has(plan_id):
+        raise HTTPException(status.HTTP_404_NOT_FOUND, f"plan {plan_id}: no such plan")
     lineage = store.version(plan_id).lineage_id
     if body.version != store.head(lineage).version:
         raise _conflict(store, lineage, body.version)
@@ -339,7 +347,7 @@ def retime(plan_id: int, body: RetimeIn, request: Request,
         head = store.head(lineage)
         if body.version != head.version:
             raise _conflict(store, lineage, body.version)
-        scenario, matrices = _scenario(request, doc)
+        scenario, matrices = _scenario(request, _document(store, plan_id))
         try:
             edited = routes_from_doc(body.model_dump(), scenario, source="routes")
             result = retime_plan(scenario, matrices, edited,
