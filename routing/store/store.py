@@ -21,7 +21,7 @@ from types import TracebackType
 from typing import Any
 
 from alembic.util import CommandError
-from sqlalchemy import Engine, Text, cast, create_engine, event, func, select
+from sqlalchemy import Engine, Text, cast, create_engine, event, func, insert, select
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, IntegrityError, NoSuchModuleError, SQLAlchemyError
 from sqlalchemy.orm import Session, defer
@@ -229,39 +229,54 @@ def _sum(amounts: list[dict[str, Any]], key: str) -> Any:
     return sum(a[key] for a in amounts)
 
 
-def _rows(doc: dict[str, Any], *, violations: int | None, now: dt.datetime,
-          sweep: SweepTag | None = None) -> PlanRow:
-    """The rows of one plan document: the plan, its routes with their stops, its unserved."""
+def _new_id(result: Any) -> int:
+    key = result.inserted_primary_key
+    assert key is not None, "an INSERT of one row names its key"
+    return int(key[0])
+
+
+def _insert(session: Session, doc: dict[str, Any], *, violations: int | None,
+            now: dt.datetime, sweep: SweepTag | None = None) -> int:
+    """Insert the rows of one plan document — the plan, its routes with their stops, its
+    unserved — with Core statements (one per route, the stops and the unserved as one
+    executemany each: an edited county's thousand stops as ORM objects cost more than its
+    re-timing); the plan's id."""
     totals = doc["totals"]
     tag = {} if sweep is None else {"sweep_job": sweep.job, "sweep_kind": sweep.kind,
                                     "sweep_option": sweep.option, "sweep_part": sweep.part}
-    plan = PlanRow(**tag,
+    conn = session.connection()
+    plan_id = _new_id(conn.execute(insert(PlanRow).values(
+        **tag,
         scenario=doc["scenario"]["name"], scenario_hash=doc["scenario"]["hash"],
         plan_date=_plan_date(doc, now), created_at=now, engine=doc["engine"], seed=doc["seed"],
         status=doc["status"], structure=str(doc.get("meta", {}).get("structure", "direct")),
         cost=totals["cost"], distance_km=totals["distance_km"], vehicles=totals["vehicles"],
         routes=totals.get("routes", len(doc["routes"])), stops=totals["stops"],
         unserved=totals.get("unserved_stations", len({u["station_id"] for u in doc["unserved"]})),
-        violations=violations, document=doc)
+        violations=violations, document=doc)))
+    stops = []
     for no, r in enumerate(doc["routes"], start=1):
-        route = RouteRow(route_no=no, vehicle_id=r["vehicle_id"], vehicle_type=r["vehicle_type"],
-                         trip=r.get("trip", 1), echelon=r.get("echelon", "direct"),
-                         depot_id=r.get("depot_id", ""), start_min=r["start_min"],
-                         end_min=r["end_min"], distance_km=r["distance_km"],
-                         cost=r["cost"]["total"])
-        route.stop_rows = [
-            StopRow(plan=plan, seq=s.get("seq", k), station_id=s["station_id"],
-                    station_name=s.get("station_name", ""), arrival_min=s["arrival_min"],
-                    departure_min=s["departure_min"],
-                    parcels_delivered=_sum(s["delivered"], "parcels"),
-                    parcels_picked_up=_sum(s["picked_up"], "parcels"),
-                    kg_delivered=round(_sum(s["delivered"], "kg"), 3),
-                    kg_picked_up=round(_sum(s["picked_up"], "kg"), 3))
-            for k, s in enumerate(r["stops"], start=1)]
-        plan.route_rows.append(route)
-    plan.unserved_rows = [UnservedRow(station_id=u["station_id"], reason=u["reason"])
-                          for u in doc["unserved"]]
-    return plan
+        route_id = _new_id(conn.execute(insert(RouteRow).values(
+            plan_id=plan_id, route_no=no, vehicle_id=r["vehicle_id"],
+            vehicle_type=r["vehicle_type"], trip=r.get("trip", 1),
+            echelon=r.get("echelon", "direct"), depot_id=r.get("depot_id", ""),
+            start_min=r["start_min"], end_min=r["end_min"], distance_km=r["distance_km"],
+            cost=r["cost"]["total"])))
+        stops += [{"route_id": route_id, "plan_id": plan_id, "seq": s.get("seq", k),
+                   "station_id": s["station_id"], "station_name": s.get("station_name", ""),
+                   "arrival_min": s["arrival_min"], "departure_min": s["departure_min"],
+                   "parcels_delivered": _sum(s["delivered"], "parcels"),
+                   "parcels_picked_up": _sum(s["picked_up"], "parcels"),
+                   "kg_delivered": round(_sum(s["delivered"], "kg"), 3),
+                   "kg_picked_up": round(_sum(s["picked_up"], "kg"), 3)}
+                  for k, s in enumerate(r["stops"], start=1)]
+    if stops:
+        conn.execute(insert(StopRow), stops)
+    if doc["unserved"]:
+        conn.execute(insert(UnservedRow),
+                     [{"plan_id": plan_id, "station_id": u["station_id"], "reason": u["reason"]}
+                      for u in doc["unserved"]])
+    return plan_id
 
 
 def _stored(row: PlanRow) -> StoredPlan:
@@ -336,11 +351,8 @@ class PlanStore:
         now = dt.datetime.now(dt.UTC)
         try:
             with self._session() as session, session.begin():
-                rows = [_rows(doc, violations=violations, now=now, sweep=sweep)
+                return [_insert(session, doc, violations=violations, now=now, sweep=sweep)
                         for doc, violations, sweep in plans]
-                session.add_all(rows)
-                session.flush()
-                return [row.id for row in rows]
         except SQLAlchemyError as exc:
             raise self._failed(exc) from None
 
@@ -367,11 +379,8 @@ class PlanStore:
                 stored = list(session.scalars(before))
                 if stored:
                     return stored, False
-                rows = [_rows(doc, violations=violations, now=now, sweep=sweep)
-                        for doc, violations, sweep in plans]
-                session.add_all(rows)
-                session.flush()
-                return [row.id for row in rows], True
+                return [_insert(session, doc, violations=violations, now=now, sweep=sweep)
+                        for doc, violations, sweep in plans], True
         except SQLAlchemyError as exc:
             raise self._failed(exc) from None
 
@@ -397,14 +406,12 @@ class PlanStore:
                 if lineage_id is not None and session.scalar(taken) is not None:
                     raise StaleVersionError(f"version {version} of plan {lineage_id} is "
                                             "stored already")
-                row = _rows(doc, violations=violations, now=now)
-                session.add(row)
-                session.flush()
-                session.add(PlanVersionRow(plan_id=row.id, lineage_id=lineage_id or row.id,
+                plan_id = _insert(session, doc, violations=violations, now=now)
+                session.add(PlanVersionRow(plan_id=plan_id, lineage_id=lineage_id or plan_id,
                                            version=version, parent_id=parent_id,
                                            author=author, created_at=now))
                 session.flush()
-                return row.id
+                return plan_id
         except IntegrityError:
             raise StaleVersionError(f"version {version} of plan {lineage_id} is stored "
                                     "already") from None
