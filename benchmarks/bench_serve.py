@@ -394,6 +394,10 @@ async def run(args: argparse.Namespace) -> int:
           f"({os.cpu_count()} cores); CPU in the window: server "
           f"{'?' if server_cpu is None else f'{server_cpu:.1f}'} s, load-test client "
           f"{client_cpu:.1f} s")
+    served = sum(len(v) for k, v in window.items() if k != "login")
+    if server_cpu is not None and served:
+        print(f"server CPU per request in the window: {server_cpu / served * 1000:.1f} ms "
+              f"({served} requests; the figure least moved by the machine's load)")
     if solve_job is not None:
         s = solve_job.json()
         print(f"solve alongside: {s['state']} ({s['stage']}, progress {s['progress']:.2f})")
