@@ -452,6 +452,26 @@ class PlanStore:
         return PlanVersion(plan_id=lineage_id, lineage_id=lineage_id, version=1) \
             if row is None else _version(row)
 
+    def position(self, plan_id: int) -> tuple[PlanVersion, PlanVersion] | None:
+        """:meth:`version` of plan ``plan_id`` and :meth:`head` of its line, read in one
+        transaction; None when no plan has that id."""
+        try:
+            with self._reading() as session, session.begin():
+                if session.scalar(select(PlanRow.id).where(PlanRow.id == plan_id)) is None:
+                    return None
+                row = session.get(PlanVersionRow, plan_id)
+                lineage = plan_id if row is None else row.lineage_id
+                top = session.scalar(select(PlanVersionRow)
+                                     .where(PlanVersionRow.lineage_id == lineage)
+                                     .order_by(PlanVersionRow.version.desc()).limit(1))
+        except SQLAlchemyError as exc:
+            raise self._failed(exc) from None
+        own = PlanVersion(plan_id=plan_id, lineage_id=plan_id, version=1) if row is None \
+            else _version(row)
+        head = PlanVersion(plan_id=lineage, lineage_id=lineage, version=1) if top is None \
+            else _version(top)
+        return own, head
+
     def line(self, lineage_id: int) -> list[PlanVersion]:
         """Every stored version of a line of edits, oldest first."""
         query = (select(PlanVersionRow).where(PlanVersionRow.lineage_id == lineage_id)

@@ -283,11 +283,10 @@ def plan(plan_id: int, request: Request, who: Reader
 def version(plan_id: int, request: Request, _who: Reader
             ) -> VersionOut:
     """Where the plan stands in its line of edits, and the version now current."""
-    store = _store(request)
-    if not store.has(plan_id):
+    found = _store(request).position(plan_id)
+    if found is None:
         raise HTTPException(status.HTTP_404_NOT_FOUND, f"plan {plan_id}: no such plan")
-    v = store.version(plan_id)
-    head = store.head(v.lineage_id)
+    v, head = found
     return VersionOut(plan_id=plan_id, lineage_id=v.lineage_id, version=v.version,
                       current_version=head.version, current_plan_id=head.plan_id,
                       author=v.author, created_at=v.created_at)
