@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 import os
 import sqlite3
 import time
@@ -104,6 +105,10 @@ def _first_line(exc: BaseException) -> str:
     return text.splitlines()[0] if text else type(exc).__name__
 
 
+def _compact_json(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     # Let SQLAlchemy emit BEGIN itself (pysqlite's own transaction handling would defer it),
     # and make writers queue for the lock instead of failing with "database is locked".
@@ -150,7 +155,10 @@ def _sqlite_begin(conn: Any) -> None:
 def _engine(url: URL) -> Engine:
     try:
         if url.get_backend_name() == "sqlite":
-            engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_S})
+            # Documents kept as compact UTF-8 JSON (not \u-escaped): GET /api/plans/{id}
+            # answers with the stored text as it is.
+            engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_S},
+                                   json_serializer=_compact_json)
             event.listen(engine, "connect", _sqlite_pragmas)
             event.listen(engine, "begin", _sqlite_begin)
             return engine
