@@ -328,7 +328,7 @@ def _conflict(store: PlanStore, lineage: int, edited: int) -> Conflict:
     404: {"model": ErrorOut}, 409: {"model": ConflictOut, "description": "stale version"},
     422: {"model": ErrorOut, "description": "routes that cannot mean a plan"}})
 def retime(plan_id: int, body: RetimeIn, request: Request,
-           who: Editor) -> RetimeOut:
+           who: Editor) -> Response:
     """Re-time the dispatcher's routes (order and vehicles kept), check them with the
     independent checker and store the result as the next version. An edit of a version that
     is no longer current is refused (409) with what changed."""
@@ -360,10 +360,11 @@ def retime(plan_id: int, body: RetimeIn, request: Request,
                                         author=who.user.name)
         except StaleVersionError:
             raise _conflict(store, lineage, body.version) from None
-        return RetimeOut(plan_id=new_id, lineage_id=lineage, version=head.version + 1,
-                         plan=PlanDocument.model_validate(new),
-                         violations=[ViolationOut(kind=v.kind, where=v.where, message=v.message)
-                                     for v in result.violations])
+        out = RetimeOut(plan_id=new_id, lineage_id=lineage, version=head.version + 1,
+                        plan=PlanDocument.model_validate(new),
+                        violations=[ViolationOut(kind=v.kind, where=v.where, message=v.message)
+                                    for v in result.violations])
+        return Response(out.model_dump_json(), media_type="application/json")  # encoded once
 
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
