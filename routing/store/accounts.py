@@ -109,10 +109,12 @@ def _digest(token: str) -> str:
 
 
 @contextmanager
-def _tx(store: PlanStore) -> Iterator[Session]:
-    """One transaction on the store; database errors become StoreError naming the store."""
+def _tx(store: PlanStore, *, read: bool = False) -> Iterator[Session]:
+    """One transaction on the store (``read``: one that only reads, which on SQLite waits for
+    no writer); database errors become StoreError naming the store."""
     try:
-        with Session(store.engine, expire_on_commit=False) as session, session.begin():
+        with Session(store.reader if read else store.engine, expire_on_commit=False) \
+                as session, session.begin():
             yield session
     except IntegrityError:
         raise
@@ -154,7 +156,7 @@ def add_user(store: PlanStore, name: str, role: str, password: str) -> User:
 
 def users(store: PlanStore) -> list[User]:
     """Every account, by name."""
-    with _tx(store) as session:
+    with _tx(store, read=True) as session:
         return [_user(r) for r in session.scalars(select(UserRow).order_by(UserRow.name))]
 
 
@@ -163,7 +165,7 @@ def authenticate(store: PlanStore, name: str, password: str) -> User | None:
     same hash as a known one, so timing does not tell which names exist."""
     from argon2.exceptions import InvalidHashError, VerificationError
 
-    with _tx(store) as session:
+    with _tx(store, read=True) as session:
         row = session.scalar(select(UserRow).where(UserRow.name == name))
     hasher = _hasher()
     stored = row.password_hash if row is not None else _dummy_hash()
@@ -189,7 +191,7 @@ def login_failures(store: PlanStore, name: str, address: str) -> int:
     query = select(func.count()).select_from(LoginFailureRow).where(
         LoginFailureRow.username == name[:MAX_NAME], LoginFailureRow.address == address,
         LoginFailureRow.at >= since)
-    with _tx(store) as session:
+    with _tx(store, read=True) as session:
         return int(session.scalar(query) or 0)
 
 
@@ -226,7 +228,7 @@ def session_user(store: PlanStore, token: str) -> tuple[User, str] | None:
     query = (select(UserRow, SessionRow.csrf_token, SessionRow.expires_at)
              .join(SessionRow, SessionRow.user_id == UserRow.id)
              .where(SessionRow.token_hash == _digest(token)))
-    with _tx(store) as session:
+    with _tx(store, read=True) as session:
         found = session.execute(query).first()
     if found is None or _utc(found[2]) <= _now():
         return None
@@ -277,13 +279,13 @@ def update_job(store: PlanStore, job_id: str, **fields: Any) -> bool:
 
 def get_job(store: PlanStore, job_id: str) -> Job | None:
     """The job, or None."""
-    with _tx(store) as session:
+    with _tx(store, read=True) as session:
         row = session.get(JobRow, job_id)
         return None if row is None else _job(row)
 
 
 def recent_jobs(store: PlanStore, limit: int = 50) -> list[Job]:
     """The newest jobs first."""
-    with _tx(store) as session:
+    with _tx(store, read=True) as session:
         return [_job(r) for r in session.scalars(
             select(JobRow).order_by(JobRow.created_at.desc()).limit(limit))]

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 import os
 import sqlite3
 import time
@@ -21,7 +22,7 @@ from types import TracebackType
 from typing import Any
 
 from alembic.util import CommandError
-from sqlalchemy import Engine, create_engine, event, func, select
+from sqlalchemy import Engine, Text, cast, create_engine, event, func, insert, select
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, IntegrityError, NoSuchModuleError, SQLAlchemyError
 from sqlalchemy.orm import Session, defer
@@ -104,6 +105,10 @@ def _first_line(exc: BaseException) -> str:
     return text.splitlines()[0] if text else type(exc).__name__
 
 
+def _compact_json(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     # Let SQLAlchemy emit BEGIN itself (pysqlite's own transaction handling would defer it),
     # and make writers queue for the lock instead of failing with "database is locked".
@@ -133,17 +138,27 @@ def _wal(cur: Any) -> None:
             pause = min(0.5, pause * 2)
 
 
+#: Execution option of the store's read-only connections (:attr:`PlanStore.reader`).
+READ_ONLY = "routing_read_only"
+
+
 def _sqlite_begin(conn: Any) -> None:
     # Take the write lock at BEGIN: a deferred transaction that reads first (as a migration
     # does) and writes later fails at once if another writer got in between, busy timeout
-    # or not.
-    conn.exec_driver_sql("BEGIN IMMEDIATE")
+    # or not. A read-only transaction takes no lock: in WAL mode it reads its snapshot
+    # while a writer writes (queueing readers for the write lock made every page view wait
+    # for every save, and SQLite's busy handler sleeps up to 100 ms between tries).
+    conn.exec_driver_sql("BEGIN" if conn.get_execution_options().get(READ_ONLY)
+                         else "BEGIN IMMEDIATE")
 
 
 def _engine(url: URL) -> Engine:
     try:
         if url.get_backend_name() == "sqlite":
-            engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_S})
+            # Documents kept as compact UTF-8 JSON (not \u-escaped): GET /api/plans/{id}
+            # answers with the stored text as it is.
+            engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_S},
+                                   json_serializer=_compact_json)
             event.listen(engine, "connect", _sqlite_pragmas)
             event.listen(engine, "begin", _sqlite_begin)
             return engine
@@ -222,39 +237,54 @@ def _sum(amounts: list[dict[str, Any]], key: str) -> Any:
     return sum(a[key] for a in amounts)
 
 
-def _rows(doc: dict[str, Any], *, violations: int | None, now: dt.datetime,
-          sweep: SweepTag | None = None) -> PlanRow:
-    """The rows of one plan document: the plan, its routes with their stops, its unserved."""
+def _new_id(result: Any) -> int:
+    key = result.inserted_primary_key
+    assert key is not None, "an INSERT of one row names its key"
+    return int(key[0])
+
+
+def _insert(session: Session, doc: dict[str, Any], *, violations: int | None,
+            now: dt.datetime, sweep: SweepTag | None = None) -> int:
+    """Insert the rows of one plan document — the plan, its routes with their stops, its
+    unserved — with Core statements (one per route, the stops and the unserved as one
+    executemany each: an edited county's thousand stops as ORM objects cost more than its
+    re-timing); the plan's id."""
     totals = doc["totals"]
     tag = {} if sweep is None else {"sweep_job": sweep.job, "sweep_kind": sweep.kind,
                                     "sweep_option": sweep.option, "sweep_part": sweep.part}
-    plan = PlanRow(**tag,
+    conn = session.connection()
+    plan_id = _new_id(conn.execute(insert(PlanRow).values(
+        **tag,
         scenario=doc["scenario"]["name"], scenario_hash=doc["scenario"]["hash"],
         plan_date=_plan_date(doc, now), created_at=now, engine=doc["engine"], seed=doc["seed"],
         status=doc["status"], structure=str(doc.get("meta", {}).get("structure", "direct")),
         cost=totals["cost"], distance_km=totals["distance_km"], vehicles=totals["vehicles"],
         routes=totals.get("routes", len(doc["routes"])), stops=totals["stops"],
         unserved=totals.get("unserved_stations", len({u["station_id"] for u in doc["unserved"]})),
-        violations=violations, document=doc)
+        violations=violations, document=doc)))
+    stops = []
     for no, r in enumerate(doc["routes"], start=1):
-        route = RouteRow(route_no=no, vehicle_id=r["vehicle_id"], vehicle_type=r["vehicle_type"],
-                         trip=r.get("trip", 1), echelon=r.get("echelon", "direct"),
-                         depot_id=r.get("depot_id", ""), start_min=r["start_min"],
-                         end_min=r["end_min"], distance_km=r["distance_km"],
-                         cost=r["cost"]["total"])
-        route.stop_rows = [
-            StopRow(plan=plan, seq=s.get("seq", k), station_id=s["station_id"],
-                    station_name=s.get("station_name", ""), arrival_min=s["arrival_min"],
-                    departure_min=s["departure_min"],
-                    parcels_delivered=_sum(s["delivered"], "parcels"),
-                    parcels_picked_up=_sum(s["picked_up"], "parcels"),
-                    kg_delivered=round(_sum(s["delivered"], "kg"), 3),
-                    kg_picked_up=round(_sum(s["picked_up"], "kg"), 3))
-            for k, s in enumerate(r["stops"], start=1)]
-        plan.route_rows.append(route)
-    plan.unserved_rows = [UnservedRow(station_id=u["station_id"], reason=u["reason"])
-                          for u in doc["unserved"]]
-    return plan
+        route_id = _new_id(conn.execute(insert(RouteRow).values(
+            plan_id=plan_id, route_no=no, vehicle_id=r["vehicle_id"],
+            vehicle_type=r["vehicle_type"], trip=r.get("trip", 1),
+            echelon=r.get("echelon", "direct"), depot_id=r.get("depot_id", ""),
+            start_min=r["start_min"], end_min=r["end_min"], distance_km=r["distance_km"],
+            cost=r["cost"]["total"])))
+        stops += [{"route_id": route_id, "plan_id": plan_id, "seq": s.get("seq", k),
+                   "station_id": s["station_id"], "station_name": s.get("station_name", ""),
+                   "arrival_min": s["arrival_min"], "departure_min": s["departure_min"],
+                   "parcels_delivered": _sum(s["delivered"], "parcels"),
+                   "parcels_picked_up": _sum(s["picked_up"], "parcels"),
+                   "kg_delivered": round(_sum(s["delivered"], "kg"), 3),
+                   "kg_picked_up": round(_sum(s["picked_up"], "kg"), 3)}
+                  for k, s in enumerate(r["stops"], start=1)]
+    if stops:
+        conn.execute(insert(StopRow), stops)
+    if doc["unserved"]:
+        conn.execute(insert(UnservedRow),
+                     [{"plan_id": plan_id, "station_id": u["station_id"], "reason": u["reason"]}
+                      for u in doc["unserved"]])
+    return plan_id
 
 
 def _stored(row: PlanRow) -> StoredPlan:
@@ -285,6 +315,8 @@ class PlanStore:
     def __init__(self, url: URL, engine: Engine) -> None:
         self.url = url
         self.engine = engine
+        #: The same connections for transactions that only read (SQLite: no write lock).
+        self.reader = engine.execution_options(**{READ_ONLY: True})
 
     @property
     def where(self) -> str:
@@ -305,6 +337,9 @@ class PlanStore:
     def _session(self) -> Session:
         return Session(self.engine, expire_on_commit=False)
 
+    def _reading(self) -> Session:
+        return Session(self.reader, expire_on_commit=False)
+
     def _failed(self, exc: SQLAlchemyError) -> StoreError:
         return StoreError(f"store {self.where}: {_first_line(exc)}")
 
@@ -324,11 +359,8 @@ class PlanStore:
         now = dt.datetime.now(dt.UTC)
         try:
             with self._session() as session, session.begin():
-                rows = [_rows(doc, violations=violations, now=now, sweep=sweep)
+                return [_insert(session, doc, violations=violations, now=now, sweep=sweep)
                         for doc, violations, sweep in plans]
-                session.add_all(rows)
-                session.flush()
-                return [row.id for row in rows]
         except SQLAlchemyError as exc:
             raise self._failed(exc) from None
 
@@ -355,11 +387,8 @@ class PlanStore:
                 stored = list(session.scalars(before))
                 if stored:
                     return stored, False
-                rows = [_rows(doc, violations=violations, now=now, sweep=sweep)
-                        for doc, violations, sweep in plans]
-                session.add_all(rows)
-                session.flush()
-                return [row.id for row in rows], True
+                return [_insert(session, doc, violations=violations, now=now, sweep=sweep)
+                        for doc, violations, sweep in plans], True
         except SQLAlchemyError as exc:
             raise self._failed(exc) from None
 
@@ -376,16 +405,21 @@ class PlanStore:
             That version of the line is stored already (another edit got in first).
         """
         now = dt.datetime.now(dt.UTC)
+        taken = select(PlanVersionRow.plan_id).where(PlanVersionRow.lineage_id == lineage_id,
+                                                     PlanVersionRow.version == version)
         try:
             with self._session() as session, session.begin():
-                row = _rows(doc, violations=violations, now=now)
-                session.add(row)
-                session.flush()
-                session.add(PlanVersionRow(plan_id=row.id, lineage_id=lineage_id or row.id,
+                # Refused before writing a row when the version is taken (SQLite: this
+                # transaction holds the write lock; else the unique key refuses it below).
+                if lineage_id is not None and session.scalar(taken) is not None:
+                    raise StaleVersionError(f"version {version} of plan {lineage_id} is "
+                                            "stored already")
+                plan_id = _insert(session, doc, violations=violations, now=now)
+                session.add(PlanVersionRow(plan_id=plan_id, lineage_id=lineage_id or plan_id,
                                            version=version, parent_id=parent_id,
                                            author=author, created_at=now))
                 session.flush()
-                return row.id
+                return plan_id
         except IntegrityError:
             raise StaleVersionError(f"version {version} of plan {lineage_id} is stored "
                                     "already") from None
@@ -396,7 +430,7 @@ class PlanStore:
         """Where plan ``plan_id`` stands in its line of edits (version 1 of its own line
         when it was never edited nor made by the web workspace)."""
         try:
-            with self._session() as session, session.begin():
+            with self._reading() as session, session.begin():
                 row = session.get(PlanVersionRow, plan_id)
         except SQLAlchemyError as exc:
             raise self._failed(exc) from None
@@ -408,7 +442,7 @@ class PlanStore:
         ids = list(plan_ids)
         query = select(PlanVersionRow).where(PlanVersionRow.plan_id.in_(ids))
         try:
-            with self._session() as session, session.begin():
+            with self._reading() as session, session.begin():
                 found = {r.plan_id: _version(r) for r in session.scalars(query)}
         except SQLAlchemyError as exc:
             raise self._failed(exc) from None
@@ -419,19 +453,39 @@ class PlanStore:
         query = (select(PlanVersionRow).where(PlanVersionRow.lineage_id == lineage_id)
                  .order_by(PlanVersionRow.version.desc()).limit(1))
         try:
-            with self._session() as session, session.begin():
+            with self._reading() as session, session.begin():
                 row = session.scalar(query)
         except SQLAlchemyError as exc:
             raise self._failed(exc) from None
         return PlanVersion(plan_id=lineage_id, lineage_id=lineage_id, version=1) \
             if row is None else _version(row)
 
+    def position(self, plan_id: int) -> tuple[PlanVersion, PlanVersion] | None:
+        """:meth:`version` of plan ``plan_id`` and :meth:`head` of its line, read in one
+        transaction; None when no plan has that id."""
+        try:
+            with self._reading() as session, session.begin():
+                if session.scalar(select(PlanRow.id).where(PlanRow.id == plan_id)) is None:
+                    return None
+                row = session.get(PlanVersionRow, plan_id)
+                lineage = plan_id if row is None else row.lineage_id
+                top = session.scalar(select(PlanVersionRow)
+                                     .where(PlanVersionRow.lineage_id == lineage)
+                                     .order_by(PlanVersionRow.version.desc()).limit(1))
+        except SQLAlchemyError as exc:
+            raise self._failed(exc) from None
+        own = PlanVersion(plan_id=plan_id, lineage_id=plan_id, version=1) if row is None \
+            else _version(row)
+        head = PlanVersion(plan_id=lineage, lineage_id=lineage, version=1) if top is None \
+            else _version(top)
+        return own, head
+
     def line(self, lineage_id: int) -> list[PlanVersion]:
         """Every stored version of a line of edits, oldest first."""
         query = (select(PlanVersionRow).where(PlanVersionRow.lineage_id == lineage_id)
                  .order_by(PlanVersionRow.version))
         try:
-            with self._session() as session, session.begin():
+            with self._reading() as session, session.begin():
                 rows = [_version(r) for r in session.scalars(query)]
         except SQLAlchemyError as exc:
             raise self._failed(exc) from None
@@ -448,7 +502,7 @@ class PlanStore:
             No plan has that id.
         """
         try:
-            with self._session() as session, session.begin():
+            with self._reading() as session, session.begin():
                 doc: dict[str, Any] | None = session.scalar(
                     select(PlanRow.document).where(PlanRow.id == plan_id))
         except SQLAlchemyError as exc:
@@ -457,6 +511,36 @@ class PlanStore:
             raise StoreError(f"plan {plan_id}: not in the store {self.where}; "
                              "`routing history` lists the stored plans.")
         return doc
+
+    def get_json(self, plan_id: int) -> bytes:
+        """The plan document stored under ``plan_id`` as JSON text (UTF-8), as the database
+        holds it: no parsing, for answers that only pass it on. It reads back as
+        :meth:`get` does (PostgreSQL's JSONB may order the keys differently).
+
+        Raises
+        ------
+        StoreError
+            No plan has that id.
+        """
+        try:
+            with self._reading() as session, session.begin():
+                text: str | None = session.scalar(
+                    select(cast(PlanRow.document, Text)).where(PlanRow.id == plan_id))
+        except SQLAlchemyError as exc:
+            raise self._failed(exc) from None
+        if text is None:
+            raise StoreError(f"plan {plan_id}: not in the store {self.where}; "
+                             "`routing history` lists the stored plans.")
+        return text.encode()
+
+    def has(self, plan_id: int) -> bool:
+        """Whether a plan is stored under ``plan_id`` (its document left unread)."""
+        try:
+            with self._reading() as session, session.begin():
+                return session.scalar(select(PlanRow.id).where(PlanRow.id == plan_id)) \
+                    is not None
+        except SQLAlchemyError as exc:
+            raise self._failed(exc) from None
 
     def latest(self, scenario: str) -> tuple[int, dict[str, Any]]:
         """Id and document of the newest plan saved for ``scenario`` (by name).
@@ -469,7 +553,7 @@ class PlanStore:
         query = (select(PlanRow.id, PlanRow.document).where(PlanRow.scenario == scenario)
                  .order_by(PlanRow.created_at.desc(), PlanRow.id.desc()).limit(1))
         try:
-            with self._session() as session, session.begin():
+            with self._reading() as session, session.begin():
                 found = session.execute(query).first()
         except SQLAlchemyError as exc:
             raise self._failed(exc) from None
@@ -505,7 +589,7 @@ class PlanStore:
         # Only the summary columns: the documents can be large.
         query = query.options(defer(PlanRow.document))
         try:
-            with self._session() as session, session.begin():
+            with self._reading() as session, session.begin():
                 return [_stored(r) for r in session.scalars(query)]
         except SQLAlchemyError as exc:
             raise self._failed(exc) from None

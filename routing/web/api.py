@@ -4,6 +4,7 @@ their history, re-timing an edit, and the routes.xlsx export."""
 from __future__ import annotations
 
 import asyncio
+import functools
 import tempfile
 from collections import OrderedDict
 from pathlib import Path
@@ -321,8 +322,14 @@ def history(request: Request, who: Reader, scenario: str | None = None,
 @router.get("/plans/{plan_id}", response_model=PlanDocument,
             responses={404: {"model": ErrorOut}})
 def plan(plan_id: int, request: Request, who: Reader
-         ) -> dict[str, Any]:
+         ) -> dict[str, Any] | Response:
     """The plan.json document (a carrier account: only its own lines)."""
+    if who.can("read"):  # the whole document: the stored JSON as it is, not re-encoded
+        try:
+            return Response(_store(request).get_json(plan_id), media_type="application/json")
+        except StoreError:
+            raise HTTPException(status.HTTP_404_NOT_FOUND, f"plan {plan_id}: no such plan") \
+                from None
     return _visible(request, who, _document(_store(request), plan_id))
 
 
@@ -331,10 +338,10 @@ def plan(plan_id: int, request: Request, who: Reader
 def version(plan_id: int, request: Request, _who: Reader
             ) -> VersionOut:
     """Where the plan stands in its line of edits, and the version now current."""
-    store = _store(request)
-    _document(store, plan_id)
-    v = store.version(plan_id)
-    head = store.head(v.lineage_id)
+    found = _store(request).position(plan_id)
+    if found is None:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, f"plan {plan_id}: no such plan")
+    v, head = found
     return VersionOut(plan_id=plan_id, lineage_id=v.lineage_id, version=v.version,
                       current_version=head.version, current_plan_id=head.plan_id,
                       author=v.author, created_at=v.created_at)
@@ -348,13 +355,19 @@ class Conflict(Exception):
         self.body = body
 
 
+@functools.lru_cache(maxsize=64)
+def _changes(store: PlanStore, base_id: int, head_id: int) -> tuple[str, ...]:
+    """What changed between two stored plans, kept: a stored plan never changes, and the
+    edits refused on one version all ask about the same two."""
+    return tuple(changes_between(store.get(base_id), store.get(head_id)))
+
+
 def _conflict(store: PlanStore, lineage: int, edited: int) -> Conflict:
     """409: the edit was made on version ``edited``; say what is current and what changed."""
     line = store.line(lineage)
     head = line[-1]
     base = next((v for v in line if v.version == edited), None)
-    changes = [] if base is None else changes_between(store.get(base.plan_id),
-                                                      store.get(head.plan_id))
+    changes = [] if base is None else list(_changes(store, base.plan_id, head.plan_id))
     when = head.created_at.strftime("%H:%M:%S UTC") if head.created_at else "earlier"
     who = f" by {head.author}" if head.author else ""
     what = "; ".join(changes) if changes else "no route changed (re-timed only)"
@@ -370,7 +383,7 @@ def _conflict(store: PlanStore, lineage: int, edited: int) -> Conflict:
     404: {"model": ErrorOut}, 409: {"model": ConflictOut, "description": "stale version"},
     422: {"model": ErrorOut, "description": "routes that cannot mean a plan"}})
 def retime(plan_id: int, body: RetimeIn, request: Request,
-           who: Editor) -> RetimeOut:
+           who: Editor) -> Response:
     """Re-time the dispatcher's routes (order and vehicles kept), check them with the
     independent checker and store the result as the next version. An edit of a version that
     is no longer current is refused (409) with what changed."""
@@ -379,29 +392,34 @@ def retime(plan_id: int, body: RetimeIn, request: Request,
     from ..pipeline import retime_plan
 
     store = _store(request)
-    doc = _document(store, plan_id)
+    if not store.has(plan_id):
+        raise HTTPException(status.HTTP_404_NOT_FOUND, f"plan {plan_id}: no such plan")
     lineage = store.version(plan_id).lineage_id
-    head = store.head(lineage)
-    if body.version != head.version:
+    if body.version != store.head(lineage).version:
         raise _conflict(store, lineage, body.version)
-    scenario, matrices = _scenario(request, doc)
-    try:
-        edited = routes_from_doc(body.model_dump(), scenario, source="routes")
-        result = retime_plan(scenario, matrices, edited,
-                             source=f"plan {head.plan_id} v{head.version}")
-    except (DataError, ModelError) as exc:
-        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, str(exc)) from None
-    new = plan_to_dict(result.plan, scenario)
-    try:
-        new_id = store.save_version(new, violations=len(result.violations), lineage_id=lineage,
-                                    version=head.version + 1, parent_id=head.plan_id,
-                                    author=who.user.name)
-    except StaleVersionError:
-        raise _conflict(store, lineage, body.version) from None
-    return RetimeOut(plan_id=new_id, lineage_id=lineage, version=head.version + 1,
-                     plan=PlanDocument.model_validate(new),
-                     violations=[ViolationOut(kind=v.kind, where=v.where, message=v.message)
-                                 for v in result.violations])
+    with _web(request).edits.hold(lineage):  # this line's edits: one at a time
+        head = store.head(lineage)
+        if body.version != head.version:
+            raise _conflict(store, lineage, body.version)
+        scenario, matrices = _scenario(request, _document(store, plan_id))
+        try:
+            edited = routes_from_doc(body.model_dump(), scenario, source="routes")
+            result = retime_plan(scenario, matrices, edited,
+                                 source=f"plan {head.plan_id} v{head.version}")
+        except (DataError, ModelError) as exc:
+            raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, str(exc)) from None
+        new = plan_to_dict(result.plan, scenario)
+        try:
+            new_id = store.save_version(new, violations=len(result.violations), lineage_id=lineage,
+                                        version=head.version + 1, parent_id=head.plan_id,
+                                        author=who.user.name)
+        except StaleVersionError:
+            raise _conflict(store, lineage, body.version) from None
+        out = RetimeOut(plan_id=new_id, lineage_id=lineage, version=head.version + 1,
+                        plan=PlanDocument.model_validate(new),
+                        violations=[ViolationOut(kind=v.kind, where=v.where, message=v.message)
+                                    for v in result.violations])
+        return Response(out.model_dump_json(), media_type="application/json")  # encoded once
 
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

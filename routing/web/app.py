@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
-from dataclasses import dataclass
+import threading
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, contextmanager
+from dataclasses import dataclass, field
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -39,9 +40,28 @@ DOCS_CSP = ("default-src 'self'; img-src 'self' data: https://fastapi.tiangolo.c
             "script-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; frame-ancestors 'none'")
 
 
+class LineLocks:
+    """One lock per line of edits, in this process: edits of one plan re-time one after the
+    other, so that the second finds the first stored and is refused at once (409) instead of
+    re-timing too and failing at the save. Other processes on the store still race; the
+    store's unique (line, version) keeps them from overwriting each other."""
+
+    def __init__(self) -> None:
+        self._locks: dict[int, threading.Lock] = {}
+        self._guard = threading.Lock()
+
+    @contextmanager
+    def hold(self, lineage_id: int) -> Iterator[None]:
+        with self._guard:
+            lock = self._locks.setdefault(lineage_id, threading.Lock())
+        with lock:
+            yield
+
+
 @dataclass
 class Web:
-    """What the routes share: the configuration, the open store, the scenarios, the jobs."""
+    """What the routes share: the configuration, the open store, the scenarios, the jobs,
+    the locks of the lines of edits."""
 
     config: WebConfig
     store: PlanStore
@@ -49,6 +69,7 @@ class Web:
     runner: JobRunner
     workspace: Workspace
     upload_limits: Limits
+    edits: LineLocks = field(default_factory=LineLocks)
 
 
 def worker_store_url(store: PlanStore) -> str:
