@@ -16,8 +16,6 @@ from ..conftest import ROOT, TINY
 
 @pytest.mark.slow
 def test_bench_serve_runs_in_its_smallest_mode(tmp_path):
-    pytest.importorskip("distributed")
-    pytest.importorskip("httpx")
     shutil.copytree(TINY, tmp_path / "scenarios" / "tiny")
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(
         p for p in (str(ROOT), os.environ.get("PYTHONPATH")) if p)}
