@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 
@@ -242,8 +242,9 @@ def _begun_trip(state: _DayState, m: Matrices, vid: str, vt: VehicleType, start_
     as the plan had it (a stop at a station closed today leaves the trip) — or, broken down,
     back to the depot from where it stands, what it still carries recorded as stranded."""
     lines, stop_at = state.lines, state.broken.get(vid)
+    closes = {st: state.day.station(st).close_s for st in state.closing}
     history, rest = _split_trip(stops, stop_at if stop_at is not None else state.at_s,
-                                state.done_at, vid, ride_on=ride_on)
+                                state.done_at, vid, ride_on=ride_on, closes=closes)
     history = [(st, tuple(i for i in ids if i in lines or i in state.served_past), t)
                for st, ids, t in history]
     state.served_past.update(i for _, ids, _ in history for i in ids)
@@ -419,11 +420,14 @@ def _doc_trips(doc: dict[str, Any]) -> dict[str, list[tuple[int, list[_Stop]]]]:
 
 
 def _split_trip(stops: list[_Stop], at_s: int, done_at: dict[tuple[str, str], int | None],
-                vid: str, *, ride_on: bool) -> tuple[list[_Stop], list[_Stop]]:
+                vid: str, *, ride_on: bool, closes: Mapping[str, int] | None = None
+                ) -> tuple[list[_Stop], list[_Stop]]:
     """A begun trip's history and rest at ``at_s``: the stops up to the last one left by
     then or reported done (a done stop at its actual departure, or when its service could
-    end, if later), and — ``ride_on``, a
-    vehicle on the road — the stop it is driving to."""
+    end, if later), and — ``ride_on``, a vehicle on the road — the stop it is driving to,
+    unless that station closes (``closes``: station → its closing time today) before the
+    service there would start: then the driver is told, and it leaves the trip with the
+    rest of the stops at closed stations."""
     last = max((k for k, (st, _, (_, _, d)) in enumerate(stops)
                 if (vid, st) in done_at or d <= at_s), default=-1)
     history: list[_Stop] = []
@@ -432,7 +436,9 @@ def _split_trip(stops: list[_Stop], at_s: int, done_at: dict[tuple[str, str], in
         history.append((st, ids, (a, b, max(d, actual) if actual is not None else d)))
     rest = stops[last + 1:]
     if ride_on and rest:  # left its last point by at_s: driving here, or already here
-        return [*history, rest[0]], rest[1:]
+        st, _, (_, start, _) = rest[0]
+        if st not in (closes or {}) or start <= (closes or {})[st]:
+            return [*history, rest[0]], rest[1:]
     return history, rest
 
 

@@ -120,6 +120,26 @@ def test_cancel_and_a_closed_station(tiny, dawn):
     assert res.violations == []
 
 
+def test_the_station_a_van_is_driving_to_closes_before_it_arrives(tiny, dawn):
+    """Closed while a van is on its way there (found by bench_replan on Xia: the stop was
+    kept as the van's next stop and served after the closing): the stop leaves the trip,
+    its lines stay unserved with the closing as the reason, the day passes the checker."""
+    plan, m, doc = dawn
+    route, k = next((r, k) for r in plan.routes for k in range(1, len(r.stops))
+                    if r.stops[k].start_s - r.stops[k - 1].departure_s >= 120)
+    prev, target = route.stops[k - 1], route.stops[k]
+    at = prev.departure_s + 60  # on the road to the target
+    res = replan_day(tiny, m, doc, at_s=at,
+                     events=[Event("closed", at, station=target.station_id)])
+    assert res.violations == []
+    again = next(r for r in res.plan.routes if r.vehicle_id == route.vehicle_id
+                 and r.trip == route.trip)
+    assert target.station_id not in {s.station_id for s in again.stops
+                                     if s.arrival_s > prev.departure_s}
+    left = {i for u in res.plan.unserved for i in u.line_ids}
+    assert set(target.line_ids) <= left
+
+
 def test_the_default_county_s_day_through_the_cli(tmp_path):
     """Xia planned at dawn; at 10:30 40 late parcels for 6 villages arrive, and at 11:00 a
     van on the road breaks down: `routing replan` serves every line it still can (what stays
