@@ -11,6 +11,7 @@ import os
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -91,3 +92,32 @@ def store_url(request: pytest.FixtureRequest, tmp_path) -> str:
     if request.param == "sqlite":
         return f"sqlite:///{tmp_path / 'plans.sqlite'}"
     return request.getfixturevalue("pg_url")
+
+
+#: Debian's Chromium, which the browser tests drive through Playwright (never a downloaded one).
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+
+def browser_unavailable(why: str) -> None:
+    """Skip a browser test — or fail it under CI, which must run them (.ci/setup installs
+    Chromium)."""
+    if os.environ.get("CI"):
+        pytest.fail(f"{why}; CI must run the browser tests (.ci/setup installs chromium)")
+    pytest.skip(why)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    """Headless Chromium (Debian's) through Playwright, one per test module."""
+    if not CHROMIUM.exists():
+        browser_unavailable(f"{CHROMIUM} not found")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        browser_unavailable("playwright is not installed (pip install -e '.[dev]')")
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield b
+        b.close()

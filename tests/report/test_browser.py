@@ -12,7 +12,6 @@ Without /usr/bin/chromium the tests skip, except when the environment variable C
 
 from __future__ import annotations
 
-import os
 import re
 from pathlib import Path
 from typing import Any
@@ -22,32 +21,11 @@ import pytest
 from routing.report import dispatch, maps
 from routing.report.comparison import write_comparison
 
+from ..conftest import browser_unavailable
+
 pytestmark = pytest.mark.browser
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
 TILE_HOSTS = re.compile(r"^https://(tile\.openstreetmap\.org|webrd0[1-4]\.is\.autonavi\.com)/")
-
-
-def _unavailable(why: str) -> None:
-    if os.environ.get("CI"):
-        pytest.fail(f"{why}; CI must run the browser tests (.ci/run installs chromium)")
-    pytest.skip(why)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not CHROMIUM.exists():
-        _unavailable(f"{CHROMIUM} not found")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        _unavailable("playwright is not installed (pip install -e '.[dev]')")
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield b
-        b.close()
 
 
 class Opened:
@@ -277,7 +255,7 @@ def test_missing_chromium_fails_in_ci(monkeypatch):
     """Without Chromium the browser tests skip on a laptop but fail when CI is set."""
     monkeypatch.setenv("CI", "true")
     with pytest.raises(pytest.fail.Exception):
-        _unavailable("no chromium")
+        browser_unavailable("no chromium")
     monkeypatch.delenv("CI")
     with pytest.raises(pytest.skip.Exception):
-        _unavailable("no chromium")
+        browser_unavailable("no chromium")

@@ -2,17 +2,12 @@
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
-import time
-
 from click.testing import CliRunner
 
 from routing.cli import main
 
 from ..conftest import ROOT
+from ..helpers import serving
 
 
 def test_user_add_reads_the_password_from_stdin(tmp_path):
@@ -48,41 +43,16 @@ def test_user_add_refuses_bad_roles_short_passwords_and_twins(tmp_path):
     assert "Traceback" not in r.output
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 def test_routing_serve_answers_on_its_port(tmp_path, scenarios):
     import httpx2 as httpx
 
     url = f"sqlite:///{tmp_path / 'plans.sqlite'}"
     CliRunner().invoke(main, ["user", "add", "root", "--role", "admin", "--store", url],
                        input="long-enough\n")
-    port = _free_port()
-    env = os.environ | {"PYTHONPATH": str(ROOT)}
     log = tmp_path / "serve.log"
-    with log.open("wb") as out:
-        proc = subprocess.Popen([sys.executable, "-m", "routing", "serve", "--port", str(port),
-                                 "--store", url, "--scenarios", str(scenarios)],
-                                env=env, stdout=out, stderr=subprocess.STDOUT)
-    try:
-        base = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                httpx.get(base + "/", timeout=2)
-                break
-            except httpx.TransportError:
-                assert proc.poll() is None and time.monotonic() < deadline, log.read_text()
-                time.sleep(0.3)
-        with httpx.Client(base_url=base) as client:
-            assert client.get("/api/scenarios").status_code == 401
-            r = client.post("/api/login", json={"username": "root", "password": "long-enough"})
-            assert r.status_code == 200
-            assert client.get("/api/scenarios").json()[0]["name"] == "tiny"
-        assert f"http://127.0.0.1:{port}/" in log.read_text()
-    finally:
-        proc.terminate()
-        proc.wait(timeout=30)
+    with serving(url, scenarios, log, ROOT) as base, httpx.Client(base_url=base) as client:
+        assert client.get("/api/scenarios").status_code == 401
+        r = client.post("/api/login", json={"username": "root", "password": "long-enough"})
+        assert r.status_code == 200
+        assert client.get("/api/scenarios").json()[0]["name"] == "tiny"
+    assert f"{base}/" in log.read_text()

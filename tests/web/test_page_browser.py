@@ -18,17 +18,15 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
 from ..conftest import ROOT, TINY
-from ..report.test_browser import ARGS, CHROMIUM, _unavailable
+from ..helpers import serving
 
 pytestmark = pytest.mark.browser
 
@@ -38,17 +36,9 @@ SOLVE_MS = 120_000
 STEP_MS = 20_000
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A real ``routing serve`` on a free port, with a dispatcher account; its base URL."""
-    import httpx2 as httpx
-
     tmp = tmp_path_factory.mktemp("serve")
     scenarios = tmp / "scenarios"
     shutil.copytree(TINY, scenarios / "tiny")
@@ -58,43 +48,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
                           "dispatcher", "--store", url], input=PASSWORD + "\n", text=True,
                          env=env, capture_output=True, timeout=60)
     assert add.returncode == 0, add.stderr
-    port = _free_port()
-    log = tmp / "serve.log"
-    with log.open("wb") as out:
-        proc = subprocess.Popen([sys.executable, "-m", "routing", "serve", "--port", str(port),
-                                 "--store", url, "--scenarios", str(scenarios)],
-                                env=env, stdout=out, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                httpx.get(base + "/", timeout=2)
-                break
-            except httpx.TransportError:
-                assert proc.poll() is None and time.monotonic() < deadline, log.read_text()
-                time.sleep(0.3)
+    with serving(url, scenarios, tmp / "serve.log", ROOT) as base:
         yield base
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    if not CHROMIUM.exists():
-        _unavailable(f"{CHROMIUM} not found")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        _unavailable("playwright is not installed (pip install -e '.[dev]')")
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield b
-        b.close()
 
 
 class Watched:
