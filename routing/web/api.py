@@ -4,6 +4,7 @@ their history, re-timing an edit, and the routes.xlsx export."""
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import functools
 import tempfile
 from collections import OrderedDict
@@ -37,6 +38,7 @@ from .models import (
     ScenarioOut,
     UserIn,
     UserOut,
+    VehicleOut,
     VersionOut,
     ViolationOut,
 )
@@ -486,6 +488,27 @@ def _map_cache(request: Request) -> Any:
 
 
 PDF = "application/pdf"
+
+
+@router.get("/plans/{plan_id}/fleet", response_model=list[VehicleOut],
+            responses={404: {"model": ErrorOut}})
+def plan_fleet(plan_id: int, request: Request, _who: FullReader, lang: Lang = "zh"
+               ) -> list[VehicleOut]:
+    """Every vehicle of the plan's scenario that may drive it (the direct structure's fleet,
+    in the fleet's order), with ``used`` false for those the plan leaves idle (dispatchers,
+    planners, admins: a carrier sees no fleet)."""
+    from ..pipeline.echelons import direct_types
+    from ..report.layers import vehicle_type_name
+
+    doc = _document(_store(request), plan_id)
+    scenario, _ = _scenario(request, doc)
+    used = {r["vehicle_id"] for r in doc["routes"]}
+    fleet = dataclasses.replace(scenario, vehicle_types=direct_types(scenario)).vehicles()
+    return [VehicleOut(vehicle_id=vid, vehicle_type=vt.id,
+                       type_name=vehicle_type_name(scenario, vt.id, lang), depot_id=vt.depot_id,
+                       capacity_parcels=vt.capacity_parcels, capacity_kg=vt.capacity_kg,
+                       fresh_capacity_kg=vt.fresh_capacity_kg, used=vid in used)
+            for vid, vt in fleet]
 
 
 @router.get("/plans/{plan_id}/route_sheets.pdf", response_class=Response,

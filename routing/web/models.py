@@ -189,6 +189,20 @@ class MapLayerOut(BaseModel):
     features: list[dict[str, Any]]
 
 
+class VehicleOut(BaseModel):
+    """One vehicle of the plan's fleet, as the page lists it (idle ones too, so a stop can be
+    dragged onto a vehicle the plan does not use)."""
+
+    vehicle_id: str
+    vehicle_type: str
+    type_name: str
+    depot_id: str
+    capacity_parcels: int
+    capacity_kg: float
+    fresh_capacity_kg: float
+    used: bool
+
+
 class MapOut(BaseModel):
     """The plan's map as ``routing/report/assets/routing_map.js`` draws it
     (``MapData.to_json()``); for a carrier account only its own stops and stations, and the

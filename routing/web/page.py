@@ -65,6 +65,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "arrival": ("到达", "Arrival"),
     "load": ("车上", "On board"),
     "parcels": ("件", "parcels"),
+    "idle": ("空闲", "idle"),
     "start": ("出发", "Start"),
     "end": ("返回", "Back"),
     "saving": ("正在重新计时…", "Re-timing…"),

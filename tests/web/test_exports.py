@@ -3,6 +3,7 @@ route sheets PDF."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 
 import pytest
@@ -83,3 +84,22 @@ def test_the_openapi_document_has_the_days_routes(app):
     assert "multipart/form-data" in paths["/api/scenarios/{name}/manifest"]["post"][
         "requestBody"]["content"]
     assert "MapOut" in str(paths["/api/plans/{plan_id}/map"]["get"]["responses"]["200"])
+
+
+def test_the_fleet_lists_the_idle_vehicles_too(app, stored, tiny):
+    """Every vehicle the plan's scenario may drive, used or idle (the page lists the idle
+    ones so a stop can be dragged onto them); not for carriers."""
+    from routing.pipeline.echelons import direct_types
+
+    doc = login(app, "disp").get(f"/api/plans/{stored}").json()
+    r = login(app, "disp").get(f"/api/plans/{stored}/fleet", params={"lang": "en"})
+    assert r.status_code == 200
+    fleet = r.json()
+    direct = [vid for vid, _ in
+              dataclasses.replace(tiny, vehicle_types=direct_types(tiny)).vehicles()]
+    assert [v["vehicle_id"] for v in fleet] == direct
+    used = {x["vehicle_id"] for x in doc["routes"]}
+    assert {v["vehicle_id"] for v in fleet if v["used"]} == used
+    assert any(not v["used"] for v in fleet)  # tiny's plan leaves a van idle
+    assert login(app, "post").get(f"/api/plans/{stored}/fleet").status_code == 403
+    assert login(app, "disp").get("/api/plans/999999/fleet").status_code == 404

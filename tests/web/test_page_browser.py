@@ -231,6 +231,21 @@ def test_the_dispatchers_day_on_one_page(browser, server, tmp_path):
     assert w.testid("pending-event").count() == 0
     page.screenshot(path=str(tmp_path / "3-replanned.png"), full_page=True)
 
+    # the vehicles the plan leaves idle are listed too: a stop dragged onto one re-times
+    # the plan with that vehicle driving it
+    idle = w.testid("idle-vehicle")
+    idle.first.wait_for()
+    spare = str(idle.first.get_attribute("data-vehicle"))
+    moved = w.stations("reefer-1")[0]
+    before = w.title()
+    with page.expect_response("**/retime") as answer:
+        w.vehicle("reefer-1").locator("li.stop .handle").first.drag_to(
+            idle.first.locator("ol.stops"))
+    assert answer.value.status == 200
+    w.wait_title(before)
+    assert moved in w.stations(spare)
+    page.screenshot(path=str(tmp_path / "4-idle-vehicle.png"), full_page=True)
+
     # print the route sheets (the link answers a PDF) and download routes.xlsx
     pdf = page.request.get(server + w.testid("print-sheets").get_attribute("href"))
     assert pdf.status == 200 and pdf.headers["content-type"] == "application/pdf"

@@ -72,6 +72,7 @@ function show(id, version, doc, violations, delta) {
     document.getElementById(id).hidden = !page.can.includes("read");
   }
   drawLists(doc);
+  addIdleVehicles(id).catch((e) => console.warn(e));
   markViolations(violations);
   drawMap(id);
   fillEventChoices(doc);  // day.js
@@ -86,39 +87,62 @@ function drawLists(doc) {
   current.sortables = [];
   const box = document.getElementById("vehicles");
   box.replaceChildren();
-  const canEdit = page.can.includes("edit");
   for (const r of doc.routes) {
-    const vid = r.vehicle_id;
-    const lock = el("input", { type: "checkbox", testid: "lock-vehicle",
-                               checked: current.lockedVehicles.has(vid) });
-    lock.addEventListener("change", () => {
-      if (lock.checked) current.lockedVehicles.add(vid);
-      else current.lockedVehicles.delete(vid);
-      card.classList.toggle("locked", lock.checked);
-    });
     const trip = r.trip > 1 ? ` · ${r.trip}` : "";
     const load = r.load_at_start || {};
-    const head = el("div", { cls: "vehicle-head" },
-      canEdit ? el("label", { cls: "lock" }, lock, t("lock")) : null,
-      el("b", { text: `${vid}${trip}` }),
-      el("span", { text: ` ${hhmm(r.start_min)}–${hhmm(r.end_min)} · ${num(r.distance_km, 1)} km` +
-                         ` · ${num(r.cost && r.cost.total)} · ${load.parcels ?? "–"} ${t("parcels")}` +
-                         ` / ${num(load.kg, 0)} kg` }),
-      el("span", { cls: "flag", testid: "vehicle-flag" }));
-    const list = el("ol", { cls: "stops", testid: "stops" });
-    for (const s of r.stops) list.append(stopItem(vid, s, canEdit));
-    const card = el("div", { cls: "vehicle", testid: "vehicle", "data-vehicle": vid,
-                             "data-trip": r.trip || 1 }, head, list);
-    card.classList.toggle("locked", current.lockedVehicles.has(vid));
+    const figures = ` ${hhmm(r.start_min)}–${hhmm(r.end_min)} · ${num(r.distance_km, 1)} km` +
+                    ` · ${num(r.cost && r.cost.total)} · ${load.parcels ?? "–"} ${t("parcels")}` +
+                    ` / ${num(load.kg, 0)} kg`;
+    box.append(vehicleCard(r.vehicle_id, r.trip || 1, `${r.vehicle_id}${trip}`, figures,
+                           r.stops));
+  }
+}
+
+/** The card of one vehicle's trip: lock box, name, figures, its stops as a list that
+ * SortableJS lets the dispatcher reorder and drag stops into or out of. */
+function vehicleCard(vid, trip, name, figures, stops) {
+  const canEdit = page.can.includes("edit");
+  const lock = el("input", { type: "checkbox", testid: "lock-vehicle",
+                             checked: current.lockedVehicles.has(vid) });
+  const head = el("div", { cls: "vehicle-head" },
+    canEdit ? el("label", { cls: "lock" }, lock, t("lock")) : null,
+    el("b", { text: name }), el("span", { text: figures }),
+    el("span", { cls: "flag", testid: "vehicle-flag" }));
+  const list = el("ol", { cls: "stops", testid: "stops" });
+  for (const s of stops) list.append(stopItem(vid, s, canEdit));
+  const card = el("div", { cls: "vehicle", testid: "vehicle", "data-vehicle": vid,
+                           "data-trip": trip }, head, list);
+  lock.addEventListener("change", () => {
+    if (lock.checked) current.lockedVehicles.add(vid);
+    else current.lockedVehicles.delete(vid);
+    card.classList.toggle("locked", lock.checked);
+  });
+  card.classList.toggle("locked", current.lockedVehicles.has(vid));
+  if (canEdit) {
+    current.sortables.push(Sortable.create(list, {
+      group: "stops", handle: ".handle", filter: ".locked", animation: 120,
+      onEnd: (e) => {
+        if (e.from !== e.to || e.oldIndex !== e.newIndex) retime(routesOnScreen());
+      },
+    }));
+  }
+  return card;
+}
+
+/** The vehicles plan ``id`` leaves idle, as empty cards after the others, so a stop can be
+ * dragged onto one (dispatchers and admins; nothing if another plan was opened meanwhile). */
+async function addIdleVehicles(id) {
+  if (!page.can.includes("edit")) return;
+  const fleet = await api(`/api/plans/${id}/fleet?lang=${page.data.lang}`);
+  if (current.id !== id) return;
+  const box = document.getElementById("vehicles");
+  for (const v of fleet.filter((x) => !x.used)) {
+    const card = vehicleCard(v.vehicle_id, 1, v.vehicle_id,
+                             ` ${v.type_name} · ${t("idle")} · ${v.capacity_parcels} ` +
+                             `${t("parcels")} / ${num(v.capacity_kg, 0)} kg`, []);
+    card.classList.add("idle");
+    card.dataset.testid = "idle-vehicle";
     box.append(card);
-    if (canEdit) {
-      current.sortables.push(Sortable.create(list, {
-        group: "stops", handle: ".handle", filter: ".locked", animation: 120,
-        onEnd: (e) => {
-          if (e.from !== e.to || e.oldIndex !== e.newIndex) retime(routesOnScreen());
-        },
-      }));
-    }
   }
 }
 
