@@ -109,6 +109,32 @@ WORDS: dict[str, tuple[str, str]] = {
     "choose_two": ("请勾选两个方案", "Choose two plans"),
     "difference": ("差值", "Difference"),
 }
+
+#: What each kind of violation the checker finds is called on the page (the checker's own
+#: message follows it, in English); the kinds a dispatcher's edit can break first.
+KINDS: dict[str, tuple[str, str]] = {
+    "over_capacity": ("超载", "over capacity"),
+    "cold_capacity": ("冷链箱超载", "cold box over capacity"),
+    "cold_chain": ("生鲜未走冷链", "fresh goods off the cold chain"),
+    "time_window": ("不在营业时间", "outside opening hours"),
+    "delivery_target": ("超出送达时限", "past the delivery target"),
+    "fresh_target": ("生鲜超出时限", "fresh goods past their target"),
+    "pickup_before_ready": ("揽件早于备货", "pickup before the produce is ready"),
+    "departs_before_ready": ("包裹未分拣即发车", "leaves before its parcels are sorted"),
+    "depot_hours": ("超出中心营业时间", "outside the depot's hours"),
+    "shift_overrun": ("超出班次时长", "shift too long"),
+    "trip_overlap": ("趟次时间重叠", "trips overlap"),
+    "vehicle_reused": ("车辆重复使用", "vehicle used twice"),
+    "handover_not_there": ("交接时对方车辆不在", "hand-over partner not there"),
+    "handover_not_aboard": ("交接的包裹不在车上", "handed line not aboard"),
+    "handover_unmatched": ("交接未对应", "hand-over without its match"),
+    "handover_not_delivered": ("接手的包裹未送达", "taken line not delivered"),
+    "served_twice": ("重复服务", "served twice"),
+    "served_and_unserved": ("既服务又列为未服务", "served and listed unserved"),
+    "unserved": ("未服务", "unserved"),
+    "servable_unserved": ("可服务却未服务", "servable but unserved"),
+    "missing": ("运单缺失", "line missing"),
+}
 #: The page's own static files and their media types.
 STATIC = {"app.js": "text/javascript; charset=utf-8", "plan.js": "text/javascript; charset=utf-8",
           "day.js": "text/javascript; charset=utf-8", "app.css": "text/css; charset=utf-8",
@@ -130,7 +156,8 @@ _CACHE_OWN = {"Cache-Control": "no-cache"}
 
 def _words(lang: str) -> dict[str, str]:
     k = 0 if lang == "zh" else 1
-    return {key: pair[k] for key, pair in WORDS.items()}
+    return {key: pair[k] for key, pair in WORDS.items()} | {
+        f"kind_{kind}": pair[k] for kind, pair in KINDS.items()}
 
 
 def _render(lang: str) -> str:

@@ -57,3 +57,13 @@ def test_the_base_maps_offered_are_openstreetmaps(client):
     tiles = client.get("/static/tiles.json?lang=en").json()
     assert tiles["osm"]["url"].startswith("https://tile.openstreetmap.org/")
     assert "https://tile.openstreetmap.org" in client.get("/").headers["content-security-policy"]
+
+
+def test_every_hard_violation_kind_has_a_name_on_the_page():
+    """A dispatcher reads 超载, not over_capacity: every kind the checker ranks first (what an
+    edit can break) is named in both languages."""
+    from routing.evaluate.check import HARD_KINDS
+    from routing.web.page import KINDS
+
+    assert set(HARD_KINDS) <= set(KINDS)
+    assert all(zh and en and zh != en for zh, en in KINDS.values())

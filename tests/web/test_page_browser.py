@@ -179,7 +179,7 @@ def test_the_dispatchers_day_on_one_page(browser, server, tmp_path):
     assert "版本 2" in w.title()
     assert "T2" in w.stations("van-1") and "T2" not in w.stations("reefer-1")
     assert "violated" in (w.vehicle("van-1").get_attribute("class") or "")
-    assert "over_capacity" in w.vehicle("van-1").get_by_test_id("vehicle-flag").inner_text()
+    assert "超载" in w.vehicle("van-1").get_by_test_id("vehicle-flag").inner_text()
     assert w.vehicle("van-1").locator("li.stop.violated").count() >= 1
     assert "violated" not in (w.vehicle("reefer-1").get_attribute("class") or "")
     kinds = w.testid("violation").evaluate_all("els => els.map(e => e.dataset.kind)")

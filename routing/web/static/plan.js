@@ -182,6 +182,12 @@ function placeOf(v) {
            seq: m[3] ? Number(m[3]) : after ? Number(after[1]) : null };
 }
 
+/** A violation's kind in the page's language (超载 for over_capacity), else its code. */
+function kindName(kind) {
+  const name = t(`kind_${kind}`);
+  return name === `kind_${kind}` ? kind : name;
+}
+
 /** Lists the checker's findings and marks each on its stop and vehicle (red). */
 function markViolations(violations) {
   const list = document.getElementById("violations");
@@ -195,21 +201,22 @@ function markViolations(violations) {
                                         : t("no_violations");
   count.className = violations.length ? "bad" : "ok";
   for (const v of violations) {
+    const kind = kindName(v.kind);
     list.append(el("li", { testid: "violation", "data-kind": v.kind,
-                           text: `[${v.kind}] ${v.where}: ${v.message}` }));
+                           text: `[${kind}] ${v.where}: ${v.message}` }));
     const at = placeOf(v);
     if (!at) continue;
     const card = document.querySelector(
       `#vehicles .vehicle[data-vehicle="${CSS.escape(at.vehicle)}"][data-trip="${at.trip}"]`);
     if (!card) continue;
     card.classList.add("violated");
-    card.querySelector(".vehicle-head .flag").textContent = `⚠ ${v.kind}`;
+    card.querySelector(".vehicle-head .flag").textContent = `⚠ ${kind}`;
     if (at.seq !== null) {
       const stop = card.querySelector(`li.stop[data-seq="${at.seq}"]`);
       if (stop) {
         stop.classList.add("violated");
         stop.title = v.message;
-        stop.querySelector(".flag").textContent = `⚠ ${v.kind}`;
+        stop.querySelector(".flag").textContent = `⚠ ${kind}`;
       }
     }
   }
