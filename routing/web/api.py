@@ -490,6 +490,20 @@ def _map_cache(request: Request) -> Any:
 PDF = "application/pdf"
 
 
+@router.get("/plans/{plan_id}/violations", response_model=list[ViolationOut],
+            responses={404: {"model": ErrorOut}, 409: {"model": ErrorOut}})
+def plan_violations(plan_id: int, request: Request, _who: FullReader) -> list[ViolationOut]:
+    """What the independent checker finds in the stored plan against its scenario, hard
+    kinds first (an empty list: none) — so a plan opened later shows what breaks the rules
+    as it did right after its edit (dispatchers, planners, admins)."""
+    from ..evaluate.check import check_plan, hard_first
+
+    doc = _document(_store(request), plan_id)
+    scenario, matrices = _scenario(request, doc)
+    return [ViolationOut(kind=v.kind, where=v.where, message=v.message)
+            for v in hard_first(check_plan(doc, scenario, matrices))]
+
+
 @router.get("/plans/{plan_id}/fleet", response_model=list[VehicleOut],
             responses={404: {"model": ErrorOut}})
 def plan_fleet(plan_id: int, request: Request, _who: FullReader, lang: Lang = "zh"

@@ -103,3 +103,25 @@ def test_the_fleet_lists_the_idle_vehicles_too(app, stored, tiny):
     assert any(not v["used"] for v in fleet)  # tiny's plan leaves a van idle
     assert login(app, "post").get(f"/api/plans/{stored}/fleet").status_code == 403
     assert login(app, "disp").get("/api/plans/999999/fleet").status_code == 404
+
+
+def test_a_stored_plans_violations_are_the_checkers(app, stored, tiny):
+    """GET .../violations re-checks the stored plan: none for a checked plan, the checker's
+    findings (hard ones first) for an edit that overloads a van; not for carriers."""
+    disp = login(app, "disp")
+    assert disp.get(f"/api/plans/{stored}/violations").json() == []
+    doc = disp.get(f"/api/plans/{stored}").json()
+    version = disp.get(f"/api/plans/{stored}/version").json()["version"]
+    routes = [{"vehicle_id": r["vehicle_id"], "trip": r.get("trip", 1),
+               "stops": [{"station_id": s["station_id"], "lines": s["lines"]}
+                         for s in r["stops"]]} for r in doc["routes"]]
+    donor, van = sorted(routes, key=lambda r: -len(r["stops"]))[:2]
+    van["stops"] += donor["stops"][:-1]
+    del donor["stops"][:-1]
+    r = disp.send("POST", f"/api/plans/{stored}/retime",
+                  json={"version": version, "routes": routes})
+    assert r.status_code == 200, r.text
+    edited = r.json()
+    found = disp.get(f"/api/plans/{edited['plan_id']}/violations").json()
+    assert found == edited["violations"] and found
+    assert login(app, "post").get(f"/api/plans/{stored}/violations").status_code == 403

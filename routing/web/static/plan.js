@@ -42,6 +42,9 @@ function routesOnScreen() {
 async function openPlan(id, violations = null) {
   const [doc, version] = await Promise.all([api(`/api/plans/${id}`),
                                             api(`/api/plans/${id}/version`)]);
+  if (violations === null && page.can.includes("read")) {  // the checker's findings, again
+    violations = await api(`/api/plans/${id}/violations`).catch(() => null);
+  }
   current.undo = [];
   show(id, version.version, doc, violations, null);
 }
