@@ -57,7 +57,8 @@ def county(name: str, tmp: Path) -> Path:
     return ROOT / "scenarios" / name
 
 
-def day(folder: Path, seed: int, time_limit_s: float) -> dict[str, Any]:
+def day(folder: Path, seed: int, time_limit_s: float, *, breakdowns_on: bool = True,
+        knew_s: float | None = None) -> dict[str, Any]:
     """One simulated day; its events' rows and the day's totals."""
     from routing.evaluate.check import check_plan
     from routing.io import read_scenario
@@ -82,7 +83,7 @@ def day(folder: Path, seed: int, time_limit_s: float) -> dict[str, Any]:
     plan, _ = plan_scenario(sc, m, time_limit_s=time_limit_s, seed=seed)
     base, doc = sc, plan_to_dict(plan, sc)
     retime_s = _retime_s(sc, m, doc, rng)
-    breakdowns = BREAKDOWNS if seed > 1 else BREAKDOWNS[:1]
+    breakdowns = (BREAKDOWNS if seed > 1 else BREAKDOWNS[:1]) if breakdowns_on else ()
     stream = sorted([(QUIET, "quiet"), *((t, "late") for t in WAVES),
                      *((t, "breakdown") for t in breakdowns), (CLOSURE, "closed")])
     rows = []
@@ -132,7 +133,7 @@ def day(folder: Path, seed: int, time_limit_s: float) -> dict[str, Any]:
     # Its candidates include the re-planned day's own assignment (as a reference plan, no
     # change penalty: a candidate, not a constraint), so it serves at least what the
     # re-planned day serves whenever that fits the day known at dawn.
-    knew, _ = plan_scenario(everything, m, time_limit_s=time_limit_s, seed=seed,
+    knew, _ = plan_scenario(everything, m, time_limit_s=knew_s or time_limit_s, seed=seed,
                             reference=reference_from_plan(doc), change_penalty=0.0)
     final = sum(r["cost"]["total"] for r in doc["routes"])
     served = {i for r in doc["routes"] for s in r["stops"] for i in s["lines"]
@@ -180,6 +181,12 @@ def main() -> None:
     ap.add_argument("--counties", default="xia")
     ap.add_argument("--seeds", default="1,2,3")
     ap.add_argument("--time-limit-s", type=float, default=10.0)
+    ap.add_argument("--no-breakdowns", action="store_true",
+                    help="late parcels and closures only: the day that knew everything at "
+                    "dawn then has the same fleet as the re-planned one")
+    ap.add_argument("--knew-time-limit-s", type=float, default=None,
+                    help="time limit of the plan that knew everything at dawn (default: "
+                    "--time-limit-s)")
     args = ap.parse_args()
     seeds = [int(s) for s in args.seeds.split(",")]
     cols = ("county", "seed", "event", "latency_s", "added", "removed", "moved", "unserved",
@@ -190,7 +197,9 @@ def main() -> None:
         for name in args.counties.split(","):
             folder = county(name, Path(tmp))
             for seed in seeds:
-                got = day(folder, seed, args.time_limit_s)
+                got = day(folder, seed, args.time_limit_s,
+                          breakdowns_on=not args.no_breakdowns,
+                          knew_s=args.knew_time_limit_s)
                 for r in got["rows"]:
                     print("| " + " | ".join(str(x) for x in (name, seed, *(
                         r[c] for c in cols[2:]))) + " |", flush=True)
