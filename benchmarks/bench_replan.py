@@ -26,7 +26,8 @@ percentage only when both serve exactly the same lines (else the table says how 
 only one of them serves), and its median over those seeds.
 
 Counties: ``xia`` (and any folder under scenarios/), or ``v<N>`` for a generated county of N
-villages (routing.io.synthetic, seed 1). Writes nothing outside a temporary folder.
+villages (routing.io.synthetic, seed 1; ``v<N>s<seed>`` another seed, ``…t`` a tight one).
+Writes nothing outside a temporary folder.
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import random
+import re
 import statistics
 import tempfile
 import time
@@ -49,11 +51,17 @@ WAVE_SHARE = 0.02
 
 
 def county(name: str, tmp: Path) -> Path:
-    """A bundled scenario folder, or a generated county ``v<N>``."""
-    if name.startswith("v") and name[1:].isdigit():
+    """A bundled scenario folder, or a generated county ``v<N>[s<seed>][t]`` (seed 1 by
+    default; ``t``: tight — the fleet just enough, half the villages with a half-day window,
+    light vans on two trips)."""
+    got = re.fullmatch(r"v(\d+)(?:s(\d+))?(t?)", name)
+    if got:
         from routing.io.synthetic import CountySpec, write_spec
 
-        return write_spec(tmp / name, CountySpec(villages=int(name[1:])))
+        tight = {"fleet_factor": 1.0, "window_share": 0.5, "multi_trip": True} \
+            if got[3] else {}
+        return write_spec(tmp / name, CountySpec(villages=int(got[1]), seed=int(got[2] or 1),
+                                                 **tight))
     return ROOT / "scenarios" / name
 
 

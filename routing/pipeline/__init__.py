@@ -1,7 +1,10 @@
 """The main jobs end to end: plan a scenario, compare options, re-time and re-plan a day.
 
-Every path goes through :mod:`routing.pipeline.checked` (solve, check, explain), so every
-plan returned has passed the independent checker or says what breaks the rules.
+Every engine plan goes through :mod:`routing.pipeline.checked` (solve, check, explain): a
+candidate is kept only if the independent checker passes it. Re-timed and re-planned days
+return the checker's violations with the plan; a plan around locks keeps the locked routes as
+the dispatcher had them, so its callers check the joined plan (``routing plan`` and the web
+job do, and tests/pipeline/test_locks.py).
 
 - :mod:`~routing.pipeline.plan` — options resolved once, a scenario's day planned
 - :mod:`~routing.pipeline.checked` — solve, check, explain (written once)

@@ -18,7 +18,6 @@ from ..evaluate.consolidation import (
     Option,
     Outcome,
     better,
-    carriers_with_parcels,
     judge_schedule,
 )
 from ..evaluate.periodic import (
@@ -129,13 +128,6 @@ def plan_alone(scenario: Scenario, m: Matrices, carrier: str, planner: Planner,
                       handling_per_parcel=scenario.costs.outlet_per_parcel),
                planner, time_limit_s)
     return _plan_every(job, dict.fromkeys(volumes(sub), c.visit_every_days))
-
-
-def plan_baseline(scenario: Scenario, m: Matrices, planner: Planner,
-                  time_limit_s: float) -> dict[str, Outcome]:
-    """Each carrier with parcels, alone."""
-    return {c: plan_alone(scenario, m, c, planner, time_limit_s)
-            for c in carriers_with_parcels(scenario)}
 
 
 def plan_variant(scenario: Scenario, m: Matrices, variant: Variant, planner: Planner,

@@ -166,7 +166,7 @@ def plan_two_echelon(scenario: Scenario, m: Matrices, options: SolveOptions, *,
     # The feeders share what the trunks left of the budget, by their lines (a township's
     # feeder problem is small: a fraction of a second finds its plan).
     feeder_s = max(budget - (time.perf_counter() - t0), MIN_FEEDER_S * len(by_town))
-    runtime, objective, solutions = trunk.runtime_s, trunk.objective, _solutions(trunk)
+    runtime, objective, solutions = trunk.runtime_s, trunk.objective, trunk.meta.solutions
     feeders = feeder_types(scenario)
     for town, ids in sorted(by_town.items()):
         sub = feeder_scenario(scenario, town, (lines[i] for i in ids), ready)
@@ -178,7 +178,7 @@ def plan_two_echelon(scenario: Scenario, m: Matrices, options: SolveOptions, *,
         unserved += part.unserved
         runtime += part.runtime_s
         objective += part.objective
-        solutions += _solutions(part)
+        solutions += part.meta.solutions
     meta = replace(trunk.meta, structure="two_echelon", solutions=solutions,
                    transfer_s=scenario.service.transfer_s,
                    townships_with_feeders=tuple(sorted(feeders)),
@@ -301,11 +301,6 @@ def trunk_fleet(types: tuple[VehicleType, ...], limit: int
     return tuple(picked), taken
 
 
-def _solutions(plan: Plan) -> int:
-    """How many solutions the engines found for ``plan`` (``meta.solutions``)."""
-    return plan.meta.solutions
-
-
 def _renumbered(routes: tuple[Route, ...], offset: dict[str, int]) -> tuple[Route, ...]:
     """Vehicle ``TYPE-k`` → ``TYPE-(k + offset[TYPE])``: the first vehicles of a type ran in
     another sub-problem, numbered from 1 there."""
@@ -358,7 +353,7 @@ def _plan_trunks(trunk_sc: Scenario, m: Matrices, limit: int | None, options: So
                      "every hub vehicle; none is left for it")
             for sid, ids in by_station.items())))
     first = parts[0]
-    meta = replace(first.meta, solutions=sum(_solutions(p) for p in parts),
+    meta = replace(first.meta, solutions=sum(p.meta.solutions for p in parts),
                    trunk_limit={"max_trunk_routes": limit, "trunk_fleet": taken})
     return replace(first, routes=tuple(r for p in parts for r in p.routes),
                    unserved=tuple(u for p in parts for u in p.unserved),

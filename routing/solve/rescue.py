@@ -16,7 +16,6 @@ over at its last stop, the rescuer's trip takes them on there. Whether a rescue 
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -25,7 +24,7 @@ from ..model.plan import Route
 from ..network.matrix import Matrices, vehicle_duration_s
 from ..units import hhmm
 from .schedule import continued_route, with_moves
-from .visits import Visit, visit_of
+from .visits import Visit, service_time_s, visit_of
 
 #: A stop as it happened: (station, lines, (arrival, start, departure)).
 Done = tuple[str, tuple[str, ...], tuple[int, int, int]]
@@ -130,8 +129,8 @@ def _rescue_by(scenario: Scenario, m: Matrices, broken: Breakdown, vid: str, vt:
     while visits:
         moved = tuple(i for v in visits for i in v.line_ids)
         begin = max(come, broken.stopped_s)
-        end_s = begin + scenario.station(broken.station_id).service_s + math.ceil(
-            sum(lines[i].parcels for i in moved) * scenario.service.per_parcel_s - 1e-9)
+        end_s = begin + service_time_s(scenario, scenario.station(broken.station_id).service_s,
+                                       sum(lines[i].parcels for i in moved))
         taker = continued_route(scenario, m, vid, vt, leave,
                                 [(broken.station_id, (), (come, begin, end_s))], visits,
                                 durations=dur, trip=free.trips + 1,

@@ -429,13 +429,11 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 @router.get("/plans/{plan_id}/routes.xlsx", response_class=Response,
             responses={200: {"content": {XLSX: {}}}, 404: {"model": ErrorOut}})
-def routes_xlsx(plan_id: int, request: Request, _who: FullReader, lang: str = "zh"
+def routes_xlsx(plan_id: int, request: Request, _who: FullReader, lang: Lang = "zh"
                 ) -> Response:
     """routes.xlsx of the plan: summary, a route sheet per vehicle, loading lists."""
     from ..report.tables import write_routes_xlsx
 
-    if lang not in ("zh", "en"):
-        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, "lang must be zh or en")
     doc = _document(_store(request), plan_id)
     scenario, _ = _scenario(request, doc)
     with tempfile.TemporaryDirectory() as tmp:

@@ -17,7 +17,7 @@ from pydantic import BaseModel
 from ..exceptions import DataError, FetchError, ModelError, ScenarioError
 from ..io.limits import LIMITS_ENV
 from ..store import StaleVersionError
-from .api import ERRORS, Editor, _conflict, _document, _scenario, _store, _web
+from .api import ERRORS, Editor, _conflict, _scenario, _store, _web
 from .models import (
     ChangeOut,
     ConflictOut,
@@ -118,7 +118,8 @@ def replan(plan_id: int, body: ReplanIn, request: Request, who: Editor) -> Repla
 
     web = _web(request)
     store = _store(request)
-    _document(store, plan_id)
+    if not store.has(plan_id):  # (the document read once, below: the line's head)
+        raise HTTPException(status.HTTP_404_NOT_FOUND, f"plan {plan_id}: no such plan")
     lineage = store.version(plan_id).lineage_id
     head = store.head(lineage)
     if body.version != head.version:

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import logging
 import threading
-import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -192,15 +191,6 @@ class JobRunner:
         with open_store(self.store_url) as store:
             update_job(store, job_id, state="failed", stage="failed",
                        message=f"the solve did not finish on the cluster ({why})")
-
-    def wait(self, job_id: str, timeout_s: float) -> None:
-        """Block until the job's future ends (tests, the load benchmark)."""
-        deadline = time.monotonic() + timeout_s
-        while time.monotonic() < deadline:
-            with self._lock:
-                if job_id not in self._futures:
-                    return
-            time.sleep(0.05)
 
     def close(self) -> None:
         """Let go of the futures, the client and the LocalCluster this runner started."""

@@ -125,3 +125,8 @@ def test_a_stored_plans_violations_are_the_checkers(app, stored, tiny):
     found = disp.get(f"/api/plans/{edited['plan_id']}/violations").json()
     assert found == edited["violations"] and found
     assert login(app, "post").get(f"/api/plans/{stored}/violations").status_code == 403
+
+
+def test_routes_xlsx_refuses_a_language_it_has_not(app, stored):
+    r = login(app, "disp").get(f"/api/plans/{stored}/routes.xlsx", params={"lang": "fr"})
+    assert r.status_code == 422 and "zh" in r.text and "en" in r.text

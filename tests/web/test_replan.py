@@ -98,3 +98,16 @@ def test_only_dispatchers_replan_and_with_the_csrf_token(app, stored, name, csrf
     r = login(app, name).send("POST", f"/api/plans/{stored}/replan", csrf=csrf,
                               json={"version": 1, "at": "10:00"})
     assert r.status_code == code, r.text
+
+
+def test_a_time_of_day_that_is_not_one_is_refused_by_name(app, stored):
+    """``at`` must be a time of the day: 25:00 passes the HH:MM shape but is refused with the
+    field, the value and what is valid; nothing is stored."""
+    plan_id = _fresh_plan(app, stored)
+    r = login(app, "disp").send("POST", f"/api/plans/{plan_id}/replan",
+                                json={"version": 1, "at": "25:00", "events": [BREAKDOWN]})
+    assert r.status_code == 422, r.text
+    assert "at: " in r.json()["detail"] and "'25:00'" in r.json()["detail"]
+    assert app.state.web.store.head(plan_id).version == 1
+    assert login(app, "disp").send("POST", "/api/plans/999999/replan",
+                                   json={"version": 1, "at": "10:00"}).status_code == 404

@@ -96,6 +96,12 @@ def test_a_manifest_must_be_a_table_of_a_known_scenario(small):
     assert r.status_code == 404
 
 
+def test_a_manifest_date_that_is_not_a_date_is_refused(small):
+    r = _manifest(login(small, "disp"), MANIFEST, date="6.12.2026")
+    assert r.status_code == 422
+    assert r.json()["detail"] == "date must be YYYY-MM-DD; got '6.12.2026'"
+
+
 def test_an_oversized_upload_is_413(small):
     who = login(small, "disp")
     big = MANIFEST + "".join(f"X{k},V1,post,down,1,1,06:30\n" for k in range(3000))
