@@ -118,6 +118,7 @@ class _OutDir(click.Path):
 # Option types shared by every command that solves: usage errors (exit 2) before any solve.
 TIME_LIMIT_S = _FiniteFloat(low=0, low_open=True, high=MAX_TIME_LIMIT_S, unit="seconds",
                             note="24 h")
+ENGINE_S = _FiniteFloat(low=0, high=MAX_TIME_LIMIT_S, unit="seconds", note="24 h")
 CHANGE_PENALTY = _FiniteFloat(low=0, high=MAX_CHANGE_PENALTY, unit="CNY")
 SEED = click.IntRange(0, MAX_SEED)
 SOLUTION_LIMIT = click.IntRange(1, MAX_SOLUTION_LIMIT)
@@ -665,8 +666,14 @@ class _ClockTime(click.ParamType):
               help="Language of the map and report.")
 @click.option("--tiles", type=click.Choice(["osm", "amap", "none"]), default="osm",
               show_default=True, help="Background map tiles.")
+@click.option("--time-limit-s", type=ENGINE_S, default=None,
+              help="Seconds PyVRP re-optimises the rest of the day after the insertion "
+                   "re-plan (default 3; 0: the insertion re-plan only).")
+@click.option("--solution-limit", type=SOLUTION_LIMIT, default=None,
+              help="PyVRP iterations at most (deterministic; default: the scenario's).")
 def replan(plan_json: Path, scenario_dir: Path, at_s: int, late_path: Path | None,
-           events_path: Path | None, out_dir: Path, lang: str, tiles: str) -> None:
+           events_path: Path | None, out_dir: Path, lang: str, tiles: str,
+           time_limit_s: float | None, solution_limit: int | None) -> None:
     """Re-plan the rest of the day from PLAN_JSON at --at: history stays, late lines and
     events are taken in, the day as it now stands goes to OUT/scenario, the whole day's plan
     to OUT (checked), and what each driver must be told to OUT/changes.csv; exit 3 if a line
@@ -680,6 +687,7 @@ def replan(plan_json: Path, scenario_dir: Path, at_s: int, late_path: Path | Non
     from .io.scenario import read_demand, write_day_scenario
     from .network.matrix import travel_matrices
     from .pipeline import replan_day
+    from .pipeline.day import REPLAN_ENGINE_S
     from .report.summary import summary_text
     from .units import hhmm
 
@@ -690,7 +698,9 @@ def replan(plan_json: Path, scenario_dir: Path, at_s: int, late_path: Path | Non
         events = read_events(events_path, scenario, extra_lines={ln.id for ln in late}) \
             if events_path else []
         matrices = travel_matrices(scenario)
-        res = replan_day(scenario, matrices, doc, at_s=at_s, late=late, events=events)
+        res = replan_day(scenario, matrices, doc, at_s=at_s, late=late, events=events,
+                         time_limit_s=REPLAN_ENGINE_S if time_limit_s is None
+                         else time_limit_s, solution_limit=solution_limit)
         write_day_scenario(scenario_dir, scenario, res.scenario, out_dir / "scenario")
         day_doc, violations = _write_plan_files(res.plan, res.scenario, matrices, out_dir,
                                                 lang=lang, tiles=tiles,

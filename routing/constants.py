@@ -29,3 +29,11 @@ MAX_SOLUTION_LIMIT = 2**31 - 1
 #: Largest change penalty, CNY per moved stop (CLI and scenario.toml): far above any day's
 #: cost, and far below what overflows OR-Tools' int64 arc costs at 10^4 units per CNY.
 MAX_CHANGE_PENALTY = 1_000_000
+
+#: The day's hub arrivals fall into waves: the down lines' ready times sorted, a gap of more
+#: than this begins a new wave. A station's lines of one wave
+#: are one visit, as a dispatcher loads a morning's trucks together; lines of different waves
+#: are different visits, so a village's 06:30 parcels are not held back for one that reaches
+#: the hub at 14:00 (the two may still ride together, at the later time). The bundled
+#: counties' ready times, 06:00 to 10:00, are never more than an hour apart: one wave.
+WAVE_GAP_S = 3600

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import time
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from typing import Any
@@ -21,15 +22,18 @@ from ..io.events import Event
 from ..model import DemandLine, Direction, Scenario, Tier, VehicleType
 from ..model.plan import Plan, PlanMeta, Route, Stop, Unserved
 from ..network.matrix import Matrices, vehicle_duration_s
-from ..solve import scenario_hash
+from ..solve import scenario_hash, stability
+from ..solve.options import SolveOptions
 from ..solve.repair import Earlier, built_meta, planned_trips, repair
 from ..solve.rescue import Breakdown, Free, Rescue, find_rescue
+from ..solve.rest import reoptimised
 from ..solve.retime import left_out, retime
 from ..solve.schedule import continued_route
 from ..solve.visits import Visit, visit_of
 from ..units import hhmm
 from .checked import check_scenario_plan, explained
 from .echelons import direct_types
+from .plan import reference_from_plan
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -93,6 +97,8 @@ class Replanned:
     violations: list[Violation]
     changes: list[Change]
     notes: list[str]
+    first_s: float = 0.0  #: seconds to the first plan the checker judged (the insertion's)
+    final_s: float = 0.0  #: seconds to the plan returned
 
 
 #: Most extra cost of the whole day (percent) a rescue on the road may add over bringing
@@ -101,11 +107,15 @@ class Replanned:
 #: hub for the broken vehicle to be brought back. A rescue serving more lines is always
 #: taken, one serving as many at no more cost too.
 RESCUE_PREMIUM_PCT = 5.0
+#: Seconds PyVRP gets to re-optimise the rest of the day after the insertion re-plan (the
+#: first plan the checker judged): the day's budget is 2 s to a valid plan, 10 s to the final.
+REPLAN_ENGINE_S = 3.0
 
 
 def replan_day(scenario: Scenario, m: Matrices, doc: dict[str, Any], *, at_s: int,
                late: Sequence[DemandLine] = (), events: Sequence[Event] = (),
-               rescue_premium_pct: float = RESCUE_PREMIUM_PCT, rescue_always: bool = False
+               rescue_premium_pct: float = RESCUE_PREMIUM_PCT, rescue_always: bool = False,
+               time_limit_s: float = REPLAN_ENGINE_S, solution_limit: int | None = None
                ) -> Replanned:
     """Re-plan the rest of the day from the plan ``doc`` at ``at_s`` (seconds after 00:00).
 
@@ -129,7 +139,13 @@ def replan_day(scenario: Scenario, m: Matrices, doc: dict[str, Any], *, at_s: in
       after its last, or an idle vehicle (never into a trip already on the road: the parcels
       are at the hub). Everything else keeps its vehicle and order: with no event nothing
       moves.
+    - Then PyVRP re-optimises the trips not yet begun and what is left out, within
+      ``time_limit_s`` (and ``solution_limit`` iterations, the scenario's when None:
+      deterministic), starting from that
+      plan; its plan is kept when it serves more lines, or as many at less cost counting the
+      change penalty per stop moved. With no late line and no event it does not run.
     """
+    t0 = time.perf_counter()
     day = _day_scenario(scenario, late, events, at_s)
     state = _DayState.of(day, events, at_s)
     for vid, trips in _doc_trips(doc).items():
@@ -138,21 +154,70 @@ def replan_day(scenario: Scenario, m: Matrices, doc: dict[str, Any], *, at_s: in
         state.earlier.setdefault(vid, Earlier(0, at_s, 0, at_s))
     best = _rescued(state, m, math.inf if rescue_always else rescue_premium_pct,
                     always=rescue_always)
+    plan, violations = _judged(state, m, best)
+    first_s = time.perf_counter() - t0
+    if time_limit_s > 0 and (late or events):  # nothing new: the dawn plan stands
+        better = _engine_day(state, m, best, doc, SolveOptions.of(
+            day.solve, time_limit_s=time_limit_s, solution_limit=solution_limit))
+        if better is not best:
+            plan, violations = _judged(state, m, better)
+    return Replanned(plan, best.direct, violations, _changes(doc, plan), state.notes,
+                     round(first_s, 3), round(time.perf_counter() - t0, 3))
+
+
+def _judged(state: _DayState, m: Matrices, best: _Day) -> tuple[Plan, list[Violation]]:
+    """The day as a plan (history and the rest, unserved lines explained) and the checker's
+    verdict on it against the day's scenario, hard violations first."""
     order = {vid: k for k, vid in enumerate(state.fleet)}
     routes = sorted(best.routes, key=lambda r: (order[r.vehicle_id], r.trip))
     rescuers = {r.rescuer for r in best.rescues.values()}
+    day = state.day
     plan = Plan(scenario=day.name, scenario_hash=scenario_hash(best.direct), date=day.date,
                 engine="replan", seed=day.solve.seed, time_limit_s=0.0, status="REPLANNED",
                 runtime_s=0.0, objective=round(sum(r.cost for r in routes), 2),
                 routes=tuple(routes), unserved=best.unserved,
-                meta=replace(built_meta(m), replanned_at_min=round(at_s / 60, 2),
+                meta=replace(built_meta(m), replanned_at_min=round(state.at_s / 60, 2),
                              locked_vehicles=tuple(sorted({r.vehicle_id for r in state.kept}
                                                           | rescuers)),
                              out_of_service=tuple(sorted(state.broken)),
                              replan_notes=tuple(state.notes)))
     plan = explained(plan, best.direct, m)
-    violations = hard_first(check_scenario_plan(plan, best.direct, m))
-    return Replanned(plan, best.direct, violations, _changes(doc, plan), state.notes)
+    return plan, hard_first(check_scenario_plan(plan, best.direct, m))
+
+
+def _engine_day(state: _DayState, m: Matrices, day: _Day, doc: dict[str, Any],
+                options: SolveOptions) -> _Day:
+    """The day with its trips not yet begun re-optimised by PyVRP
+    (:func:`routing.solve.rest.reoptimised`), when that serves more lines, or as many for
+    less — counting the day's change penalty for each stop it moves off the vehicle the plan
+    before gave it (the drivers were told); else ``day`` as it is. A note says which."""
+    if not day.free and not day.unserved:
+        return day
+    got = reoptimised(day.direct, m, Plan(
+        scenario=day.direct.name, scenario_hash="", date=day.direct.date, engine="replan",
+        seed=options.seed, time_limit_s=options.time_limit_s, status="REPLANNED",
+        runtime_s=0.0, objective=0.0, routes=day.free, unserved=day.unserved,
+        meta=PlanMeta()), state.earlier, day.busy, options)
+    if got is None:
+        state.notes.append("re-optimising the rest of the day found no plan in "
+                           f"{options.time_limit_s:g} s; the insertion re-plan stands")
+        return day
+    new = replace(day, free=got.routes, unserved=got.unserved)
+    ref = reference_from_plan(doc)
+
+    def weighed(d: _Day) -> tuple[int, float]:
+        moved = stability(d.free, ref).moved
+        return d.key[0], round(d.key[1] + options.change_penalty * moved, 2)
+
+    was, now = weighed(day), weighed(new)
+    said = (f"{now[0]} line(s) unserved, {new.key[1]:,.2f} CNY re-optimised against "
+            f"{was[0]}, {day.key[1]:,.2f} CNY inserted (with {options.change_penalty:g} CNY "
+            "per stop moved)")
+    if now < was:
+        state.notes.append(f"the rest of the day re-optimised: {said}")
+        return new
+    state.notes.append(f"the rest of the day as inserted: {said}")
+    return day
 
 
 @dataclasses.dataclass(slots=True)
@@ -273,13 +338,21 @@ def _begun_trip(state: _DayState, m: Matrices, vid: str, vt: VehicleType, start_
 @dataclasses.dataclass(frozen=True, slots=True)
 class _Day:
     """The rest of the day planned one way: the day's scenario (parcels brought back ready
-    at the hub when they are), every route, what stays unserved, the rescues made."""
+    at the hub when they are), the routes fixed (begun, rescues) and free (trips not yet
+    begun, as re-placed), what stays unserved, the rescues made."""
 
     direct: Scenario
-    routes: list[Route]
+    fixed: list[Route]
+    free: tuple[Route, ...]
     unserved: tuple[Unserved, ...]
     rescues: dict[str, Rescue]
     planned: list[Route]  #: the routes before the repair: kept, and trips not yet begun
+    busy: frozenset[str]  #: vehicles broken down or rescuing: no free trip
+
+    @property
+    def routes(self) -> list[Route]:
+        """Every route of the day: fixed, then free."""
+        return [*self.fixed, *self.free]
 
     @property
     def key(self) -> tuple[int, float]:
@@ -314,10 +387,10 @@ def _rest_of_day(state: _DayState, m: Matrices, rescues: dict[str, Rescue]) -> _
     base = replace(fleet_plan, routes=tuple(r for r in fleet_plan.routes
                                             if r.vehicle_id not in rescuers),
                    unserved=tuple(left_out(direct, m, served)))
-    filled = repair(base, direct, m, busy=frozenset(state.broken) | rescuers,
-                    earlier=state.earlier)
-    return _Day(direct, [*kept, *aside, *filled.routes], filled.unserved, rescues,
-                [*kept, *fleet_plan.routes])
+    busy = frozenset(state.broken) | rescuers
+    filled = repair(base, direct, m, busy=busy, earlier=state.earlier)
+    return _Day(direct, [*kept, *aside], filled.routes, filled.unserved, rescues,
+                [*kept, *fleet_plan.routes], busy)
 
 
 def _rescued(state: _DayState, m: Matrices, premium_pct: float, *, always: bool = False

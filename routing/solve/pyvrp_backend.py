@@ -73,6 +73,7 @@ import itertools
 import math
 import time
 import warnings
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -95,7 +96,7 @@ from ..network.matrix import Matrices, vehicle_duration_s
 from ..units import cap_kg_units, cap_m3_units, hhmm, to_kg_units, to_m3_units
 from .options import SolveOptions
 from .raw import Progress, RawSolution
-from .repair import reference_vehicle
+from .repair import Earlier, reference_vehicle
 from .visits import Visit
 
 ENGINE = "pyvrp"
@@ -174,19 +175,27 @@ class _Dim:
     pickup: list[int]
 
 
-def _groups(types: list[VehicleType], reference: dict[str, str] | None
+def _groups(types: list[VehicleType], reference: dict[str, str] | None,
+            available: Mapping[str, Earlier] | None = None
             ) -> list[tuple[VehicleType, list[str]]]:
     """PyVRP's vehicle types as (our type, its vehicle ids): one per vehicle type, or with a
     reference plan one per vehicle that served in it (each with a routing profile of its
-    own, which charges the change penalty) and one for the rest of each type."""
+    own, which charges the change penalty) and one for the rest of each type. ``available``
+    (a re-plan during the day: each vehicle's day so far) splits the rest by when they are
+    free, and leaves out a vehicle with no trip left."""
     out: list[tuple[VehicleType, list[str]]] = []
     used = set(reference.values()) if reference else set()
     for vt in types:
         ids = [f"{vt.id}-{k}" for k in range(1, vt.count + 1)]
+        if available is not None:
+            ids = [vid for vid in ids if vid not in available
+                   or available[vid].trips < vt.max_trips]
         rest = [vid for vid in ids if vid not in used]
         out += [(vt, [vid]) for vid in ids if vid in used]
-        if rest:
-            out.append((vt, rest))
+        by_state: dict[Earlier | None, list[str]] = {}
+        for vid in rest:
+            by_state.setdefault((available or {}).get(vid), []).append(vid)
+        out += [(vt, group) for group in by_state.values()]
     return out
 
 
@@ -291,14 +300,15 @@ class _Watch:
 
 def build_data(scenario: Scenario, matrices: Matrices, visits: list[Visit], *,
                optional: bool = False, reference: dict[str, str] | None = None,
-               change_penalty: float = 0.0
+               change_penalty: float = 0.0, available: Mapping[str, Earlier] | None = None
                ) -> tuple[pyvrp.ProblemData, list[list[str]], float]:
     """PyVRP problem data; also the vehicle ids of each PyVRP vehicle type and the cost
     scale. ``optional``: every client optional with its prize (prize-collecting), even those
     whose penalty dominates (required otherwise; see the module doc). ``reference`` (station
     or ``line:<id>`` → vehicle id) and ``change_penalty`` (CNY per stop moved off its
     reference vehicle): stable routes, one PyVRP vehicle type per reference vehicle (see
-    :func:`_groups`, :func:`_penalised`).
+    :func:`_groups`, :func:`_penalised`). ``available`` (a re-plan: vehicle id → its day so
+    far) moves each one's hours and trips and waives a fixed cost paid (:func:`_prices`).
 
     Distances and durations are passed as numpy matrices (ProblemData), not edge by edge
     through pyvrp.Model, which would cost a Python call per pair (10^6 at 1,000 stops).
@@ -328,10 +338,11 @@ def build_data(scenario: Scenario, matrices: Matrices, visits: list[Visit], *,
     durations = [np.ascontiguousarray(vehicle_duration_s(matrices, s)[np.ix_(rows, rows)],
                                       dtype=np.int64) for s in speeds]
     stable = reference if reference and change_penalty > 0 else None
-    groups = _groups(types, stable)
+    groups = _groups(types, stable, available)
+    if not groups:
+        raise ModelError("no vehicle of the fleet has a trip left")
     types = [vt for vt, _ in groups]
-    prices = [(round(vt.fixed_cost * scale), round(vt.cost_per_km / 1000 * scale),
-               round(vt.cost_per_hour / 3600 * scale)) for vt in types]
+    prices = _prices(groups, scale, available or {})
     shift = reload_shift(scenario)
     # PyVRP's route duration counts one loading more than ours (module doc): refund it from
     # the fixed cost, which PyVRP charges once per vehicle used, as far as it goes.
@@ -362,10 +373,20 @@ def build_data(scenario: Scenario, matrices: Matrices, visits: list[Visit], *,
                  for d in depots]
     clients = _clients(visits, dims, loc_of, required, prize // unit, shift)
     pv_types = _vehicle_types(scenario, groups, dims, loc_of, fixed_pv, prices,
-                              group_profile, unit, shift)
+                              group_profile, unit, shift, available or {})
     # (PyVRP's stub types the int64 matrices as ndarray[int, …])
     data = pyvrp.ProblemData(locations, clients, pv_depots, pv_types, dists, durations)  # type: ignore[arg-type]
     return data, [ids for _, ids in groups], scale / unit
+
+
+def _prices(groups: list[tuple[VehicleType, list[str]]], scale: float,
+            available: Mapping[str, Earlier]) -> list[tuple[int, int, int]]:
+    """Per group, in cost units: fixed cost (none for a vehicle that has driven today: paid),
+    per metre, per second."""
+    return [(0 if (e := available.get(ids[0])) is not None and e.trips
+             else round(vt.fixed_cost * scale),
+             round(vt.cost_per_km / 1000 * scale), round(vt.cost_per_hour / 3600 * scale))
+            for vt, ids in groups]
 
 
 #: PyVRP's own default of ``max_reloads`` (no limit), for a vehicle with one trip.
@@ -393,9 +414,10 @@ def _clients(visits: list[Visit], dims: list[_Dim], loc_of: dict[str, int],
 def _vehicle_types(scenario: Scenario, groups: list[tuple[VehicleType, list[str]]],
                    dims: list[_Dim], loc_of: dict[str, int], fixed_pv: list[int],
                    prices: list[tuple[int, int, int]], group_profile: list[int], unit: int,
-                   shift: int) -> list[pyvrp.VehicleType]:
+                   shift: int, available: Mapping[str, Earlier]) -> list[pyvrp.VehicleType]:
     """One PyVRP vehicle type per group (a type, or one reference vehicle): capacities,
-    depot and hours, shift, prices in cost units, its routing profile, reloads."""
+    depot and hours, shift, prices in cost units, its routing profile, reloads; a group's
+    day so far (``available``) moves its hours and takes its trips driven."""
     pv_types = []
     for (vt, ids), fixed, (_, per_m, per_s), prof in zip(groups, fixed_pv, prices,
                                                          group_profile, strict=True):
@@ -403,15 +425,20 @@ def _vehicle_types(scenario: Scenario, groups: list[tuple[VehicleType, list[str]
                 "parcels": vt.capacity_parcels, "fresh_kg": cap_kg_units(vt.fresh_capacity_kg)}
         st = scenario.station(vt.depot_id)
         depot = loc_of[vt.depot_id]  # depots come first: location index = depot index
+        early, late, trips = st.open_s, st.close_s, vt.max_trips
+        if (e := available.get(ids[0])) is not None:
+            early, trips = max(early, e.not_before_s), vt.max_trips - e.trips
+            if e.trips:  # its shift began with its first trip today
+                late = min(late, e.shift_start_s + vt.max_shift_s)
         several = vt.max_trips > 1
         pv_types.append(pyvrp.VehicleType(
             num_available=len(ids), capacity=[caps[d.name] for d in dims],
-            start_depot=depot, end_depot=depot, fixed_cost=fixed // unit, tw_early=st.open_s,
-            tw_late=st.close_s + shift, shift_duration=vt.max_shift_s + shift,
+            start_depot=depot, end_depot=depot, fixed_cost=fixed // unit, tw_early=early,
+            tw_late=max(early, late) + shift, shift_duration=vt.max_shift_s + shift,
             unit_distance_cost=per_m // unit, unit_duration_cost=per_s // unit,
             profile=prof, name=ids[0] if len(ids) == 1 else vt.id,
             reload_depots=[depot] if several else [],
-            max_reloads=vt.max_trips - 1 if several else _NO_RELOAD_LIMIT))
+            max_reloads=trips - 1 if several else _NO_RELOAD_LIMIT))
     return pv_types
 
 
@@ -465,7 +492,8 @@ def solve_visits(scenario: Scenario, matrices: Matrices, visits: list[Visit],
                  options: SolveOptions, *, progress: Progress | None = None,
                  give_up: float | None = None, relax: bool = False, search: str = "default",
                  initial: dict[tuple[str, int], list[int]] | None = None,
-                 optional: bool = False) -> RawSolution:
+                 optional: bool = False, available: Mapping[str, Earlier] | None = None
+                 ) -> RawSolution:
     """Solve one day over ``visits`` with PyVRP; same inputs and output as the OR-Tools backend.
 
     ``options`` (:class:`~routing.solve.options.SolveOptions`): its ``solution_limit`` becomes
@@ -482,6 +510,8 @@ def solve_visits(scenario: Scenario, matrices: Matrices, visits: list[Visit],
     ``search`` is one of SEARCHES (see there); a "wide" search restarts only when it has no
     ``initial`` solution. ``optional``: prize-collecting, every visit may be left out (for a
     day whose required visits the fleet cannot all serve: a harvest beyond the reefers).
+    ``available``: a re-plan during the day, each vehicle's day so far (see
+    :func:`build_data`).
     """
     if search not in SEARCHES:
         raise ModelError(f"search must be one of {SEARCHES}; got {search!r}")
@@ -498,7 +528,8 @@ def solve_visits(scenario: Scenario, matrices: Matrices, visits: list[Visit],
         return RawSolution(status="SUCCESS", objective=0.0, runtime_s=0.0, sequences={},
                            starts={}, solutions=1, first_s=0.0)
     data, types, scale = build_data(scenario, matrices, visits, optional=optional,
-                                    reference=reference, change_penalty=change_penalty)
+                                    reference=reference, change_penalty=change_penalty,
+                                    available=available)
     criteria: list[StoppingCriterion] = [MaxRuntime(options.time_limit_s)]
     if options.solution_limit is not None:
         criteria.append(MaxIterations(options.solution_limit))

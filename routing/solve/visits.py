@@ -7,10 +7,13 @@ This module does not import ortools: it is the solver-independent half of model 
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 
-from ..constants import DAY_S
+from ..constants import DAY_S, WAVE_GAP_S
 from ..model import DemandLine, Direction, Scenario, Station, VehicleType
 from ..model.plan import Unserved
 from ..units import hhmm
@@ -88,16 +91,29 @@ def _chunks(lines: list[DemandLine], cap: tuple[float, float, int] | None
     return [sorted(c, key=lambda x: order[x.id]) for c in chunks]
 
 
+def waves(lines: Sequence[DemandLine]) -> dict[str, int]:
+    """Each line's wave of the day (0, 1, …), from the hub-ready times of the down lines:
+    sorted, a gap of more than ``WAVE_GAP_S`` begins the next wave. A produce pickup rides
+    with the last wave begun by its ready time (the first, if none): one stop delivers and
+    collects, as one always did in a day of one wave."""
+    times = sorted({ln.ready_s for ln in lines if ln.direction is Direction.DOWN})
+    starts = times[:1] + [t for a, t in itertools.pairwise(times)
+                          if t - a > WAVE_GAP_S]
+    return {ln.id: max(0, bisect.bisect_right(starts, ln.ready_s) - 1) for ln in lines}
+
+
 def build_visits(scenario: Scenario) -> list[Visit]:
-    """Group demand lines by (station, fresh), split into vehicle-sized loads; deterministic."""
-    groups: dict[tuple[str, bool], list] = {}
+    """Group demand lines by (station, fresh, wave of the day, see :func:`waves`), split into
+    vehicle-sized loads; deterministic."""
+    wave = waves(scenario.demand)
+    groups: dict[tuple[str, bool, int], list[DemandLine]] = {}
     for line in scenario.demand:
-        groups.setdefault((line.station_id, line.fresh), []).append(line)
+        groups.setdefault((line.station_id, line.fresh, wave[line.id]), []).append(line)
     order = {s.id: i for i, s in enumerate(scenario.stations)}
     caps = {fresh: _largest(scenario, fresh) for fresh in (False, True)}
     visits = []
-    for (sid, fresh), all_lines in sorted(groups.items(),
-                                          key=lambda kv: (order[kv[0][0]], kv[0][1])):
+    for (sid, fresh, _), all_lines in sorted(groups.items(),
+                                             key=lambda kv: (order[kv[0][0]], *kv[0][1:])):
         st = scenario.station(sid)
         for lines in _chunks(all_lines, caps[fresh]):
             visits.append(_visit(scenario, st, fresh, lines))
@@ -187,16 +203,20 @@ def presolve(scenario: Scenario, unreachable: set[str]) -> tuple[list[Visit], li
 def window_reason(visit: Visit) -> str | None:
     """Why the visit's own times contradict each other, or None.
 
-    Service may start from max(opening, produce ready) until min(closing, delivery due).
+    Service may start from max(opening, produce ready, parcels ready at the hub) until
+    min(closing, delivery due).
     """
-    lo = max(visit.open_s, visit.ready_up_s)
+    down = bool(visit.down_kg or visit.down_m3 or visit.down_parcels)
+    lo = max(visit.open_s, visit.ready_up_s, visit.ready_down_s if down else 0)
     hi = min(visit.close_s, visit.deliver_by_s)
     if lo <= hi:
         return None
-    start = ("produce is ready at" if visit.ready_up_s > visit.open_s else "the station opens at")
+    if down and visit.ready_down_s == lo and lo > max(visit.open_s, visit.ready_up_s):
+        start = "parcels reach the hub at"
+    else:
+        start = ("produce is ready at" if visit.ready_up_s > visit.open_s
+                 else "the station opens at")
     end = ("parcels are due by" if visit.deliver_by_s < visit.close_s
            else "the station closes at")
     due = " (delivery-hour target)" if end.startswith("parcels") else ""
     return f"{start} {hhmm(lo)} but {end} {hhmm(hi)}{due}"
-
-

@@ -177,7 +177,8 @@ def test_the_default_county_s_day_through_the_cli(tmp_path):
     out = tmp_path / "day"
     r = CliRunner().invoke(main, ["replan", str(dawn / "plan.json"), "--scenario", str(xia),
                                   "--at", "10:30", "--late", str(late), "--events",
-                                  str(events), "-o", str(out), "--tiles", "none"])
+                                  str(events), "-o", str(out), "--tiles", "none",
+                                  "--solution-limit", "200"])
     assert r.exit_code in (0, 3), r.output
     day = json.loads((out / "plan.json").read_text(encoding="utf-8"))
     served = {i for rt in day["routes"] for s in rt["stops"] for i in s["lines"]}
@@ -222,7 +223,7 @@ def _one_rescued(folder, doc, late_csv, on_road):
     late = read_demand(late_csv, sc)
     for vid in on_road:
         res = replan_day(sc, m, doc, at_s=630 * 60, late=late,
-                         events=[Event("breakdown", 660 * 60, vehicle=vid)])
+                         events=[Event("breakdown", 660 * 60, vehicle=vid)], time_limit_s=0)
         if any(s.handed_ids for r in res.plan.routes for s in r.stops):
             return vid
     raise AssertionError(f"no rescue on the road for any of {on_road}")
@@ -231,6 +232,8 @@ def _one_rescued(folder, doc, late_csv, on_road):
 @pytest.mark.parametrize(("args", "code", "words"), [
     (["--at", "25:99"], 2, "must be a time of day HH:MM between 00:00 and 24:00"),
     (["--at", "10:00", "--events", "EVENTS"], 1, "events.csv row 2, field 'vehicle'"),
+    (["--at", "10:00", "--time-limit-s", "-1"], 2,
+     "'--time-limit-s': must be a finite number >= 0 seconds"),
 ])
 def test_replan_cli_refuses_bad_input(tmp_path, tiny_doc, args, code, words):
     """A bad --at is a usage error; a bad events row names file, row and field."""
@@ -336,3 +339,29 @@ def test_a_delay_applies_where_the_vehicle_is_at_its_time(tiny, dawn, where):
     assert now.stops[k + 1].arrival_s > trip.stops[k + 1].arrival_s
     said = f"at {here.station_id}" if where == "at a stop" else f"on the road to {here.station_id}"
     assert any(f"held 20 min {said} from {hhmm(t)}" in n for n in res.notes)
+
+
+def test_the_rest_of_the_day_is_re_optimised_and_judged_after_late_parcels(tiny, dawn):
+    """Late parcels: the insertion re-plan is judged first, then PyVRP re-optimises the
+    trips not yet begun; the day keeps the better (counting stops moved), says which, and
+    passes the checker. With no engine time only the insertion runs."""
+    plan, m, doc = dawn
+    at = min(r.start_s for r in plan.routes) + 30 * 60
+    late = [DemandLine(id=f"L{k}", station_id=st, carrier_id="post",
+                       direction=Direction.DOWN, parcels=3, kg=4.0, ready_s=at)
+            for k, st in enumerate(["V1", "V3", "V5"])]
+    res = replan_day(tiny, m, doc, at_s=at, late=late, time_limit_s=10, solution_limit=200)
+    assert res.violations == []
+    said = [n for n in res.notes if n.startswith("the rest of the day")]
+    assert len(said) == 1 and "CNY" in said[0], res.notes
+    assert 0 < res.first_s <= res.final_s
+    served = {i for r in res.plan.routes for s in r.stops for i in s.line_ids}
+    assert {"L0", "L1", "L2"} <= served
+    inserted = replan_day(tiny, m, doc, at_s=at, late=late, time_limit_s=0)
+    assert not [n for n in inserted.notes if n.startswith("the rest of the day")]
+    assert inserted.violations == []
+    # the day kept is never worse than the insertion's, stops moved counted
+    assert sum(len(u.line_ids) for u in res.plan.unserved) <= \
+        sum(len(u.line_ids) for u in inserted.plan.unserved)
+    if "as inserted" in said[0]:
+        assert res.plan.cost == pytest.approx(inserted.plan.cost, abs=0.01)
