@@ -11,7 +11,8 @@ time       HH:MM    when it happened: a stop's actual departure (done), the clos
                     (closed), the breakdown; blank: the re-plan's ``--at``
 vehicle    text     the vehicle (done, delay, breakdown)
 station    text     the station (done, closed)
-line       text     the demand line (cancel)
+line       text     the demand line (cancel); on a done event, only the stop carrying it
+                    is done (a station's fresh and dry stops, or two waves, apart)
 minutes    number   how late the vehicle runs from ``time`` on (delay), 1–720
 ========== ======== ===================================================================
 
@@ -43,7 +44,8 @@ EVENT_COLUMNS = (
     Column("vehicle", "str", False, "", "vehicle id (done, delay, breakdown)",
            aliases=("车辆",)),
     Column("station", "str", False, "", "station id (done, closed)", aliases=("站点",)),
-    Column("line", "str", False, "", "demand line id (cancel)", aliases=("单号", "需求单号")),
+    Column("line", "str", False, "", "demand line id (cancel; done: the stop carrying it)",
+           aliases=("单号", "需求单号")),
     Column("minutes", "int", False, "min", "minutes late (delay)", aliases=("分钟",)),
 )
 #: The fields each kind needs.

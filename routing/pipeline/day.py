@@ -150,6 +150,8 @@ def replan_day(scenario: Scenario, m: Matrices, doc: dict[str, Any], *, at_s: in
     state = _DayState.of(day, events, at_s)
     for vid, trips in _doc_trips(doc).items():
         _vehicle_so_far(state, m, vid, trips)
+    if unmatched := state.done.unmatched():
+        raise ModelError("; ".join(unmatched))
     for vid in state.fleet:
         state.earlier.setdefault(vid, Earlier(0, at_s, 0, at_s))
     best = _rescued(state, m, math.inf if rescue_always else rescue_premium_pct,
@@ -221,6 +223,32 @@ def _engine_day(state: _DayState, m: Matrices, day: _Day, doc: dict[str, Any],
 
 
 @dataclasses.dataclass(slots=True)
+class _Done:
+    """Stops reported done: a ``done`` event names a vehicle and a station (every stop of
+    that vehicle there), or also a line (only the stop carrying it: a station's fresh and
+    dry stops, or two waves, apart); its time, or None (at the re-plan's time). Each event
+    must match a stop of the plan (:meth:`unmatched`)."""
+
+    events: list[Event]
+    matched: set[int] = dataclasses.field(default_factory=set)
+
+    def at(self, vid: str, station: str, ids: Sequence[str]) -> tuple[bool, int | None]:
+        """Whether this stop was reported done, and when (the latest time reported)."""
+        hit = [k for k, e in enumerate(self.events) if e.vehicle == vid
+               and e.station == station and (not e.line or e.line in ids)]
+        self.matched.update(hit)
+        times = [t for k in hit if (t := self.events[k].time_s) is not None]
+        return bool(hit), max(times) if times else None
+
+    def unmatched(self) -> list[str]:
+        """Each done event that names no stop of the plan, said as the dispatcher wrote it."""
+        return [f"{f'events row {e.row}: ' if e.row else ''}'done' for vehicle {e.vehicle} at "
+                f"station {e.station}" + (f", line {e.line}" if e.line else "")
+                + ": the plan has no such stop on that vehicle"
+                for k, e in enumerate(self.events) if k not in self.matched]
+
+
+@dataclasses.dataclass(slots=True)
 class _DayState:
     """What the re-plan learns walking the plan's trips at ``at_s``: the events by kind, the
     trips kept (begun: history + the rest), the trips not begun, each vehicle's day so far,
@@ -234,7 +262,7 @@ class _DayState:
     lines: dict[str, DemandLine]
     broken: dict[str, int]
     delays: dict[str, list[tuple[int, int]]]  #: vehicle → (from when, seconds late), in order
-    done_at: dict[tuple[str, str], int | None]
+    done: _Done
     closing: set[str]
     notes: list[str] = dataclasses.field(default_factory=list)
     kept: list[Route] = dataclasses.field(default_factory=list)
@@ -257,8 +285,7 @@ class _DayState:
                    broken={e.vehicle: (e.time_s if e.time_s is not None else at_s)
                            for e in events if e.kind == "breakdown"},
                    delays=delays,
-                   done_at={(e.vehicle, e.station): e.time_s for e in events
-                            if e.kind == "done"},
+                   done=_Done([e for e in events if e.kind == "done"]),
                    closing={e.station for e in events if e.kind == "closed"})
 
 
@@ -275,7 +302,7 @@ def _vehicle_so_far(state: _DayState, m: Matrices, vid: str,
     for start_s, stops in trips:
         # a stop reported done begins its trip, however late the plan had it leave
         early = stop_at is None and start_s > at_s and any(
-            (vid, st) in state.done_at for st, _, _ in stops)
+            [state.done.at(vid, st, ids)[0] for st, ids, _ in stops])
         begun = start_s <= at_s or early or (stop_at is not None and start_s <= stop_at)
         if not begun or (stop_at is not None and start_s > stop_at):
             if stop_at is None:  # (a broken vehicle's later trips go to others)
@@ -309,7 +336,7 @@ def _begun_trip(state: _DayState, m: Matrices, vid: str, vt: VehicleType, start_
     lines, stop_at = state.lines, state.broken.get(vid)
     closes = {st: state.day.station(st).close_s for st in state.closing}
     history, rest = _split_trip(stops, stop_at if stop_at is not None else state.at_s,
-                                state.done_at, vid, ride_on=ride_on, closes=closes)
+                                state.done, vid, ride_on=ride_on, closes=closes)
     history = [(st, tuple(i for i in ids if i in lines or i in state.served_past), t)
                for st, ids, t in history]
     state.served_past.update(i for _, ids, _ in history for i in ids)
@@ -492,20 +519,20 @@ def _doc_trips(doc: dict[str, Any]) -> dict[str, list[tuple[int, list[_Stop]]]]:
             for vid, trips in out.items()}
 
 
-def _split_trip(stops: list[_Stop], at_s: int, done_at: dict[tuple[str, str], int | None],
-                vid: str, *, ride_on: bool, closes: Mapping[str, int] | None = None
-                ) -> tuple[list[_Stop], list[_Stop]]:
+def _split_trip(stops: list[_Stop], at_s: int, done: _Done, vid: str, *, ride_on: bool,
+                closes: Mapping[str, int] | None = None) -> tuple[list[_Stop], list[_Stop]]:
     """A begun trip's history and rest at ``at_s``: the stops up to the last one left by
     then or reported done (a done stop at its actual departure, or when its service could
     end, if later), and — ``ride_on``, a vehicle on the road — the stop it is driving to,
     unless that station closes (``closes``: station → its closing time today) before the
     service there would start: then the driver is told, and it leaves the trip with the
     rest of the stops at closed stations."""
-    last = max((k for k, (st, _, (_, _, d)) in enumerate(stops)
-                if (vid, st) in done_at or d <= at_s), default=-1)
+    reported = [done.at(vid, st, ids) for st, ids, _ in stops]
+    last = max((k for k, (_, _, (_, _, d)) in enumerate(stops)
+                if reported[k][0] or d <= at_s), default=-1)
     history: list[_Stop] = []
-    for st, ids, (a, b, d) in stops[:last + 1]:
-        actual = done_at.get((vid, st))
+    for k, (st, ids, (a, b, d)) in enumerate(stops[:last + 1]):
+        actual = reported[k][1]
         history.append((st, ids, (a, b, max(d, actual) if actual is not None else d)))
     rest = stops[last + 1:]
     if ride_on and rest:  # left its last point by at_s: driving here, or already here
@@ -521,8 +548,9 @@ def _begun_early(state: _DayState, m: Matrices, vid: str, vt: VehicleType,
     that its last stop reported done leaves when it did (blank time: at ``at_s``), the stops
     before it driven before (waiting where a station was not open or its produce not ready
     yet)."""
-    k = max(j for j, (st, _, _) in enumerate(stops) if (vid, st) in state.done_at)
-    actual = state.done_at[vid, stops[k][0]]
+    reported = [state.done.at(vid, st, ids) for st, ids, _ in stops]
+    k = max(j for j, (was, _) in enumerate(reported) if was)
+    actual = reported[k][1]
     actual = state.at_s if actual is None else actual
     dur = vehicle_duration_s(m, vt.speed_kph)
     idx = m.index()

@@ -365,3 +365,48 @@ def test_the_rest_of_the_day_is_re_optimised_and_judged_after_late_parcels(tiny,
         sum(len(u.line_ids) for u in inserted.plan.unserved)
     if "as inserted" in said[0]:
         assert res.plan.cost == pytest.approx(inserted.plan.cost, abs=0.01)
+
+
+def test_a_done_event_naming_a_line_marks_only_the_stop_carrying_it(tiny, dawn):
+    """The reefer stops twice at V4 (fresh, then dry). 'done' for its fresh line at 5 min
+    past the planned departure: that stop leaves then, the dry stop after it is still to
+    do (it leaves after its own service), not done at the same time."""
+    plan, m, doc = dawn
+    reefer = next(r for r in plan.routes
+                  if [s.station_id for s in r.stops].count("V4") == 2)
+    fresh, dry = [s for s in reefer.stops if s.station_id == "V4"]
+    line = fresh.line_ids[0]
+    when = fresh.departure_s + 300
+    at = reefer.start_s - 600  # its trip not yet begun: the done stop begins it
+    res = replan_day(tiny, m, doc, at_s=at, time_limit_s=0, events=[
+        Event("done", when, vehicle=reefer.vehicle_id, station="V4", line=line)])
+    assert res.violations == []
+    (day,) = [r for r in res.plan.routes if r.vehicle_id == reefer.vehicle_id]
+    got = {s.line_ids: s for s in day.stops}
+    assert got[fresh.line_ids].departure_s == when
+    assert got[dry.line_ids].departure_s >= when + (dry.departure_s - dry.start_s)
+    # the station alone: both V4 stops done by then (the dry one no later than its service
+    # could end), so it leaves earlier than when only the fresh one was
+    both = replan_day(tiny, m, doc, at_s=at, time_limit_s=0, events=[
+        Event("done", when, vehicle=reefer.vehicle_id, station="V4")])
+    (day,) = [r for r in both.plan.routes if r.vehicle_id == reefer.vehicle_id]
+    assert {s.line_ids: s for s in day.stops}[dry.line_ids].departure_s < \
+        got[dry.line_ids].departure_s
+
+
+@pytest.mark.parametrize(("station", "line", "words"), [
+    ("V4", "D01", "'done' for vehicle {v} at station V4, line D01: the plan has no such stop"),
+    ("T1", "", "events row 7: 'done' for vehicle {v} at station T1: the plan has no such"),
+])
+def test_a_done_event_naming_no_stop_of_the_plan_is_an_error(tiny, dawn, station, line,
+                                                              words):
+    """Reported done where the plan has no such stop: said, row and all, never dropped."""
+    from routing.exceptions import ModelError
+
+    plan, m, doc = dawn
+    reefer = next(r for r in plan.routes if "V4" in [s.station_id for s in r.stops])
+    with pytest.raises(ModelError) as err:
+        replan_day(tiny, m, doc, at_s=reefer.start_s, time_limit_s=0, events=[
+            Event("done", None, vehicle=reefer.vehicle_id, station=station, line=line,
+                  row=7)])
+    assert words.format(v=reefer.vehicle_id) in str(err.value)
