@@ -454,7 +454,8 @@ def _rescued(state: _DayState, m: Matrices, premium_pct: float, *, always: bool 
             state.notes.append(
                 f"{what}: {len(rescue.lines)} collected there by {rescue.rescuer} at "
                 f"{hhmm(rescue.at_s)} and delivered ({costs})"
-                + (f"; {left} it could not deliver in time {back}" if left else ""))
+                + (f"; {left} it had no room for or could not deliver in time {back}"
+                   if left else ""))
         else:
             state.notes.append(f"{what}: {back}, rather than collected there by "
                                f"{rescue.rescuer} at {hhmm(rescue.at_s)} ({costs})")

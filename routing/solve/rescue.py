@@ -7,9 +7,10 @@ breakdown station both vehicles stand while the parcels change vehicles (the sta
 time plus the per-parcel handling of what moves); then the rescuer delivers them in the order
 the broken trip had them, and drives back. A delivery the rescuer cannot make within the
 station's hours or the delivery target stays with the broken vehicle (brought back to the
-hub); fresh goods move only to a vehicle with cold capacity. The two trips carry the
-hand-over explicitly (:data:`~routing.solve.schedule.Moves`): the broken trip hands the lines
-over at its last stop, the rescuer's trip takes them on there. Whether a rescue is worth it
+hub), and so do those a rescuer has no room for (it takes what fits, in the order carried);
+fresh goods move only to a vehicle with cold capacity. The two trips carry the hand-over
+explicitly (:data:`~routing.solve.schedule.Moves`): the broken trip hands the lines over at
+its last stop, the rescuer's trip takes them on there. Whether a rescue is worth it
 (cheaper, or serving more, than bringing the parcels back) is the caller's judgment
 (routing.pipeline.day), on the whole day planned both ways.
 """
@@ -19,7 +20,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from ..model import DemandLine, Direction, Scenario, VehicleType
+from ..model import DemandLine, Scenario, VehicleType
 from ..model.plan import Route
 from ..network.matrix import Matrices, vehicle_duration_s
 from ..units import hhmm
@@ -117,15 +118,15 @@ def _rescue_by(scenario: Scenario, m: Matrices, broken: Breakdown, vid: str, vt:
     if free.trips >= vt.max_trips:
         return f"it has made its {vt.max_trips} trip(s) today"
     carried = [lines[i] for i in broken.carried]
-    if not _fits(carried, vt):
-        return f"{vt.id} has no room for the {sum(ln.parcels for ln in carried)} parcels"
+    visits = _room(_visits(scenario, carried), vt)
+    if not visits:
+        return f"{vt.id} has no room for any of its deliveries"
     depot = scenario.station(vt.depot_id)
     leave = max(free.not_before_s, broken.dispatch_s, depot.open_s)
     dur = vehicle_duration_s(m, vt.speed_kph)
     idx = m.index()
     here = idx[broken.station_id]
     come = leave + int(dur[idx[vt.depot_id], here])
-    visits = _visits(scenario, carried)
     while visits:
         moved = tuple(i for v in visits for i in v.line_ids)
         begin = max(come, broken.stopped_s)
@@ -172,13 +173,21 @@ def _visits(scenario: Scenario, carried: Sequence[DemandLine]) -> list[Visit]:
     return [visit_of(scenario, st, lns) for (st, _), lns in by.items()]
 
 
-def _fits(carried: Sequence[DemandLine], vt: VehicleType) -> bool:
-    """The deliveries fit the vehicle at once (kg, m3, parcels; fresh kg in cold capacity)."""
-    down = [ln for ln in carried if ln.direction is Direction.DOWN]
-    return (sum(ln.kg for ln in down) <= vt.capacity_kg + 1e-9
-            and sum(ln.m3 for ln in down) <= vt.capacity_m3 + 1e-9
-            and sum(ln.parcels for ln in down) <= vt.capacity_parcels
-            and sum(ln.kg for ln in down if ln.fresh) <= vt.fresh_capacity_kg + 1e-9)
+def _room(visits: list[Visit], vt: VehicleType) -> list[Visit]:
+    """The deliveries the vehicle has room for, in the order carried: each one taken while
+    what it takes so far still fits (kg, m3, parcels; fresh kg in cold capacity); the others
+    stay on the broken vehicle and come back with it."""
+    kg = m3 = fresh = 0.0
+    parcels = 0
+    out = []
+    for v in visits:
+        if (kg + v.down_kg <= vt.capacity_kg + 1e-9 and m3 + v.down_m3 <= vt.capacity_m3 + 1e-9
+                and parcels + v.down_parcels <= vt.capacity_parcels
+                and (not v.fresh or fresh + v.down_kg <= vt.fresh_capacity_kg + 1e-9)):
+            out.append(v)
+            kg, m3, parcels = kg + v.down_kg, m3 + v.down_m3, parcels + v.down_parcels
+            fresh += v.down_kg if v.fresh else 0.0
+    return out
 
 
 __all__ = ["Breakdown", "Free", "Rescue", "find_rescue"]

@@ -410,3 +410,35 @@ def test_a_done_event_naming_no_stop_of_the_plan_is_an_error(tiny, dawn, station
             Event("done", None, vehicle=reefer.vehicle_id, station=station, line=line,
                   row=7)])
     assert words.format(v=reefer.vehicle_id) in str(err.value)
+
+
+def test_a_rescuer_without_room_for_the_whole_load_takes_what_fits(tiny, dawn):
+    """van-1 breaks down past its first stop; the only vehicle free to go is a small van with
+    room for its next delivery and not the one after: it takes that one, the rest comes back
+    with van-1, the note says so, and the checker passes the day."""
+    import dataclasses
+
+    plan, m, doc = dawn
+    van = next(r for r in plan.routes if len(r.stops) >= 3)
+    down = {ln.id: ln for ln in tiny.demand if ln.direction is Direction.DOWN}
+    ahead = [[down[i] for i in s.line_ids if i in down] for s in van.stops[1:]]
+    first = sum(ln.kg for ln in ahead[0])
+    assert first > 0 and sum(ln.kg for ln in ahead[1]) > 1
+    vt = next(v for v in tiny.vehicle_types if v.id == van.vehicle_type)
+    mini = dataclasses.replace(vt, id="mini", name="mini", count=1, capacity_kg=first + 1.0)
+    others = tuple(v for v in tiny.vehicle_types if v.id != vt.id)
+    used = len({r.vehicle_id for r in plan.routes if r.vehicle_type == vt.id})
+    sc = dataclasses.replace(tiny, vehicle_types=(
+        dataclasses.replace(vt, count=used), *others, mini))
+    at = van.stops[0].departure_s + 60
+    res = replan_day(sc, m, doc, at_s=at, rescue_always=True,
+                     events=[Event("breakdown", at, vehicle=van.vehicle_id)])
+    assert res.violations == []
+    (taker,) = [s for r in res.plan.routes for s in r.stops if s.taken_ids]
+    assert taker.handover_with == van.vehicle_id
+    assert sorted(taker.taken_ids) == sorted(ln.id for ln in ahead[0])
+    assert "had no room for or could not deliver in time" in res.notes[0], res.notes
+    back = {i for ln_s in ahead[1:] for i in (ln.id for ln in ln_s)}
+    ready = {ln.id: ln.ready_s for ln in res.scenario.demand}
+    (broken,) = [r for r in res.plan.routes if r.vehicle_id == van.vehicle_id]
+    assert all(ready[i] == broken.end_s for i in back)
