@@ -27,7 +27,11 @@ a broken-down vehicle brought it back) with the same time limit: the plan that k
 at 12:30 that a plan knowing it would have reached earlier) — and the plan that knew it all
 given exactly the lines the re-planned day served, the re-planned day's assignment among its
 candidates (a reference plan at no change penalty): the price in cost is the re-planned day's
-cost over that one's, and its median over the seeds.
+cost over that one's, and its median over the seeds. Last, the same lines with the dawn plan's
+routes kept as they were and the rest planned knowing it all at dawn with the vehicles the
+dawn plan left idle (``plan_scenario`` with those routes locked): what any re-plan that keeps
+the morning as planned could reach within this budget — how much of the price is the search,
+how much the shape of the day.
 
 Counties: ``xia`` (and any folder under scenarios/), or ``v<N>`` for a generated county of N
 villages (routing.io.synthetic, seed 1; ``v<N>s<seed>`` another seed, ``…t`` a tight one).
@@ -76,11 +80,12 @@ def day(folder: Path, seed: int, time_limit_s: float, *, breakdowns_on: bool = T
     """One simulated day; its events' rows and the day's totals."""
     from routing.evaluate.check import check_plan
     from routing.io import read_scenario
+    from routing.io.edited import locked_routes
     from routing.io.events import Event
     from routing.io.plan_json import plan_to_dict
     from routing.model import Tier
     from routing.network.matrix import travel_matrices
-    from routing.pipeline import plan_scenario, reference_from_plan, replan_day
+    from routing.pipeline import Locks, plan_scenario, reference_from_plan, replan_day
 
     rng = random.Random(seed)
     sc = read_scenario(folder)
@@ -90,6 +95,7 @@ def day(folder: Path, seed: int, time_limit_s: float, *, breakdowns_on: bool = T
     late = _late_waves(sc, villages, carriers, rng, stream)
     plan, _ = plan_scenario(sc, m, time_limit_s=time_limit_s, seed=seed)
     base, doc = sc, plan_to_dict(plan, sc)
+    dawn_doc = doc
     retime_s = _retime_s(sc, m, doc, rng)
     breakdowns = (BREAKDOWNS if seed > 1 else BREAKDOWNS[:1]) if breakdowns_on else ()
     stream = sorted([(QUIET, "quiet"), *((t, "late") for t in WAVES),
@@ -155,6 +161,14 @@ def day(folder: Path, seed: int, time_limit_s: float, *, breakdowns_on: bool = T
     same, _ = plan_scenario(same_work, m, time_limit_s=knew_s or time_limit_s, seed=seed,
                             reference=reference_from_plan(doc), change_penalty=0.0)
     same_left = sum(len(u.line_ids) for u in same.unserved)
+    # The same lines, the dawn plan's routes kept as they were and the late lines planned
+    # knowing them all at dawn with the vehicles the dawn plan left idle: what any re-plan
+    # that keeps the morning as planned could reach at best, within this budget.
+    kept_dawn = locked_routes(dawn_doc, sorted({r["vehicle_id"] for r in dawn_doc["routes"]}),
+                              same_work)
+    kept, _ = plan_scenario(same_work, m, time_limit_s=knew_s or time_limit_s, seed=seed,
+                            locks=Locks(routes=tuple(kept_dawn)))
+    kept_left = sum(len(u.line_ids) for u in kept.unserved)
     return {"rows": rows, "dawn": round(plan.cost, 2), "retime_s": retime_s,
             "final": round(final, 2),
             "final_left": len(everything.demand) - len(served), "knew": round(knew.cost, 2),
@@ -162,7 +176,8 @@ def day(folder: Path, seed: int, time_limit_s: float, *, breakdowns_on: bool = T
             "lost": len(knew_served - served), "same": round(same.cost, 2),
             "gap_pct": round((final - same.cost) / same.cost * 100, 2)
             if not same_left and same.cost else None,
-            "why": f"the plan that knew left {same_left} of the same lines out"}
+            "why": f"the plan that knew left {same_left} of the same lines out",
+            "kept": round(kept.cost, 2), "kept_left": kept_left}
 
 
 def _served_doc(doc: dict[str, Any]) -> set[str]:
@@ -252,13 +267,15 @@ def main() -> None:
                 days.append((name, seed, got))
     print("\n| county | seed | dawn plan | re-time + check one edit s | re-planned day (lines "
           "left) | knew it all at dawn (lines left) | lines only it serves | knew at dawn, "
-          "the same lines | price of not knowing % |")
-    print("|---|---:|---:|---:|---:|---:|---:|---:|---|")
+          "the same lines | price of not knowing % | dawn kept, late known at dawn (lines "
+          "left) |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---|---:|")
     for name, seed, got in days:
         gap = got["why"] if got["gap_pct"] is None else f"{got['gap_pct']:+.2f}"
         print(f"| {name} | {seed} | {got['dawn']:,.2f} | {got['retime_s']} | {got['final']:,.2f} "
               f"({got['final_left']}) | {got['knew']:,.2f} ({got['knew_left']}) | "
-              f"{got['lost']} | {got['same']:,.2f} | {gap} |")
+              f"{got['lost']} | {got['same']:,.2f} | {gap} | {got['kept']:,.2f} "
+              f"({got['kept_left']}) |")
     for name in args.counties.split(","):
         gaps = [g["gap_pct"] for n, _, g in days if n == name and g["gap_pct"] is not None]
         n_days = sum(1 for n, _, _ in days if n == name)
