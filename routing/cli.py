@@ -24,11 +24,14 @@ from .i18n import DEFAULT_LANG, LANGS, display_width, money, t
 from .i18n import count as count_of
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from .evaluate.check import Violation
     from .model import Scenario
     from .model.plan import Plan
     from .network.matrix import Matrices
     from .pipeline import Locks
+    from .pipeline.day import Change
     from .store import PlanStore
 
 EXIT_NOT_ALL_MET = 3
@@ -678,7 +681,6 @@ def replan(plan_json: Path, scenario_dir: Path, at_s: int, late_path: Path | Non
     events are taken in, the day as it now stands goes to OUT/scenario, the whole day's plan
     to OUT (checked), and what each driver must be told to OUT/changes.csv; exit 3 if a line
     stays unserved or a rule breaks."""
-    import csv
 
     from .evaluate.targets import plan_verdicts
     from .io import read_scenario
@@ -707,34 +709,55 @@ def replan(plan_json: Path, scenario_dir: Path, at_s: int, late_path: Path | Non
                                                 violations=res.violations)
     except RoutingError as exc:
         raise click.ClickException(str(exc)) from None
-    names = {s.id: s.name for s in res.scenario.stations}
-    with (out_dir / "changes.csv").open("w", encoding="utf-8-sig", newline="") as f:
-        w = csv.writer(f)
-        w.writerow(["vehicle_id", "change", "station_id", "station_name", "detail"])
-        for c in res.changes:
-            w.writerow([c.vehicle_id, c.kind, c.station_id, names.get(c.station_id, ""),
-                        c.detail])
+    _write_changes(out_dir / "changes.csv", res.changes, res.scenario, lang)
+    zh = lang == "zh"
     click.echo(summary_text(day_doc, res.scenario, violations=len(violations),
-                            verdicts=plan_verdicts(day_doc, res.scenario)))
-    click.echo(f"\nre-planned at {hhmm(at_s)}: {len(late)} late line(s), {len(events)} "
+                            verdicts=plan_verdicts(day_doc, res.scenario), lang=lang))
+    click.echo(f"\n{hhmm(at_s)} 重新规划：迟到 {len(late)} 单，事件 {len(events)} 个，司机变动 "
+               f"{len(res.changes)} 条" if zh else
+               f"\nre-planned at {hhmm(at_s)}: {len(late)} late line(s), {len(events)} "
                f"event(s), {len(res.changes)} change(s) for the drivers")
     for note in res.notes:
         click.echo(f"  {note}")
     by_vehicle: dict[str, list[str]] = {}
     for c in res.changes:
-        by_vehicle.setdefault(c.vehicle_id, []).append(f"{c.kind} {c.station_id} "
-                                                       f"({c.detail})")
+        kind = CHANGE_KINDS_ZH[c.kind] if zh else c.kind
+        by_vehicle.setdefault(c.vehicle_id, []).append(f"{kind} {c.station_id} "
+                                                       f"({c.said(lang)})")
     for vid, items in by_vehicle.items():
+        more = len(items) - 8
         click.echo(f"  {vid}: " + "; ".join(items[:8])
-                   + (f"; … {len(items) - 8} more" if len(items) > 8 else ""))
+                   + ((f"；另有 {more} 条" if zh else f"; … {more} more") if more > 0 else ""))
     for v in violations[:20]:
         click.echo(f"  {v}")
-    click.echo(f"\nwrote {out_dir}/plan.json, changes.csv, routes.csv, routes.xlsx, "
-               "routes.geojson, map.html, report.html and the day's scenario in "
-               f"{out_dir}/scenario (routing check {out_dir}/plan.json --scenario "
-               f"{out_dir}/scenario)")
+    files = ("plan.json, changes.csv, routes.csv, routes.xlsx, route_sheets.pdf, "
+             "routes.geojson, map.html, report.html")
+    check = f"routing check {out_dir}/plan.json --scenario {out_dir}/scenario"
+    click.echo(f"\n已写出 {out_dir} 中的 {files}，当天场景写入 {out_dir}/scenario（复核：{check}）"
+               if zh else f"\nwrote {files} to {out_dir} and the day's scenario to "
+               f"{out_dir}/scenario ({check})")
     if violations or day_doc["unserved"]:
         sys.exit(EXIT_NOT_ALL_MET)
+
+
+#: The kinds of driver change in Chinese (changes.csv, the terminal; the web page has its own).
+CHANGE_KINDS_ZH = {"added": "新增", "removed": "移除", "moved": "顺序变动", "retimed": "时间变动"}
+
+
+def _write_changes(path: Path, changes: Sequence[Change], scenario: Scenario,
+                   lang: str) -> None:
+    """What each driver must be told, one row per change, headers and words in ``lang``."""
+    import csv
+
+    names = {s.id: s.name for s in scenario.stations}
+    zh = lang == "zh"
+    with path.open("w", encoding="utf-8-sig", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(["车辆", "变动", "站点编号", "站点名称", "说明"] if zh else
+                   ["vehicle_id", "change", "station_id", "station_name", "detail"])
+        for c in changes:
+            w.writerow([c.vehicle_id, CHANGE_KINDS_ZH[c.kind] if zh else c.kind, c.station_id,
+                        names.get(c.station_id, ""), c.said(lang)])
 
 
 @main.command("map")

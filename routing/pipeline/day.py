@@ -84,6 +84,11 @@ class Change:
     kind: str  # added | removed | moved | retimed
     station_id: str
     detail: str
+    detail_zh: str = ""  #: the detail in Chinese, for the driver
+
+    def said(self, lang: str) -> str:
+        """The detail in ``lang`` ("zh" or "en")."""
+        return self.detail_zh if lang == "zh" and self.detail_zh else self.detail
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -635,7 +640,7 @@ def _changes(doc: dict[str, Any], plan: Plan) -> list[Change]:
         old.setdefault(r["vehicle_id"], []).extend(
             (s["station_id"], s["arrival_min"]) for s in r["stops"])
     new: dict[str, list[tuple[str, float]]] = {}
-    said: dict[str, list[str]] = {}  # per vehicle, per stop: what an added stop is for
+    said: dict[str, list[tuple[str, str]]] = {}  # per vehicle, per stop: what it is for
     for r in plan.routes:
         new.setdefault(r.vehicle_id, []).extend((s.station_id, s.arrival_s / 60)
                                                 for s in r.stops)
@@ -645,35 +650,40 @@ def _changes(doc: dict[str, Any], plan: Plan) -> list[Change]:
         was = _nth(old.get(vid, []))
         now = _nth(new.get(vid, []))
         a, b = list(was), list(now)  # (station, n-th stop there), in driving order
-        for key, what in zip(b, said.get(vid, []), strict=True):
+        for key, (what, what_zh) in zip(b, said.get(vid, []), strict=True):
             if key not in was:
-                out.append(Change(vid, "added", key[0], what))
+                out.append(Change(vid, "added", key[0], what, what_zh))
         for key in a:
             if key not in now:
-                out.append(Change(vid, "removed", key[0], "no longer on this vehicle"))
+                out.append(Change(vid, "removed", key[0], "no longer on this vehicle",
+                                  "不再由本车配送"))
         common_a = [k for k in a if k in now]
         common_b = [k for k in b if k in was]
         # a stop moved: its place among the stops both versions share changed
         for k, key in enumerate(common_b):
             if common_a[k] != key:
-                out.append(Change(vid, "moved", key[0], f"now stop {b.index(key) + 1}"))
+                n = b.index(key) + 1
+                out.append(Change(vid, "moved", key[0], f"now stop {n}", f"改为第 {n} 站"))
         for key, t in now.items():
             if key in was and abs(t - was[key]) > 5:
-                out.append(Change(vid, "retimed", key[0], f"arrival "
-                                  f"{hhmm(round(was[key] * 60))} → {hhmm(round(t * 60))}"))
+                old_t, new_t = hhmm(round(was[key] * 60)), hhmm(round(t * 60))
+                out.append(Change(vid, "retimed", key[0], f"arrival {old_t} → {new_t}",
+                                  f"到达时间 {old_t} → {new_t}"))
     return out
 
 
-def _handover_said(s: Stop) -> str:
-    """What a new stop is for: a hand-over on the road (which lines, with whom, when), or
-    simply a new stop."""
+def _handover_said(s: Stop) -> tuple[str, str]:
+    """What a new stop is for, in English and Chinese: a hand-over on the road (which lines,
+    with whom, when), or simply a new stop."""
     if s.handed_ids:
-        return (f"hand over {len(s.handed_ids)} line(s) to {s.handover_with} at "
-                f"{hhmm(s.start_s)}, then brought back to the depot")
+        n, who, at = len(s.handed_ids), s.handover_with, hhmm(s.start_s)
+        return (f"hand over {n} line(s) to {who} at {at}, then brought back to the depot",
+                f"{at} 在此将 {n} 单交给 {who}，然后回场站")
     if s.taken_ids:
-        return (f"take over {len(s.taken_ids)} line(s) from {s.handover_with} (broken down) "
-                f"at {hhmm(s.start_s)}, and deliver them")
-    return "new stop"
+        n, who, at = len(s.taken_ids), s.handover_with, hhmm(s.start_s)
+        return (f"take over {n} line(s) from {who} (broken down) at {at}, and deliver them",
+                f"{at} 在此接收故障车 {who} 的 {n} 单并配送")
+    return "new stop", "新增站点"
 
 
 def _nth(stops: list[tuple[str, float]]) -> dict[tuple[str, int], float]:

@@ -154,7 +154,8 @@ def replan(plan_id: int, body: ReplanIn, request: Request, who: Editor) -> Repla
                      violations=[ViolationOut(kind=v.kind, where=v.where, message=v.message)
                                  for v in res.violations],
                      changes=[ChangeOut(vehicle_id=c.vehicle_id, kind=c.kind,
-                                        station_id=c.station_id, detail=c.detail)
+                                        station_id=c.station_id, detail=c.detail,
+                                        detail_zh=c.detail_zh)
                               for c in res.changes],
                      notes=list(res.notes))
 

@@ -288,6 +288,7 @@ class ChangeOut(BaseModel):
     kind: str
     station_id: str
     detail: str
+    detail_zh: str = ""
 
 
 class ReplanOut(BaseModel):

@@ -95,6 +95,11 @@ def test_a_broken_down_van_s_load_collected_on_the_road(tiny, dawn):
     told = {(c.vehicle_id, c.kind, c.station_id): c.detail for c in res.changes}
     assert told[tr.vehicle_id, "added", ts.station_id].startswith("take over")
     assert told[gr.vehicle_id, "added", gs.station_id].startswith("hand over")
+    zh = {(c.vehicle_id, c.kind, c.station_id): c.said("zh") for c in res.changes}
+    assert f"接收故障车 {van.vehicle_id} 的 {len(ts.taken_ids)} 单并配送" in \
+        zh[tr.vehicle_id, "added", ts.station_id]
+    assert f"将 {len(gs.handed_ids)} 单交给 {tr.vehicle_id}，然后回场站" in \
+        zh[gr.vehicle_id, "added", gs.station_id]
     assert tr.vehicle_id in res.plan.meta.locked_vehicles
     # weighed against bringing the load back: here that is cheaper and as early, so kept
     auto = replan_day(tiny, m, doc, at_s=at, events=broken)
@@ -203,11 +208,13 @@ def test_the_default_county_s_day_through_the_cli(tmp_path):
     assert rescuer["vehicle_id"] in day["meta"]["locked_vehicles"]
     assert any(f"collected there by {rescuer['vehicle_id']}" in n
                for n in day["meta"]["replan_notes"])
-    assert "take over" in r.output
+    assert f"接收故障车 {van}" in r.output  # the drivers are told in Chinese by default
     check = CliRunner().invoke(main, ["check", str(out / "plan.json"), "--scenario",
                                       str(out / "scenario")])
     assert check.exit_code == 0, check.output
-    assert (out / "changes.csv").read_text(encoding="utf-8-sig").startswith("vehicle_id,")
+    told = (out / "changes.csv").read_text(encoding="utf-8-sig")
+    assert told.startswith("车辆,变动,站点编号,站点名称,说明\n"), told[:80]
+    assert f"{rescuer['vehicle_id']},新增,{ts['station_id']}," in told
 
 
 def _one_rescued(folder, doc, late_csv, on_road):

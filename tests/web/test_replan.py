@@ -52,6 +52,8 @@ def test_a_breakdown_and_late_parcels_give_a_checked_day(app, stored):
     assert all(rt["start_min"] < 600 for rt in doc["routes"] if rt["vehicle_id"] == "reefer-1")
     assert out["changes"] and {c["kind"] for c in out["changes"]} <= {
         "added", "removed", "moved", "retimed"}
+    # each said in Chinese too, for the page's default language
+    assert all(c["detail_zh"] and c["detail"] != c["detail_zh"] for c in out["changes"])
     assert doc["meta"]["out_of_service"] == ["reefer-1"]
     # the new version reads like any plan: its map, a carrier's view with its late line
     assert who.get(f"/api/plans/{out['plan_id']}/map").status_code == 200

@@ -107,7 +107,8 @@ function showChanges(changes, notes) {
       [vid, text] = k > 0 ? [c.slice(0, k), c.slice(k + 1).trim()] : ["", c];
     } else {
       vid = c.vehicle_id || c.vehicle || "";
-      text = [page.data.words[`ch_${c.kind}`] || c.kind, c.station_id, c.detail].filter(Boolean).join(" ");
+      const detail = page.data.lang === "zh" && c.detail_zh ? c.detail_zh : c.detail;
+      text = [page.data.words[`ch_${c.kind}`] || c.kind, c.station_id, detail].filter(Boolean).join(" ");
     }
     if (!by.has(vid)) by.set(vid, []);
     by.get(vid).push(text);
