@@ -717,7 +717,7 @@ def replan(plan_json: Path, scenario_dir: Path, at_s: int, late_path: Path | Non
                f"{len(res.changes)} 条" if zh else
                f"\nre-planned at {hhmm(at_s)}: {len(late)} late line(s), {len(events)} "
                f"event(s), {len(res.changes)} change(s) for the drivers")
-    for note in res.notes:
+    for note in res.said(lang):
         click.echo(f"  {note}")
     by_vehicle: dict[str, list[str]] = {}
     for c in res.changes:

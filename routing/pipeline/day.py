@@ -104,6 +104,11 @@ class Replanned:
     notes: list[str]
     first_s: float = 0.0  #: seconds to the first plan the checker judged (the insertion's)
     final_s: float = 0.0  #: seconds to the plan returned
+    notes_zh: list[str] = dataclasses.field(default_factory=list)  #: the notes in Chinese
+
+    def said(self, lang: str) -> list[str]:
+        """The notes in ``lang`` ("zh" or "en")."""
+        return self.notes_zh if lang == "zh" and self.notes_zh else self.notes
 
 
 #: Most extra cost of the whole day (percent) a rescue on the road may add over bringing
@@ -169,7 +174,7 @@ def replan_day(scenario: Scenario, m: Matrices, doc: dict[str, Any], *, at_s: in
         if better is not best:
             plan, violations = _judged(state, m, better)
     return Replanned(plan, best.direct, violations, _changes(doc, plan), state.notes,
-                     round(first_s, 3), round(time.perf_counter() - t0, 3))
+                     round(first_s, 3), round(time.perf_counter() - t0, 3), state.notes_zh)
 
 
 def _judged(state: _DayState, m: Matrices, best: _Day) -> tuple[Plan, list[Violation]]:
@@ -206,8 +211,9 @@ def _engine_day(state: _DayState, m: Matrices, day: _Day, doc: dict[str, Any],
         runtime_s=0.0, objective=0.0, routes=day.free, unserved=day.unserved,
         meta=PlanMeta()), state.earlier, day.busy, options)
     if got is None:
-        state.notes.append("re-optimising the rest of the day found no plan in "
-                           f"{options.time_limit_s:g} s; the insertion re-plan stands")
+        state.say("re-optimising the rest of the day found no plan in "
+                  f"{options.time_limit_s:g} s; the insertion re-plan stands",
+                  f"剩余行程重新优化 {options.time_limit_s:g} 秒内未找到方案，沿用插入方案")
         return day
     new = replace(day, free=got.routes, unserved=got.unserved)
     ref = reference_from_plan(doc)
@@ -220,10 +226,12 @@ def _engine_day(state: _DayState, m: Matrices, day: _Day, doc: dict[str, Any],
     said = (f"{now[0]} line(s) unserved, {new.key[1]:,.2f} CNY re-optimised against "
             f"{was[0]}, {day.key[1]:,.2f} CNY inserted (with {options.change_penalty:g} CNY "
             "per stop moved)")
+    said_zh = (f"重新优化未服务 {now[0]} 条、{new.key[1]:,.2f} 元，插入方案未服务 {was[0]} 条、"
+               f"{day.key[1]:,.2f} 元（每改动一站计 {options.change_penalty:g} 元）")
     if now < was:
-        state.notes.append(f"the rest of the day re-optimised: {said}")
+        state.say(f"the rest of the day re-optimised: {said}", f"剩余行程已重新优化：{said_zh}")
         return new
-    state.notes.append(f"the rest of the day as inserted: {said}")
+    state.say(f"the rest of the day as inserted: {said}", f"剩余行程沿用插入方案：{said_zh}")
     return day
 
 
@@ -270,6 +278,7 @@ class _DayState:
     done: _Done
     closing: set[str]
     notes: list[str] = dataclasses.field(default_factory=list)
+    notes_zh: list[str] = dataclasses.field(default_factory=list)
     kept: list[Route] = dataclasses.field(default_factory=list)
     future: dict[str, list[list[tuple[str, list[str]]]]] = dataclasses.field(
         default_factory=dict)
@@ -277,6 +286,11 @@ class _DayState:
     back_at: dict[str, int] = dataclasses.field(default_factory=dict)
     served_past: set[str] = dataclasses.field(default_factory=set)
     stranded: dict[str, Breakdown] = dataclasses.field(default_factory=dict)
+
+    def say(self, en: str, zh: str) -> None:
+        """A note for the dispatcher, in English and Chinese."""
+        self.notes.append(en)
+        self.notes_zh.append(zh)
 
     @classmethod
     def of(cls, day: Scenario, events: Sequence[Event], at_s: int) -> _DayState:
@@ -327,7 +341,8 @@ def _vehicle_so_far(state: _DayState, m: Matrices, vid: str,
     if count or vid in state.delays:  # a delay on no trip begun: its next trip leaves later
         held = sum(h for _, h in state.delays.pop(vid, []))
         if held:
-            state.notes.append(f"{vid}: {held // 60} min late, its next trip leaves later")
+            state.say(f"{vid}: {held // 60} min late, its next trip leaves later",
+                      f"{vid}：晚 {held // 60} 分钟，下一趟推迟出发")
         not_before = max(at_s, last_end + (state.day.service.reload_s if count else 0)) + held
         state.earlier[vid] = Earlier(count, shift_start if shift_start is not None else at_s,
                                      last_end, not_before)
@@ -431,40 +446,59 @@ def _rescued(state: _DayState, m: Matrices, premium_pct: float, *, always: bool 
     serves more lines, or as many at no more cost (or earlier within ``premium_pct`` more),
     than bringing it back; a note per stranded vehicle says which and why."""
     best = _rest_of_day(state, m, {})
-    names = {s.id: s.name for s in state.day.stations}
     for vid, broken in state.stranded.items():
-        what = (f"{vid} broke down at {hhmm(state.broken[vid])} at {broken.station_id} "
-                f"({names.get(broken.station_id, '')}) with {len(broken.carried)} delivery "
-                "line(s) on board" if broken.history else
-                f"{vid} broke down at {hhmm(state.broken[vid])} before its first stop with "
-                f"{len(broken.carried)} delivery line(s) on board")
-        back = f"brought back to {broken.vt.depot_id}; they go out with other vehicles"
+        what, back = _breakdown_said(state, vid, broken)
         free = _free(state, best, set(best.rescues) | {r.rescuer for r in best.rescues.values()})
         rescue, why = find_rescue(state.direct, m, broken, free, state.lines)
         if rescue is None:
-            state.notes.append(f"{what}: {back} (no rescue on the road: {why})")
+            state.say(f"{what[0]}: {back[0]} (no rescue on the road: {why[0]})",
+                      f"{what[1]}：{back[1]}（无法途中接驳：{why[1]}）")
             continue
         trial = _rest_of_day(state, m, {**best.rescues, vid: rescue})
         now = _delivered_at(trial, rescue.lines) or rescue.at_s  # (the rescue delivers them)
         then = _delivered_at(best, rescue.lines)
-        costs = (f"day {trial.key[1]:,.2f} CNY, {trial.key[0]} line(s) unserved, delivered "
-                 f"{hhmm(now)} on average; brought back {best.key[1]:,.2f} CNY, "
-                 f"{best.key[0]} unserved" + (f", delivered {hhmm(then)}" if then else ""))
+        (cost, n), (was, n_was) = (trial.key[1], trial.key[0]), (best.key[1], best.key[0])
+        costs = (f"day {cost:,.2f} CNY, {n} line(s) unserved, delivered {hhmm(now)} on average; "
+                 f"brought back {was:,.2f} CNY, {n_was} unserved"
+                 + (f", delivered {hhmm(then)}" if then else ""))
+        costs_zh = (f"接驳：全天 {cost:,.2f} 元，未服务 {n} 条，平均 {hhmm(now)} 送达；"
+                    f"运回：全天 {was:,.2f} 元，未服务 {n_was} 条"
+                    + (f"，平均 {hhmm(then)} 送达" if then else ""))
         earlier = always or then is None or now < then
-        more, cost, was = trial.key[0] < best.key[0], trial.key[1], best.key[1]
-        if more or (trial.key[0] == best.key[0] and (
+        who, at = rescue.rescuer, hhmm(rescue.at_s)
+        if n < n_was or (n == n_was and (
                 cost <= was or (earlier and cost <= was * (1 + premium_pct / 100)))):
             best = trial
-            left = len(broken.carried) - len(rescue.lines)
-            state.notes.append(
-                f"{what}: {len(rescue.lines)} collected there by {rescue.rescuer} at "
-                f"{hhmm(rescue.at_s)} and delivered ({costs})"
-                + (f"; {left} it had no room for or could not deliver in time {back}"
-                   if left else ""))
+            k = len(rescue.lines)
+            left = len(broken.carried) - k
+            state.say(f"{what[0]}: {k} collected there by {who} at {at} and delivered ({costs})"
+                      + (f"; {left} it had no room for or could not deliver in time {back[0]}"
+                         if left else ""),
+                      f"{what[1]}：{k} 单由 {who} 于 {at} 在该处接驳并配送（{costs_zh}）"
+                      + (f"；其余 {left} 单装不下或无法按时送达，{back[1]}" if left else ""))
         else:
-            state.notes.append(f"{what}: {back}, rather than collected there by "
-                               f"{rescue.rescuer} at {hhmm(rescue.at_s)} ({costs})")
+            state.say(f"{what[0]}: {back[0]}, rather than collected there by {who} at {at} "
+                      f"({costs})", f"{what[1]}：{back[1]}，而不由 {who} 于 {at} 在该处接驳"
+                      f"（{costs_zh}）")
     return best
+
+
+def _breakdown_said(state: _DayState, vid: str, broken: Breakdown
+                    ) -> tuple[tuple[str, str], tuple[str, str]]:
+    """What happened to a stranded vehicle, and what bringing its load back means, each in
+    English and Chinese."""
+    at, n = hhmm(state.broken[vid]), len(broken.carried)
+    if broken.history:
+        st = broken.station_id
+        name = next((s.name for s in state.day.stations if s.id == st), "")
+        what = (f"{vid} broke down at {at} at {st} ({name}) with {n} delivery line(s) on board",
+                f"{vid} 于 {at} 在 {st}（{name}）故障，车上尚有 {n} 单待配送")
+    else:
+        what = (f"{vid} broke down at {at} before its first stop with {n} delivery line(s) "
+                "on board", f"{vid} 于 {at} 在首站前故障，车上尚有 {n} 单待配送")
+    depot = broken.vt.depot_id
+    return what, (f"brought back to {depot}; they go out with other vehicles",
+                  f"随车运回 {depot}，由其他车辆再配送")
 
 
 def _delivered_at(day: _Day, ids: tuple[str, ...]) -> int | None:
@@ -576,8 +610,9 @@ def _begun_early(state: _DayState, m: Matrices, vid: str, vt: VehicleType,
             if i in state.lines and state.lines[i].direction is Direction.UP))
         t = begin + (d - b)
         out.append((st, ids, (arrival, begin, t)))
-    state.notes.append(f"{vid}: stop at {stops[k][0]} reported done at {hhmm(actual)}, its "
-                       f"trip begun at {hhmm(start_s)}")
+    state.say(f"{vid}: stop at {stops[k][0]} reported done at {hhmm(actual)}, its trip begun "
+              f"at {hhmm(start_s)}", f"{vid}：{stops[k][0]} 站报告已于 {hhmm(actual)} 完成，该趟"
+              f"于 {hhmm(start_s)} 出发")
     return start_s, out
 
 
@@ -595,20 +630,22 @@ def _held(state: _DayState, vid: str, start_s: int, stops: list[_Stop]
             continue
         st, ids, (a, b, d) = stops[k]
         if t < start_s:
-            start_s, where, first, shift = start_s + held, "at the depot", 0, held
+            start_s, first, shift = start_s + held, 0, held
+            where, where_zh = "at the depot", "在场站"
         elif a <= t:  # at stop k: it leaves later
             stops = [*stops[:k], (st, ids, (a, b, d + held)), *stops[k + 1:]]
-            where, first, shift = f"at {st}", k + 1, held
+            first, shift, where, where_zh = k + 1, held, f"at {st}", f"在 {st} 站"
         else:
-            where, first, shift = f"on the road to {st}", k, held
+            first, shift = k, held
+            where, where_zh = f"on the road to {st}", f"在前往 {st} 站途中"
         out = list(stops[:first])
         for st2, ids2, (a2, b2, d2) in stops[first:]:
             begin = max(b2, a2 + shift)
             out.append((st2, ids2, (a2 + shift, begin, d2 + begin - b2)))
             shift = begin - b2
         stops = out
-        state.notes.append(f"{vid}: held {held // 60} min {where} from {hhmm(t)}, later "
-                           "stops later")
+        state.say(f"{vid}: held {held // 60} min {where} from {hhmm(t)}, later stops later",
+                  f"{vid}：自 {hhmm(t)} 起{where_zh}延误 {held // 60} 分钟，后续站点顺延")
     state.delays[vid] = left
     if not left:
         state.delays.pop(vid, None)

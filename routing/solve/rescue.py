@@ -82,45 +82,54 @@ class Rescue:
         return self.taker.stops[0].start_s
 
 
+#: A reason in English and in Chinese.
+Said = tuple[str, str]
+
+
 def find_rescue(scenario: Scenario, matrices: Matrices, broken: Breakdown,
                 free: Mapping[str, Free], lines: Mapping[str, DemandLine]
-                ) -> tuple[Rescue | None, str]:
+                ) -> tuple[Rescue | None, Said]:
     """The best rescue of ``broken`` by one of the vehicles ``free`` (most lines delivered,
-    then the cheapest trip), and why there is none: ("", reason)."""
+    then the cheapest trip), and why there is none, in English and Chinese."""
     if not broken.history:
-        return None, "it broke down before its first stop: its load is at the hub's door"
+        return None, ("it broke down before its first stop: its load is at the hub's door",
+                      "首站前故障：货物就在场站门口")
     best: Rescue | None = None
     seen: set[tuple[str, Free]] = set()
-    reasons: list[str] = []
+    reasons: list[Said] = []
     fresh = any(lines[i].fresh for i in broken.carried)
     for vid, vt in scenario.vehicles():
         if vid not in free or vid == broken.vehicle_id or (vt.id, free[vid]) in seen:
             continue
         seen.add((vt.id, free[vid]))  # vehicles of a type, free alike, stand for each other
         if fresh and vt.fresh_capacity_kg <= 0:
-            reasons.append(f"{vt.id}: no cold capacity for its fresh goods")
+            reasons.append((f"{vt.id}: no cold capacity for its fresh goods",
+                            f"{vt.id}：无冷藏容量装运生鲜"))
             continue
         got = _rescue_by(scenario, matrices, broken, vid, vt, free[vid], lines)
-        if isinstance(got, str):
-            reasons.append(f"{vt.id}: {got}")
+        if isinstance(got, tuple):
+            reasons.append((f"{vt.id}: {got[0]}", f"{vt.id}：{got[1]}"))
         elif best is None or (len(got.lines), -got.cost) > (len(best.lines), -best.cost):
             best = got
     if best is None:
-        return None, ("no vehicle is free to go" if not reasons
-                      else "; ".join(list(dict.fromkeys(reasons))[:3]))
-    return best, ""
+        if not reasons:
+            return None, ("no vehicle is free to go", "没有可出动的空闲车辆")
+        first = list(dict.fromkeys(reasons))[:3]
+        return None, ("; ".join(en for en, _ in first), "；".join(zh for _, zh in first))
+    return best, ("", "")
 
 
 def _rescue_by(scenario: Scenario, m: Matrices, broken: Breakdown, vid: str, vt: VehicleType,
-               free: Free, lines: Mapping[str, DemandLine]) -> Rescue | str:
+               free: Free, lines: Mapping[str, DemandLine]) -> Rescue | Said:
     """The rescue by ``vid`` (the deliveries it can make, in the broken trip's order), or why
     it cannot help."""
     if free.trips >= vt.max_trips:
-        return f"it has made its {vt.max_trips} trip(s) today"
+        return (f"it has made its {vt.max_trips} trip(s) today",
+                f"今日已跑满 {vt.max_trips} 趟")
     carried = [lines[i] for i in broken.carried]
     visits = _room(_visits(scenario, carried), vt)
     if not visits:
-        return f"{vt.id} has no room for any of its deliveries"
+        return "no room for any of its deliveries", "装不下任何一单"
     depot = scenario.station(vt.depot_id)
     leave = max(free.not_before_s, broken.dispatch_s, depot.open_s)
     dur = vehicle_duration_s(m, vt.speed_kph)
@@ -144,13 +153,16 @@ def _rescue_by(scenario: Scenario, m: Matrices, broken: Breakdown, vid: str, vt:
             continue
         began = free.shift_start_s if free.shift_start_s is not None else leave
         if taker.end_s > depot.close_s:
-            return f"back at {hhmm(taker.end_s)}, after its depot closes"
+            return (f"back at {hhmm(taker.end_s)}, after its depot closes",
+                    f"{hhmm(taker.end_s)} 才能返回，场站已关闭")
         if taker.end_s - began > vt.max_shift_s:
-            return f"its shift would run {(taker.end_s - began) / 3600:.1f} h"
+            h = (taker.end_s - began) / 3600
+            return f"its shift would run {h:.1f} h", f"班次将达 {h:.1f} 小时"
         taker = with_moves(taker, {0: ((), moved, broken.vehicle_id)}, dict(lines))
         return Rescue(vid, _giver(scenario, m, broken, vid, moved, begin, end_s, lines),
                       taker, moved, round(taker.cost, 2))
-    return "it could not reach any of the deliveries within their hours and targets"
+    return ("it could not reach any of the deliveries within their hours and targets",
+            "无法在营业时间和时限内送达任何一单")
 
 
 def _giver(scenario: Scenario, m: Matrices, broken: Breakdown, rescuer: str,
@@ -190,4 +202,4 @@ def _room(visits: list[Visit], vt: VehicleType) -> list[Visit]:
     return out
 
 
-__all__ = ["Breakdown", "Free", "Rescue", "find_rescue"]
+__all__ = ["Breakdown", "Free", "Rescue", "Said", "find_rescue"]

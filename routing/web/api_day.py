@@ -157,7 +157,7 @@ def replan(plan_id: int, body: ReplanIn, request: Request, who: Editor) -> Repla
                                         station_id=c.station_id, detail=c.detail,
                                         detail_zh=c.detail_zh)
                               for c in res.changes],
-                     notes=list(res.notes))
+                     notes=list(res.notes), notes_zh=list(res.notes_zh))
 
 
 def _saved(upload: UploadFile, folder: Path, name: str) -> Path:

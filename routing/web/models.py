@@ -302,6 +302,7 @@ class ReplanOut(BaseModel):
                                                        "hard rules first")
     changes: list[ChangeOut]
     notes: list[str]
+    notes_zh: list[str] = []
 
 
 class ScenarioCreated(BaseModel):

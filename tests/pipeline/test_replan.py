@@ -92,6 +92,8 @@ def test_a_broken_down_van_s_load_collected_on_the_road(tiny, dawn):
     assert ts.load_after.parcels == tr.load_at_start.parcels + sum(
         ln.parcels for ln in tiny.demand if ln.id in ts.taken_ids)
     assert f"collected there by {tr.vehicle_id}" in res.notes[0]
+    assert f"由 {tr.vehicle_id} 于 " in res.said("zh")[0] and "在该处接驳并配送" in res.notes_zh[0]
+    assert len(res.notes_zh) == len(res.notes) and res.said("en") == res.notes
     told = {(c.vehicle_id, c.kind, c.station_id): c.detail for c in res.changes}
     assert told[tr.vehicle_id, "added", ts.station_id].startswith("take over")
     assert told[gr.vehicle_id, "added", gs.station_id].startswith("hand over")
@@ -105,6 +107,7 @@ def test_a_broken_down_van_s_load_collected_on_the_road(tiny, dawn):
     auto = replan_day(tiny, m, doc, at_s=at, events=broken)
     assert not any(s.handed_ids for r in auto.plan.routes for s in r.stops)
     assert "brought back" in auto.notes[0] and "rather than collected there" in auto.notes[0]
+    assert "随车运回" in auto.notes_zh[0] and "而不由" in auto.notes_zh[0]
     assert auto.plan.cost < res.plan.cost
 
 
@@ -321,6 +324,7 @@ def test_a_stop_done_on_a_trip_not_yet_begun_begins_it(tiny, dawn):
     assert [(s.station_id, s.departure_s) for s in now.stops[:k + 1]] == \
         [(s.station_id, s.departure_s - 600) for s in trip.stops[:k + 1]]
     assert any("reported done" in n for n in res.notes)
+    assert any("站报告已于" in n for n in res.notes_zh)
 
 
 @pytest.mark.parametrize("where", ["at a stop", "on the road"])
@@ -346,6 +350,8 @@ def test_a_delay_applies_where_the_vehicle_is_at_its_time(tiny, dawn, where):
     assert now.stops[k + 1].arrival_s > trip.stops[k + 1].arrival_s
     said = f"at {here.station_id}" if where == "at a stop" else f"on the road to {here.station_id}"
     assert any(f"held 20 min {said} from {hhmm(t)}" in n for n in res.notes)
+    zh = f"在 {here.station_id} 站" if where == "at a stop" else f"在前往 {here.station_id} 站途中"
+    assert any(f"自 {hhmm(t)} 起{zh}延误 20 分钟" in n for n in res.said("zh"))
 
 
 def test_the_rest_of_the_day_is_re_optimised_and_judged_after_late_parcels(tiny, dawn):
@@ -361,6 +367,7 @@ def test_the_rest_of_the_day_is_re_optimised_and_judged_after_late_parcels(tiny,
     assert res.violations == []
     said = [n for n in res.notes if n.startswith("the rest of the day")]
     assert len(said) == 1 and "CNY" in said[0], res.notes
+    assert sum(n.startswith("剩余行程") for n in res.notes_zh) == 1, res.notes_zh
     assert 0 < res.first_s <= res.final_s
     served = {i for r in res.plan.routes for s in r.stops for i in s.line_ids}
     assert {"L0", "L1", "L2"} <= served
@@ -445,6 +452,7 @@ def test_a_rescuer_without_room_for_the_whole_load_takes_what_fits(tiny, dawn):
     assert taker.handover_with == van.vehicle_id
     assert sorted(taker.taken_ids) == sorted(ln.id for ln in ahead[0])
     assert "had no room for or could not deliver in time" in res.notes[0], res.notes
+    assert "装不下或无法按时送达" in res.notes_zh[0], res.notes_zh
     back = {i for ln_s in ahead[1:] for i in (ln.id for ln in ln_s)}
     ready = {ln.id: ln.ready_s for ln in res.scenario.demand}
     (broken,) = [r for r in res.plan.routes if r.vehicle_id == van.vehicle_id]

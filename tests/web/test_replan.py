@@ -54,6 +54,7 @@ def test_a_breakdown_and_late_parcels_give_a_checked_day(app, stored):
         "added", "removed", "moved", "retimed"}
     # each said in Chinese too, for the page's default language
     assert all(c["detail_zh"] and c["detail"] != c["detail_zh"] for c in out["changes"])
+    assert len(out["notes_zh"]) == len(out["notes"]) >= 1
     assert doc["meta"]["out_of_service"] == ["reefer-1"]
     # the new version reads like any plan: its map, a carrier's view with its late line
     assert who.get(f"/api/plans/{out['plan_id']}/map").status_code == 200

@@ -87,7 +87,8 @@ async function replan() {
     day.events = [];
     day.late = [];
     showPending();
-    showChanges(out.changes || [], out.notes || []);
+    const zh = page.data.lang === "zh" && (out.notes_zh || []).length;
+    showChanges(out.changes || [], (zh ? out.notes_zh : out.notes) || []);
     state.textContent = `✓ ${t("plan_no")} #${out.plan_id}`;
     showHistory();
   } catch (err) {
