@@ -75,8 +75,8 @@ def county(name: str, tmp: Path) -> Path:
 
 
 def day(folder: Path, seed: int, time_limit_s: float, *, breakdowns_on: bool = True,
-        knew_s: float | None = None, stream: str = "spread", replan_s: float = 3.0
-        ) -> dict[str, Any]:
+        knew_s: float | None = None, stream: str = "spread", replan_s: float = 3.0,
+        hold: bool = False) -> dict[str, Any]:
     """One simulated day; its events' rows and the day's totals."""
     from routing.evaluate.check import check_plan
     from routing.io import read_scenario
@@ -125,7 +125,7 @@ def day(folder: Path, seed: int, time_limit_s: float, *, breakdowns_on: bool = T
                    if not (events and events[0].vehicle == v)]
         t0 = time.perf_counter()
         res = replan_day(base, m, doc, at_s=at, late=new, events=events,
-                         time_limit_s=replan_s)
+                         time_limit_s=replan_s, hold=hold)
         latency = time.perf_counter() - t0
         doc = plan_to_dict(res.plan, res.scenario)
         bad = check_plan(doc, res.scenario, m)
@@ -244,6 +244,9 @@ def main() -> None:
     ap.add_argument("--replan-s", type=float, default=3.0,
                     help="seconds PyVRP re-optimises the rest of the day at each event "
                     "(0: the insertion re-plan only)")
+    ap.add_argument("--hold", action="store_true",
+                    help="re-plan with the hold policy: a vehicle's one trip not yet begun "
+                    "leaves as late as it can, so later waves may join it")
     ap.add_argument("--stream", choices=("spread", "truck"), default="spread",
                     help="late parcels of each wave: spread (2 %% of the lines, random "
                     "villages) or truck (one carrier's late truck, 40 parcels for 6 villages)")
@@ -260,7 +263,7 @@ def main() -> None:
                 got = day(folder, seed, args.time_limit_s,
                           breakdowns_on=not args.no_breakdowns,
                           knew_s=args.knew_time_limit_s, stream=args.stream,
-                          replan_s=args.replan_s)
+                          replan_s=args.replan_s, hold=args.hold)
                 for r in got["rows"]:
                     print("| " + " | ".join(str(x) for x in (name, seed, *(
                         r[c] for c in cols[2:]))) + " |", flush=True)

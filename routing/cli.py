@@ -674,9 +674,13 @@ class _ClockTime(click.ParamType):
                    "re-plan (default 3; 0: the insertion re-plan only).")
 @click.option("--solution-limit", type=SOLUTION_LIMIT, default=None,
               help="PyVRP iterations at most (deterministic; default: the scenario's).")
+@click.option("--hold", is_flag=True,
+              help="Hold back: a vehicle whose day is one trip not yet begun leaves as late "
+                   "as every window, target and the depot's hours allow, so parcels arriving "
+                   "later can still join it.")
 def replan(plan_json: Path, scenario_dir: Path, at_s: int, late_path: Path | None,
            events_path: Path | None, out_dir: Path, lang: str, tiles: str,
-           time_limit_s: float | None, solution_limit: int | None) -> None:
+           time_limit_s: float | None, solution_limit: int | None, hold: bool) -> None:
     """Re-plan the rest of the day from PLAN_JSON at --at: history stays, late lines and
     events are taken in, the day as it now stands goes to OUT/scenario, the whole day's plan
     to OUT (checked), and what each driver must be told to OUT/changes.csv; exit 3 if a line
@@ -702,7 +706,7 @@ def replan(plan_json: Path, scenario_dir: Path, at_s: int, late_path: Path | Non
         matrices = travel_matrices(scenario)
         res = replan_day(scenario, matrices, doc, at_s=at_s, late=late, events=events,
                          time_limit_s=REPLAN_ENGINE_S if time_limit_s is None
-                         else time_limit_s, solution_limit=solution_limit)
+                         else time_limit_s, solution_limit=solution_limit, hold=hold)
         write_day_scenario(scenario_dir, scenario, res.scenario, out_dir / "scenario")
         day_doc, violations = _write_plan_files(res.plan, res.scenario, matrices, out_dir,
                                                 lang=lang, tiles=tiles,

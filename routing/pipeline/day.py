@@ -125,8 +125,8 @@ REPLAN_ENGINE_S = 3.0
 def replan_day(scenario: Scenario, m: Matrices, doc: dict[str, Any], *, at_s: int,
                late: Sequence[DemandLine] = (), events: Sequence[Event] = (),
                rescue_premium_pct: float = RESCUE_PREMIUM_PCT, rescue_always: bool = False,
-               time_limit_s: float = REPLAN_ENGINE_S, solution_limit: int | None = None
-               ) -> Replanned:
+               time_limit_s: float = REPLAN_ENGINE_S, solution_limit: int | None = None,
+               hold: bool = False) -> Replanned:
     """Re-plan the rest of the day from the plan ``doc`` at ``at_s`` (seconds after 00:00).
 
     - Every stop the plan had reached by ``at_s`` — and the stop a vehicle on the road is
@@ -154,10 +154,14 @@ def replan_day(scenario: Scenario, m: Matrices, doc: dict[str, Any], *, at_s: in
       deterministic), starting from that
       plan; its plan is kept when it serves more lines, or as many at less cost counting the
       change penalty per stop moved. With no late line and no event it does not run.
+    - ``hold`` (a dispatch policy): a vehicle whose day is one trip not yet begun leaves as
+      late as every window, delivery target and the depot's hours allow, so that parcels
+      arriving later can still join it; without, trips leave as early as they can.
     """
     t0 = time.perf_counter()
     day = _day_scenario(scenario, late, events, at_s)
     state = _DayState.of(day, events, at_s)
+    state.hold = hold and bool(late or events)  # nothing new: nothing moves
     for vid, trips in _doc_trips(doc).items():
         _vehicle_so_far(state, m, vid, trips)
     if unmatched := state.done.unmatched():
@@ -209,7 +213,7 @@ def _engine_day(state: _DayState, m: Matrices, day: _Day, doc: dict[str, Any],
         scenario=day.direct.name, scenario_hash="", date=day.direct.date, engine="replan",
         seed=options.seed, time_limit_s=options.time_limit_s, status="REPLANNED",
         runtime_s=0.0, objective=0.0, routes=day.free, unserved=day.unserved,
-        meta=PlanMeta()), state.earlier, day.busy, options)
+        meta=PlanMeta()), state.earlier, day.busy, options, hold=state.hold)
     if got is None:
         state.say("re-optimising the rest of the day found no plan in "
                   f"{options.time_limit_s:g} s; the insertion re-plan stands",
@@ -279,6 +283,7 @@ class _DayState:
     closing: set[str]
     notes: list[str] = dataclasses.field(default_factory=list)
     notes_zh: list[str] = dataclasses.field(default_factory=list)
+    hold: bool = False  #: one-trip days not yet begun leave as late as they can
     kept: list[Route] = dataclasses.field(default_factory=list)
     future: dict[str, list[list[tuple[str, list[str]]]]] = dataclasses.field(
         default_factory=dict)
@@ -423,7 +428,7 @@ def _rest_of_day(state: _DayState, m: Matrices, rescues: dict[str, Rescue]) -> _
         for ln in state.day.demand))
     direct = replace(day, vehicle_types=direct_types(day))
     lines = {ln.id: ln for ln in day.demand}
-    fleet_plan = _future_plan(direct, m, state.future, state.earlier, lines)
+    fleet_plan = _future_plan(direct, m, state.future, state.earlier, lines, hold=state.hold)
     rescuers = {r.rescuer for r in rescues.values()}
     givers = {(r.giver.vehicle_id, r.giver.trip): r.giver for r in rescues.values()}
     kept = [givers.get((r.vehicle_id, r.trip), r) for r in state.kept]
@@ -435,7 +440,7 @@ def _rest_of_day(state: _DayState, m: Matrices, rescues: dict[str, Rescue]) -> _
                                             if r.vehicle_id not in rescuers),
                    unserved=tuple(left_out(direct, m, served)))
     busy = frozenset(state.broken) | rescuers
-    filled = repair(base, direct, m, busy=busy, earlier=state.earlier)
+    filled = repair(base, direct, m, busy=busy, earlier=state.earlier, hold=state.hold)
     return _Day(direct, [*kept, *aside], filled.routes, filled.unserved, rescues,
                 [*kept, *fleet_plan.routes], busy)
 
@@ -654,7 +659,8 @@ def _held(state: _DayState, vid: str, start_s: int, stops: list[_Stop]
 
 def _future_plan(direct: Scenario, m: Matrices,
                  future: dict[str, list[list[tuple[str, list[str]]]]],
-                 earlier: dict[str, Earlier], lines: dict[str, DemandLine]) -> Plan:
+                 earlier: dict[str, Earlier], lines: dict[str, DemandLine], *,
+                 hold: bool = False) -> Plan:
     """The trips not yet begun, as the plan had them (order kept, lines still due), timed
     after each vehicle's day so far; a trip that no longer fits gives its lines back."""
     empty = Plan(scenario=direct.name, scenario_hash=scenario_hash(direct), date=direct.date,
@@ -666,7 +672,7 @@ def _future_plan(direct: Scenario, m: Matrices,
             seq = [visit_of(direct, st, [lines[i] for i in ids]) for st, ids in stops if ids]
             if seq:
                 trips.setdefault(vid, []).append(seq)
-    return planned_trips(empty, direct, m, trips, earlier)
+    return planned_trips(empty, direct, m, trips, earlier, hold=hold)
 
 
 def _changes(doc: dict[str, Any], plan: Plan) -> list[Change]:

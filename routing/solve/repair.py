@@ -86,6 +86,7 @@ class _Fleet:
         self.types = dict(scenario.vehicles())
         self.durations: dict[float, np.ndarray] = {}
         self.reload_s = scenario.service.reload_s
+        self.hold = False  # a re-plan's policy: a vehicle's one trip leaves as late as it can
 
     def duration(self, vt: VehicleType) -> np.ndarray:
         if vt.speed_kph not in self.durations:
@@ -164,6 +165,8 @@ class _Fleet:
         assert sched is not None  # every trip list is scheduled before it is kept
         out: list[Route] = []
         before = self.earlier.get(vid)
+        if self.hold and len(sched) == 1 and not (before and before.trips):
+            sched = [self.held(trips[0], vt, sched[0])]
         first = 1 + (before.trips if before else 0)
         for k, (seq, t) in enumerate(zip(trips, sched, strict=True), start=first):
             paid = out[-1].end_s if out else (before.last_end_s if before and before.trips
@@ -172,6 +175,21 @@ class _Fleet:
                             self.duration(vt), trip=k, paid_from_s=paid, lines=lines)
             out.append(replace(r, echelon=echelon))
         return out
+
+    def held(self, seq: list[Visit], vt: VehicleType, trip: _Trip) -> _Trip:
+        """The vehicle's one trip of the day leaving as late as every window, delivery
+        target and the depot's hours allow (its shift moves with it): later parcels may
+        still join it. The latest departure by bisection (a trip that may leave at a time
+        may leave at any earlier one from ``trip``'s)."""
+        lo, hi, best = trip.start_s, self.scenario.station(vt.depot_id).close_s, trip
+        while lo < hi:
+            mid = (lo + hi + 1) // 2
+            got = self.timed(seq, vt, mid)
+            if got is not None and got.end_s - got.start_s <= vt.max_shift_s:
+                lo, best = mid, got
+            else:
+                hi = mid - 1
+        return best
 
     def trips_left(self, vid: str, vt: VehicleType) -> int:
         """Trips the vehicle may still start (its type's, less those of a re-plan's past)."""
@@ -301,7 +319,7 @@ def _insertions(fleet: _Fleet, trips: list[list[Visit]], vt: VehicleType, v: Vis
 def repair(plan: Plan, scenario: Scenario, matrices: Matrices, *,
            busy: frozenset[str] = frozenset(), until: float = math.inf,
            pinned: dict[str, str] | None = None,
-           earlier: dict[str, Earlier] | None = None) -> Plan:
+           earlier: dict[str, Earlier] | None = None, hold: bool = False) -> Plan:
     """``plan`` with every visit it left out (reason :data:`DROPPED`) served where the rules
     allow: into a used vehicle's trips at the cheapest position, else as a new route of the
     cheapest idle vehicle that can serve it alone. Fresh visits go first, then the rest,
@@ -310,13 +328,15 @@ def repair(plan: Plan, scenario: Scenario, matrices: Matrices, *,
     ``until`` (``time.perf_counter()``), the visits not yet tried stay left out. A station
     in ``pinned`` (a locked stop) goes only onto its vehicle. ``earlier``: a re-plan during
     the day, the plan's routes are each vehicle's trips still to come, after what
-    :class:`Earlier` says it did (an idle vehicle starts no sooner than its not-before)."""
+    :class:`Earlier` says it did (an idle vehicle starts no sooner than its not-before);
+    ``hold``: a vehicle whose day is one trip leaves as late as it can (:meth:`_Fleet.held`)."""
     dropped = [u for u in plan.unserved if u.reason == DROPPED]
     if not dropped:
         return plan
     lines = {ln.id: ln for ln in scenario.demand}
     fleet = _Fleet(scenario, matrices, pinned)
     fleet.earlier = dict(earlier or {})
+    fleet.hold = hold
     trips: dict[str, list[list[Visit]]] = {}
     for r in sorted(plan.routes, key=lambda r: (r.vehicle_id, r.trip)):
         trips.setdefault(r.vehicle_id, []).append(
@@ -465,13 +485,15 @@ def reference_candidate(scenario: Scenario, matrices: Matrices, visits: list[Vis
 
 
 def planned_trips(plan: Plan, scenario: Scenario, matrices: Matrices,
-                  trips: dict[str, list[list[Visit]]], earlier: dict[str, Earlier]) -> Plan:
+                  trips: dict[str, list[list[Visit]]], earlier: dict[str, Earlier], *,
+                  hold: bool = False) -> Plan:
     """``plan`` with these trips of each vehicle added as they are (order kept), timed after
     what the vehicle did earlier in the day; a trip that no longer fits (its vehicle's
     day moved on) is left out, its visits listed unserved (:data:`DROPPED`) for the repair."""
     lines = {ln.id: ln for ln in scenario.demand}
     fleet = _Fleet(scenario, matrices)
     fleet.earlier = dict(earlier)
+    fleet.hold = hold
     routes = list(plan.routes)
     left = list(plan.unserved)
     for vid, ts in trips.items():

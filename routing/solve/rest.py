@@ -27,13 +27,14 @@ from .visits import Visit, presolve, visit_of
 
 
 def reoptimised(scenario: Scenario, matrices: Matrices, plan: Plan,
-                earlier: Mapping[str, Earlier], busy: frozenset[str], options: SolveOptions
-                ) -> Plan | None:
+                earlier: Mapping[str, Earlier], busy: frozenset[str], options: SolveOptions,
+                *, hold: bool = False) -> Plan | None:
     """``plan`` (the trips not yet begun, each vehicle's after ``earlier``, and the lines
     left out) re-optimised by PyVRP within ``options``' limits; None when PyVRP found no plan.
 
     Vehicles in ``busy`` (broken down, rescuing) take no trip. The starting solution is
-    ``plan`` itself, so the search begins from what the insertion found.
+    ``plan`` itself, so the search begins from what the insertion found. ``hold``: the
+    answer timed as :func:`~routing.solve.repair.repair` holds one-trip days back.
     """
     lines = {ln.id: ln for ln in scenario.demand}
     visits: list[Visit] = []
@@ -63,5 +64,5 @@ def reoptimised(scenario: Scenario, matrices: Matrices, plan: Plan,
     left = [Unserved(station_id=v.station_id, line_ids=v.line_ids, reason=DROPPED)
             for k, v in enumerate(visits) if k not in placed]
     empty = replace(plan, routes=(), unserved=(*cannot, *left))
-    timed = planned_trips(empty, scenario, matrices, trips, dict(earlier))
-    return repair(timed, scenario, matrices, busy=busy, earlier=dict(earlier))
+    timed = planned_trips(empty, scenario, matrices, trips, dict(earlier), hold=hold)
+    return repair(timed, scenario, matrices, busy=busy, earlier=dict(earlier), hold=hold)

@@ -3,6 +3,8 @@ van's load go out with others, and the checker passes the whole day."""
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
 from routing.io.events import Event
@@ -457,3 +459,44 @@ def test_a_rescuer_without_room_for_the_whole_load_takes_what_fits(tiny, dawn):
     ready = {ln.id: ln.ready_s for ln in res.scenario.demand}
     (broken,) = [r for r in res.plan.routes if r.vehicle_id == van.vehicle_id]
     assert all(ready[i] == broken.end_s for i in back)
+
+
+def test_hold_sends_a_trip_not_yet_begun_as_late_as_its_windows_allow(tiny, dawn):
+    """Late parcels at 08:57 join the reefer's one trip, not yet begun. Without the hold
+    policy it leaves as early as it can; with it, as late as every window, target and the
+    depot's hours allow — later, checked clean, and a minute later still would break a rule.
+    With nothing new, hold moves nothing."""
+    from routing.pipeline import check_scenario_plan
+
+    plan, m, doc = dawn
+    at = min(r.start_s for r in plan.routes) + 30 * 60
+    late = [DemandLine(id=f"L{k}", station_id=st, carrier_id="post",
+                       direction=Direction.DOWN, parcels=3, kg=4.0, ready_s=at)
+            for k, st in enumerate(["V3", "V5"])]
+    runs = {hold: replan_day(tiny, m, doc, at_s=at, late=late, time_limit_s=0, hold=hold)
+            for hold in (False, True)}
+    assert all(res.violations == [] for res in runs.values())
+    ahead = {hold: {r.vehicle_id: r for r in res.plan.routes if r.start_s > at}
+             for hold, res in runs.items()}
+    assert set(ahead[False]) == set(ahead[True]) != set()
+    vid = next(iter(ahead[True]))
+    now, held = ahead[False][vid], ahead[True][vid]
+    assert now.start_s < held.start_s
+    assert [s.line_ids for s in now.stops] == [s.line_ids for s in held.stops]
+    # a minute later than held breaks a window, a target or the depot's hours
+    later = dataclasses.replace(runs[True].plan, routes=tuple(
+        _shifted(r, 60) if r is held else r for r in runs[True].plan.routes))
+    broken = {v.kind for v in check_scenario_plan(later, runs[True].scenario, m)}
+    assert broken == {"time_window"}, broken
+    quiet = replan_day(tiny, m, doc, at_s=at, hold=True)
+    assert quiet.changes == []
+
+
+def _shifted(route, seconds):
+    """The route, every time ``seconds`` later (a probe for the checker)."""
+    stops = tuple(dataclasses.replace(s, arrival_s=s.arrival_s + seconds,
+                                      start_s=s.start_s + seconds,
+                                      departure_s=s.departure_s + seconds)
+                  for s in route.stops)
+    return dataclasses.replace(route, start_s=route.start_s + seconds,
+                               end_s=route.end_s + seconds, stops=stops)
