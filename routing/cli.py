@@ -670,14 +670,17 @@ class _ClockTime(click.ParamType):
 @click.option("--tiles", type=click.Choice(["osm", "amap", "none"]), default="osm",
               show_default=True, help="Background map tiles.")
 @click.option("--time-limit-s", type=ENGINE_S, default=None,
-              help="Seconds PyVRP re-optimises the rest of the day after the insertion "
-                   "re-plan (default 3; 0: the insertion re-plan only).")
+              help="插入重排后 PyVRP 再优化剩余行程的秒数（默认 3；0 只用插入）。Seconds PyVRP "
+                   "re-optimises the rest of the day after the insertion re-plan (default 3; "
+                   "0: the insertion re-plan only).")
 @click.option("--solution-limit", type=SOLUTION_LIMIT, default=None,
-              help="PyVRP iterations at most (deterministic; default: the scenario's).")
+              help="PyVRP 迭代上限（结果可复现；默认取场景设置）。PyVRP iterations at most "
+                   "(deterministic; default: the scenario's).")
 @click.option("--hold", is_flag=True,
-              help="Hold back: a vehicle whose day is one trip not yet begun leaves as late "
-                   "as every window, target and the depot's hours allow, so parcels arriving "
-                   "later can still join it.")
+              help="压后发车：当天只跑一趟且尚未出发的车辆，在各站营业时间、时限和场站时间允许的"
+                   "前提下尽量晚出发，以便后到的包裹还能搭上。Hold back: a vehicle whose day is "
+                   "one trip not yet begun leaves as late as every window, target and the "
+                   "depot's hours allow, so parcels arriving later can still join it.")
 def replan(plan_json: Path, scenario_dir: Path, at_s: int, late_path: Path | None,
            events_path: Path | None, out_dir: Path, lang: str, tiles: str,
            time_limit_s: float | None, solution_limit: int | None, hold: bool) -> None:
