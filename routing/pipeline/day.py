@@ -287,6 +287,8 @@ class _DayState:
     kept: list[Route] = dataclasses.field(default_factory=list)
     future: dict[str, list[list[tuple[str, list[str]]]]] = dataclasses.field(
         default_factory=dict)
+    #: vehicle → when the plan had its first trip not yet begun leave (it leaves no earlier)
+    planned_start: dict[str, int] = dataclasses.field(default_factory=dict)
     earlier: dict[str, Earlier] = dataclasses.field(default_factory=dict)
     back_at: dict[str, int] = dataclasses.field(default_factory=dict)
     served_past: set[str] = dataclasses.field(default_factory=set)
@@ -330,6 +332,7 @@ def _vehicle_so_far(state: _DayState, m: Matrices, vid: str,
         begun = start_s <= at_s or early or (stop_at is not None and start_s <= stop_at)
         if not begun or (stop_at is not None and start_s > stop_at):
             if stop_at is None:  # (a broken vehicle's later trips go to others)
+                state.planned_start.setdefault(vid, start_s)
                 state.future.setdefault(vid, []).append(
                     [(st, [i for i in ids if i in lines]) for st, ids, _ in stops
                      if st not in closing])
@@ -428,7 +431,11 @@ def _rest_of_day(state: _DayState, m: Matrices, rescues: dict[str, Rescue]) -> _
         for ln in state.day.demand))
     direct = replace(day, vehicle_types=direct_types(day))
     lines = {ln.id: ln for ln in day.demand}
-    fleet_plan = _future_plan(direct, m, state.future, state.earlier, lines, hold=state.hold)
+    # trips not yet begun leave when the plan had them leave (or later, if they must): a
+    # re-plan does not pull a driver's departure forward unasked
+    planned = {vid: replace(e, not_before_s=max(e.not_before_s, state.planned_start[vid]))
+               if vid in state.planned_start else e for vid, e in state.earlier.items()}
+    fleet_plan = _future_plan(direct, m, state.future, planned, lines, hold=state.hold)
     rescuers = {r.rescuer for r in rescues.values()}
     givers = {(r.giver.vehicle_id, r.giver.trip): r.giver for r in rescues.values()}
     kept = [givers.get((r.vehicle_id, r.trip), r) for r in state.kept]
