@@ -133,7 +133,8 @@ def replan(plan_id: int, body: ReplanIn, request: Request, who: Editor) -> Repla
     scenario, matrices = _scenario(request, doc)
     late, events = _read_rows(body.events, body.late, scenario)
     try:
-        res = replan_day(scenario, matrices, doc, at_s=at_s, late=late, events=events)
+        res = replan_day(scenario, matrices, doc, at_s=at_s, late=late, events=events,
+                         hold=body.hold)
     except (DataError, ModelError) as exc:
         raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, str(exc)) from None
     version = head.version + 1

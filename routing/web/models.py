@@ -278,6 +278,9 @@ class ReplanIn(BaseModel):
     at: str = Field(pattern=r"^\d{1,2}:\d{2}$", description="HH:MM")
     events: list[EventIn] = Field(default_factory=list, max_length=2_000)
     late: list[LateIn] = Field(default_factory=list, max_length=5_000)
+    hold: bool = Field(default=False, description="hold back: a vehicle whose day is one "
+                       "trip not yet begun leaves as late as its windows allow, so parcels "
+                       "arriving later can still join it (routing replan --hold)")
 
 
 class ChangeOut(BaseModel):

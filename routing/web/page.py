@@ -93,6 +93,10 @@ WORDS: dict[str, tuple[str, str]] = {
     "add_late": ("添加晚到包裹", "Add late parcels"),
     "remove": ("删除", "Remove"),
     "replan": ("重新规划", "Re-plan"),
+    "hold": ("压后发车", "hold back"),
+    "hold_tip": ("当天只跑一趟且尚未出发的车辆尽量晚出发（不误各站时间与时限），后到的包裹还能搭上",
+                 "a vehicle whose day is one trip not yet begun leaves as late as its windows "
+                 "allow, so parcels arriving later can still join it"),
     "changes": ("各司机的变化", "Changes per driver"),
     "no_changes": ("无变化", "No change"),
     "ch_added": ("新增", "added"),

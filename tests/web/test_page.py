@@ -67,3 +67,14 @@ def test_every_hard_violation_kind_has_a_name_on_the_page():
 
     assert set(HARD_KINDS) <= set(KINDS)
     assert all(zh and en and zh != en for zh, en in KINDS.values())
+
+
+def test_the_re_plan_offers_hold_back_in_chinese_first(client):
+    """The hold-back switch beside the re-plan button, said in Chinese by default, in
+    English when asked, unchecked (trips leave as early as they can unless asked)."""
+    zh = client.get("/").text
+    box = re.search(r'<input id="replan-hold"[^>]*>', zh)
+    assert box and "checked" not in box.group(0)
+    assert "压后发车" in zh and "后到的包裹还能搭上" in zh
+    en = client.get("/?lang=en").text
+    assert "hold back" in en and "压后发车" not in en

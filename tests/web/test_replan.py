@@ -114,3 +114,26 @@ def test_a_time_of_day_that_is_not_one_is_refused_by_name(app, stored):
     assert app.state.web.store.head(plan_id).version == 1
     assert login(app, "disp").send("POST", "/api/plans/999999/replan",
                                    json={"version": 1, "at": "10:00"}).status_code == 404
+
+
+def test_hold_back_is_asked_per_re_plan_and_held_trips_leave_later(app, stored):
+    """The same late parcel at 08:40, once as asked and once held back: the held day is
+    checked clean, no trip not yet begun leaves earlier than without, and one leaves later;
+    a value that is not a boolean is refused by name."""
+    late = {**LATE, "ready": "08:40"}
+    who = login(app, "disp")
+    days = {}
+    for hold in (False, True):
+        plan_id = _fresh_plan(app, stored)
+        r = who.send("POST", f"/api/plans/{plan_id}/replan",
+                     json={"version": 1, "at": "08:40", "late": [late], "hold": hold})
+        assert r.status_code == 200, r.text
+        assert r.json()["violations"] == []
+        days[hold] = {(rt["vehicle_id"], rt["trip"]): rt["start_min"]
+                      for rt in r.json()["plan"]["routes"] if rt["start_min"] > 8 * 60 + 40}
+    assert days[True].keys() == days[False].keys() != set()
+    assert all(days[True][k] >= days[False][k] for k in days[True])
+    assert any(days[True][k] > days[False][k] for k in days[True])
+    r = who.send("POST", f"/api/plans/{_fresh_plan(app, stored)}/replan",
+                 json={"version": 1, "at": "08:40", "hold": "perhaps"})
+    assert r.status_code == 422 and "hold" in r.text

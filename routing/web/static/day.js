@@ -79,8 +79,9 @@ async function replan() {
   if (!at.reportValidity()) return;
   state.textContent = "…";
   try {
+    const hold = document.getElementById("replan-hold").checked;
     const out = await api(`/api/plans/${current.id}/replan`, { json: {
-      version: current.version, at: at.value, events: day.events, late: day.late } });
+      version: current.version, at: at.value, events: day.events, late: day.late, hold } });
     current.undo = [];
     show(out.plan_id, out.version, out.plan, out.violations,
          out.plan.totals.cost - current.doc.totals.cost);
