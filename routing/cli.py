@@ -696,7 +696,7 @@ def replan(plan_json: Path, scenario_dir: Path, at_s: int, late_path: Path | Non
     from .io.scenario import read_demand, write_day_scenario
     from .network.matrix import travel_matrices
     from .pipeline import replan_day
-    from .pipeline.day import REPLAN_ENGINE_S
+    from .pipeline.day import CHANGE_KINDS, REPLAN_ENGINE_S
     from .report.summary import summary_text
     from .units import hhmm
 
@@ -728,7 +728,7 @@ def replan(plan_json: Path, scenario_dir: Path, at_s: int, late_path: Path | Non
         click.echo(f"  {note}")
     by_vehicle: dict[str, list[str]] = {}
     for c in res.changes:
-        kind = CHANGE_KINDS_ZH[c.kind] if zh else c.kind
+        kind = CHANGE_KINDS[c.kind][0] if zh else c.kind
         by_vehicle.setdefault(c.vehicle_id, []).append(f"{kind} {c.station_id} "
                                                        f"({c.said(lang)})")
     for vid, items in by_vehicle.items():
@@ -747,14 +747,12 @@ def replan(plan_json: Path, scenario_dir: Path, at_s: int, late_path: Path | Non
         sys.exit(EXIT_NOT_ALL_MET)
 
 
-#: The kinds of driver change in Chinese (changes.csv, the terminal; the web page has its own).
-CHANGE_KINDS_ZH = {"added": "新增", "removed": "移除", "moved": "顺序变动", "retimed": "时间变动"}
-
-
 def _write_changes(path: Path, changes: Sequence[Change], scenario: Scenario,
                    lang: str) -> None:
     """What each driver must be told, one row per change, headers and words in ``lang``."""
     import csv
+
+    from .pipeline.day import CHANGE_KINDS
 
     names = {s.id: s.name for s in scenario.stations}
     zh = lang == "zh"
@@ -763,7 +761,7 @@ def _write_changes(path: Path, changes: Sequence[Change], scenario: Scenario,
         w.writerow(["车辆", "变动", "站点编号", "站点名称", "说明"] if zh else
                    ["vehicle_id", "change", "station_id", "station_name", "detail"])
         for c in changes:
-            w.writerow([c.vehicle_id, CHANGE_KINDS_ZH[c.kind] if zh else c.kind, c.station_id,
+            w.writerow([c.vehicle_id, CHANGE_KINDS[c.kind][0] if zh else c.kind, c.station_id,
                         names.get(c.station_id, ""), c.said(lang)])
 
 

@@ -75,6 +75,14 @@ def retime_plan(scenario: Scenario, matrices: Matrices, edited: list[EditedRoute
     return Retimed(plan, hard_first(found + left))
 
 
+#: The kinds of change a driver is told, in Chinese and English (changes.csv, the terminal,
+#: the workspace page).
+CHANGE_KINDS: dict[str, tuple[str, str]] = {
+    "added": ("新增", "added"), "removed": ("移除", "removed"),
+    "moved": ("顺序变动", "moved"), "retimed": ("时间变动", "retimed"),
+}
+
+
 @dataclasses.dataclass(frozen=True, slots=True)
 class Change:
     """What one driver must be told after a re-plan: a stop added, removed or moved to
@@ -177,6 +185,8 @@ def replan_day(scenario: Scenario, m: Matrices, doc: dict[str, Any], *, at_s: in
             day.solve, time_limit_s=time_limit_s, solution_limit=solution_limit))
         if better is not best:
             plan, violations = _judged(state, m, better)
+        else:  # the insertion's plan, judged before the engine's note was said
+            plan = replace(plan, meta=replace(plan.meta, replan_notes=tuple(state.notes)))
     return Replanned(plan, best.direct, violations, _changes(doc, plan), state.notes,
                      round(first_s, 3), round(time.perf_counter() - t0, 3), state.notes_zh)
 

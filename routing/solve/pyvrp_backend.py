@@ -542,7 +542,14 @@ def solve_visits(scenario: Scenario, matrices: Matrices, visits: list[Visit],
     if optional and start is None:  # nothing served is feasible: a plan from the start
         start = pyvrp.Solution(data, [])
     result, k = _search(data, watch, search, start, options.seed)
-    runtime = time.perf_counter() - t0
+    return _raw(result, types, time.perf_counter() - t0, scale, watch, restarts=k,
+                prize_collecting=optional)
+
+
+def _raw(result: pyvrp.Result, types: list[list[str]], runtime: float, scale: float,
+         watch: _Watch, *, restarts: int = 0, prize_collecting: bool = False) -> RawSolution:
+    """PyVRP's result as a RawSolution: FAIL when its best is infeasible, else its trips and
+    cost in CNY (``scale`` units per CNY)."""
     best = result.best
     if not best.is_feasible():
         return RawSolution(status="FAIL", objective=math.inf, runtime_s=runtime, sequences={},
@@ -550,7 +557,8 @@ def solve_visits(scenario: Scenario, matrices: Matrices, visits: list[Visit],
     sequences, starts = _trips(best, types)
     return RawSolution(status="SUCCESS", objective=result.cost() / scale, runtime_s=runtime,
                        sequences=sequences, starts=starts, solutions=watch.improvements,
-                       first_s=watch.first_s, restarts=k, prize_collecting=optional)
+                       first_s=watch.first_s, restarts=restarts,
+                       prize_collecting=prize_collecting)
 
 
 def _search(data: pyvrp.ProblemData, watch: _Watch, search: str,
@@ -657,12 +665,4 @@ def solve_default(scenario: Scenario, matrices: Matrices, visits: list[Visit], *
     watch = _Watch(MultipleCriteria([MaxRuntime(time_limit_s)]), 1.0, None)
     watch.t0 = t0
     result = pyvrp.solve(data, watch, seed=seed, collect_stats=False, display=False)
-    runtime = time.perf_counter() - t0
-    best = result.best
-    if not best.is_feasible():
-        return RawSolution(status="FAIL", objective=math.inf, runtime_s=runtime, sequences={},
-                           starts={}, solutions=0, first_s=None)
-    sequences, starts = _trips(best, types)
-    return RawSolution(status="SUCCESS", objective=float(result.cost()), runtime_s=runtime,
-                       sequences=sequences, starts=starts, solutions=watch.improvements,
-                       first_s=watch.first_s)
+    return _raw(result, types, time.perf_counter() - t0, 1.0, watch)

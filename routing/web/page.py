@@ -20,6 +20,8 @@ from typing import Any
 from fastapi import APIRouter, HTTPException
 from fastapi.responses import HTMLResponse, Response
 
+from ..pipeline.day import CHANGE_KINDS
+
 #: Words of the page: key -> (Chinese, English). The template uses them all; the scripts get
 #: them as JSON (``#words``) and use those they need.
 WORDS: dict[str, tuple[str, str]] = {
@@ -99,10 +101,7 @@ WORDS: dict[str, tuple[str, str]] = {
                  "allow, so parcels arriving later can still join it"),
     "changes": ("各司机的变化", "Changes per driver"),
     "no_changes": ("无变化", "No change"),
-    "ch_added": ("新增", "added"),
-    "ch_removed": ("移除", "removed"),
-    "ch_moved": ("顺序变动", "moved"),
-    "ch_retimed": ("时间变动", "retimed"),
+    **{f"ch_{kind}": words for kind, words in CHANGE_KINDS.items()},
     "notes": ("备注", "Notes"),
     "history": ("方案记录", "Plan history"),
     "id": ("编号", "ID"),

@@ -370,6 +370,7 @@ def test_the_rest_of_the_day_is_re_optimised_and_judged_after_late_parcels(tiny,
     said = [n for n in res.notes if n.startswith("the rest of the day")]
     assert len(said) == 1 and "CNY" in said[0], res.notes
     assert sum(n.startswith("剩余行程") for n in res.notes_zh) == 1, res.notes_zh
+    assert res.plan.meta.replan_notes == tuple(res.notes)  # plan.json says it too
     assert 0 < res.first_s <= res.final_s
     served = {i for r in res.plan.routes for s in r.stops for i in s.line_ids}
     assert {"L0", "L1", "L2"} <= served
